@@ -1,0 +1,36 @@
+"""Estimate the yearly revenue a company loses to poor customer service.
+
+The model, its parameter names and the evidence behind its defaults are specified in
+MODEL.md. Typical use in a notebook::
+
+    from estimator import estimate, load_preset
+    est = estimate(load_preset("telecom_cable").parameters, churn_rate=0.2)
+    est.total, est.to_frame(), est.warnings
+
+For many scenarios at once, :func:`evaluate` takes arrays and returns arrays.
+"""
+
+from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.model import CHANNELS, Outputs, evaluate
+from estimator.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
+from estimator.result import Estimate, ModelWarning, estimate
+
+__all__ = [
+    "CHANNELS",
+    "PARAMETER_SPECS",
+    "Estimate",
+    "InputError",
+    "ModelWarning",
+    "Outputs",
+    "ParameterError",
+    "ParameterSpec",
+    "Parameters",
+    "Preset",
+    "SourceRef",
+    "estimate",
+    "evaluate",
+    "list_presets",
+    "load_evidence",
+    "load_preset",
+    "read_scenario_file",
+]

@@ -1,0 +1,194 @@
+"""Command line: ``python -m estimator estimate|presets|benchmarks``.
+
+Bad input (a bad value, an unknown key or preset, an unreadable file, a malformed option)
+ends with exit status 2 and one line on standard error naming the problem; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.parameters import InputError, ParameterError, Parameters, parse_value
+from estimator.result import Estimate, estimate
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse prints the usage and exits; we want one line naming the problem."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def _scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", metavar="NAME", help="start from a preset (see 'presets'); default: MODEL.md's defaults")
+    parser.add_argument(
+        "--params",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a JSON or TOML scenario file; may be repeated, later files override earlier ones",
+    )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="assignments",
+        help="set one parameter, e.g. --set churn_rate=0.2; overrides preset and files",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m estimator", description="Estimate the yearly revenue lost to poor customer service.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("estimate", help="estimate one scenario")
+    _scenario_options(run)
+    run.add_argument("--format", choices=("json", "table"), default="table")
+
+    presets = commands.add_parser("presets", help="list the presets")
+    presets.add_argument("--format", choices=("json", "table"), default="table")
+
+    evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
+    evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
+    evidence.add_argument("--format", choices=("json", "table"), default="table")
+    return parser
+
+
+def scenario_from_args(args: argparse.Namespace) -> Parameters:
+    """Combine preset, scenario files and ``--set`` values, in that order of precedence."""
+    values: dict[str, Any] = load_preset(args.preset).parameters.to_dict() if args.preset else {}
+    for path in args.params:
+        values.update(read_scenario_file(path))
+    problems = []
+    for assignment in args.assignments:
+        key, sep, text = assignment.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set: expected KEY=VALUE, got {assignment!r}")
+        try:
+            values[key.strip()] = parse_value(key.strip(), text)
+        except ParameterError as error:
+            problems += error.problems
+    try:
+        parameters = Parameters(values)
+    except ParameterError as error:
+        problems += error.problems
+    if problems:  # report every bad value at once, not one per run
+        raise ParameterError(problems)
+    return parameters
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def format_estimate(result: Estimate) -> str:
+    """A plain-text report of one estimate."""
+    p = result.parameters
+    frame = result.to_frame()
+    table = pd.DataFrame(
+        {
+            "revenue lost": frame["revenue_lost"].map(_money),
+            "share": frame["share_of_total"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+            "customers lost": frame["customers_lost"].map(lambda v: f"{v:,.0f}"),
+        }
+    )
+    share = result.share_of_revenue
+    lines = [
+        f"{p.name or 'Scenario'}: {p.customers:,.0f} customers × {p.annual_value:,.2f} {p.currency} a year; method {p.method}",
+        "",
+        f"Revenue lost to poor service per year ({p.currency}):",
+        table.to_string(),
+        "",
+        f"Share of revenue        {'undefined' if pd.isna(share) else f'{share:.1%}'}",
+        f"Profit lost             {_money(result.profit_lost)}",
+        f"Value at risk ({p.horizon_years} y)     {_money(result.value_at_risk)}",
+        f"Replacement cost        {_money(result.replacement_cost)}",
+        "",
+        "Cross-check of customers lost a year:",
+        f"  top-down  (customers × churn × service share)  {result.top_down_customers:,.0f}",
+        f"  bottom-up (excess churn of dissatisfied)       {result.bottom_up_customers:,.0f}",
+        "  service share implied by bottom-up            "
+        + ("undefined" if pd.isna(result.implied_service_share) else f"{result.implied_service_share:.1%}")
+        + f" (entered {p.service_share:.1%})",
+    ]
+    if result.warnings:
+        lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
+    return "\n".join(lines)
+
+
+def _presets_output(fmt: str) -> str:
+    presets = list_presets()
+    if fmt == "json":
+        return json.dumps(
+            [
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "description": p.description,
+                    "currency": p.parameters.currency,
+                    "parameters": p.parameters.model_inputs(),
+                    "sources": {k: ref.evidence_id for k, ref in p.sources.items()},
+                }
+                for p in presets
+            ],
+            indent=2,
+            ensure_ascii=False,
+        )
+    rows = [
+        {
+            "name": p.name,
+            "currency": p.parameters.currency,
+            "title": p.title,
+            "yearly loss": f"{estimate(p.parameters).total:,.0f}",
+        }
+        for p in presets
+    ]
+    return pd.DataFrame(rows).to_string(index=False)
+
+
+def _benchmarks_output(fmt: str, parameter: str | None) -> str:
+    evidence = load_evidence()
+    if parameter:
+        evidence = evidence[evidence["parameter"] == parameter]
+        if evidence.empty:
+            raise InputError(f"--parameter: no evidence row informs {parameter!r}")
+    if fmt == "json":
+        return evidence.reset_index().to_json(orient="records", indent=2, force_ascii=False)
+    columns = ["value", "measures", "country", "year", "source", "parameter", "grade"]
+    with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+        return evidence[columns].to_string()
+
+
+def run(argv: Sequence[str] | None = None) -> str:
+    """Run one command and return what it prints; raises :class:`InputError` on bad input."""
+    args = build_parser().parse_args(argv)
+    if args.command == "estimate":
+        result = estimate(scenario_from_args(args))
+        if args.format == "json":
+            return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+        return format_estimate(result)
+    if args.command == "presets":
+        return _presets_output(args.format)
+    return _benchmarks_output(args.format, args.parameter)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        print(run(argv))
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+__all__ = ["build_parser", "format_estimate", "main", "run", "scenario_from_args"]

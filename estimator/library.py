@@ -1,0 +1,197 @@
+"""The evidence library, the presets built on it, and scenario files.
+
+Everything here is read from ``data/``: ``evidence.csv`` (one row per published figure),
+``presets/*.toml`` (named scenarios whose every value names its source) and the defaults'
+sources in ``parameters.toml``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from estimator.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
+from estimator.paths import data_dir
+
+__all__ = [
+    "ASSUMPTION",
+    "Preset",
+    "SourceRef",
+    "list_presets",
+    "load_evidence",
+    "load_preset",
+    "read_scenario_file",
+]
+
+ASSUMPTION = "assumption"
+#: Kinds of figures that are not a yearly rate of customers: a default built on one is a proxy.
+PROXY_MEASURES = ("ever share", "share of firms", "period not stated", "across all services")
+
+
+@cache
+def load_evidence() -> pd.DataFrame:
+    """The evidence library: one row per published figure, indexed by its id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``value``, ``value_low``, ``value_high``, ``unit``, ``measures`` (yearly rate,
+        ever share, share of firms ...), ``population``, ``country``, ``year``, ``source``,
+        ``url``, ``parameter`` (the key it informs, if any), ``grade`` (published survey,
+        secondary report or assumption), ``note``, and ``proxy`` (True when the figure is not
+        a yearly rate of customers and a default built on it is only a proxy).
+    """
+    frame = pd.read_csv(
+        data_dir() / "evidence.csv",
+        dtype={"year": "Int64"},
+        keep_default_na=False,
+        na_values={"value": [""], "value_low": [""], "value_high": [""], "year": [""]},
+    )
+    frame["proxy"] = frame["measures"].str.contains("|".join(PROXY_MEASURES))
+    return frame.set_index("id")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where one parameter value comes from: an evidence id (or ``"assumption"``) and a note."""
+
+    evidence_id: str
+    note: str = ""
+
+    @property
+    def is_assumption(self) -> bool:
+        return self.evidence_id == ASSUMPTION
+
+    @property
+    def grade(self) -> str:
+        """Evidence grade; a figure that is not a yearly rate of customers is marked as a proxy."""
+        if self.is_assumption:
+            return ASSUMPTION
+        row = load_evidence().loc[self.evidence_id]
+        return f"{row.grade} (proxy)" if row.proxy else row.grade
+
+    @property
+    def citation(self) -> str:
+        """A short citation: source, country and year, e.g. "Accenture (US, 2013)"."""
+        if self.is_assumption:
+            return "Assumption"
+        row = load_evidence().loc[self.evidence_id]
+        where = ", ".join(str(part) for part in (row.country, row.year) if part is not pd.NA and str(part))
+        return f"{row.source} ({where})" if where else row.source
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named scenario whose every parameter value names its source."""
+
+    name: str
+    title: str
+    description: str
+    parameters: Parameters
+    sources: Mapping[str, SourceRef]
+
+    def assumptions(self) -> pd.DataFrame:
+        """Every parameter with its value, source, evidence grade and note (for a deck or a notebook)."""
+        rows = []
+        for key, spec in PARAMETER_SPECS.items():
+            ref = self.sources[key]
+            rows.append(
+                {
+                    "parameter": key,
+                    "description": spec.description,
+                    "value": self.parameters[key],
+                    "unit": spec.unit,
+                    "source": ref.citation,
+                    "evidence_id": ref.evidence_id,
+                    "grade": ref.grade,
+                    "note": ref.note,
+                }
+            )
+        return pd.DataFrame(rows).set_index("parameter")
+
+
+def _default_sources() -> dict[str, SourceRef]:
+    return {key: SourceRef(spec.source, spec.note) for key, spec in PARAMETER_SPECS.items()}
+
+
+def _presets_dir() -> Path:
+    return data_dir() / "presets"
+
+
+@cache
+def _read_preset(name: str) -> Preset:
+    path = _presets_dir() / f"{name}.toml"
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    values: dict[str, Any] = {"name": raw.get("title", name), "currency": raw.get("currency", "EUR")}
+    sources = _default_sources()
+    for key, entry in raw.get("parameters", {}).items():
+        values[key] = entry["value"]
+        sources[key] = SourceRef(entry.get("source", ASSUMPTION), entry.get("note", ""))
+    return Preset(name, raw.get("title", name), raw.get("description", ""), Parameters(values), sources)
+
+
+def preset_names() -> list[str]:
+    """The names of the presets in ``data/presets``, the generic one first."""
+    names = sorted(path.stem for path in _presets_dir().glob("*.toml"))
+    return sorted(names, key=lambda n: n != "generic_b2c")
+
+
+def list_presets() -> list[Preset]:
+    """Every preset, the generic one first."""
+    return [_read_preset(name) for name in preset_names()]
+
+
+def load_preset(name: str) -> Preset:
+    """The preset called ``name`` (a file stem in ``data/presets``).
+
+    Raises
+    ------
+    InputError
+        When there is no such preset; the message lists the available ones.
+    """
+    if name not in preset_names():
+        raise InputError(f"preset: {name!r} is not a preset; available: {', '.join(preset_names())}")
+    return _read_preset(name)
+
+
+def read_scenario_file(path: str | Path) -> dict[str, Any]:
+    """Read the values of a JSON or TOML scenario file (not yet validated).
+
+    The file holds parameter keys at its top level, or under ``parameters`` or ``inputs``
+    (so the command line's own JSON output can be read back). ``currency`` and ``name``
+    are accepted too.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or parsed, or holds no table of values.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"params file {str(path)!r}: cannot be read ({error.strerror or error})") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            raw = tomllib.loads(text.decode("utf-8"))
+        elif path.suffix.lower() == ".json":
+            raw = json.loads(text)
+        else:
+            raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
+    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"params file {str(path)!r}: not valid {path.suffix[1:].upper()} ({error})") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"params file {str(path)!r}: expected a table of parameter values, found {type(raw).__name__}")
+    for section in ("parameters", "inputs"):
+        if isinstance(raw.get(section), dict):
+            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS}
+            return {**outer, **raw[section]}
+    return raw

@@ -1,0 +1,274 @@
+"""The churn-cost model of MODEL.md as one vectorised function.
+
+:func:`evaluate` computes every output for one scenario or for arrays of millions of
+scenarios at once (numpy broadcasting). Sensitivity analysis, Monte Carlo and calibration
+call it; nothing else implements the formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from estimator.parameters import (
+    NUMERIC_KEYS,
+    PARAMETER_SPECS,
+    TEXT_KEYS,
+    ParameterError,
+    Parameters,
+    Problem,
+    unknown_parameter,
+)
+
+__all__ = ["CHANNELS", "HOURS_PER_YEAR", "Outputs", "evaluate"]
+
+HOURS_PER_YEAR = 8760.0
+#: The five channels through which revenue is lost, in MODEL.md's order.
+CHANNELS = ("retention", "spend_reduction", "missed_contacts", "word_of_mouth", "incidents")
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Every output of the model, each an array of the scenarios' broadcast shape.
+
+    Revenue figures are yearly and in the scenario's currency; customer figures are counts
+    per year. Undefined values (``share_of_revenue`` with no revenue,
+    ``implied_service_share`` with no churn) are NaN.
+    """
+
+    # Yearly revenue lost, by channel, and their sum.
+    total: np.ndarray
+    retention: np.ndarray
+    spend_reduction: np.ndarray
+    missed_contacts: np.ndarray
+    word_of_mouth: np.ndarray
+    incidents: np.ndarray
+    # Customers lost a year, by channel (spending cuts lose no customers).
+    customers_lost_retention: np.ndarray
+    customers_lost_missed_contacts: np.ndarray
+    customers_lost_word_of_mouth: np.ndarray
+    customers_lost_incidents: np.ndarray
+    customers_lost_total: np.ndarray
+    # Derived outputs.
+    share_of_revenue: np.ndarray
+    profit_lost: np.ndarray
+    value_at_risk: np.ndarray
+    replacement_cost: np.ndarray
+    # Cross-check of the two methods.
+    top_down_customers: np.ndarray
+    bottom_up_customers: np.ndarray
+    implied_service_share: np.ndarray
+    # Details behind the figures, for explanations and warnings.
+    complainers: np.ndarray
+    silent_customers: np.ndarray
+    bottom_up_resolved: np.ndarray
+    bottom_up_unresolved: np.ndarray
+    bottom_up_silent: np.ndarray
+    downtime_revenue: np.ndarray
+    horizon_factor: np.ndarray
+    silent_cap_binds: np.ndarray
+    downtime_capped: np.ndarray
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every output's name, e.g. for choosing what a sensitivity analysis reports."""
+        return tuple(f.name for f in fields(cls))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.names():
+            raise KeyError(f"unknown output {name!r}; known outputs: {', '.join(self.names())}")
+        return getattr(self, name)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.total.shape
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario, one column per output (a 0-d result gives one row)."""
+        return pd.DataFrame({name: np.ravel(getattr(self, name)) for name in self.names()})
+
+
+def _as_array(key: str, value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        sample = array.flat[0] if array.size else value
+        raise ParameterError([Problem(key, sample, PARAMETER_SPECS[key].allowed, f"wrong type ({array.dtype})")])
+    return array.astype(float, copy=False)
+
+
+def _check_arrays(inputs: Mapping[str, np.ndarray], method: np.ndarray) -> None:
+    """Reject any scenario with a NaN, infinite or out-of-range value, naming the first one."""
+    problems = []
+    for key in NUMERIC_KEYS:
+        spec = PARAMETER_SPECS[key]
+        array = inputs[key]
+        bad = ~((array >= spec.min) & (array <= spec.max))  # NaN compares False, so it is caught too
+        if spec.kind == "integer":
+            bad |= array != np.round(array)
+        if bad.any():
+            value = array[bad].flat[0] if array.ndim else array.item()
+            reason = "not a number (NaN)" if np.isnan(value) else "infinite" if np.isinf(value) else "out of range"
+            if reason == "out of range" and spec.kind == "integer" and spec.min <= value <= spec.max:
+                reason = "not a whole number"
+            problems.append(Problem(key, float(value), spec.allowed, reason))
+    choices = PARAMETER_SPECS["method"].choices
+    valid_method = np.isin(method, choices)
+    if not valid_method.all():
+        problems.append(
+            Problem(
+                "method",
+                method[~valid_method].flat[0] if method.ndim else method.item(),
+                PARAMETER_SPECS["method"].allowed,
+                "not a valid choice",
+            )
+        )
+    if problems:
+        raise ParameterError(problems)
+
+
+def _horizon_factor(c: np.ndarray, d: np.ndarray, horizon: np.ndarray) -> np.ndarray:
+    """F = sum_{j<H} q^j with q = (1-c)/(1+d), in closed form without cancellation.
+
+    1 - q = (c+d)/(1+d) exactly, and log q = log1p(-c) - log1p(d), so the geometric sum
+    (1 - q^H)/(1 - q) stays accurate when q is close to 1; when c = d = 0, q = 1 and F = H.
+    """
+    one_minus_q = (c + d) / (1.0 + d)
+    geometric = -np.expm1(horizon * (np.log1p(-c) - np.log1p(d))) / one_minus_q
+    return np.where(one_minus_q > 0, geometric, horizon)
+
+
+@cache
+def _default_inputs() -> dict[str, Any]:
+    return Parameters.defaults().model_inputs()
+
+
+def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = True, **overrides: Any) -> Outputs:
+    """Compute every output of MODEL.md for one scenario or many at once.
+
+    Parameters
+    ----------
+    params : Parameters or mapping, optional
+        The base scenario; missing keys take their defaults. ``currency`` and ``name`` are
+        ignored here (they do not enter the formulas).
+    validate : bool, default True
+        Check every value against its valid range (vectorised; cheap). Turn off only for
+        inputs already validated, such as draws from validated ranges.
+    **overrides : float or array_like
+        Values or arrays for any parameter; arrays broadcast against each other, so
+        ``evaluate(p, churn_rate=np.linspace(0, 1, 101))`` evaluates 101 scenarios.
+        ``method`` may be a string or an array of strings.
+
+    Returns
+    -------
+    Outputs
+        Arrays of the broadcast shape of all inputs (0-d for a single scenario).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown key, a value of the wrong type, NaN, infinity or a value out of range.
+    """
+    base = params.model_inputs() if isinstance(params, Parameters) else dict(params or {})
+    supplied = {**_default_inputs(), **base, **overrides}
+    unknown = [unknown_parameter(k, v) for k, v in supplied.items() if k not in PARAMETER_SPECS and k not in TEXT_KEYS]
+    if unknown:
+        raise ParameterError(unknown)
+    values = {k: _as_array(k, supplied[k]) for k in NUMERIC_KEYS}
+    method = np.asarray(supplied["method"])
+    if validate:
+        _check_arrays(values, method)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _compute(values, method == "bottom_up")
+
+
+def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
+    N, V = p["customers"], p["annual_value"]
+    r, k, h = p["complaint_rate"], p["silent_ratio"], p["resolved_share"]
+    c, s = p["churn_rate"], p["service_share"]
+    c0, cr, cu, cs = p["baseline_churn"], p["churn_resolved"], p["churn_unresolved"], p["churn_silent"]
+    x, y = p["spend_cut_share"], p["spend_cut_depth"]
+    M, a, v = p["prospect_contacts"], p["abandon_rate"], p["conversion_rate"]
+    w, i = p["wom_reach"], p["wom_influence"]
+    e, t = p["incidents_per_year"], p["incident_hours"]
+    f, g, u = p["incident_reach"], p["incident_churn"], p["unrecovered_sales"]
+
+    # Pools of customers: complainers, split by outcome, and the silent dissatisfied,
+    # capped because only those who did not complain can be silent.
+    complainers = N * r
+    resolved = complainers * h
+    unresolved = complainers * (1.0 - h)
+    silent_cap_binds = r * k > 1.0 - r
+    silent = N * np.minimum(r * k, 1.0 - r)
+
+    # Customers lost to poor service, both ways. A group may contribute a negative number
+    # (a well-handled complaint can make customers more loyal than the baseline).
+    bottom_up_resolved = resolved * (cr - c0)
+    bottom_up_unresolved = unresolved * (cu - c0)
+    bottom_up_silent = silent * (cs - c0)
+    bottom_up = bottom_up_resolved + bottom_up_unresolved + bottom_up_silent
+    top_down = N * c * s
+    lost_retention = np.where(use_bottom_up, bottom_up, top_down)
+    lost_retention_positive = np.maximum(lost_retention, 0.0)
+
+    # The five channels.
+    retention = lost_retention * V
+    spend_reduction = (unresolved * (1.0 - cu) + silent * (1.0 - cs)) * x * y * V
+    lost_missed = M * a * v
+    missed_contacts = lost_missed * V
+    lost_wom = lost_retention_positive * w * i
+    word_of_mouth = lost_wom * V
+    # 1 - (1 - f*g)^e, written with expm1/log1p so a small f*g does not cancel to zero.
+    lost_incidents = np.where(e > 0, N * -np.expm1(e * np.log1p(-(f * g))), 0.0)
+    downtime_share = e * t / HOURS_PER_YEAR
+    downtime_capped = downtime_share > 1.0
+    downtime_revenue = N * V * np.minimum(downtime_share, 1.0) * u
+    incidents = lost_incidents * V + downtime_revenue
+    total = retention + spend_reduction + missed_contacts + word_of_mouth + incidents
+
+    revenue = N * V
+    churners = N * c
+    horizon_factor = _horizon_factor(c, p["discount_rate"], p["horizon_years"])
+    value_at_risk = (
+        (lost_retention + lost_missed + lost_wom + lost_incidents) * V * horizon_factor
+        + spend_reduction * horizon_factor
+        + downtime_revenue
+    )
+
+    outputs = {
+        "total": total,
+        "retention": retention,
+        "spend_reduction": spend_reduction,
+        "missed_contacts": missed_contacts,
+        "word_of_mouth": word_of_mouth,
+        "incidents": incidents,
+        "customers_lost_retention": lost_retention,
+        "customers_lost_missed_contacts": lost_missed,
+        "customers_lost_word_of_mouth": lost_wom,
+        "customers_lost_incidents": lost_incidents,
+        "customers_lost_total": lost_retention + lost_missed + lost_wom + lost_incidents,
+        "share_of_revenue": np.where(revenue > 0, total / revenue, np.nan),
+        "profit_lost": total * p["gross_margin"],
+        "value_at_risk": value_at_risk,
+        "replacement_cost": (lost_retention_positive + lost_incidents) * p["acquisition_cost"],
+        "top_down_customers": top_down,
+        "bottom_up_customers": bottom_up,
+        "implied_service_share": np.where(churners > 0, bottom_up / churners, np.nan),
+        "complainers": complainers,
+        "silent_customers": silent,
+        "bottom_up_resolved": bottom_up_resolved,
+        "bottom_up_unresolved": bottom_up_unresolved,
+        "bottom_up_silent": bottom_up_silent,
+        "downtime_revenue": downtime_revenue,
+        "horizon_factor": horizon_factor,
+        "silent_cap_binds": silent_cap_binds,
+        "downtime_capped": downtime_capped,
+    }
+    # Every output has the scenarios' common shape, even one that depends on scalars only.
+    shape = np.broadcast_shapes(*(np.shape(value) for value in outputs.values()))
+    return Outputs(**{name: np.broadcast_to(value, shape) for name, value in outputs.items()})

@@ -1,0 +1,14 @@
+"""Where the package finds its data files (parameter specs, evidence, presets)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository's ``data/`` folder; ``ESTIMATOR_DATA_DIR`` points elsewhere (e.g. a client's own presets).
+_DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir() -> Path:
+    """The folder holding ``parameters.toml``, ``evidence.csv`` and ``presets/``."""
+    return Path(os.environ.get("ESTIMATOR_DATA_DIR", _DEFAULT_DATA_DIR))
