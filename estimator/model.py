@@ -187,6 +187,12 @@ def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = Tru
         return _compute(values, method == "bottom_up")
 
 
+def _ratio_or_nan(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """A ratio that is undefined (NaN) when the denominator is zero or so small it overflows."""
+    ratio = numerator / denominator
+    return np.where(np.isfinite(ratio), ratio, np.nan)
+
+
 def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
     N, V = p["customers"], p["annual_value"]
     r, k, h = p["complaint_rate"], p["silent_ratio"], p["resolved_share"]
@@ -252,13 +258,13 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
         "customers_lost_word_of_mouth": lost_wom,
         "customers_lost_incidents": lost_incidents,
         "customers_lost_total": lost_retention + lost_missed + lost_wom + lost_incidents,
-        "share_of_revenue": np.where(revenue > 0, total / revenue, np.nan),
+        "share_of_revenue": _ratio_or_nan(total, revenue),
         "profit_lost": total * p["gross_margin"],
         "value_at_risk": value_at_risk,
         "replacement_cost": (lost_retention_positive + lost_incidents) * p["acquisition_cost"],
         "top_down_customers": top_down,
         "bottom_up_customers": bottom_up,
-        "implied_service_share": np.where(churners > 0, bottom_up / churners, np.nan),
+        "implied_service_share": _ratio_or_nan(bottom_up, churners),
         "complainers": complainers,
         "silent_customers": silent,
         "bottom_up_resolved": bottom_up_resolved,

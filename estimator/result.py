@@ -109,7 +109,10 @@ def model_warnings(params: Parameters, outputs: Outputs) -> list[ModelWarning]:
             hours=hours,
         )
     if math.isnan(o["share_of_revenue"]):
-        warn("share_undefined", "The share of revenue is undefined: there is no revenue (customers × annual_value = 0).")
+        warn(
+            "share_undefined",
+            "The share of revenue is undefined: there is no revenue to compare with (customers × annual_value is 0).",
+        )
     if math.isnan(o["implied_service_share"]):
         warn(
             "implied_share_undefined",

@@ -1,0 +1,220 @@
+"""Numbers as people read them: compact money, shares, counts and parameter values, per locale.
+
+Every function takes a Babel ``locale`` (default ``"en"``) so that the same figures can be
+shown in Polish, Hungarian, Dutch or Greek without touching the callers. Nothing here
+depends on Streamlit: notebooks, exports and the app share these functions.
+
+Examples
+--------
+>>> format_money(6112409.23, "EUR")
+'€6.11M'
+>>> format_money(6112409.23, "PLN", locale="pl")
+'6,11\xa0mln\xa0zł'
+>>> format_share(0.10187)
+'10.2%'
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel import Locale
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
+
+from estimator.parameters import PARAMETER_SPECS
+
+__all__ = [
+    "NOT_AVAILABLE",
+    "format_count",
+    "format_count_delta",
+    "format_money",
+    "format_money_delta",
+    "format_parameter",
+    "format_share",
+    "format_share_points_delta",
+    "is_currency_parameter",
+    "is_share_parameter",
+    "round_significant",
+]
+
+#: What an undefined figure (NaN) shows, e.g. the share of revenue when there is no revenue.
+NOT_AVAILABLE = "–"
+
+#: Counts below this are written out in full ("8,998"); above it they are compacted ("1.2M").
+COMPACT_COUNT_FROM = 1_000_000
+
+
+def round_significant(value: float, digits: int = 3) -> float:
+    """Round ``value`` to ``digits`` significant digits (so 999,999 becomes 1,000,000, not "1000K").
+
+    >>> round_significant(6112409.23)
+    6110000.0
+    >>> round_significant(-0.012345, 2)
+    -0.012
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _currency_pattern(locale: str, digits: str) -> str:
+    """The locale's currency pattern (symbol position, spacing) with ``digits`` in place of "0.00"."""
+    return Locale.parse(locale).currency_formats["standard"].pattern.replace("0.00", digits)
+
+
+def _with_sign(text: str, value: float, locale: str) -> str:
+    """Prefix a plus sign to a positive figure; Babel already writes the minus of a negative one.
+
+    The minus is normalised to ASCII "-" because ``st.metric`` reads the direction of a delta
+    from its first character.
+    """
+    minus = get_minus_sign_symbol(locale)
+    if minus != "-":
+        text = text.replace(minus, "-")
+    if value > 0:
+        return get_plus_sign_symbol(locale) + text
+    return text
+
+
+def format_money(value: float, currency: str, *, locale: str = "en", compact: bool = True) -> str:
+    """A money amount in ``currency``: compact with three significant digits ("€6.11M") or in full.
+
+    Parameters
+    ----------
+    value : float
+        The amount; NaN gives :data:`NOT_AVAILABLE`.
+    currency : str
+        ISO 4217 code, e.g. ``"EUR"``.
+    locale : str, default "en"
+        Babel locale for symbols, separators and compact suffixes.
+    compact : bool, default True
+        ``False`` writes the amount in full, rounded to whole units ("€6,112,409").
+
+    Examples
+    --------
+    >>> format_money(999_999, "EUR")
+    '€1M'
+    >>> format_money(-1_500_000, "USD")
+    '-$1.5M'
+    >>> format_money(6112409.23, "EUR", compact=False)
+    '€6,112,409'
+    """
+    if not math.isfinite(value):
+        return NOT_AVAILABLE
+    if not compact:
+        return format_currency(
+            round(value), currency, locale=locale, format=_currency_pattern(locale, "0"), currency_digits=False
+        )
+    # Rounding first keeps three significant digits whatever the size of the compact unit.
+    return format_compact_currency(round_significant(value), currency, locale=locale, fraction_digits=2)
+
+
+def format_money_delta(value: float, currency: str, *, locale: str = "en") -> str:
+    """A change of a money amount, always signed: "+€1.2M", "-€350K", "€0".
+
+    >>> format_money_delta(1_234_567, "EUR")
+    '+€1.23M'
+    """
+    return _with_sign(format_money(value, currency, locale=locale), value, locale)
+
+
+def format_count(value: float, *, locale: str = "en") -> str:
+    """A number of customers (or contacts): in full below a million, compact above.
+
+    Fractions are kept only for small figures, where they carry information.
+
+    >>> format_count(8998.4)
+    '8,998'
+    >>> format_count(2_345_678)
+    '2.35M'
+    >>> format_count(0.4)
+    '0.4'
+    """
+    if not math.isfinite(value):
+        return NOT_AVAILABLE
+    if abs(value) >= COMPACT_COUNT_FROM:
+        return format_compact_decimal(round_significant(value), locale=locale, fraction_digits=2)
+    if abs(value) < 100:
+        return format_decimal(round(value, 1), locale=locale)
+    return format_decimal(round(value), locale=locale)
+
+
+def format_count_delta(value: float, *, locale: str = "en") -> str:
+    """A change of a count, always signed.
+
+    >>> format_count_delta(-1575)
+    '-1,575'
+    """
+    return _with_sign(format_count(value, locale=locale), value, locale)
+
+
+def format_share(value: float, *, locale: str = "en", digits: int = 1) -> str:
+    """A share as a percentage with up to ``digits`` decimals; NaN gives :data:`NOT_AVAILABLE`.
+
+    >>> format_share(0.3125)
+    '31.2%'
+    >>> format_share(0.4, digits=0)
+    '40%'
+    """
+    if not math.isfinite(value):
+        return NOT_AVAILABLE
+    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+    return format_percent(value, format=pattern, locale=locale)
+
+
+def format_share_points_delta(value: float, *, locale: str = "en", digits: int = 1) -> str:
+    """A change of a share in percentage points, signed and without a unit (the caller adds "pp").
+
+    >>> format_share_points_delta(0.0123)
+    '+1.2'
+    """
+    if not math.isfinite(value):
+        return NOT_AVAILABLE
+    points = round(value * 100, digits)
+    return _with_sign(format_decimal(points, locale=locale), points, locale)
+
+
+def is_share_parameter(key: str) -> bool:
+    """Whether a parameter is a share from 0 to 1, shown as a percentage.
+
+    >>> is_share_parameter("churn_rate"), is_share_parameter("silent_ratio")
+    (True, False)
+    """
+    spec = PARAMETER_SPECS[key]
+    return spec.kind == "number" and spec.min == 0 and spec.max == 1 and "share" in spec.unit
+
+
+def is_currency_parameter(key: str) -> bool:
+    """Whether a parameter is an amount of money (in the scenario's currency)."""
+    return PARAMETER_SPECS[key].unit.startswith("currency")
+
+
+def format_parameter(key: str, value: object, currency: str, *, locale: str = "en") -> str:
+    """A parameter value in its natural unit: shares as percentages, money with its currency.
+
+    Exact rather than compact, since this is what an assumption table quotes.
+
+    >>> format_parameter("churn_rate", 0.18, "EUR")
+    '18%'
+    >>> format_parameter("annual_value", 600.0, "EUR")
+    '€600'
+    >>> format_parameter("customers", 100000.0, "EUR")
+    '100,000'
+    """
+    spec = PARAMETER_SPECS[key]
+    if spec.kind == "choice" or not isinstance(value, int | float):
+        return str(value)
+    if is_share_parameter(key):
+        return format_share(float(value), locale=locale, digits=2)
+    if is_currency_parameter(key):
+        # Cents are shown only when there are any ("€600", "€12.99").
+        return format_currency(value, currency, locale=locale, format=_currency_pattern(locale, "0.##"), currency_digits=False)
+    return format_decimal(value, locale=locale, decimal_quantization=False)
