@@ -96,9 +96,14 @@ class Outputs:
 def _as_array(key: str, value: Any) -> np.ndarray:
     array = np.asarray(value)
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
-        sample = array.flat[0] if array.size else value
+        sample = array.flat[0].item() if array.size else value
         raise ParameterError([Problem(key, sample, PARAMETER_SPECS[key].allowed, f"wrong type ({array.dtype})")])
     return array.astype(float, copy=False)
+
+
+def _first(array: np.ndarray, mask: np.ndarray) -> Any:
+    """The first value of ``array`` where ``mask`` holds, as a plain Python value for messages."""
+    return np.broadcast_to(array, mask.shape)[mask].flat[0].item()
 
 
 def _check_arrays(inputs: Mapping[str, np.ndarray], method: np.ndarray) -> None:
@@ -111,7 +116,7 @@ def _check_arrays(inputs: Mapping[str, np.ndarray], method: np.ndarray) -> None:
         if spec.kind == "integer":
             bad |= array != np.round(array)
         if bad.any():
-            value = array[bad].flat[0] if array.ndim else array.item()
+            value = _first(array, bad)
             reason = "not a number (NaN)" if np.isnan(value) else "infinite" if np.isinf(value) else "out of range"
             if reason == "out of range" and spec.kind == "integer" and spec.min <= value <= spec.max:
                 reason = "not a whole number"
@@ -122,7 +127,7 @@ def _check_arrays(inputs: Mapping[str, np.ndarray], method: np.ndarray) -> None:
         problems.append(
             Problem(
                 "method",
-                method[~valid_method].flat[0] if method.ndim else method.item(),
+                _first(method, ~valid_method),
                 PARAMETER_SPECS["method"].allowed,
                 "not a valid choice",
             )
