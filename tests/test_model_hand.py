@@ -141,3 +141,35 @@ def test_estimate_views_read_well_in_a_notebook():
     assert_allclose(frame["share_of_total"].iloc[:-1].sum(), 1.0)
     assert est.summary().name == "Demo"
     assert "6,112,409 EUR" in est._repr_html_()
+
+
+def test_large_batches_evaluated_in_blocks_equal_one_pass():
+    """Batches above BLOCK_SIZE run block by block in threads; the figures must not change."""
+    from estimator.model import BLOCK_SIZE, _compute
+
+    rng = np.random.default_rng(7)
+    count = 3 * BLOCK_SIZE + 123  # a partial last block too
+    arrays = {
+        "churn_rate": rng.uniform(0, 1, count),
+        "complaint_rate": rng.uniform(0, 1, count),
+        "silent_ratio": rng.uniform(0, 10, count),
+        "incidents_per_year": rng.uniform(0, 400, count).clip(0, 365),
+        "method": rng.choice(["top_down", "bottom_up"], count),
+    }
+    blocked = evaluate(Parameters(customers=5_000), **arrays)
+    values = {
+        k: np.asarray(v, dtype=float)
+        for k, v in {**Parameters(customers=5_000).model_inputs(), **arrays}.items()
+        if k != "method"
+    }
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        single_pass = _compute(values, arrays["method"] == "bottom_up")
+    for name in blocked.names():
+        np.testing.assert_array_equal(blocked[name], single_pass[name], err_msg=name)
+    # A two-dimensional grid larger than a block keeps its shape.
+    grid = evaluate(churn_rate=np.linspace(0, 1, 300)[:, None], service_share=np.linspace(0, 1, 200)[None, :])
+    assert grid.shape == (300, 200)
+    assert (
+        grid.total[123, 45]
+        == estimate(churn_rate=float(np.linspace(0, 1, 300)[123]), service_share=float(np.linspace(0, 1, 200)[45])).total
+    )
