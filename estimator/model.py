@@ -183,52 +183,58 @@ def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = Tru
         raise ParameterError(unknown)
     values = {k: _as_array(k, supplied[k]) for k in NUMERIC_KEYS}
     method = np.asarray(supplied["method"])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _compute_in_blocks(values, method, validate)
+
+
+def _checked_compute(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> Outputs:
     use_bottom_up = method == "bottom_up"
     if validate:
         _check_arrays(values, method, use_bottom_up)
-
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _compute_in_blocks(values, use_bottom_up)
+    return _compute(values, use_bottom_up)
 
 
-def _compute_in_blocks(values: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
-    """Evaluate large batches block by block, on every core.
+def _compute_in_blocks(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> Outputs:
+    """Validate and evaluate large batches block by block, on every core.
 
     The formulas make dozens of temporary arrays; in blocks of BLOCK_SIZE scenarios they
     stay in the CPU cache instead of streaming through main memory, and numpy releases
     the GIL, so blocks run in parallel threads (see bench/bench_model.py for the figures).
+    A block with an invalid value raises; blocks are reported in order, so the error names
+    a value of the first invalid scenario's block.
     """
-    shape = np.broadcast_shapes(use_bottom_up.shape, *(v.shape for v in values.values()))
+    shape = np.broadcast_shapes(method.shape, *(v.shape for v in values.values()))
     size = math.prod(shape)
     if size <= BLOCK_SIZE:
-        return _compute(values, use_bottom_up)
+        return _checked_compute(values, method, validate)
     # Inputs of size one stay scalars; the others are flattened to the common shape.
     flat = {k: v.reshape(()) if v.size == 1 else np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()}
-    flags = use_bottom_up.reshape(()) if use_bottom_up.size == 1 else np.broadcast_to(use_bottom_up, shape).reshape(-1)
-    first = _compute(
-        {k: v if v.ndim == 0 else v[:BLOCK_SIZE] for k, v in flat.items()}, flags if flags.ndim == 0 else flags[:BLOCK_SIZE]
-    )
+    methods = method.reshape(()) if method.size == 1 else np.broadcast_to(method, shape).reshape(-1)
+
+    def compute_block(block: slice) -> Outputs:
+        return _checked_compute(
+            {k: v if v.ndim == 0 else v[block] for k, v in flat.items()},
+            methods if methods.ndim == 0 else methods[block],
+            validate,
+        )
+
+    blocks = [slice(start, start + BLOCK_SIZE) for start in range(0, size, BLOCK_SIZE)]
+    first = compute_block(blocks[0])
     results = {name: np.empty(size, dtype=first[name].dtype) for name in Outputs.names()}
 
     def store(block: slice, part: Outputs) -> None:
         for name, array in results.items():
             array[block] = part[name]
 
-    def compute_block(start: int) -> None:
-        block = slice(start, start + BLOCK_SIZE)
-        store(
-            block,
-            _compute({k: v if v.ndim == 0 else v[block] for k, v in flat.items()}, flags if flags.ndim == 0 else flags[block]),
-        )
-
-    store(slice(0, BLOCK_SIZE), first)
-    # errstate is thread-local: each worker sets its own.
-    list(_pool().map(_quietly(compute_block), range(BLOCK_SIZE, size, BLOCK_SIZE)))
+    store(blocks[0], first)
+    list(_pool().map(_quietly(lambda block: store(block, compute_block(block))), blocks[1:]))
     return Outputs(**{name: array.reshape(shape) for name, array in results.items()})
 
 
-def _quietly(function: Callable[[int], None]) -> Callable[[int], None]:
-    def run(argument: int) -> None:
+def _quietly(function: Callable[[slice], None]) -> Callable[[slice], None]:
+    """Run ``function`` under the same floating-point settings as the caller (errstate is per thread)."""
+
+    def run(argument: slice) -> None:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             function(argument)
 
