@@ -17,6 +17,18 @@ import pandas as pd
 from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
 from estimator.parameters import InputError, ParameterError, Parameters, parse_value
 from estimator.result import Estimate, estimate
+from estimator.sensitivity import (
+    UncertaintyRanges,
+    heatmap,
+    levers,
+    monte_carlo,
+    read_ranges,
+    sobol_indices,
+    spider,
+    tornado,
+)
+
+SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
 
 EXIT_BAD_INPUT = 2
 
@@ -58,6 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
     presets = commands.add_parser("presets", help="list the presets")
     presets.add_argument("--format", choices=("json", "table"), default="table")
 
+    sensitivity = commands.add_parser(
+        "sensitivity", help="which assumptions matter, how sure the estimate is, what fixing is worth"
+    )
+    _scenario_options(sensitivity)
+    sensitivity.add_argument("--kind", required=True, choices=SENSITIVITY_KINDS)
+    sensitivity.add_argument("--output", default="total", help="the model output to analyse (default: the yearly total)")
+    sensitivity.add_argument(
+        "--range",
+        metavar="KEY=LOW:HIGH",
+        action="append",
+        default=[],
+        dest="ranges",
+        help="an uncertainty range replacing the default one, e.g. --range churn_rate=0.1:0.3",
+    )
+    sensitivity.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (up to 1,000,000)")
+    sensitivity.add_argument("--seed", type=int, help="random seed; Monte Carlo reports the one used")
+    sensitivity.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
+    sensitivity.add_argument("--threshold", type=float, help="Monte Carlo: report the probability of exceeding it")
+    sensitivity.add_argument("--top", type=int, help="tornado: keep the largest swings only")
+    sensitivity.add_argument("--x", help="heatmap: parameter across the columns")
+    sensitivity.add_argument("--y", help="heatmap: parameter down the rows")
+    sensitivity.add_argument("--points", type=int, default=21, help="heatmap: grid points per side")
+    sensitivity.add_argument("--n", type=int, default=1024, help="Sobol: base sample size (a power of two)")
+    sensitivity.add_argument("--format", choices=("json", "table"), default="table")
+
     evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
     evidence.add_argument("--format", choices=("json", "table"), default="table")
@@ -66,9 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def scenario_from_args(args: argparse.Namespace) -> Parameters:
     """Combine preset, scenario files and ``--set`` values, in that order of precedence."""
+    return _scenario_and_ranges(args)[0]
+
+
+def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str, tuple[float, float]]]:
+    """The scenario, and the uncertainty ranges its files and ``--range`` options set."""
     values: dict[str, Any] = load_preset(args.preset).parameters.to_dict() if args.preset else {}
+    ranges: dict[str, tuple[float, float]] = {}
     for path in args.params:
-        values.update(read_scenario_file(path))
+        content = read_scenario_file(path)
+        ranges.update(read_ranges(content.pop("ranges", {}), f"params file {path!r}"))
+        values.update(content)
+    for text in getattr(args, "ranges", []):
+        key, sep, bounds = text.partition("=")
+        low, colon, high = bounds.partition(":")
+        try:
+            ranges[key.strip()] = (float(low), float(high))
+        except ValueError:
+            raise InputError(f"--range: expected KEY=LOW:HIGH with numbers, got {text!r}") from None
+        if not sep or not colon:
+            raise InputError(f"--range: expected KEY=LOW:HIGH, got {text!r}")
     problems = []
     for assignment in args.assignments:
         key, sep, text = assignment.partition("=")
@@ -84,7 +138,7 @@ def scenario_from_args(args: argparse.Namespace) -> Parameters:
         problems += error.problems
     if problems:  # report every bad value at once, not one per run
         raise ParameterError(problems)
-    return parameters
+    return parameters, ranges
 
 
 def _money(value: float) -> str:
@@ -169,6 +223,55 @@ def _benchmarks_output(fmt: str, parameter: str | None) -> str:
         return evidence[columns].to_string()
 
 
+def _readable(value: float) -> str:
+    """Money and counts with thousands separators; shares and indices with four significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _frame_output(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "json":
+        return frame.reset_index().to_json(orient="records", indent=2, force_ascii=False)
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", _readable):
+        return frame.to_string()
+
+
+def _sensitivity_output(args: argparse.Namespace) -> str:
+    params, custom = _scenario_and_ranges(args)
+    ranges = UncertaintyRanges.around(params, custom)
+    kind, fmt = args.kind, args.format
+    if kind == "tornado":
+        result = tornado(params, ranges, output=args.output, top=args.top)
+        if fmt == "json":
+            return json.dumps(result.to_dict(), indent=2)
+        return f"{args.output} at base: {result.base:,.0f}\n" + _frame_output(result.to_df(), fmt)
+    if kind == "spider":
+        return _frame_output(spider(params, output=args.output).set_index("parameter"), fmt)
+    if kind == "heatmap":
+        if not args.x or not args.y:
+            raise InputError("--kind heatmap needs --x and --y, two parameters to put on the grid")
+        result = heatmap(params, args.x, args.y, output=args.output, ranges=ranges, points=args.points)
+        return json.dumps(result.to_dict(), indent=2) if fmt == "json" else _frame_output(result.to_df(), fmt)
+    if kind == "montecarlo":
+        result = monte_carlo(
+            params, ranges, draws=args.draws, seed=args.seed, output=args.output, sampling=args.sampling, threshold=args.threshold
+        )
+        if fmt == "json":
+            return json.dumps(result.to_dict(), indent=2)
+        lines = [
+            f"{args.output}: {result.draws:,} draws ({result.sampling}, seed {result.seed})",
+            f"point estimate {result.point_estimate:,.0f}; mean {result.mean:,.0f} (standard error {result.std_error:,.0f})",
+            *(f"  {name.upper():>4} {value:,.0f}" for name, value in result.percentiles.items()),
+        ]
+        if result.threshold is not None:
+            lines.append(f"probability above {result.threshold:,.0f}: {result.probability_above:.1%}")
+        return "\n".join(lines)
+    if kind == "sobol":
+        return _frame_output(
+            sobol_indices(params, ranges, n=args.n, seed=args.seed if args.seed is not None else 0, output=args.output), fmt
+        )
+    return _frame_output(levers(params, output=args.output), fmt)
+
+
 def run(argv: Sequence[str] | None = None) -> str:
     """Run one command and return what it prints; raises :class:`InputError` on bad input."""
     args = build_parser().parse_args(argv)
@@ -179,6 +282,8 @@ def run(argv: Sequence[str] | None = None) -> str:
         return format_estimate(result)
     if args.command == "presets":
         return _presets_output(args.format)
+    if args.command == "sensitivity":
+        return _sensitivity_output(args)
     return _benchmarks_output(args.format, args.parameter)
 
 

@@ -1,0 +1,665 @@
+"""Which assumptions matter, how sure the estimate is, and what fixing service is worth.
+
+Every analysis here evaluates the one vectorised model (:func:`estimator.model.evaluate`);
+none re-implements a formula. Results are small objects with ``to_df()`` and ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special
+from scipy.stats import qmc
+
+from estimator.model import Outputs, evaluate
+from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
+from estimator.paths import data_dir
+
+__all__ = [
+    "Initiative",
+    "MonteCarloResult",
+    "UncertainRange",
+    "UncertaintyRanges",
+    "heatmap",
+    "initiative_roi",
+    "levers",
+    "monte_carlo",
+    "sobol_indices",
+    "spider",
+    "tornado",
+    "variance_contributions",
+]
+
+MAX_DRAWS = 1_000_000
+PERCENTILES = (5, 10, 50, 90, 95)
+#: Points of the tabulated PERT distribution used to turn uniform numbers into draws (LHS, Sobol).
+_PERT_GRID = 4097
+
+
+def _check_output(output: str) -> str:
+    if output not in Outputs.names():
+        raise ParameterError([Problem("output", output, "one of " + ", ".join(Outputs.names()), "not a model output")])
+    return output
+
+
+@dataclass(frozen=True)
+class UncertainRange:
+    """The plausible values of one parameter: low, most likely and high, with the reason."""
+
+    parameter: str
+    low: float
+    most_likely: float
+    high: float
+    reason: str = ""
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.low == self.high
+
+    def pert_shape(self, weight: float = 4.0) -> tuple[float, float]:
+        """Beta-PERT's shape parameters (alpha, beta); the mode gets ``weight`` (classic 4)."""
+        width = self.high - self.low
+        return 1 + weight * (self.most_likely - self.low) / width, 1 + weight * (self.high - self.most_likely) / width
+
+
+@cache
+def _default_spreads() -> dict[str, dict[str, Any]]:
+    with open(data_dir() / "uncertainty.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+class UncertaintyRanges(Mapping[str, UncertainRange]):
+    """Validated uncertainty ranges for every numeric parameter of one scenario.
+
+    Build them with :meth:`around`, which centres the default spreads of
+    ``data/uncertainty.toml`` on the scenario's values; ``custom`` ranges replace them.
+
+    Raises
+    ------
+    ParameterError
+        When a low is above its high, a bound is outside the parameter's valid range, or
+        the scenario's value (the most likely one) lies outside its range.
+    """
+
+    def __init__(self, ranges: Mapping[str, UncertainRange]):
+        problems = []
+        for key, item in ranges.items():
+            spec = PARAMETER_SPECS.get(key)
+            bounds = (item.low, item.most_likely, item.high)
+            if spec is None or spec.kind == "choice":
+                problems.append(
+                    Problem(key, (item.low, item.high), "a numeric parameter", "not a parameter with an uncertainty range")
+                )
+            elif not all(math.isfinite(b) for b in bounds):
+                problems.append(Problem(key, (item.low, item.high), "finite numbers", "not a finite range"))
+            elif item.low > item.high:
+                problems.append(Problem(key, (item.low, item.high), "low <= high", "a range whose low is above its high"))
+            elif item.low < spec.min or item.high > spec.max:
+                problems.append(Problem(key, (item.low, item.high), f"bounds within {spec.allowed}", "outside the valid range"))
+            elif not item.low <= item.most_likely <= item.high:
+                problems.append(
+                    Problem(
+                        key,
+                        (item.low, item.high),
+                        f"a range containing the scenario's value {item.most_likely:g}",
+                        "a range that misses the value",
+                    )
+                )
+        if problems:
+            raise ParameterError(problems)
+        self._ranges = dict(ranges)
+
+    @classmethod
+    def around(cls, params: Parameters, custom: Mapping[str, tuple[float, float]] | None = None) -> UncertaintyRanges:
+        """Default ranges around ``params`` (clipped to valid values), with ``custom`` (low, high) overrides."""
+        spreads = _default_spreads()
+        unknown = [key for key in (custom or {}) if key not in NUMERIC_KEYS]
+        if unknown:
+            raise ParameterError(
+                [Problem(key, custom[key], "a numeric parameter", "not a parameter with an uncertainty range") for key in unknown]
+            )
+        ranges = {}
+        for key in NUMERIC_KEYS:
+            spec, value, spread = PARAMETER_SPECS[key], float(params[key]), spreads[key]
+            if key in (custom or {}):
+                low, high = (float(b) for b in custom[key])
+                reason = "set by the user"
+            else:
+                if spread["spread"] == "relative":
+                    low, high = value * spread["low"], value * spread["high"]
+                else:
+                    low, high = value + spread["low"], value + spread["high"]
+                low, high = max(low, spec.min), min(high, spec.max)
+                if spec.kind == "integer":
+                    low, high = math.ceil(low), math.floor(high)
+                reason = spread["reason"]
+            ranges[key] = UncertainRange(key, low, value, high, reason)
+        return cls(ranges)
+
+    def __getitem__(self, key: str) -> UncertainRange:
+        return self._ranges[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ranges)
+
+    def __len__(self) -> int:
+        return len(self._ranges)
+
+    @property
+    def uncertain(self) -> list[str]:
+        """The parameters whose range is not a single value."""
+        return [key for key, item in self._ranges.items() if not item.is_fixed]
+
+    def to_df(self) -> pd.DataFrame:
+        return pd.DataFrame([vars(item) for item in self._ranges.values()]).set_index("parameter")
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        """``{parameter: {"low": ..., "high": ...}}``, the form scenario files use."""
+        return {key: {"low": item.low, "high": item.high} for key, item in self._ranges.items()}
+
+
+def read_ranges(table: Any, where: str = "ranges") -> dict[str, tuple[float, float]]:
+    """Read ``{parameter: {"low": .., "high": ..}}`` (or ``[low, high]``) from a scenario file.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` and the entry when it is not a pair of numbers.
+    """
+    if not isinstance(table, Mapping):
+        raise InputError(f"{where}: 'ranges' must be a table of parameter = {{low = .., high = ..}}")
+    ranges = {}
+    for key, entry in table.items():
+        pair = (entry.get("low"), entry.get("high")) if isinstance(entry, Mapping) else entry
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+        ):
+            raise InputError(f"{where}: range of {key!r} must have a numeric low and high, got {entry!r}")
+        ranges[key] = (float(pair[0]), float(pair[1]))
+    return ranges
+
+
+def _ranges_for(params: Parameters, ranges: UncertaintyRanges | None) -> UncertaintyRanges:
+    return ranges if ranges is not None else UncertaintyRanges.around(params)
+
+
+# --- One parameter at a time -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tornado:
+    """Each parameter at its low and high value with the others at base, sorted by swing."""
+
+    output: str
+    base: float
+    rows: pd.DataFrame
+
+    def to_df(self) -> pd.DataFrame:
+        return self.rows
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return self.rows.reset_index().to_dict(orient="records")
+
+
+def tornado(
+    params: Parameters, ranges: UncertaintyRanges | None = None, output: str = "total", top: int | None = None
+) -> Tornado:
+    """Swing of ``output`` when each uncertain parameter moves to its low and high value.
+
+    Parameters
+    ----------
+    params : Parameters
+        The base scenario.
+    ranges : UncertaintyRanges, optional
+        Defaults to :meth:`UncertaintyRanges.around` ``params``.
+    output : str, default "total"
+        Any model output (see :meth:`Outputs.names`).
+    top : int, optional
+        Keep only the ``top`` largest swings.
+
+    Returns
+    -------
+    Tornado
+        Rows ``parameter, low, high, total_at_low, total_at_high, swing`` (the two ``total_``
+        columns hold the chosen output), largest swing first.
+    """
+    _check_output(output)
+    ranges = _ranges_for(params, ranges)
+    keys = ranges.uncertain
+    count = len(keys)
+    # One call: scenario 2i is parameter i at its low value, 2i+1 at its high value.
+    columns = {}
+    for i, key in enumerate(keys):
+        column = np.full(2 * count, float(params[key]))
+        column[2 * i], column[2 * i + 1] = ranges[key].low, ranges[key].high
+        columns[key] = column
+    results = evaluate(params, **columns)[output] if count else np.empty(0)
+    base = float(evaluate(params)[output])
+    rows = pd.DataFrame(
+        {
+            "parameter": keys,
+            "low": [ranges[k].low for k in keys],
+            "high": [ranges[k].high for k in keys],
+            "total_at_low": results[0::2],
+            "total_at_high": results[1::2],
+        }
+    )
+    rows["swing"] = (rows["total_at_high"] - rows["total_at_low"]).abs()
+    rows = rows.sort_values("swing", ascending=False, kind="stable").set_index("parameter")
+    return Tornado(output, base, rows.head(top) if top else rows)
+
+
+def spider(
+    params: Parameters,
+    output: str = "total",
+    changes: Sequence[float] = tuple(np.linspace(-0.5, 0.5, 11)),
+    keys: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``output`` as each parameter changes by -50 % ... +50 % of its value (clipped to its valid range).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: ``parameter, change, value, <output>``. A parameter whose value is 0
+        has a flat line (a relative change of zero is zero).
+    """
+    _check_output(output)
+    keys = list(keys or [k for k in NUMERIC_KEYS if PARAMETER_SPECS[k].kind == "number"])
+    steps = np.asarray(changes, dtype=float)
+    columns, labels = {}, []
+    total_rows = len(keys) * len(steps)
+    for i, key in enumerate(keys):
+        spec = PARAMETER_SPECS[key]
+        column = np.full(total_rows, float(params[key]))
+        moved = np.clip(float(params[key]) * (1 + steps), spec.min, spec.max)
+        column[i * len(steps) : (i + 1) * len(steps)] = moved
+        columns[key] = column
+        labels.append(moved)
+    results = evaluate(params, **columns)[output]
+    return pd.DataFrame(
+        {
+            "parameter": np.repeat(keys, len(steps)),
+            "change": np.tile(steps, len(keys)),
+            "value": np.concatenate(labels),
+            output: results,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """``output`` over a grid of two parameters."""
+
+    x: str
+    y: str
+    output: str
+    x_values: np.ndarray
+    y_values: np.ndarray
+    values: np.ndarray  # shape (len(y_values), len(x_values))
+
+    def to_df(self) -> pd.DataFrame:
+        return pd.DataFrame(self.values, index=pd.Index(self.y_values, name=self.y), columns=pd.Index(self.x_values, name=self.x))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "x": self.x,
+            "y": self.y,
+            "output": self.output,
+            "x_values": self.x_values.tolist(),
+            "y_values": self.y_values.tolist(),
+            "values": self.values.tolist(),
+        }
+
+
+def heatmap(
+    params: Parameters, x: str, y: str, output: str = "total", ranges: UncertaintyRanges | None = None, points: int = 21
+) -> Heatmap:
+    """``output`` over a ``points`` × ``points`` grid of two parameters, each across its uncertainty range."""
+    _check_output(output)
+    ranges = _ranges_for(params, ranges)
+    for key in (x, y):
+        if key not in ranges:
+            raise ParameterError([Problem("heatmap", key, "a numeric parameter", "not a parameter with a range")])
+    x_values = np.linspace(ranges[x].low, ranges[x].high, points)
+    y_values = np.linspace(ranges[y].low, ranges[y].high, points)
+    if x == y:
+        raise ParameterError([Problem("heatmap", y, "two different parameters", "the same parameter twice")])
+    grid = evaluate(params, **{x: x_values[None, :], y: y_values[:, None]})[output]
+    return Heatmap(x, y, output, x_values, y_values, np.asarray(grid))
+
+
+# --- Monte Carlo and variance contribution ---------------------------------------------------
+
+
+def _pert_inverse_cdf(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
+    """Turn uniform numbers into Beta-PERT values through a finely tabulated CDF.
+
+    scipy's exact inverse costs about a microsecond per value; interpolating the CDF on
+    4,097 points is a hundred times faster and within 0.03 % of the range.
+    """
+    alpha, beta = item.pert_shape()
+    grid = np.linspace(0.0, 1.0, _PERT_GRID)
+    cdf = special.betainc(alpha, beta, grid)
+    return item.low + (item.high - item.low) * np.interp(uniforms, cdf, grid)
+
+
+def draw_scenarios(
+    ranges: UncertaintyRanges, draws: int, seed: int | None = None, sampling: str = "random"
+) -> dict[str, np.ndarray]:
+    """Beta-PERT draws for every uncertain parameter (``sampling`` "random" or "lhs")."""
+    if sampling not in ("random", "lhs"):
+        raise ParameterError([Problem("sampling", sampling, "'random' or 'lhs'", "not a sampling method")])
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
+        raise ParameterError([Problem("draws", draws, f"a whole number from 1 to {MAX_DRAWS:,}", "not allowed")])
+    keys = ranges.uncertain
+    rng = np.random.default_rng(seed)
+    samples = {}
+    if sampling == "lhs" and keys:
+        uniforms = qmc.LatinHypercube(d=len(keys), seed=rng).random(draws)
+        for j, key in enumerate(keys):
+            samples[key] = _pert_inverse_cdf(ranges[key], uniforms[:, j])
+    else:
+        for key in keys:
+            item = ranges[key]
+            alpha, beta = item.pert_shape()
+            samples[key] = item.low + (item.high - item.low) * rng.beta(alpha, beta, draws)
+    for key in keys:
+        if PARAMETER_SPECS[key].kind == "integer":
+            samples[key] = np.rint(samples[key])
+    return samples
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """The distribution of an output under uncertainty (binned; raw draws are not kept)."""
+
+    output: str
+    draws: int
+    seed: int | None
+    sampling: str
+    point_estimate: float
+    mean: float
+    std_error: float
+    percentiles: dict[str, float]
+    histogram_edges: np.ndarray
+    histogram_counts: np.ndarray
+    threshold: float | None = None
+    probability_above: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "draws": self.draws,
+            "seed": self.seed,
+            "sampling": self.sampling,
+            "point_estimate": self.point_estimate,
+            "mean": self.mean,
+            "std_error": self.std_error,
+            "percentiles": self.percentiles,
+            "histogram": {"edges": self.histogram_edges.tolist(), "counts": self.histogram_counts.tolist()},
+            "threshold": self.threshold,
+            "probability_above": self.probability_above,
+        }
+
+    def to_df(self) -> pd.DataFrame:
+        """The histogram: one row per bin."""
+        edges = self.histogram_edges
+        return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": self.histogram_counts})
+
+
+def monte_carlo(
+    params: Parameters,
+    ranges: UncertaintyRanges | None = None,
+    draws: int = 10_000,
+    seed: int | None = None,
+    output: str = "total",
+    sampling: str = "random",
+    threshold: float | None = None,
+    bins: int = 50,
+) -> MonteCarloResult:
+    """Propagate the uncertainty ranges through the model.
+
+    Parameters
+    ----------
+    params : Parameters
+        The scenario; its values are the most likely ones.
+    ranges : UncertaintyRanges, optional
+        Defaults to :meth:`UncertaintyRanges.around` ``params``.
+    draws : int, default 10,000
+        Up to 1,000,000.
+    seed : int, optional
+        The same seed gives the same result; without one a seed is drawn and reported.
+    sampling : {"random", "lhs"}
+        Independent Beta-PERT draws, or a Latin hypercube.
+    threshold : float, optional
+        Report the probability that the output exceeds it.
+    bins : int, default 50
+        Histogram bins (computed here, so no raw draws need to travel).
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    _check_output(output)
+    ranges = _ranges_for(params, ranges)
+    if seed is None:  # draw one, and report it, so that any run can be repeated
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    samples = draw_scenarios(ranges, draws, seed, sampling)
+    if samples:
+        values = np.asarray(evaluate(params, validate=False, **samples)[output])  # draws lie in validated ranges
+    else:
+        values = np.full(draws, float(evaluate(params)[output]))
+    finite = values[np.isfinite(values)]
+    quantiles = np.percentile(finite, PERCENTILES) if finite.size else np.full(len(PERCENTILES), np.nan)
+    counts, edges = np.histogram(finite, bins=bins)
+    return MonteCarloResult(
+        output=output,
+        draws=draws,
+        seed=seed,
+        sampling=sampling,
+        point_estimate=float(evaluate(params)[output]),
+        mean=float(finite.mean()) if finite.size else math.nan,
+        std_error=float(finite.std(ddof=1) / math.sqrt(finite.size)) if finite.size > 1 else 0.0,
+        percentiles={f"p{p}": float(q) for p, q in zip(PERCENTILES, quantiles, strict=True)},
+        histogram_edges=edges,
+        histogram_counts=counts,
+        threshold=threshold,
+        probability_above=None if threshold is None else float(np.mean(finite > threshold)),
+    )
+
+
+def variance_contributions(
+    names: Sequence[str],
+    model: Callable[[np.ndarray], np.ndarray],
+    n: int = 1024,
+    seed: int | None = 0,
+    num_resamples: int = 100,
+) -> pd.DataFrame:
+    """Sobol first- and total-order indices of ``model`` over independent uniform inputs (SALib).
+
+    ``model`` takes an array of shape (samples, len(names)) of numbers in [0, 1] and returns
+    one value per sample; map the uniforms to each input's own distribution inside it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by input: ``S1, S1_conf, ST, ST_conf`` (95 % intervals), largest total order first.
+    """
+    from SALib.analyze import sobol as sobol_analyze  # imported here: SALib is slow to import
+    from SALib.sample import sobol as sobol_sample
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n & (n - 1):
+        raise ParameterError([Problem("n", n, "a power of two, at least 2 (e.g. 1024)", "not allowed")])
+    if len(names) < 2:
+        raise ParameterError(
+            [Problem("ranges", list(names), "at least two uncertain parameters", "too few to apportion variance")]
+        )
+    problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+    uniforms = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    values = np.asarray(model(uniforms), dtype=float)
+    columns = ("S1", "S1_conf", "ST", "ST_conf")
+    if np.ptp(values) == 0:  # nothing varies: no variance to apportion
+        return pd.DataFrame(0.0, index=pd.Index(names, name="parameter"), columns=list(columns))
+    indices = sobol_analyze.analyze(problem, values, calc_second_order=False, num_resamples=num_resamples, seed=seed)
+    frame = pd.DataFrame({name: indices[name] for name in columns}, index=pd.Index(names, name="parameter"))
+    return frame.sort_values("ST", ascending=False, kind="stable")
+
+
+def sobol_indices(
+    params: Parameters,
+    ranges: UncertaintyRanges | None = None,
+    n: int = 1024,
+    seed: int | None = 0,
+    output: str = "total",
+    num_resamples: int = 100,
+) -> pd.DataFrame:
+    """Which assumptions' uncertainty drives the spread of ``output``: Sobol indices (SALib).
+
+    Inputs follow the same Beta-PERT distributions as :func:`monte_carlo`: SALib's uniform
+    numbers are mapped through each parameter's PERT inverse CDF; the indices do not
+    change under such a one-to-one mapping of each input.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by parameter: ``S1, S1_conf, ST, ST_conf``, largest total order first; the
+        parameters at the top are "what to research next".
+    """
+    _check_output(output)
+    ranges = _ranges_for(params, ranges)
+    keys = ranges.uncertain
+
+    def model(uniforms: np.ndarray) -> np.ndarray:
+        samples = {key: _pert_inverse_cdf(ranges[key], uniforms[:, j]) for j, key in enumerate(keys)}
+        for key in keys:
+            if PARAMETER_SPECS[key].kind == "integer":
+                samples[key] = np.rint(samples[key])
+        return np.asarray(evaluate(params, validate=False, **samples)[output])
+
+    return variance_contributions(keys, model, n=n, seed=seed, num_resamples=num_resamples)
+
+
+# --- Levers and return on investment ----------------------------------------------------------
+
+
+@cache
+def _lever_specs() -> dict[str, dict[str, Any]]:
+    with open(data_dir() / "levers.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def improved_value(params: Parameters, key: str, step: float, kind: str) -> float:
+    """The value of ``key`` after an improvement: ``kind`` "points" adds ``step``, "relative" scales by 1+step."""
+    spec = PARAMETER_SPECS[key]
+    value = float(params[key])
+    moved = value + step if kind == "points" else value * (1 + step)
+    return float(np.clip(moved, spec.min, spec.max))
+
+
+def levers(params: Parameters, output: str = "total", scale: float = 1.0) -> pd.DataFrame:
+    """Revenue recovered by a standard improvement of each controllable parameter.
+
+    The levers and their steps (10 points for shares, 10 % for counts and durations) are in
+    ``data/levers.toml``; ``scale`` multiplies every step (2.0 = twice the improvement).
+    Each row is the difference of two model evaluations, base minus improved.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by parameter: ``lever`` (what changes), ``from``, ``to``, ``recovered``
+        (of ``output``, under the scenario's method), ``recovered_bottom_up`` (the same under
+        the bottom-up method, where complaint handling drives retention) and
+        ``recovered_profit`` (``recovered`` × gross margin), largest first.
+    """
+    _check_output(output)
+    specs = _lever_specs()
+    keys = list(specs)
+    targets = [improved_value(params, key, specs[key]["step"] * scale, specs[key]["kind"]) for key in keys]
+    columns = {}
+    for i, key in enumerate(keys):
+        column = np.full(len(keys), float(params[key]))
+        column[i] = targets[i]
+        columns[key] = column
+    # Each lever under the scenario's method and under bottom-up: top-down retention
+    # (customers x churn x service share) does not respond to complaint handling at all.
+    methods = np.array(["top_down", "bottom_up"])[:, None] if params.method == "top_down" else params.method
+    improved = np.asarray(evaluate(params, method=methods, **columns)[output])
+    base = np.asarray(evaluate(params, method=methods)[output])
+    recovered = np.atleast_2d(base - improved)
+    frame = pd.DataFrame(
+        {
+            "lever": [specs[k]["label"] for k in keys],
+            "from": [float(params[k]) for k in keys],
+            "to": targets,
+            "recovered": recovered[0],
+            "recovered_bottom_up": recovered[-1],
+        },
+        index=pd.Index(keys, name="parameter"),
+    )
+    frame["recovered_profit"] = frame["recovered"] * params.gross_margin
+    return frame.sort_values("recovered", ascending=False, kind="stable")
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """What an initiative is expected to pay back."""
+
+    changes: dict[str, float]
+    one_off_cost: float
+    yearly_cost: float
+    revenue_recovered: float  # a year
+    profit_recovered: float  # a year: revenue recovered × gross margin
+    net_yearly_benefit: float  # profit recovered minus the yearly cost
+    payback_months: float | None  # None when it never pays back
+    net_present_value: float  # over the horizon, discounted
+    roi: float | None  # NPV / discounted costs; None when there are no costs
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cost: float, yearly_cost: float = 0.0) -> Initiative:
+    """Yearly gain, payback and return over the horizon of an initiative that changes some parameters.
+
+    The gain is the drop in yearly revenue lost (two model evaluations), valued at the
+    gross margin. Over ``horizon_years`` H at ``discount_rate`` d, with the benefit and
+    yearly cost arriving at the end of each year:
+    NPV = -one_off + sum_{j=1..H} (profit_recovered - yearly_cost) / (1+d)^j, and
+    ROI = NPV / (one_off + sum_{j=1..H} yearly_cost / (1+d)^j).
+    Payback in months = 12 × one_off / (profit_recovered - yearly_cost), undiscounted.
+    """
+    problems = [
+        Problem(name, value, "a number of at least 0", "not allowed")
+        for name, value in (("one_off_cost", one_off_cost), ("yearly_cost", yearly_cost))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0
+    ]
+    if problems:
+        raise ParameterError(problems)
+    improved = params.replace(**changes)
+    revenue_recovered = float(evaluate(params).total) - float(evaluate(improved).total)
+    profit_recovered = revenue_recovered * params.gross_margin
+    net = profit_recovered - yearly_cost
+    annuity = sum((1 + params.discount_rate) ** -j for j in range(1, params.horizon_years + 1))
+    npv = -one_off_cost + net * annuity
+    costs = one_off_cost + yearly_cost * annuity
+    payback = 12 * one_off_cost / net if net > 0 else None
+    return Initiative(
+        changes=dict(changes),
+        one_off_cost=float(one_off_cost),
+        yearly_cost=float(yearly_cost),
+        revenue_recovered=revenue_recovered,
+        profit_recovered=profit_recovered,
+        net_yearly_benefit=net,
+        payback_months=payback,
+        net_present_value=npv,
+        roi=npv / costs if costs > 0 else None,
+    )
