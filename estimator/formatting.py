@@ -126,10 +126,11 @@ def format_money_delta(value: float, currency: str, *, locale: str = "en") -> st
     return _with_sign(format_money(value, currency, locale=locale), value, locale)
 
 
-def format_count(value: float, *, locale: str = "en") -> str:
+def format_count(value: float, *, locale: str = "en", compact: bool | None = None) -> str:
     """A number of customers (or contacts): in full below a million, compact above.
 
     Fractions are kept only for small figures, where they carry information.
+    ``compact=True`` compacts from a thousand up (for slider stops), ``False`` never.
 
     >>> format_count(8998.4)
     '8,998'
@@ -137,10 +138,12 @@ def format_count(value: float, *, locale: str = "en") -> str:
     '2.35M'
     >>> format_count(0.4)
     '0.4'
+    >>> format_count(120_000, compact=True)
+    '120K'
     """
     if not math.isfinite(value):
         return NOT_AVAILABLE
-    if abs(value) >= COMPACT_COUNT_FROM:
+    if compact or (compact is None and abs(value) >= COMPACT_COUNT_FROM):
         return format_compact_decimal(round_significant(value), locale=locale, fraction_digits=2)
     if abs(value) < 100:
         return format_decimal(round(value, 1), locale=locale)
@@ -156,17 +159,19 @@ def format_count_delta(value: float, *, locale: str = "en") -> str:
     return _with_sign(format_count(value, locale=locale), value, locale)
 
 
-def format_share(value: float, *, locale: str = "en", digits: int = 1) -> str:
-    """A share as a percentage with up to ``digits`` decimals; NaN gives :data:`NOT_AVAILABLE`.
+def format_share(value: float, *, locale: str = "en", digits: int = 1, trim: bool = False) -> str:
+    """A share as a percentage with ``digits`` decimals; NaN gives :data:`NOT_AVAILABLE`.
 
-    >>> format_share(0.3125)
-    '31.2%'
-    >>> format_share(0.4, digits=0)
-    '40%'
+    ``trim=True`` drops trailing zeros (for inputs: "18%" rather than "18.00%").
+
+    >>> format_share(0.3125), format_share(0.12)
+    ('31.2%', '12.0%')
+    >>> format_share(0.4, digits=0), format_share(0.18, digits=2, trim=True)
+    ('40%', '18%')
     """
     if not math.isfinite(value):
         return NOT_AVAILABLE
-    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+    pattern = "#,##0" + ("." + ("#" if trim else "0") * digits if digits else "") + "%"
     return format_percent(value, format=pattern, locale=locale)
 
 
@@ -213,7 +218,7 @@ def format_parameter(key: str, value: object, currency: str, *, locale: str = "e
     if spec.kind == "choice" or not isinstance(value, int | float):
         return str(value)
     if is_share_parameter(key):
-        return format_share(float(value), locale=locale, digits=2)
+        return format_share(float(value), locale=locale, digits=2, trim=True)
     if is_currency_parameter(key):
         # Cents are shown only when there are any ("€600", "€12.99").
         return format_currency(value, currency, locale=locale, format=_currency_pattern(locale, "0.##"), currency_digits=False)
