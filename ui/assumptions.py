@@ -1,0 +1,55 @@
+"""Every assumption with its value, source and evidence grade: why the numbers are credible."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from estimator import PARAMETER_SPECS
+from estimator.formatting import format_parameter
+from estimator.library import ASSUMPTION
+from ui.context import Context
+from ui.controls import GROUP_ORDER
+from ui.i18n import param_label, t
+
+__all__ = ["assumptions_table", "render_assumptions"]
+
+
+def assumptions_table(ctx: Context) -> pd.DataFrame:
+    """One row per input: group, label, value as used, source, evidence grade and note.
+
+    A value the user changed is marked as their input; the preset's source then no longer applies.
+    """
+    rows = []
+    keys = sorted(PARAMETER_SPECS, key=lambda key: GROUP_ORDER.index(PARAMETER_SPECS[key].group))
+    for key in keys:
+        ref = ctx.preset.sources[key]
+        if key in ctx.changed_from_preset:
+            source, grade, note = t("source.your_input"), "", ""
+        else:
+            source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
+            grade = t("source.grade_assumption") if ref.is_assumption else ref.grade
+            note = ref.note
+        value = ctx.parameters[key]
+        shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, ctx.currency, locale=ctx.locale)
+        rows.append(
+            {
+                t("assumptions.column_group"): t(f"group.{PARAMETER_SPECS[key].group}"),
+                t("assumptions.column_input"): param_label(key),
+                t("assumptions.column_value"): shown,
+                t("assumptions.column_source"): source,
+                t("assumptions.column_grade"): grade,
+                t("assumptions.column_note"): note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render_assumptions(ctx: Context, *, title: bool = True) -> None:
+    """The assumption table, tall enough to show every row without scrolling."""
+    if title:
+        st.subheader(t("assumptions.title"), anchor=False)
+    st.caption(t("assumptions.intro"))
+    table = assumptions_table(ctx)
+    # A static table: every row visible in a deck, and no data-grid code for the browser to load.
+    st.table(table, hide_index=True, border="horizontal")

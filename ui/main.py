@@ -1,0 +1,113 @@
+"""The page: build the run's context, then draw either the editing or the presentation view.
+
+Order matters for speed: the headline is drawn before the charts and the sidebar, so after a
+slider moves the new figures reach the browser while the rest of the page is still rendering.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+
+from estimator import estimate
+from ui import state
+from ui.assumptions import render_assumptions
+from ui.baseline import render_baseline_bar, render_comparison
+from ui.context import Context
+from ui.headline import render_headline_sentence, render_metrics
+from ui.i18n import DEFAULT_LANGUAGE, current_locale, t, use_language
+from ui.messages import entry_problem_text, link_problem_text
+from ui.overview import render_overview, render_warnings
+from ui.plots import schedule_charts
+from ui.present import render_presentation
+from ui.sidebar import render_sidebar
+from ui.style import apply_style
+from ui.upcoming import render_calibration, render_scenarios, render_sensitivity
+
+__all__ = ["TABS", "build_context", "run"]
+
+#: Sidebar width in pixels (Streamlit's default is too narrow for a slider beside an exact box).
+SIDEBAR_WIDTH = 420
+
+TABS_KEY = "main_tabs"
+#: The tabs under the headline: (catalogue key of the title, panel). Later issues add theirs here.
+TABS: tuple[tuple[str, Callable[[Context], None]], ...] = (
+    ("tabs.overview", render_overview),
+    ("tabs.baseline", render_comparison),
+    ("tabs.assumptions", render_assumptions),
+    ("tabs.sensitivity", render_sensitivity),
+    ("tabs.calibration", render_calibration),
+    ("tabs.scenarios", render_scenarios),
+)
+
+
+def build_context() -> Context:
+    """The current scenario, its estimate, its preset and the pinned baseline."""
+    params = state.current_parameters()
+    pinned = state.baseline()
+    base_params, base_time = pinned if pinned else (None, None)
+    return Context(
+        parameters=params,
+        estimate=estimate(params),
+        preset=state.current_preset(),
+        baseline=base_params,
+        baseline_estimate=estimate(base_params) if base_params is not None else None,
+        baseline_time=base_time,
+        locale=current_locale(),
+    )
+
+
+def _render_notices(ctx: Context) -> None:
+    """Values from the link that were ignored, and typed values that are not used."""
+    problems = state.link_problems()
+    if problems:
+        items = "\n".join(f"- {link_problem_text(problem)}" for problem in problems)
+        with st.container(key="link_notice"):
+            st.warning(f"{t('link.ignored_heading')}\n\n{items}", icon=":material/link_off:")
+            st.button(t("link.dismiss"), key="dismiss_link_notice", type="tertiary", on_click=state.dismiss_link_problems)
+    typed = state.entry_problems()
+    if typed:
+        items = "\n".join(f"- {entry_problem_text(ctx, problem)}" for problem in typed.values())
+        st.error(f"{t('input.problems_banner')}\n\n{items}", icon=":material/error:")
+
+
+def _render_edit(ctx: Context) -> None:
+    st.html(f'<div class="overline">{html.escape(t("app.title"))} · {html.escape(ctx.parameters.name or ctx.preset.title)}</div>')
+    _render_notices(ctx)
+    render_headline_sentence(ctx)
+    render_metrics(ctx)
+    render_baseline_bar(ctx)
+    render_warnings(ctx)
+    # The inputs before the charts: on the first load the sliders become usable while the
+    # charting code is still loading in the browser.
+    render_sidebar(ctx)
+    # Lazy tabs: only the open tab's panel runs, so a slider move redraws one panel, not six.
+    tabs = st.tabs([t(title) for title, _ in TABS], key=TABS_KEY, on_change="rerun")
+    for tab, (_, render) in zip(tabs, TABS, strict=True):
+        with tab:
+            if tab.open:
+                render(ctx)
+
+
+def run() -> None:
+    """One script run: the whole app."""
+    use_language(DEFAULT_LANGUAGE)
+    state.initialise()
+    presenting = state.view() == "present"
+    st.set_page_config(
+        page_title=t("app.page_title"),
+        page_icon=":material/trending_down:",
+        layout="wide",
+        # A sidebar wide enough for a slider and an exact box side by side.
+        initial_sidebar_state="collapsed" if presenting else SIDEBAR_WIDTH,
+    )
+    apply_style()
+    ctx = build_context()
+    if presenting:
+        render_presentation(ctx)
+    else:
+        _render_edit(ctx)
+    state.sync_query_params()
+    schedule_charts()

@@ -1,0 +1,221 @@
+"""The inputs: preset, currency, method, and every MODEL.md parameter as a slider plus an exact box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import streamlit as st
+from babel.numbers import get_currency_name, list_currencies
+
+from estimator import PARAMETER_SPECS, load_preset
+from estimator.formatting import format_count, format_money, format_parameter, is_currency_parameter
+from estimator.library import preset_names
+from estimator.parameters import NUMERIC_KEYS
+from ui import state
+from ui.context import Context
+from ui.controls import GROUP_ORDER, control_for
+from ui.i18n import current_locale, param_description, param_label, t
+from ui.messages import entry_problem_text
+
+__all__ = ["render_sidebar"]
+
+#: Currencies most clients use, listed first; the rest follow alphabetically.
+COMMON_CURRENCIES = ("EUR", "PLN", "HUF", "USD", "GBP", "CHF", "CZK", "SEK", "DKK", "NOK", "RON", "HRK", "BGN")
+
+
+@cache
+def _currency_options() -> tuple[str, ...]:
+    known = set(list_currencies())
+    common = [code for code in COMMON_CURRENCIES if code in known]
+    return (*common, *sorted(known - set(common)))
+
+
+@cache
+def _currency_name(code: str, locale: str) -> str:
+    return f"{code} · {get_currency_name(code, locale=locale)}"
+
+
+def _parameter_help(ctx: Context, key: str) -> str:
+    """What a parameter means and where the preset's value comes from (the tooltip)."""
+    ref = ctx.preset.sources[key]
+    source = t("source.assumption") if ref.is_assumption else ref.citation
+    grade = t("source.grade_assumption") if ref.is_assumption else ref.grade
+    template = "help.parameter_changed" if key in ctx.changed_from_preset else "help.parameter"
+    text = t(
+        template,
+        description=param_description(key),
+        value=format_parameter(key, ctx.preset.parameters[key], ctx.currency, locale=ctx.locale),
+        source=source,
+        grade=grade,
+        note=ref.note,
+    )
+    control = control_for(key) if key in NUMERIC_KEYS else None
+    if control is not None and control.kind == "linear" and control.slider_max < control.valid_max and not control.integer:
+        spec = PARAMETER_SPECS[key]
+        text += "\n\n" + t(
+            "help.slider_range",
+            low=format_parameter(key, control.slider_min, ctx.currency, locale=ctx.locale),
+            high=format_parameter(key, control.slider_max, ctx.currency, locale=ctx.locale),
+            max=format_parameter(key, spec.max, ctx.currency, locale=ctx.locale),
+        )
+    return text
+
+
+@cache
+def _stop_labels(key: str, currency: str, locale: str) -> dict[float, str]:
+    """How a log slider writes its stops ("100K" customers, "€600"), computed once per currency."""
+    if is_currency_parameter(key):
+        return {stop: format_money(stop, currency, locale=locale) for stop in control_for(key).options}
+    return {stop: format_count(stop, locale=locale, compact=True) for stop in control_for(key).options}
+
+
+def _slider_label(key: str, currency: str, locale: str) -> Callable[[float], str]:
+    labels = _stop_labels(key, currency, locale)
+
+    def label(stop: float) -> str:
+        if stop in labels:
+            return labels[stop]
+        # The exact value typed in the box, shown in full so the slider agrees with the box.
+        return format_parameter(key, stop, currency, locale=locale)
+
+    return label
+
+
+def _parameter_input(ctx: Context, key: str) -> None:
+    control = control_for(key)
+    state.ensure_widget_state(key)
+    label = param_label(key)
+    help_text = _parameter_help(ctx, key)
+    slider_column, entry_column = st.columns([3, 2], vertical_alignment="bottom", gap="small")
+    with slider_column:
+        if control.kind == "log":
+            st.select_slider(
+                label,
+                options=control.options_for(ctx.parameters[key]),
+                key=state.slider_key(key),
+                format_func=_slider_label(key, ctx.currency, ctx.locale),
+                help=help_text,
+                on_change=state.on_slider,
+                args=(key,),
+            )
+        else:
+            low, high = control.slider_bounds(ctx.parameters[key])
+            number = int if control.integer else float
+            st.slider(
+                label,
+                min_value=number(low),
+                max_value=number(high),
+                step=number(control.slider_step),
+                format="%.1f%%" if control.kind == "percent" else ("%d" if control.integer else "%g"),
+                key=state.slider_key(key),
+                help=help_text,
+                on_change=state.on_slider,
+                args=(key,),
+            )
+    with entry_column:
+        st.number_input(
+            t("sidebar.entry_label", label=label),
+            step=int(control.entry_step) if control.integer else float(control.entry_step),
+            format=control.entry_format,
+            key=state.entry_key(key),
+            label_visibility="collapsed",
+            icon=":material/percent:" if control.kind == "percent" else None,
+            on_change=state.on_entry,
+            args=(key,),
+        )
+    problem = state.entry_problems().get(key)
+    if problem is not None:
+        st.error(entry_problem_text(ctx, problem), icon=":material/error:")
+
+
+def group_key(group: str) -> str:
+    """Session-state key of a group's expander (``True`` when open)."""
+    return f"group_{group}"
+
+
+def _group(ctx: Context, group: str) -> None:
+    keys = [key for key, spec in PARAMETER_SPECS.items() if spec.group == group and key in NUMERIC_KEYS]
+    changed = [key for key in keys if key in ctx.changed_from_preset]
+    # Lazy: a closed group draws nothing, so every rerun (each slider move) stays light.
+    expander = st.expander(t(f"group.{group}"), expanded=group == "business", key=group_key(group), on_change="rerun")
+    with expander:
+        if not expander.open:
+            return
+        for key in keys:
+            _parameter_input(ctx, key)
+        note_column, reset_column = st.columns([3, 2], vertical_alignment="center")
+        note_column.caption(t("sidebar.group_changed", count=len(changed)) if changed else "")
+        reset_column.button(
+            t("sidebar.group_reset"),
+            key=f"reset_{group}",
+            help=t("sidebar.group_reset_help"),
+            disabled=not changed,
+            on_click=state.reset_to_preset,
+            args=(keys,),
+            width="stretch",
+        )
+
+
+def render_sidebar(ctx: Context) -> None:
+    """Draw every input in the sidebar.
+
+    Parameters
+    ----------
+    ctx : Context
+        The current scenario; the widgets' callbacks change it for the next run.
+    """
+    locale = current_locale()
+    names = preset_names()
+    st.session_state.setdefault(state.PRESET_WIDGET, ctx.preset.name)
+    st.session_state.setdefault(state.CURRENCY_WIDGET, ctx.currency)
+    st.session_state.setdefault(state.METHOD_WIDGET, ctx.parameters.method)
+    with st.sidebar:
+        st.header(t("sidebar.heading"), anchor=False)
+        st.selectbox(
+            t("sidebar.preset"),
+            names,
+            key=state.PRESET_WIDGET,
+            format_func=lambda name: load_preset(name).title,
+            help=t("sidebar.preset_help", description=ctx.preset.description),
+            on_change=state.on_preset,
+        )
+        st.selectbox(
+            t("sidebar.currency"),
+            _currency_options(),
+            key=state.CURRENCY_WIDGET,
+            format_func=lambda code: _currency_name(code, locale),
+            help=t("sidebar.currency_help"),
+            on_change=state.on_currency,
+        )
+        st.radio(
+            t("sidebar.method"),
+            PARAMETER_SPECS["method"].choices,
+            key=state.METHOD_WIDGET,
+            format_func=lambda choice: t(f"method.{choice}"),
+            help=t("sidebar.method_help"),
+            horizontal=True,
+            on_change=state.on_method,
+        )
+        reset_column, present_column = st.columns(2)
+        reset_column.button(
+            t("sidebar.reset_all"),
+            key="reset_all",
+            help=t("sidebar.reset_all_help"),
+            icon=":material/restart_alt:",
+            on_click=state.reset_to_preset,
+            disabled=not ctx.changed_from_preset and ctx.currency == ctx.preset.parameters.currency,
+            width="stretch",
+        )
+        present_column.button(
+            t("sidebar.present"),
+            key="to_present",
+            help=t("sidebar.present_help"),
+            icon=":material/slideshow:",
+            on_click=state.set_view,
+            args=("present",),
+            width="stretch",
+        )
+        st.caption(t("sidebar.share_help"))
+        for group in GROUP_ORDER:
+            _group(ctx, group)

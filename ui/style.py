@@ -1,0 +1,40 @@
+"""The few style rules Streamlit's theme does not cover (``.streamlit/config.toml`` holds the rest)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+__all__ = ["apply_style"]
+
+_CSS = """
+<style>
+/* Headline figures: the value is what an executive reads first. */
+[data-testid="stMetricValue"] { font-weight: 700; font-size: 1.65rem; }
+/* Let metric labels wrap onto two lines rather than end in "..." on a laptop screen. */
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    word-break: normal !important; overflow-wrap: normal !important; hyphens: none !important;
+}
+[data-testid="stMetricLabel"] { min-height: 2.6em; align-items: flex-start; }
+/* Less empty space above the headline: it must be visible without scrolling. */
+.stMainBlockContainer { padding-top: 2.5rem; }
+/* Slider and exact box sit close together; less air between parameters in the sidebar. */
+[data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+/* The slider does the stepping; without +/- buttons the exact box shows whole numbers. */
+[data-testid="stSidebar"] [data-testid="stNumberInputStepUp"],
+[data-testid="stSidebar"] [data-testid="stNumberInputStepDown"] { display: none; }
+/* The headline sentence is the largest text on the page; its figures stand out. */
+.stMainBlockContainer h2 strong { color: #C0392B; }
+.overline { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; font-weight: 600; color: #4A5670; }
+/* The presentation headline. */
+.hero { padding: 0.5rem 0 1.25rem 0; }
+.hero-number { font-size: 5.5rem; font-weight: 800; line-height: 1.05; color: #C0392B; letter-spacing: -0.02em; }
+.hero-lead { font-size: 1.9rem; font-weight: 600; color: #1F2A44; }
+.hero-detail { font-size: 1.25rem; color: #4A5670; margin-top: 0.35rem; }
+</style>
+"""
+
+
+def apply_style() -> None:
+    """Add the app's style rules to the page."""
+    st.html(_CSS)

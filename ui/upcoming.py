@@ -1,0 +1,29 @@
+"""Tabs that later issues fill: sensitivity, calibration, scenarios and export.
+
+Each is a function taking the run's :class:`~ui.context.Context`, so a new panel only needs
+its own module and an entry in :data:`ui.main.TABS`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.context import Context
+from ui.i18n import t
+
+__all__ = ["render_calibration", "render_scenarios", "render_sensitivity"]
+
+
+def render_sensitivity(ctx: Context) -> None:
+    """Which inputs move the result most (tornado chart, Monte Carlo): to come."""
+    st.info(t("coming.sensitivity"), icon=":material/construction:")
+
+
+def render_calibration(ctx: Context) -> None:
+    """Fit the inputs to a client's own data: to come."""
+    st.info(t("coming.calibration"), icon=":material/construction:")
+
+
+def render_scenarios(ctx: Context) -> None:
+    """Save, compare and export scenarios: to come."""
+    st.info(t("coming.scenarios"), icon=":material/construction:")
