@@ -1,0 +1,200 @@
+"""Plotly figures of the sensitivity and uncertainty analyses, for the app and notebooks alike.
+
+Like :mod:`estimator.charts`, the figures compute nothing: they draw the results of
+:mod:`estimator.sensitivity`, with words (parameter labels, titles) passed in so any language
+can be shown, and amounts formatted for the given locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from estimator.charts import COLORS, _layout
+from estimator.formatting import format_money
+from estimator.sensitivity import Heatmap, MonteCarloResult, Tornado
+
+__all__ = ["distribution_chart", "heatmap_chart", "levers_chart", "sobol_chart", "spider_chart", "tornado_chart"]
+
+
+def _label(labels: Mapping[str, str] | None, key: str) -> str:
+    return (labels or {}).get(key, key)
+
+
+def tornado_chart(
+    result: Tornado,
+    *,
+    currency: str,
+    labels: Mapping[str, str] | None = None,
+    low_label: str = "At low value",
+    high_label: str = "At high value",
+    locale: str = "en",
+    title: str | None = None,
+    top: int = 10,
+) -> go.Figure:
+    """Bars from the base value to the output at each parameter's low and high value, largest swing on top."""
+    rows = result.to_df().head(top).iloc[::-1]  # plotly draws the first row at the bottom
+    names = [_label(labels, key) for key in rows.index]
+    figure = go.Figure()
+    for column, name, color in (("total_at_low", low_label, COLORS["gain"]), ("total_at_high", high_label, COLORS["loss"])):
+        deltas = rows[column] - result.base
+        figure.add_bar(
+            y=names,
+            x=deltas,
+            base=result.base,
+            orientation="h",
+            name=name,
+            marker_color=color,
+            customdata=np.stack([rows[column.replace("total_at_", "")], rows[column]], axis=1),
+            hovertemplate="%{y}: %{customdata[0]:,.4g} → " + "%{customdata[1]:,.0f}<extra></extra>",
+        )
+    figure.add_vline(
+        x=result.base,
+        line_color=COLORS["total"],
+        line_width=2,
+        annotation_text=format_money(result.base, currency, locale=locale),
+        annotation_position="top",
+    )
+    figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
+    _layout(figure, title=title, height=90 + 34 * len(rows))
+    figure.update_layout(showlegend=True)
+    return figure
+
+
+def distribution_chart(
+    result: MonteCarloResult,
+    *,
+    currency: str,
+    locale: str = "en",
+    title: str | None = None,
+    point_label: str = "Point estimate",
+) -> go.Figure:
+    """The server-side histogram with P5, P50 and P95 and the point estimate marked."""
+    edges, counts = result.histogram_edges, result.histogram_counts
+    centres = (edges[:-1] + edges[1:]) / 2
+    figure = go.Figure(
+        go.Bar(
+            x=centres,
+            y=counts / counts.sum(),
+            width=np.diff(edges),
+            marker_color=COLORS["accent"],
+            opacity=0.8,
+            hovertemplate="%{x:,.0f}: %{y:.1%}<extra></extra>",
+        )
+    )
+    for name in ("p5", "p50", "p95"):
+        value = result.percentiles[name]
+        figure.add_vline(
+            x=value,
+            line_dash="dot",
+            line_color=COLORS["total"],
+            annotation_text=f"{name.upper()} {format_money(value, currency, locale=locale)}",
+            annotation_position="top",
+        )
+    figure.add_vline(
+        x=result.point_estimate,
+        line_color=COLORS["loss"],
+        line_width=2,
+        annotation_text=point_label,
+        annotation_position="bottom right",
+    )
+    if result.threshold is not None:
+        figure.add_vline(x=result.threshold, line_color=COLORS["muted"], line_dash="dash")
+    figure.update_yaxes(tickformat=".0%")
+    return _layout(figure, title=title, height=340)
+
+
+def sobol_chart(
+    indices: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    first_label: str = "Alone",
+    total_label: str = "With interactions",
+    title: str | None = None,
+    top: int = 10,
+) -> go.Figure:
+    """Share of the output's variance each assumption drives, with 95 % intervals: what to research next."""
+    rows = indices.head(top).iloc[::-1]
+    names = [_label(labels, key) for key in rows.index]
+    figure = go.Figure()
+    figure.add_bar(
+        y=names,
+        x=rows["ST"],
+        orientation="h",
+        name=total_label,
+        marker_color=COLORS["accent"],
+        error_x={"type": "data", "array": rows["ST_conf"]},
+        hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+    )
+    figure.add_bar(
+        y=names,
+        x=rows["S1"],
+        orientation="h",
+        name=first_label,
+        marker_color=COLORS["muted"],
+        error_x={"type": "data", "array": rows["S1_conf"]},
+        hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+    )
+    figure.update_xaxes(tickformat=".0%", rangemode="tozero")
+    _layout(figure, title=title, height=90 + 40 * len(rows))
+    figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.12})
+    return figure
+
+
+def spider_chart(
+    frame: pd.DataFrame,
+    *,
+    output: str = "total",
+    labels: Mapping[str, str] | None = None,
+    keys: list[str] | None = None,
+    locale: str = "en",
+    title: str | None = None,
+) -> go.Figure:
+    """The output against a -50 % ... +50 % change of each parameter; steeper lines matter more."""
+    figure = go.Figure()
+    chosen = keys or list(dict.fromkeys(frame["parameter"]))
+    for key in chosen:
+        rows = frame[frame["parameter"] == key]
+        figure.add_scatter(x=rows["change"], y=rows[output], mode="lines+markers", name=_label(labels, key))
+    figure.update_xaxes(tickformat="+.0%")
+    _layout(figure, title=title, height=420)
+    figure.update_layout(showlegend=True)
+    return figure
+
+
+def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None) -> go.Figure:
+    """The chosen output over a grid of two parameters."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=result.values,
+            x=result.x_values,
+            y=result.y_values,
+            colorscale="Reds",
+            hovertemplate="%{x:.4g}, %{y:.4g}: %{z:,.0f}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=_label(labels, result.x))
+    figure.update_yaxes(title=_label(labels, result.y))
+    return _layout(figure, title=title, height=420)
+
+
+def levers_chart(
+    table: pd.DataFrame, *, currency: str, column: str = "recovered", locale: str = "en", title: str | None = None
+) -> go.Figure:
+    """Revenue recovered a year by each standard improvement, largest first."""
+    rows = table.sort_values(column).iloc[-10:]
+    figure = go.Figure(
+        go.Bar(
+            y=rows["lever"],
+            x=rows[column],
+            orientation="h",
+            marker_color=[COLORS["gain"] if v >= 0 else COLORS["loss"] for v in rows[column]],
+            text=[format_money(v, currency, locale=locale) for v in rows[column]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+        )
+    )
+    return _layout(figure, title=title, height=90 + 40 * len(rows))
