@@ -24,8 +24,9 @@ UNDEFINABLE = {"share_of_revenue", "implied_service_share"}
 
 
 def scale(p):
-    """A size against which rounding in money figures is judged."""
-    return p["customers"] * (p["annual_value"] + p["acquisition_cost"]) * (1 + p["wom_reach"]) * p["horizon_years"] + 1.0
+    """A size against which rounding in money figures is judged: every channel's largest possible value."""
+    customers = p["customers"] * (1 + p["wom_reach"]) + p["prospect_contacts"]
+    return customers * (p["annual_value"] + p["acquisition_cost"]) * p["horizon_years"] + 1.0
 
 
 @settings(max_examples=400, deadline=None)
