@@ -1,0 +1,212 @@
+"""End-to-end tests in a real headless Chromium against the real server (``streamlit run app.py``).
+
+One server on a free loopback port serves the whole module; each test opens its own page.
+Every wait is bounded, and no page may ever show a Streamlit exception element.
+Needs Debian's ``chromium`` (/usr/bin/chromium) and the ``playwright`` package; the tests are
+skipped when either is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from estimator import estimate, load_preset
+from estimator.formatting import format_money
+from ui.i18n import t
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+expect.set_options(timeout=20_000)
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 20_000
+HEADLINE = '[data-testid="stMetricValue"]'
+RUNNING = '[data-testid="stStatusWidget"]'
+EXCEPTION = '[data-testid="stException"]'
+ANY_SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
+GENERIC = load_preset("generic_b2c").parameters
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app served by ``streamlit run app.py`` on 127.0.0.1; yields its base URL."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), urllib.request.urlopen(url + "_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Streamlit server did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def open_app(browser, server):
+    """Open the app at ``query`` in a new page, wait for the headline; check for exceptions at the end."""
+    pages = []
+
+    def open_page(query: str = ""):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(WAIT_MS)
+        pages.append(page)
+        page.goto(server + query)
+        page.wait_for_selector(HEADLINE)
+        if "view=present" not in query:
+            page.wait_for_selector(ANY_SLIDER)
+        # Charts follow the first paint in a second run; once they are there the page is settled.
+        page.wait_for_selector(".js-plotly-plot")
+        wait_idle(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+        page.close()
+
+
+def wait_idle(page) -> None:
+    """Wait until no script run is in progress."""
+    page.wait_for_selector(RUNNING, state="detached", timeout=WAIT_MS)
+
+
+def wait_for_headline(page, expected: str) -> None:
+    """Wait until the first headline figure reads ``expected``."""
+    page.wait_for_function(
+        "([selector, expected]) => document.querySelector(selector)?.textContent === expected",
+        arg=[HEADLINE, expected],
+        timeout=WAIT_MS,
+    )
+    wait_idle(page)
+
+
+def headline(page) -> str:
+    return page.locator(HEADLINE).first.inner_text()
+
+
+def open_group(page, group: str) -> None:
+    """Open an input group of the sidebar (closed groups draw no widgets)."""
+    page.locator('[data-testid="stExpander"] summary', has_text=t(f"group.{group}")).click()
+    page.wait_for_selector(f".st-key-slider_{'churn_rate' if group == 'resignations' else 'customers'}")
+    wait_idle(page)
+
+
+def query_of(page) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_first_page_shows_the_generic_estimate(open_app):
+    page = open_app()
+    assert headline(page) == format_money(estimate(GENERIC).total, "EUR")
+    assert page.locator(ANY_SLIDER).count() == 4  # the business group is open, the others closed
+    assert page.locator(".js-plotly-plot").count() == 2  # channels and cross-check
+
+
+def test_slider_key_press_changes_the_headline_and_the_link(open_app):
+    page = open_app()
+    open_group(page, "resignations")
+    slider = page.locator('.st-key-slider_churn_rate input[type="range"]')
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 18% -> 18.5%
+    wait_for_headline(page, format_money(estimate(GENERIC.replace(churn_rate=0.185)).total, "EUR"))
+    expect(page.locator(".st-key-entry_churn_rate input")).to_have_value("18.5")
+    page.wait_for_function("() => location.search.includes('churn_rate=0.185')", timeout=WAIT_MS)
+    assert query_of(page) == {"churn_rate": "0.185"}
+
+
+def test_typing_an_exact_value_moves_the_slider(open_app):
+    page = open_app()
+    box = page.locator(".st-key-entry_customers input")
+    box.fill("250000")
+    box.press("Enter")
+    wait_for_headline(page, format_money(estimate(GENERIC.replace(customers=250000)).total, "EUR"))
+    expect(page.locator('.st-key-slider_customers input[type="range"]')).to_have_attribute("aria-valuetext", "250K")
+
+
+def test_a_copied_link_reopens_the_same_scenario(open_app):
+    page = open_app()
+    open_group(page, "resignations")
+    slider = page.locator('.st-key-slider_churn_rate input[type="range"]')
+    for churn in (0.185, 0.19, 0.195):  # one 0.5-point step per key press
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        wait_for_headline(page, format_money(estimate(GENERIC.replace(churn_rate=churn)).total, "EUR"))
+    page.locator('[data-testid="stRadio"] label', has_text=t("method.bottom_up")).click()
+    expected = GENERIC.replace(churn_rate=0.195, method="bottom_up")
+    wait_for_headline(page, format_money(estimate(expected).total, "EUR"))
+    page.wait_for_function("() => location.search.includes('method=bottom_up')", timeout=WAIT_MS)
+    figures = page.locator(HEADLINE).all_inner_texts()
+
+    copy = open_app("?" + urlparse(page.url).query)
+    assert copy.locator(HEADLINE).all_inner_texts() == figures
+    open_group(copy, "resignations")
+    expect(copy.locator(".st-key-entry_churn_rate input")).to_have_value("19.5")
+    expect(copy.locator('[data-testid="stRadio"] input[type="radio"]').nth(1)).to_be_checked()
+
+
+def test_a_bad_link_value_gives_a_notice_not_a_traceback(open_app):
+    page = open_app("?churn_rate=abc&customers=-5&service_share=0.3")
+    notice = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "churn_rate=abc" in notice and "customers=-5" in notice
+    assert headline(page) == format_money(estimate(GENERIC.replace(service_share=0.3)).total, "EUR")
+
+
+def test_presentation_view_hides_the_controls(open_app):
+    page = open_app("?view=present&churn_rate=0.22")
+    hero = page.locator('[data-testid="heroNumber"]').inner_text()
+    assert hero == format_money(estimate(GENERIC.replace(churn_rate=0.22)).total, "EUR")
+    assert page.locator('[data-testid="stSlider"]').count() == 0
+    assert page.locator('[data-testid="stNumberInput"]').count() == 0
+    assert page.locator(".js-plotly-plot").count() == 2
