@@ -282,6 +282,8 @@ class Parameters(Mapping[str, Any]):
         return len(self._values)
 
     def __getattr__(self, key: str) -> Any:
+        if key == "_values":  # not yet set (e.g. during copying): avoid recursing into ourselves
+            raise AttributeError(key)
         try:
             return self._values[key]
         except KeyError:
@@ -289,6 +291,10 @@ class Parameters(Mapping[str, Any]):
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError("Parameters are immutable; use .replace(...)")
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        # Pickle (caches, worker processes) through the constructor, which re-validates.
+        return (Parameters, (self._values,))
 
     def __dir__(self) -> list[str]:
         return [*super().__dir__(), *self._values]

@@ -119,3 +119,12 @@ def test_parse_value_reads_text_forms():
         parse_value("customers", "lots")
     with pytest.raises(ParameterError, match="colour: 'red' is an unknown parameter"):
         parse_value("colour", "red")
+
+
+def test_parameters_survive_pickling_and_copying():
+    import copy
+    import pickle
+
+    p = Parameters(churn_rate=0.2, currency="PLN", name="Klient")
+    assert pickle.loads(pickle.dumps(p)) == p
+    assert copy.deepcopy(p) == p and copy.copy(p) == p
