@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from estimator.charts import COLORS, _layout
+from estimator.charts import COLORS, _layout, _value_range
 from estimator.formatting import format_money
 from estimator.sensitivity import Heatmap, MonteCarloResult, Tornado
 
@@ -195,6 +195,8 @@ def levers_chart(
             text=[format_money(v, currency, locale=locale) for v in rows[column]],
             textposition="outside",
             hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+            cliponaxis=False,
         )
     )
+    figure.update_xaxes(range=_value_range(list(rows[column])))  # room for the amounts beside the bars
     return _layout(figure, title=title, height=90 + 40 * len(rows))

@@ -24,7 +24,8 @@ from ui.plots import schedule_charts
 from ui.present import render_presentation
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
-from ui.upcoming import render_calibration, render_scenarios, render_sensitivity
+from ui.uncertainty import render_uncertainty
+from ui.upcoming import render_calibration, render_scenarios
 
 __all__ = ["TABS", "build_context", "run"]
 
@@ -37,7 +38,7 @@ TABS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("tabs.overview", render_overview),
     ("tabs.baseline", render_comparison),
     ("tabs.assumptions", render_assumptions),
-    ("tabs.sensitivity", render_sensitivity),
+    ("tabs.sensitivity", render_uncertainty),
     ("tabs.calibration", render_calibration),
     ("tabs.scenarios", render_scenarios),
 )

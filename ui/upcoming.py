@@ -1,4 +1,4 @@
-"""Tabs that later issues fill: sensitivity, calibration, scenarios and export.
+"""Tabs that later issues fill: calibration, scenarios and export.
 
 Each is a function taking the run's :class:`~ui.context.Context`, so a new panel only needs
 its own module and an entry in :data:`ui.main.TABS`.
@@ -11,12 +11,7 @@ import streamlit as st
 from ui.context import Context
 from ui.i18n import t
 
-__all__ = ["render_calibration", "render_scenarios", "render_sensitivity"]
-
-
-def render_sensitivity(ctx: Context) -> None:
-    """Which inputs move the result most (tornado chart, Monte Carlo): to come."""
-    st.info(t("coming.sensitivity"), icon=":material/construction:")
+__all__ = ["render_calibration", "render_scenarios"]
 
 
 def render_calibration(ctx: Context) -> None:

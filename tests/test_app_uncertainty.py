@@ -1,0 +1,82 @@
+"""The uncertainty tab, driven headlessly: every figure equals what estimator.sensitivity computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from estimator import estimate, load_preset
+from estimator.formatting import format_money, format_share
+from estimator.sensitivity import UncertaintyRanges, initiative_roi, monte_carlo
+from ui.i18n import param_label, t
+from ui.main import TABS_KEY
+from ui.plots import _CHARTS_ENABLED
+from ui.uncertainty import DEFAULT_SEED, RANGES_KEY
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+GENERIC = load_preset("generic_b2c").parameters
+
+
+def open_tab(query=None, session=None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    app.session_state[_CHARTS_ENABLED] = True
+    app.session_state[TABS_KEY] = t("tabs.sensitivity")
+    for key, value in (session or {}).items():
+        app.session_state[key] = value
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_percentiles_and_probability_equal_the_api():
+    app = open_tab()
+    assert not app.exception
+    threshold = float(round(estimate(GENERIC).total, -3))
+    result = monte_carlo(GENERIC, UncertaintyRanges.around(GENERIC), draws=10_000, seed=DEFAULT_SEED, threshold=threshold)
+    money = lambda v: format_money(v, "EUR", locale="en")  # noqa: E731
+    assert metric(app, t("uncertainty.p5")) == money(result.percentiles["p5"])
+    assert metric(app, t("uncertainty.p50")) == money(result.percentiles["p50"])
+    assert metric(app, t("uncertainty.p95")) == money(result.percentiles["p95"])
+    assert metric(app, t("uncertainty.probability_above", threshold=money(threshold))) == format_share(
+        result.probability_above, locale="en"
+    )
+    assert len(app.get("plotly_chart")) >= 4  # distribution, tornado, research, levers
+
+
+def test_a_changed_scenario_and_a_custom_range_reach_the_analyses():
+    params = GENERIC.replace(churn_rate=0.25, currency="PLN")
+    custom = {"service_share": (0.2, 0.6)}
+    app = open_tab({"churn_rate": "0.25", "currency": "PLN"}, {RANGES_KEY: custom})
+    assert not app.exception
+    threshold = float(round(estimate(params).total, -3))
+    result = monte_carlo(params, UncertaintyRanges.around(params, custom), draws=10_000, seed=DEFAULT_SEED, threshold=threshold)
+    assert metric(app, t("uncertainty.p50")) == format_money(result.percentiles["p50"], "PLN", locale="en")
+
+
+def test_a_range_that_no_longer_fits_is_set_aside_with_a_message():
+    app = open_tab(session={RANGES_KEY: {"churn_rate": (0.3, 0.5)}})  # 0.18 lies below it
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert param_label("churn_rate") in warnings and "0.3 to 0.5" in warnings
+    # The analyses fall back to the default range, so the figures are still the API's.
+    threshold = float(round(estimate(GENERIC).total, -3))
+    result = monte_carlo(GENERIC, UncertaintyRanges.around(GENERIC), draws=10_000, seed=DEFAULT_SEED, threshold=threshold)
+    assert metric(app, t("uncertainty.p50")) == format_money(result.percentiles["p50"], "EUR", locale="en")
+
+
+def test_initiative_payback_equals_the_api():
+    app = open_tab()
+    plan = initiative_roi(GENERIC, {"resolved_share": 0.77}, one_off_cost=100_000.0, yearly_cost=20_000.0)
+    assert metric(app, t("uncertainty.revenue_recovered")) == format_money(plan.revenue_recovered, "EUR", locale="en")
+    expected = (
+        t("uncertainty.never") if plan.payback_months is None else t("uncertainty.months", months=f"{plan.payback_months:.1f}")
+    )
+    assert metric(app, t("uncertainty.payback")) == expected
+    # A bigger one-off cost, typed in the tab, changes the return.
+    app.number_input(key="initiative_one_off").set_value(500_000.0).run()
+    plan = initiative_roi(GENERIC, {"resolved_share": 0.77}, one_off_cost=500_000.0, yearly_cost=20_000.0)
+    assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale="en")

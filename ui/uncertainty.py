@@ -1,0 +1,358 @@
+"""The uncertainty tab: which assumptions matter, how sure the figure is, what fixing is worth.
+
+The tab is a fragment: its own controls (draws, seed, ranges, an initiative) rerun only this
+panel. A slider in the sidebar reruns the page, and the tab recomputes from the cached
+analyses. All figures come from :mod:`estimator.sensitivity`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from estimator import PARAMETER_SPECS, ParameterError, Parameters
+from estimator.formatting import format_money, format_parameter, format_share
+from estimator.parameters import NUMERIC_KEYS
+from estimator.sensitivity import (
+    MonteCarloResult,
+    Tornado,
+    UncertaintyRanges,
+    initiative_roi,
+    levers,
+    monte_carlo,
+    sobol_indices,
+    spider,
+    tornado,
+)
+from estimator.uncertainty_charts import distribution_chart, levers_chart, sobol_chart, spider_chart, tornado_chart
+from ui.context import Context
+from ui.i18n import param_label, t
+from ui.plots import show_chart
+
+__all__ = ["render_uncertainty"]
+
+DRAW_CHOICES = (10_000, 100_000, 1_000_000)
+DEFAULT_SEED = 2026
+#: Custom (low, high) ranges the user typed, by parameter; kept for the session only.
+RANGES_KEY = "uncertainty_custom_ranges"
+SOBOL_N = 1024
+
+
+# --- Cached analyses: keyed by plain data, so a rerun with the same inputs costs nothing ---------
+
+
+def _key(params: Parameters) -> tuple:
+    return tuple(sorted(params.to_dict().items()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _ranges(params_key: tuple, custom: tuple) -> UncertaintyRanges:
+    return UncertaintyRanges.around(Parameters(dict(params_key)), dict(custom))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tornado(params_key: tuple, custom: tuple) -> Tornado:
+    return tornado(Parameters(dict(params_key)), _ranges(params_key, custom))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _monte_carlo(params_key: tuple, custom: tuple, draws: int, seed: int, sampling: str, threshold: float) -> MonteCarloResult:
+    return monte_carlo(
+        Parameters(dict(params_key)), _ranges(params_key, custom), draws=draws, seed=seed, sampling=sampling, threshold=threshold
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sobol(params_key: tuple, custom: tuple) -> pd.DataFrame:
+    return sobol_indices(Parameters(dict(params_key)), _ranges(params_key, custom), n=SOBOL_N, seed=0)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _levers(params_key: tuple) -> pd.DataFrame:
+    return levers(Parameters(dict(params_key)))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _spider(params_key: tuple, keys: tuple[str, ...]) -> pd.DataFrame:
+    return spider(Parameters(dict(params_key)), keys=list(keys))
+
+
+# --- Ranges the user edits -----------------------------------------------------------------------
+
+
+def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[float, float]], ...], list[str]]:
+    """The user's ranges that fit the current scenario, and a message for each that does not.
+
+    A range typed earlier may no longer contain the scenario's value after a slider moved; it
+    is set aside (not deleted) with a message naming it, and the default range is used instead.
+    """
+    custom = st.session_state.get(RANGES_KEY, {})
+    usable, problems = {}, []
+    for key, bounds in custom.items():
+        try:
+            UncertaintyRanges.around(params, {key: bounds})
+        except ParameterError as error:
+            problems += [
+                t(
+                    "uncertainty.range_problem",
+                    parameter=param_label(p.parameter),
+                    low=bounds[0],
+                    high=bounds[1],
+                    reason=p.reason,
+                    allowed=p.allowed,
+                )
+                for p in error.problems
+            ]
+        else:
+            usable[key] = bounds
+    return tuple(sorted(usable.items())), problems
+
+
+def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
+    frame = ranges.to_df()
+    table = pd.DataFrame(
+        {
+            "parameter": [param_label(key) for key in frame.index],
+            "low": frame["low"],
+            "most_likely": frame["most_likely"],
+            "high": frame["high"],
+            "reason": frame["reason"],
+        },
+        index=frame.index,
+    )
+    edited = st.data_editor(
+        table,
+        key="uncertainty_range_editor",
+        hide_index=True,
+        disabled=["parameter", "most_likely", "reason"],
+        column_config={
+            "parameter": t("uncertainty.column_parameter"),
+            "low": st.column_config.NumberColumn(t("uncertainty.column_low"), format="%.4g"),
+            "most_likely": st.column_config.NumberColumn(t("uncertainty.column_most_likely"), format="%.4g"),
+            "high": st.column_config.NumberColumn(t("uncertainty.column_high"), format="%.4g"),
+            "reason": t("uncertainty.column_reason"),
+        },
+        use_container_width=True,
+    )
+    custom = dict(st.session_state.get(RANGES_KEY, {}))
+    for key in frame.index:
+        low, high = edited.loc[key, "low"], edited.loc[key, "high"]
+        if (low, high) != (frame.loc[key, "low"], frame.loc[key, "high"]):
+            if pd.isna(low) or pd.isna(high):
+                continue  # a cleared cell keeps the range it had
+            custom[key] = (float(low), float(high))
+    if custom != st.session_state.get(RANGES_KEY, {}):
+        st.session_state[RANGES_KEY] = custom
+        st.rerun(scope="fragment")
+    if custom and st.button(t("uncertainty.reset_ranges"), key="uncertainty_reset_ranges", type="tertiary"):
+        st.session_state[RANGES_KEY] = {}
+        st.session_state.pop("uncertainty_range_editor", None)
+        st.rerun(scope="fragment")
+
+
+# --- The panel -----------------------------------------------------------------------------------
+
+
+def _labels() -> dict[str, str]:
+    return {key: param_label(key) for key in NUMERIC_KEYS}
+
+
+def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None:
+    st.markdown(f"#### {t('uncertainty.distribution_title')}")
+    columns = st.columns([1, 1, 1, 1.4])
+    draws = columns[0].selectbox(t("uncertainty.draws"), DRAW_CHOICES, format_func=lambda n: f"{n:,}", key="uncertainty_draws")
+    sampling = columns[1].selectbox(
+        t("uncertainty.sampling"),
+        ("random", "lhs"),
+        key="uncertainty_sampling",
+        format_func=lambda s: t(f"uncertainty.sampling_{s}"),
+    )
+    seed = int(
+        columns[2].number_input(
+            t("uncertainty.seed"),
+            min_value=0,
+            max_value=2**32 - 1,
+            value=DEFAULT_SEED,
+            step=1,
+            key="uncertainty_seed",
+            help=t("uncertainty.seed_help"),
+        )
+    )
+    point = ctx.estimate.total
+    threshold = columns[3].number_input(
+        t("uncertainty.threshold", currency=ctx.currency),
+        min_value=0.0,
+        value=float(round(point, -3)) if math.isfinite(point) else 0.0,
+        step=100_000.0,
+        format="%.0f",
+        key="uncertainty_threshold",
+        help=t("uncertainty.threshold_help"),
+    )
+    with st.spinner(t("uncertainty.running", draws=f"{draws:,}")):
+        result = _monte_carlo(params_key, custom, draws, seed, sampling, float(threshold))
+    money = lambda value: format_money(value, ctx.currency, locale=ctx.locale)  # noqa: E731
+    metrics = st.columns(4)
+    metrics[0].metric(t("uncertainty.p5"), money(result.percentiles["p5"]))
+    metrics[1].metric(t("uncertainty.p50"), money(result.percentiles["p50"]))
+    metrics[2].metric(t("uncertainty.p95"), money(result.percentiles["p95"]))
+    metrics[3].metric(
+        t("uncertainty.probability_above", threshold=money(threshold)),
+        format_share(result.probability_above or 0.0, locale=ctx.locale),
+    )
+    st.caption(
+        t(
+            "uncertainty.mean_caption",
+            mean=money(result.mean),
+            error=money(result.std_error),
+            draws=f"{result.draws:,}",
+            seed=result.seed,
+        )
+    )
+    show_chart(
+        lambda: distribution_chart(result, currency=ctx.currency, locale=ctx.locale, point_label=t("uncertainty.point_estimate")),
+        key="chart_distribution",
+        height=340,
+    )
+
+
+def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
+    left, right = st.columns(2)
+    swings = _tornado(params_key, custom)
+    with left:
+        st.markdown(f"#### {t('uncertainty.tornado_title')}")
+        top = st.slider(t("uncertainty.top"), 3, max(3, len(swings.rows)), min(5, len(swings.rows)), key="uncertainty_top")
+        show_chart(
+            lambda: tornado_chart(
+                swings,
+                currency=ctx.currency,
+                labels=_labels(),
+                locale=ctx.locale,
+                top=top,
+                low_label=t("uncertainty.at_low"),
+                high_label=t("uncertainty.at_high"),
+            ),
+            key="chart_tornado",
+            height=90 + 34 * top,
+        )
+    with right:
+        st.markdown(f"#### {t('uncertainty.research_title')}")
+        with st.spinner(t("uncertainty.sobol_running")):
+            indices = _sobol(params_key, custom)
+        leaders = ", ".join(param_label(key) for key in indices.index[:3])
+        st.caption(t("uncertainty.research_caption", leaders=leaders))
+        show_chart(
+            lambda: sobol_chart(
+                indices,
+                labels=_labels(),
+                top=top,
+                first_label=t("uncertainty.alone"),
+                total_label=t("uncertainty.with_interactions"),
+            ),
+            key="chart_sobol",
+            height=90 + 40 * top,
+        )
+    return swings
+
+
+def _render_levers(ctx: Context, params_key: tuple) -> None:
+    st.markdown(f"#### {t('uncertainty.levers_title')}")
+    table = _levers(params_key)
+    table = table.assign(lever=[t(f"lever.{key}", default=label) for key, label in table["lever"].items()])
+    column = "recovered"
+    if ctx.parameters.method == "top_down":
+        st.caption(t("uncertainty.levers_top_down"))
+        if st.toggle(t("uncertainty.levers_show_bottom_up"), key="uncertainty_levers_bottom_up"):
+            column = "recovered_bottom_up"
+    show_chart(
+        lambda: levers_chart(table, currency=ctx.currency, column=column, locale=ctx.locale),
+        key="chart_levers",
+        height=90 + 40 * len(table),
+    )
+
+
+def _render_initiative(ctx: Context) -> None:
+    st.markdown(f"#### {t('uncertainty.initiative_title')}")
+    st.caption(t("uncertainty.initiative_intro"))
+    params = ctx.parameters
+    candidates = [key for key in NUMERIC_KEYS if PARAMETER_SPECS[key].kind == "number"]
+    chosen = st.multiselect(
+        t("uncertainty.initiative_changes"),
+        candidates,
+        default=["resolved_share"],
+        format_func=param_label,
+        key="initiative_params",
+    )
+    changes: dict[str, Any] = {}
+    columns = st.columns(max(1, len(chosen)))
+    for column, key in zip(columns, chosen, strict=False):
+        spec = PARAMETER_SPECS[key]
+        current = float(params[key])
+        suggestion = min(spec.max, current + 0.1) if spec.max == 1 and key == "resolved_share" else current
+        changes[key] = column.number_input(
+            t(
+                "uncertainty.initiative_to",
+                parameter=param_label(key),
+                now=format_parameter(key, current, ctx.currency, locale=ctx.locale),
+            ),
+            min_value=float(spec.min),
+            max_value=float(spec.max),
+            value=suggestion,
+            key=f"initiative_value_{key}",
+            format="%.4g",
+        )
+    costs = st.columns(2)
+    one_off = costs[0].number_input(
+        t("uncertainty.one_off", currency=ctx.currency), min_value=0.0, value=100_000.0, step=10_000.0, key="initiative_one_off"
+    )
+    yearly = costs[1].number_input(
+        t("uncertainty.yearly", currency=ctx.currency), min_value=0.0, value=20_000.0, step=5_000.0, key="initiative_yearly"
+    )
+    if not changes:
+        return
+    try:
+        plan = initiative_roi(params, changes, one_off_cost=one_off, yearly_cost=yearly)
+    except ParameterError as error:
+        st.error(str(error))
+        return
+    money = lambda value: format_money(value, ctx.currency, locale=ctx.locale)  # noqa: E731
+    metrics = st.columns(4)
+    metrics[0].metric(t("uncertainty.revenue_recovered"), money(plan.revenue_recovered))
+    metrics[1].metric(t("uncertainty.profit_recovered"), money(plan.profit_recovered))
+    metrics[2].metric(
+        t("uncertainty.payback"),
+        t("uncertainty.never") if plan.payback_months is None else t("uncertainty.months", months=f"{plan.payback_months:.1f}"),
+    )
+    metrics[3].metric(
+        t("uncertainty.roi", years=params.horizon_years), "—" if plan.roi is None else format_share(plan.roi, locale=ctx.locale)
+    )
+    st.caption(t("uncertainty.npv_caption", npv=money(plan.net_present_value), years=params.horizon_years))
+
+
+def _render_more_views(ctx: Context, params_key: tuple, swings: Tornado) -> None:
+    with st.expander(t("uncertainty.spider_title")):
+        keys = tuple(swings.rows.index[:6])
+        frame = _spider(params_key, keys)
+        show_chart(
+            lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale), key="chart_spider", height=420
+        )
+
+
+@st.fragment
+def render_uncertainty(ctx: Context) -> None:
+    """The whole tab (a fragment: its own controls rerun only this panel)."""
+    st.caption(t("uncertainty.intro"))
+    params_key = _key(ctx.parameters)
+    custom, problems = _valid_custom_ranges(ctx.parameters)
+    for problem in problems:
+        st.warning(problem, icon=":material/tune:")
+    _render_distribution(ctx, params_key, custom)
+    swings = _render_drivers(ctx, params_key, custom)
+    _render_levers(ctx, params_key)
+    _render_initiative(ctx)
+    _render_more_views(ctx, params_key, swings)
+    with st.expander(t("uncertainty.ranges_title")):
+        st.caption(t("uncertainty.ranges_intro"))
+        _render_range_editor(ctx, _ranges(params_key, custom))
