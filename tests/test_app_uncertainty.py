@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.formatting import format_money, format_share
-from estimator.sensitivity import UncertaintyRanges, initiative_roi, monte_carlo
+from estimator.sensitivity import UncertaintyRanges, heatmap, initiative_roi, monte_carlo
 from ui.i18n import param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
@@ -80,3 +83,18 @@ def test_initiative_payback_equals_the_api():
     app.number_input(key="initiative_one_off").set_value(500_000.0).run()
     plan = initiative_roi(GENERIC, {"resolved_share": 0.77}, one_off_cost=500_000.0, yearly_cost=20_000.0)
     assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale="en")
+
+
+def test_heatmap_of_any_two_assumptions_for_any_figure():
+    app = open_tab()
+    app.selectbox(key="heatmap_x").set_value("churn_rate")
+    app.selectbox(key="heatmap_y").set_value("service_share")
+    app.selectbox(key="heatmap_output").set_value("retention").run()
+    assert not app.exception
+    grid = heatmap(GENERIC, "churn_rate", "service_share", output="retention")
+    traces = [trace for chart in app.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
+    (shown,) = [trace for trace in traces if trace.get("type") == "heatmap"]
+    z = shown["z"]
+    if isinstance(z, dict):  # plotly sends numpy arrays as typed binary data
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(grid.values.shape)
+    np.testing.assert_array_equal(np.asarray(z), grid.values)

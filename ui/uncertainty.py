@@ -13,13 +13,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from estimator import PARAMETER_SPECS, ParameterError, Parameters
+from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
 from estimator.formatting import format_money, format_parameter, format_share
 from estimator.parameters import NUMERIC_KEYS
 from estimator.sensitivity import (
+    Heatmap,
     MonteCarloResult,
     Tornado,
     UncertaintyRanges,
+    heatmap,
     initiative_roi,
     levers,
     monte_carlo,
@@ -27,7 +29,14 @@ from estimator.sensitivity import (
     spider,
     tornado,
 )
-from estimator.uncertainty_charts import distribution_chart, levers_chart, sobol_chart, spider_chart, tornado_chart
+from estimator.uncertainty_charts import (
+    distribution_chart,
+    heatmap_chart,
+    levers_chart,
+    sobol_chart,
+    spider_chart,
+    tornado_chart,
+)
 from ui.context import Context
 from ui.i18n import param_label, t
 from ui.plots import show_chart
@@ -331,13 +340,57 @@ def _render_initiative(ctx: Context) -> None:
     st.caption(t("uncertainty.npv_caption", npv=money(plan.net_present_value), years=params.horizon_years))
 
 
-def _render_more_views(ctx: Context, params_key: tuple, swings: Tornado) -> None:
+#: Outputs offered for the heatmap: the headline figures and the channels.
+HEATMAP_OUTPUTS = (
+    "total",
+    "retention",
+    "spend_reduction",
+    "missed_contacts",
+    "word_of_mouth",
+    "incidents",
+    "customers_lost_total",
+    "profit_lost",
+    "value_at_risk",
+    "share_of_revenue",
+)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _heatmap(params_key: tuple, custom: tuple, x: str, y: str, output: str) -> Heatmap:
+    params = Parameters(dict(params_key))
+    return heatmap(params, x, y, output=output, ranges=_ranges(params_key, custom))
+
+
+def _output_label(name: str) -> str:
+    # Channels already have their names in the catalogue; the other outputs have their own.
+    return t(f"channel.{name}") if name in CHANNELS else t(f"output.{name}")
+
+
+def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: Tornado) -> None:
     with st.expander(t("uncertainty.spider_title")):
         keys = tuple(swings.rows.index[:6])
         frame = _spider(params_key, keys)
         show_chart(
             lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale), key="chart_spider", height=420
         )
+    with st.expander(t("uncertainty.heatmap_title")):
+        candidates = list(swings.rows.index) or list(NUMERIC_KEYS)
+        columns = st.columns(3)
+        x = columns[0].selectbox(t("uncertainty.heatmap_x"), candidates, index=0, format_func=param_label, key="heatmap_x")
+        y = columns[1].selectbox(
+            t("uncertainty.heatmap_y"), candidates, index=min(1, len(candidates) - 1), format_func=param_label, key="heatmap_y"
+        )
+        output = columns[2].selectbox(
+            t("uncertainty.heatmap_output"),
+            HEATMAP_OUTPUTS,
+            key="heatmap_output",
+            format_func=lambda name: t(f"output.{name}", default=name),
+        )
+        if x == y:
+            st.info(t("uncertainty.heatmap_same"))
+            return
+        grid = _heatmap(params_key, custom, x, y, output)
+        show_chart(lambda: heatmap_chart(grid, labels=_labels()), key="chart_heatmap", height=420)
 
 
 @st.fragment
@@ -352,7 +405,7 @@ def render_uncertainty(ctx: Context) -> None:
     swings = _render_drivers(ctx, params_key, custom)
     _render_levers(ctx, params_key)
     _render_initiative(ctx)
-    _render_more_views(ctx, params_key, swings)
+    _render_more_views(ctx, params_key, custom, swings)
     with st.expander(t("uncertainty.ranges_title")):
         st.caption(t("uncertainty.ranges_intro"))
         _render_range_editor(ctx, _ranges(params_key, custom))
