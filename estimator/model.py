@@ -32,7 +32,7 @@ __all__ = ["CHANNELS", "HOURS_PER_YEAR", "Outputs", "evaluate"]
 
 HOURS_PER_YEAR = 8760.0
 #: Scenarios evaluated at a time in large batches, so temporaries fit in the CPU cache.
-BLOCK_SIZE = 16_384
+BLOCK_SIZE = 32_768
 #: The five channels through which revenue is lost, in MODEL.md's order.
 CHANNELS = ("retention", "spend_reduction", "missed_contacts", "word_of_mouth", "incidents")
 
@@ -117,7 +117,12 @@ def _check_arrays(inputs: Mapping[str, np.ndarray], method: np.ndarray, use_bott
     for key in NUMERIC_KEYS:
         spec = PARAMETER_SPECS[key]
         array = inputs[key]
-        bad = ~((array >= spec.min) & (array <= spec.max))  # NaN compares False, so it is caught too
+        # Two reductions settle the common case; NaN propagates through min and max and
+        # compares False, so it fails here too. Only a failing array is scanned element-wise.
+        in_range = array.size == 0 or (spec.min <= array.min() and array.max() <= spec.max)
+        if in_range and (spec.kind != "integer" or (array == np.round(array)).all()):
+            continue
+        bad = ~((array >= spec.min) & (array <= spec.max))
         if spec.kind == "integer":
             bad |= array != np.round(array)
         if bad.any():
@@ -187,11 +192,17 @@ def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = Tru
         return _compute_in_blocks(values, method, validate)
 
 
-def _checked_compute(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> Outputs:
+def _checked_compute(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> dict[str, np.ndarray]:
     use_bottom_up = method == "bottom_up"
     if validate:
         _check_arrays(values, method, use_bottom_up)
     return _compute(values, use_bottom_up)
+
+
+def _as_outputs(outputs: Mapping[str, np.ndarray]) -> Outputs:
+    """Every output in the scenarios' common shape, even one that depends on scalars only."""
+    shape = np.broadcast_shapes(*(np.shape(value) for value in outputs.values()))
+    return Outputs(**{name: np.broadcast_to(value, shape) for name, value in outputs.items()})
 
 
 def _compute_in_blocks(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> Outputs:
@@ -206,12 +217,12 @@ def _compute_in_blocks(values: Mapping[str, np.ndarray], method: np.ndarray, val
     shape = np.broadcast_shapes(method.shape, *(v.shape for v in values.values()))
     size = math.prod(shape)
     if size <= BLOCK_SIZE:
-        return _checked_compute(values, method, validate)
+        return _as_outputs(_checked_compute(values, method, validate))
     # Inputs of size one stay scalars; the others are flattened to the common shape.
     flat = {k: v.reshape(()) if v.size == 1 else np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()}
     methods = method.reshape(()) if method.size == 1 else np.broadcast_to(method, shape).reshape(-1)
 
-    def compute_block(block: slice) -> Outputs:
+    def compute_block(block: slice) -> dict[str, np.ndarray]:
         return _checked_compute(
             {k: v if v.ndim == 0 else v[block] for k, v in flat.items()},
             methods if methods.ndim == 0 else methods[block],
@@ -220,11 +231,11 @@ def _compute_in_blocks(values: Mapping[str, np.ndarray], method: np.ndarray, val
 
     blocks = [slice(start, start + BLOCK_SIZE) for start in range(0, size, BLOCK_SIZE)]
     first = compute_block(blocks[0])
-    results = {name: np.empty(size, dtype=first[name].dtype) for name in Outputs.names()}
+    results = {name: np.empty(size, dtype=np.asarray(first[name]).dtype) for name in Outputs.names()}
 
-    def store(block: slice, part: Outputs) -> None:
+    def store(block: slice, part: Mapping[str, np.ndarray]) -> None:
         for name, array in results.items():
-            array[block] = part[name]
+            array[block] = part[name]  # broadcasts an output that depends on scalars only
 
     store(blocks[0], first)
     list(_pool().map(_quietly(lambda block: store(block, compute_block(block))), blocks[1:]))
@@ -252,7 +263,8 @@ def _ratio_or_nan(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(ratio), ratio, np.nan)
 
 
-def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
+def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str, np.ndarray]:
+    """Every output by name; each of its inputs' broadcast shape, not yet of the common shape."""
     N, V = p["customers"], p["annual_value"]
     r, k, h = p["complaint_rate"], p["silent_ratio"], p["resolved_share"]
     c, s = p["churn_rate"], p["service_share"]
@@ -334,6 +346,4 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> Outputs:
         "silent_cap_binds": silent_cap_binds,
         "downtime_capped": downtime_capped,
     }
-    # Every output has the scenarios' common shape, even one that depends on scalars only.
-    shape = np.broadcast_shapes(*(np.shape(value) for value in outputs.values()))
-    return Outputs(**{name: np.broadcast_to(value, shape) for name, value in outputs.items()})
+    return outputs
