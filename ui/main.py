@@ -20,7 +20,7 @@ from ui.headline import render_headline_sentence, render_metrics
 from ui.i18n import DEFAULT_LANGUAGE, current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
-from ui.plots import schedule_charts
+from ui.plots import draw_deferred_charts
 from ui.present import render_presentation
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
@@ -111,4 +111,4 @@ def run() -> None:
     else:
         _render_edit(ctx)
     state.sync_query_params()
-    schedule_charts()
+    draw_deferred_charts()

@@ -84,7 +84,8 @@ def _slider_label(key: str, currency: str, locale: str) -> Callable[[float], str
 
 def _parameter_input(ctx: Context, key: str) -> None:
     control = control_for(key)
-    state.ensure_widget_state(key)
+    value = ctx.parameters[key]
+    slider_key, entry_key = state.slider_key(key), state.entry_key(key)
     label = param_label(key)
     help_text = _parameter_help(ctx, key)
     slider_column, entry_column = st.columns([3, 2], vertical_alignment="bottom", gap="small")
@@ -92,37 +93,41 @@ def _parameter_input(ctx: Context, key: str) -> None:
         if control.kind == "log":
             st.select_slider(
                 label,
-                options=control.options_for(ctx.parameters[key]),
-                key=state.slider_key(key),
+                options=control.options_for(value),
+                value=control.slider_position(value),
+                key=slider_key,
                 format_func=_slider_label(key, ctx.currency, ctx.locale),
                 help=help_text,
                 on_change=state.on_slider,
-                args=(key,),
+                args=(key, slider_key),
             )
         else:
-            low, high = control.slider_bounds(ctx.parameters[key])
+            low, high = control.slider_bounds(value)
             number = int if control.integer else float
             st.slider(
                 label,
                 min_value=number(low),
                 max_value=number(high),
+                value=number(control.slider_position(value)),
                 step=number(control.slider_step),
                 format="%.1f%%" if control.kind == "percent" else ("%d" if control.integer else "%g"),
-                key=state.slider_key(key),
+                key=slider_key,
                 help=help_text,
                 on_change=state.on_slider,
-                args=(key,),
+                args=(key, slider_key),
             )
     with entry_column:
+        shown = state.entry_value(key)
         st.number_input(
             t("sidebar.entry_label", label=label),
+            value=int(shown) if control.integer and float(shown).is_integer() else float(shown),
             step=int(control.entry_step) if control.integer else float(control.entry_step),
             format=control.entry_format,
-            key=state.entry_key(key),
+            key=entry_key,
             label_visibility="collapsed",
             icon=":material/percent:" if control.kind == "percent" else None,
             on_change=state.on_entry,
-            args=(key,),
+            args=(key, entry_key),
         )
     problem = state.entry_problems().get(key)
     if problem is not None:
@@ -167,14 +172,15 @@ def render_sidebar(ctx: Context) -> None:
     """
     locale = current_locale()
     names = preset_names()
-    st.session_state.setdefault(state.PRESET_WIDGET, ctx.preset.name)
-    st.session_state.setdefault(state.CURRENCY_WIDGET, ctx.currency)
-    st.session_state.setdefault(state.METHOD_WIDGET, ctx.parameters.method)
+    currencies = _currency_options()
+    methods = PARAMETER_SPECS["method"].choices
+    currency_key, method_key = state.currency_key(), state.method_key()
     with st.sidebar:
         st.header(t("sidebar.heading"), anchor=False)
         st.selectbox(
             t("sidebar.preset"),
             names,
+            index=names.index(ctx.preset.name),
             key=state.PRESET_WIDGET,
             format_func=lambda name: load_preset(name).title,
             help=t("sidebar.preset_help", description=ctx.preset.description),
@@ -182,20 +188,24 @@ def render_sidebar(ctx: Context) -> None:
         )
         st.selectbox(
             t("sidebar.currency"),
-            _currency_options(),
-            key=state.CURRENCY_WIDGET,
+            currencies,
+            index=currencies.index(ctx.currency),
+            key=currency_key,
             format_func=lambda code: _currency_name(code, locale),
             help=t("sidebar.currency_help"),
             on_change=state.on_currency,
+            args=(currency_key,),
         )
         st.radio(
             t("sidebar.method"),
-            PARAMETER_SPECS["method"].choices,
-            key=state.METHOD_WIDGET,
+            methods,
+            index=methods.index(ctx.parameters.method),
+            key=method_key,
             format_func=lambda choice: t(f"method.{choice}"),
             help=t("sidebar.method_help"),
             horizontal=True,
             on_change=state.on_method,
+            args=(method_key,),
         )
         reset_column, present_column = st.columns(2)
         reset_column.button(

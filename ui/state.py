@@ -2,12 +2,17 @@
 
 The single source of truth is ``st.session_state[SCENARIO]``, a dict of valid values
 (``Parameters.to_dict()``). Each numeric parameter has two widgets, a slider and an
-exact-value box; their callbacks validate the new value, store it, and move the other widget
-to match. A value that is not valid is kept in its box with a message, never stored, so the
-figures always come from a valid scenario and nothing the user typed is lost.
+exact-value box; their callbacks validate the new value and store it. A value that is not
+valid is kept in its box with a message, never stored, so the figures always come from a
+valid scenario and nothing the user typed is lost.
 
-Callbacks run before the script body, which is the only moment Streamlit lets them set
-other widgets' values.
+The other widget follows by being drawn anew: every widget key carries a version
+(``slider_churn_rate-3``), and a change from elsewhere (the box, a preset, a reset) bumps the
+version, so the widget is created again with the scenario's value. Widget values are never
+written through ``st.session_state``: such a write can be lost when a run is interrupted by the
+next key press, and the browser then reports the stale value back as if the user had set it.
+For the same reason a callback from a widget that is no longer the current version (the
+browser had not yet received its replacement) is ignored: only the widget on screen speaks.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ __all__ = [
     "current_parameters",
     "current_preset",
     "entry_key",
+    "entry_value",
     "initialise",
     "slider_key",
     "sync_query_params",
@@ -47,14 +53,38 @@ CURRENCY_WIDGET = "currency_picker"
 METHOD_WIDGET = "method_picker"
 
 
+VERSIONS = "widget_versions"
+
+
+def _version(name: str) -> int:
+    return st.session_state.get(VERSIONS, {}).get(name, 0)
+
+
+def _bump(*names: str) -> None:
+    versions = dict(st.session_state.get(VERSIONS, {}))
+    for name in names:
+        versions[name] = versions.get(name, 0) + 1
+    st.session_state[VERSIONS] = versions
+
+
 def slider_key(key: str) -> str:
-    """Session-state key (and CSS class ``st-key-slider_<key>``) of a parameter's slider."""
-    return f"slider_{key}"
+    """Current widget key of a parameter's slider, ``slider_<key>-<version>`` (CSS class ``st-key-...``)."""
+    return f"slider_{key}-{_version('slider_' + key)}"
 
 
 def entry_key(key: str) -> str:
-    """Session-state key (and CSS class ``st-key-entry_<key>``) of a parameter's exact-value box."""
-    return f"entry_{key}"
+    """Current widget key of a parameter's exact-value box, ``entry_<key>-<version>``."""
+    return f"entry_{key}-{_version('entry_' + key)}"
+
+
+def method_key() -> str:
+    """Current widget key of the method switch."""
+    return f"{METHOD_WIDGET}-{_version(METHOD_WIDGET)}"
+
+
+def currency_key() -> str:
+    """Current widget key of the currency picker."""
+    return f"{CURRENCY_WIDGET}-{_version(CURRENCY_WIDGET)}"
 
 
 @dataclass(frozen=True)
@@ -140,50 +170,44 @@ def _store(key: str, value: Any) -> None:
     st.session_state[ENTRY_PROBLEMS].pop(key, None)
 
 
-def ensure_widget_state(key: str) -> None:
-    """Give a parameter's widgets their values from the scenario if they have none yet.
-
-    Widgets lose their state when they are not drawn (e.g. in the presentation view); they
-    are filled again from the scenario rather than from their defaults.
-    """
-    value = st.session_state[SCENARIO][key]
-    control = control_for(key)
-    if slider_key(key) not in st.session_state:
-        st.session_state[slider_key(key)] = control.slider_position(value)
-    if entry_key(key) not in st.session_state:
-        # A value typed but not valid is shown again, so closing its group loses nothing.
-        problem = st.session_state[ENTRY_PROBLEMS].get(key)
-        st.session_state[entry_key(key)] = problem.shown if problem and problem.shown is not None else control.to_display(value)
+def entry_value(key: str) -> float | int:
+    """What a parameter's exact-value box shows when it is created: the scenario's value, or the
+    invalid value typed before (so closing its group loses nothing)."""
+    problem = st.session_state[ENTRY_PROBLEMS].get(key)
+    if problem is not None and problem.shown is not None:
+        return problem.shown
+    return control_for(key).to_display(st.session_state[SCENARIO][key])
 
 
-def _push_to_widgets(keys: Iterable[str]) -> None:
-    values = st.session_state[SCENARIO]
+def _redraw(keys: Iterable[str]) -> None:
+    """Create the widgets of ``keys`` anew with the scenario's values (and forget typed errors)."""
+    names = []
     for key in keys:
         if key in NUMERIC_KEYS:
-            control = control_for(key)
-            st.session_state[slider_key(key)] = control.slider_position(values[key])
-            st.session_state[entry_key(key)] = control.to_display(values[key])
+            names += [f"slider_{key}", f"entry_{key}"]
         st.session_state[ENTRY_PROBLEMS].pop(key, None)
-    st.session_state[METHOD_WIDGET] = values["method"]
-    st.session_state[CURRENCY_WIDGET] = values["currency"]
+    _bump(*names, METHOD_WIDGET, CURRENCY_WIDGET)
 
 
-def on_slider(key: str) -> None:
-    """Callback of a parameter's slider: store its value and move the exact-value box."""
+def on_slider(key: str, widget: str) -> None:
+    """Callback of a parameter's slider: store its value; the exact-value box is drawn anew."""
+    if widget != slider_key(key):
+        return  # a replaced slider reporting the value it had before
     control = control_for(key)
-    position = st.session_state[slider_key(key)]
-    value = float(position) if control.kind == "log" else control.from_display(position)
-    _store(key, value)
-    st.session_state[entry_key(key)] = control.to_display(value)
+    position = st.session_state[widget]
+    _store(key, float(position) if control.kind == "log" else control.from_display(position))
+    _bump(f"entry_{key}")
 
 
-def on_entry(key: str) -> None:
-    """Callback of a parameter's exact-value box: store a valid value and move the slider.
+def on_entry(key: str, widget: str) -> None:
+    """Callback of a parameter's exact-value box: store a valid value; the slider is drawn anew.
 
     An invalid value stays in the box and is reported; the scenario keeps its last valid value.
     """
+    if widget != entry_key(key):
+        return  # a replaced box reporting the value it had before
     control = control_for(key)
-    shown = st.session_state[entry_key(key)]
+    shown = st.session_state[widget]
     if shown is None:
         st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, None, "empty")
         return
@@ -192,21 +216,23 @@ def on_entry(key: str) -> None:
         st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, shown, links.reason_code(reason))
         return
     _store(key, value)
-    st.session_state[slider_key(key)] = control.slider_position(value)
+    _bump(f"slider_{key}")
 
 
-def on_method() -> None:
+def on_method(widget: str) -> None:
     """Callback of the method switch."""
-    _store("method", st.session_state[METHOD_WIDGET])
+    if widget == method_key():
+        _store("method", st.session_state[widget])
 
 
-def on_currency() -> None:
+def on_currency(widget: str) -> None:
     """Callback of the currency picker (a code from the list, validated again all the same)."""
-    code = st.session_state[CURRENCY_WIDGET]
+    if widget != currency_key():
+        return
     try:
-        _store("currency", Parameters(currency=code).currency)
+        _store("currency", Parameters(currency=st.session_state[widget]).currency)
     except ParameterError:
-        st.session_state[CURRENCY_WIDGET] = st.session_state[SCENARIO]["currency"]
+        _bump(CURRENCY_WIDGET)
 
 
 def on_preset() -> None:
@@ -214,7 +240,7 @@ def on_preset() -> None:
     name = st.session_state[PRESET_WIDGET]
     st.session_state[PRESET] = name
     st.session_state[SCENARIO] = load_preset(name).parameters.to_dict()
-    _push_to_widgets(PARAMETER_SPECS)
+    _redraw(PARAMETER_SPECS)
 
 
 def reset_to_preset(keys: Iterable[str] | None = None) -> None:
@@ -222,7 +248,7 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
     preset_values = current_preset().parameters.to_dict()
     keys = [*PARAMETER_SPECS, "currency"] if keys is None else list(keys)
     st.session_state[SCENARIO] = {**st.session_state[SCENARIO], **{key: preset_values[key] for key in keys}}
-    _push_to_widgets(keys)
+    _redraw(keys)
 
 
 # --- the URL ------------------------------------------------------------------------------------
