@@ -1,112 +1,27 @@
-"""One translation function for every user-facing string of the app.
+"""The app's translation function: :mod:`estimator.i18n`, shared with the exports and the CLI."""
 
-Strings live in ``data/i18n/<language>.toml`` as nested tables; ``t("metric.total.label")``
-looks one up in the current language, falls back to English, then to ``default``, and
-finally to the key itself (so a missing string shows up, but never breaks the page).
-Placeholders use :meth:`str.format` syntax: ``t("headline.sentence", total="€6.11M")``.
+from estimator.i18n import (
+    DEFAULT_LANGUAGE,
+    available_languages,
+    current_language,
+    current_locale,
+    has_key,
+    language_scope,
+    param_description,
+    param_label,
+    t,
+    use_language,
+)
 
-The language is held in a context variable set at the start of every script run
-(:func:`use_language`), so sessions in different languages never mix.
-"""
-
-from __future__ import annotations
-
-import tomllib
-from contextvars import ContextVar
-from functools import cache
-from typing import Any
-
-from estimator.parameters import PARAMETER_SPECS
-from estimator.paths import data_dir
-
-__all__ = ["DEFAULT_LANGUAGE", "current_language", "current_locale", "param_description", "param_label", "t", "use_language"]
-
-DEFAULT_LANGUAGE = "en"
-#: Babel locale per language (number formats); a language without an entry uses its own code.
-_LOCALES = {"en": "en"}
-
-_language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
-
-
-@cache
-def _catalogue(language: str) -> dict[str, Any]:
-    path = data_dir() / "i18n" / f"{language}.toml"
-    if not path.exists():
-        return {}
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
-
-
-def available_languages() -> list[str]:
-    """The languages with a catalogue in ``data/i18n``."""
-    return sorted(path.stem for path in (data_dir() / "i18n").glob("*.toml"))
-
-
-def use_language(language: str) -> None:
-    """Set the language of this script run (and thread); unknown languages fall back to English."""
-    _language.set(language if language in available_languages() else DEFAULT_LANGUAGE)
-
-
-def current_language() -> str:
-    """The language of this script run."""
-    return _language.get()
-
-
-def current_locale() -> str:
-    """The Babel locale for numbers in the current language."""
-    language = current_language()
-    return _LOCALES.get(language, language)
-
-
-def _lookup(catalogue: dict[str, Any], key: str) -> str | None:
-    node: Any = catalogue
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node if isinstance(node, str) else None
-
-
-def has_key(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
-    """Whether ``key`` names a string in ``language``'s catalogue (for tests of the catalogue)."""
-    return _lookup(_catalogue(language), key) is not None
-
-
-def t(key: str, /, default: str | None = None, **values: Any) -> str:
-    """The user-facing string ``key`` in the current language, with ``values`` filled in.
-
-    Parameters
-    ----------
-    key : str
-        Dotted path into the catalogue, e.g. ``"sidebar.preset"``.
-    default : str, optional
-        Used when no catalogue has the key (e.g. texts that come with the data).
-    **values
-        Placeholders of the string.
-
-    Returns
-    -------
-    str
-        The text; the key itself when it is found nowhere.
-    """
-    text = _lookup(_catalogue(current_language()), key)
-    if text is None and current_language() != DEFAULT_LANGUAGE:
-        text = _lookup(_catalogue(DEFAULT_LANGUAGE), key)
-    if text is None:
-        text = default if default is not None else key
-    if values:
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):
-            return text  # a translator's typo in a placeholder must not break the page
-    return text
-
-
-def param_label(key: str) -> str:
-    """The short label of a parameter (MODEL.md key), e.g. "Churn rate, all causes"."""
-    return t(f"param.{key}.label", default=key)
-
-
-def param_description(key: str) -> str:
-    """What a parameter means, from the catalogue or else from ``data/parameters.toml``."""
-    return t(f"param.{key}.description", default=PARAMETER_SPECS[key].description)
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "available_languages",
+    "current_language",
+    "current_locale",
+    "has_key",
+    "language_scope",
+    "param_description",
+    "param_label",
+    "t",
+    "use_language",
+]

@@ -1,0 +1,156 @@
+"""One translation function for every user-facing string: the app, charts, messages and exports.
+
+Strings live in ``data/i18n/<language>/*.toml`` as nested tables; every file of a language is
+merged into one catalogue (one file per part of the product, so the parts can grow apart), and a
+key defined in two files of a language is an error. ``t("metric.total.label")`` looks a string
+up in the current language, falls back to English, then to ``default``, and finally to the key
+itself (so a missing string shows up, but never breaks the page). Placeholders use
+:meth:`str.format` syntax: ``t("headline.sentence", total="€6.11M")``.
+
+The language is held in a context variable (:func:`use_language`), so app sessions in
+different languages never mix; exports take the language explicitly through
+:func:`language_scope`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from estimator.parameters import PARAMETER_SPECS
+from estimator.paths import data_dir
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "available_languages",
+    "catalogue",
+    "current_language",
+    "current_locale",
+    "has_key",
+    "language_scope",
+    "param_description",
+    "param_label",
+    "t",
+    "use_language",
+]
+
+DEFAULT_LANGUAGE = "en"
+#: Babel locale per language (number formats); a language without an entry uses its own code.
+_LOCALES = {"en": "en"}
+
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def _merge(into: dict[str, Any], table: dict[str, Any], source: str, path: str = "") -> None:
+    for name, value in table.items():
+        dotted = f"{path}{name}"
+        if isinstance(value, dict) and isinstance(into.get(name), dict):
+            _merge(into[name], value, source, f"{dotted}.")
+        elif name in into:
+            raise ValueError(f"i18n: {dotted!r} is defined twice (again in {source})")
+        else:
+            into[name] = value
+
+
+@cache
+def catalogue(language: str) -> dict[str, Any]:
+    """Every string of ``language``, merged from its files; empty for an unknown language."""
+    merged: dict[str, Any] = {}
+    for path in sorted((data_dir() / "i18n" / language).glob("*.toml")):
+        with open(path, "rb") as handle:
+            _merge(merged, tomllib.load(handle), path.name)
+    return merged
+
+
+def available_languages() -> list[str]:
+    """The languages with a catalogue folder in ``data/i18n``."""
+    return sorted(path.name for path in (data_dir() / "i18n").iterdir() if path.is_dir() and any(path.glob("*.toml")))
+
+
+def use_language(language: str) -> None:
+    """Set the language of this script run (and thread); unknown languages fall back to English."""
+    _language.set(language if language in available_languages() else DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def language_scope(language: str) -> Iterator[None]:
+    """Use ``language`` inside a ``with`` block (e.g. for one export), then restore the previous one."""
+    token = _language.set(language if language in available_languages() else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def current_language() -> str:
+    """The language in use."""
+    return _language.get()
+
+
+def current_locale() -> str:
+    """The Babel locale for numbers in the current language."""
+    language = current_language()
+    return _LOCALES.get(language, language)
+
+
+def _lookup(table: dict[str, Any], key: str) -> str | None:
+    node: Any = table
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, str) else None
+
+
+def has_key(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether ``key`` names a string in ``language``'s catalogue (for tests of the catalogue)."""
+    return _lookup(catalogue(language), key) is not None
+
+
+def t(key: str, /, default: str | None = None, **values: Any) -> str:
+    """The user-facing string ``key`` in the current language, with ``values`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        Dotted path into the catalogue, e.g. ``"sidebar.preset"``.
+    default : str, optional
+        Used when no catalogue has the key (e.g. texts that come with the data).
+    **values
+        Placeholders of the string.
+
+    Returns
+    -------
+    str
+        The text; the key itself when it is found nowhere.
+
+    Examples
+    --------
+    >>> t("sidebar.preset")
+    'Starting point'
+    """
+    text = _lookup(catalogue(current_language()), key)
+    if text is None and current_language() != DEFAULT_LANGUAGE:
+        text = _lookup(catalogue(DEFAULT_LANGUAGE), key)
+    if text is None:
+        text = default if default is not None else key
+    if values:
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text  # a translator's typo in a placeholder must not break the page
+    return text
+
+
+def param_label(key: str) -> str:
+    """The short label of a parameter (MODEL.md key), e.g. "Churn rate, all causes"."""
+    return t(f"param.{key}.label", default=key)
+
+
+def param_description(key: str) -> str:
+    """What a parameter means, from the catalogue or else from ``data/parameters.toml``."""
+    return t(f"param.{key}.description", default=PARAMETER_SPECS[key].description)
