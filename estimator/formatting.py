@@ -10,6 +10,12 @@ Examples
 '€6.11M'
 >>> format_money(6112409.23, "PLN", locale="pl")
 '6,11\xa0mln\xa0zł'
+>>> format_money(6112409.23, "HUF", locale="hu")
+'6,11\xa0millió\xa0Ft'
+>>> format_money(6112409.23, "EUR", locale="nl")
+'€\xa06,11\xa0mln'
+>>> format_money(6112409.23, "EUR", locale="el")
+'6,11\xa0εκ.\xa0€'
 >>> format_share(0.10187)
 '10.2%'
 """
@@ -17,14 +23,16 @@ Examples
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 
 from babel import Locale
 from babel.numbers import (
-    format_compact_currency,
     format_compact_decimal,
     format_currency,
     format_decimal,
     format_percent,
+    get_currency_symbol,
     get_minus_sign_symbol,
     get_plus_sign_symbol,
 )
@@ -32,7 +40,9 @@ from babel.numbers import (
 from estimator.parameters import PARAMETER_SPECS
 
 __all__ = [
+    "COMPACT_STYLES",
     "NOT_AVAILABLE",
+    "CompactStyle",
     "format_count",
     "format_count_delta",
     "format_money",
@@ -50,6 +60,64 @@ NOT_AVAILABLE = "–"
 
 #: Counts below this are written out in full ("8,998"); above it they are compacted ("1.2M").
 COMPACT_COUNT_FROM = 1_000_000
+
+
+@dataclass(frozen=True)
+class CompactStyle:
+    """How a language abbreviates large numbers, where Babel's (CLDR's) short form reads oddly.
+
+    Attributes
+    ----------
+    form : str
+        Babel's ``"short"`` ("6,11 mln") or ``"long"`` ("6,11 millió") compact form.
+    drop_abbreviation_dot : bool
+        Write "mln" for "mln." (Dutch financial usage: "€ 6,1 mln").
+    compact_from : float
+        Smaller amounts are written in full ("€ 612.000" rather than the English-looking "€ 612K").
+    """
+
+    form: str = "short"
+    drop_abbreviation_dot: bool = False
+    compact_from: float = 1_000
+
+
+#: Per language (the part of the locale before "_"); checked by hand against each language's press:
+#: Hungarian writes "6,1 millió Ft" ("6,1 M Ft" is a spreadsheet abbreviation), Dutch "€ 6,1 mln"
+#: and "€ 612.000". Polish ("6,1 mln zł", "612 tys. zł") and Greek ("6,1 εκ. €") read well as CLDR has them.
+COMPACT_STYLES: dict[str, CompactStyle] = {
+    "hu": CompactStyle(form="long"),
+    "nl": CompactStyle(drop_abbreviation_dot=True, compact_from=1_000_000),
+}
+
+
+def _compact_style(locale: str) -> CompactStyle:
+    return COMPACT_STYLES.get(str(locale).replace("-", "_").split("_")[0].lower(), CompactStyle())
+
+
+def _compact_number(value: float, locale: str) -> str:
+    """``value`` (already rounded) with the locale's compact unit, e.g. "6,11 mln"; no sign handling."""
+    style = _compact_style(locale)
+    if abs(value) < style.compact_from:
+        return format_decimal(value, format="#,##0.##", locale=locale)
+    text = format_compact_decimal(value, locale=locale, format_type=style.form, fraction_digits=2)
+    if style.form == "long":
+        text = text.replace(" ", "\xa0")  # keep "6,11 millió" on one line
+    if style.drop_abbreviation_dot:
+        text = re.sub(r"(?<=[^\W\d])\.(?=\s|$)", "", text)
+    return text
+
+
+def _space_alphabetic_symbol(text: str, currency: str, locale: str) -> str:
+    """Put a no-break space between a letter symbol and the digits ("PLN\xa06.1M", not "PLN6.1M").
+
+    CLDR's currency-spacing rule, which Babel does not apply: "€6.1M" stays as it is.
+    """
+    symbol = get_currency_symbol(currency, locale=locale)
+    if symbol and symbol[-1].isalpha():
+        text = re.sub(re.escape(symbol) + r"(?=[\d\-−])", symbol + "\xa0", text)
+    if symbol and symbol[0].isalpha():
+        text = re.sub(r"(?<=\d)" + re.escape(symbol), "\xa0" + symbol, text)
+    return text
 
 
 def round_significant(value: float, digits: int = 3) -> float:
@@ -110,11 +178,19 @@ def format_money(value: float, currency: str, *, locale: str = "en", compact: bo
     if not math.isfinite(value):
         return NOT_AVAILABLE
     if not compact:
-        return format_currency(
+        text = format_currency(
             round(value), currency, locale=locale, format=_currency_pattern(locale, "0"), currency_digits=False
         )
+        return _space_alphabetic_symbol(text, currency, locale)
     # Rounding first keeps three significant digits whatever the size of the compact unit.
-    return format_compact_currency(round_significant(value), currency, locale=locale, fraction_digits=2)
+    rounded = round_significant(value)
+    # The locale's currency pattern (symbol before or after, its spacing, the place of the minus)
+    # around the compact number: Babel's own compact currency forms miss the per-language styles.
+    placeholder = 1.0 if rounded >= 0 else -1.0
+    number = format_decimal(placeholder, locale=locale)
+    template = format_currency(placeholder, currency, locale=locale, format=_currency_pattern(locale, "0"), currency_digits=False)
+    text = template.replace(number.lstrip(get_minus_sign_symbol(locale)).lstrip("-"), _compact_number(abs(rounded), locale), 1)
+    return _space_alphabetic_symbol(text, currency, locale)
 
 
 def format_money_delta(value: float, currency: str, *, locale: str = "en") -> str:
@@ -123,7 +199,14 @@ def format_money_delta(value: float, currency: str, *, locale: str = "en") -> st
     >>> format_money_delta(1_234_567, "EUR")
     '+€1.23M'
     """
-    return _with_sign(format_money(value, currency, locale=locale), value, locale)
+    if not math.isfinite(value):
+        return NOT_AVAILABLE
+    # The sign goes first in every language (Dutch otherwise writes "€ -1,2 mln"), since
+    # ``st.metric`` reads the direction of a delta from the first character.
+    text = format_money(abs(value), currency, locale=locale)
+    if round_significant(value) < 0:
+        return "-" + text
+    return _with_sign(text, value, locale)
 
 
 def format_count(value: float, *, locale: str = "en", compact: bool | None = None) -> str:
@@ -144,7 +227,9 @@ def format_count(value: float, *, locale: str = "en", compact: bool | None = Non
     if not math.isfinite(value):
         return NOT_AVAILABLE
     if compact or (compact is None and abs(value) >= COMPACT_COUNT_FROM):
-        return format_compact_decimal(round_significant(value), locale=locale, fraction_digits=2)
+        rounded = round_significant(value)
+        text = _compact_number(abs(rounded), locale)
+        return get_minus_sign_symbol(locale) + text if rounded < 0 else text
     if abs(value) < 100:
         return format_decimal(round(value, 1), locale=locale)
     return format_decimal(round(value), locale=locale)
@@ -221,5 +306,6 @@ def format_parameter(key: str, value: object, currency: str, *, locale: str = "e
         return format_share(float(value), locale=locale, digits=2, trim=True)
     if is_currency_parameter(key):
         # Cents are shown only when there are any ("€600", "€12.99").
-        return format_currency(value, currency, locale=locale, format=_currency_pattern(locale, "0.##"), currency_digits=False)
+        text = format_currency(value, currency, locale=locale, format=_currency_pattern(locale, "0.##"), currency_digits=False)
+        return _space_alphabetic_symbol(text, currency, locale)
     return format_decimal(value, locale=locale, decimal_quantization=False)
