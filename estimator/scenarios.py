@@ -1,0 +1,813 @@
+"""The scenario library: named scenarios kept in a SQLite database file, and their files.
+
+A saved scenario holds a unique name, every parameter and the currency, the uncertainty
+ranges the user set, notes, the provenance of calibrated values (parameter → where the value
+came from) and when it was created and last changed.
+
+The database is an ordinary SQLite file (:func:`default_database_path`: the environment
+variable ``CHURN_ESTIMATOR_DB``, else ``$XDG_DATA_HOME/churn-estimator/scenarios.sqlite3`` or
+``~/.local/share/churn-estimator/scenarios.sqlite3``). It runs in WAL mode with full
+synchronisation, every change is one transaction taken with ``BEGIN IMMEDIATE`` (so concurrent
+writers queue behind a busy timeout instead of failing), and ``PRAGMA user_version`` holds the
+schema version, which :data:`MIGRATIONS` brings up to date. Reading never creates the file:
+opening the library somewhere new costs nothing until the first save.
+
+Values are validated by :class:`~estimator.parameters.Parameters` on the way in and again on
+the way out, so a row edited by hand to an invalid value gives a :class:`ScenarioError` naming
+the scenario, the parameter, the value and what is allowed, never a traceback.
+
+One scenario is exported as JSON or TOML in the format ``python -m estimator estimate --params
+FILE`` reads: ``name`` and ``currency`` at the top, the values under ``parameters`` with the
+uncertainty ranges in ``parameters.ranges``; ``notes``, ``provenance`` and the timestamps sit
+beside them, where the command line ignores them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from estimator.library import read_scenario_file
+from estimator.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
+from estimator.sensitivity import UncertaintyRanges, read_ranges
+
+__all__ = [
+    "DATABASE_ENV",
+    "MAX_COMPARED",
+    "MAX_NAME_LENGTH",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SavedScenario",
+    "ScenarioDraft",
+    "ScenarioError",
+    "ScenarioInfo",
+    "ScenarioStore",
+    "check_name",
+    "default_database_path",
+    "export_scenario",
+    "read_scenario_bytes",
+    "read_scenario_path",
+]
+
+#: Environment variable naming the database file.
+DATABASE_ENV = "CHURN_ESTIMATOR_DB"
+#: Longest scenario name accepted (characters, after trimming spaces).
+MAX_NAME_LENGTH = 100
+#: Most scenarios shown side by side.
+MAX_COMPARED = 4
+#: Seconds a writer waits for another one to finish before giving up.
+BUSY_TIMEOUT_SECONDS = 30.0
+#: Keys of a scenario file that describe the scenario rather than set a parameter.
+FILE_METADATA_KEYS = ("notes", "provenance", "created_at", "updated_at")
+
+
+class ScenarioError(InputError):
+    """A scenario that cannot be saved, found or read; the message names the field and the value.
+
+    Attributes
+    ----------
+    code : str
+        What went wrong, for a translated message: ``empty_name``, ``long_name``,
+        ``control_in_name``, ``duplicate``, ``unknown``, ``invalid`` (a stored or imported
+        value is not allowed), ``bad_provenance``, ``database`` (the file is unusable),
+        ``newer_schema``, ``compare_count``.
+    field : str
+        The field at fault (``name``, a parameter key, ``ranges``, ``provenance``, ``database``).
+    value : Any
+        The value at fault, as given.
+    """
+
+    def __init__(self, message: str, *, code: str, field: str, value: Any = None):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.value = value
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+
+def check_name(name: Any, field: str = "name") -> str:
+    """The name with surrounding spaces removed, or a :class:`ScenarioError` saying why it is not allowed.
+
+    Allowed: text of 1 to :data:`MAX_NAME_LENGTH` characters without control characters
+    (a line break or tab in a name would break lists and files).
+
+    >>> check_name("  Base case ")
+    'Base case'
+    """
+    allowed = f"text of 1 to {MAX_NAME_LENGTH} characters without line breaks or tabs"
+    if not isinstance(name, str):
+        raise ScenarioError(f"{field}: {name!r} is not text; allowed: {allowed}", code="empty_name", field=field, value=name)
+    cleaned = name.strip()
+    if not cleaned:
+        raise ScenarioError(f"{field}: {name!r} is empty; allowed: {allowed}", code="empty_name", field=field, value=name)
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise ScenarioError(
+            f"{field}: {cleaned[:20]!r}… is {len(cleaned)} characters long; allowed: {allowed}",
+            code="long_name",
+            field=field,
+            value=name,
+        )
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ScenarioError(
+            f"{field}: {cleaned!r} contains a control character; allowed: {allowed}",
+            code="control_in_name",
+            field=field,
+            value=name,
+        )
+    return cleaned
+
+
+def _check_provenance(provenance: Mapping[str, Any] | None) -> dict[str, str]:
+    if provenance is None:
+        return {}
+    if not isinstance(provenance, Mapping):
+        raise ScenarioError(
+            f"provenance: {provenance!r} is not a table; allowed: parameter = description of its source",
+            code="bad_provenance",
+            field="provenance",
+            value=provenance,
+        )
+    clean = {}
+    for key, source in provenance.items():
+        if key not in PARAMETER_SPECS and key != "currency":
+            raise ScenarioError(
+                f"provenance: {key!r} is not a parameter; allowed: known parameters such as churn_rate",
+                code="bad_provenance",
+                field="provenance",
+                value=key,
+            )
+        if not isinstance(source, str):
+            raise ScenarioError(
+                f"provenance.{key}: {source!r} is not text; allowed: a description of where the value came from",
+                code="bad_provenance",
+                field=f"provenance.{key}",
+                value=source,
+            )
+        clean[key] = source
+    return clean
+
+
+def _check_ranges(parameters: Parameters, ranges: Mapping[str, Any] | None) -> dict[str, tuple[float, float]]:
+    """Custom (low, high) ranges, checked against the scenario (they must contain its values)."""
+    clean = {key: (float(bounds[0]), float(bounds[1])) for key, bounds in (ranges or {}).items()}
+    UncertaintyRanges.around(parameters, clean)  # raises ParameterError naming each bad range
+    return clean
+
+
+# --- What is stored --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioDraft:
+    """A scenario not (yet) in the library: what a file or the app provides.
+
+    Attributes
+    ----------
+    name : str
+        Its name (checked by :func:`check_name` when saved).
+    parameters : Parameters
+        Every parameter and the currency.
+    ranges : dict
+        Uncertainty ranges set by the user, parameter → (low, high); the others are the defaults.
+    notes : str
+        Free text.
+    provenance : dict
+        Parameter → where its value came from (a calibration, a client's data ...).
+    """
+
+    name: str
+    parameters: Parameters
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    notes: str = ""
+    provenance: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SavedScenario(ScenarioDraft):
+    """A scenario in the library, with when it was created and last changed (UTC)."""
+
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def uncertainty_ranges(self) -> UncertaintyRanges:
+        """The ranges of every numeric parameter: the saved ones, and the defaults around the values."""
+        return UncertaintyRanges.around(self.parameters, self.ranges)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the export file's content (``parameters`` holds ``ranges``)."""
+        return _file_content(self)
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """One line of the library's list (the values themselves are read by :meth:`ScenarioStore.load`)."""
+
+    name: str
+    currency: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- The database ----------------------------------------------------------------------------
+
+
+def default_database_path() -> Path:
+    """Where the library lives: ``$CHURN_ESTIMATOR_DB``, else a per-user data folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$CHURN_ESTIMATOR_DB`` when set and not empty; otherwise
+        ``$XDG_DATA_HOME/churn-estimator/scenarios.sqlite3`` (``XDG_DATA_HOME`` defaulting to
+        ``~/.local/share``).
+    """
+    explicit = os.environ.get(DATABASE_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return Path(base) / "churn-estimator" / "scenarios.sqlite3"
+
+
+def _migrate_to_1(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        """
+        CREATE TABLE IF NOT EXISTS scenarios (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            currency    TEXT NOT NULL,
+            parameters  TEXT NOT NULL,  -- JSON object: parameter key -> value
+            ranges      TEXT NOT NULL,  -- JSON object: parameter key -> [low, high]
+            notes       TEXT NOT NULL DEFAULT '',
+            provenance  TEXT NOT NULL,  -- JSON object: parameter key -> source description
+            created_at  TEXT NOT NULL,  -- ISO 8601, UTC
+            updated_at  TEXT NOT NULL
+        )
+        """
+    )
+
+
+#: Schema migrations: version → function bringing a database at version - 1 to it (in one transaction).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1}
+#: The schema version this code writes (``PRAGMA user_version``).
+SCHEMA_VERSION = max(MIGRATIONS)
+
+_COLUMNS = "name, currency, parameters, ranges, notes, provenance, created_at, updated_at"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class ScenarioStore:
+    """Named scenarios in a SQLite file, safe for several sessions and processes at once.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The database file; :func:`default_database_path` when omitted. Its folder is created
+        on the first save.
+    busy_timeout : float, default 30
+        Seconds a writer waits for another writer to finish.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = ScenarioStore(pathlib.Path(tempfile.mkdtemp()) / "library.sqlite3")
+    >>> store.save("Base", Parameters(churn_rate=0.2)).parameters.churn_rate
+    0.2
+    >>> store.names()
+    ['Base']
+    """
+
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS):
+        self.path = Path(path) if path is not None else default_database_path()
+        self.busy_timeout = busy_timeout
+
+    def __repr__(self) -> str:
+        return f"ScenarioStore({str(self.path)!r})"
+
+    # --- connections -------------------------------------------------------------------------
+
+    def _database_error(self, error: Exception) -> ScenarioError:
+        return ScenarioError(
+            f"database {str(self.path)!r}: cannot be used ({error}); allowed: a scenario library file "
+            f"(set {DATABASE_ENV} to another path)",
+            code="database",
+            field="database",
+            value=str(self.path),
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        # FULL: a save that returned survives a power cut too, not only a killed process.
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+
+    def _check_version(self, connection: sqlite3.Connection) -> int:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ScenarioError(
+                f"database {str(self.path)!r}: schema version {version} is newer than this program's "
+                f"{SCHEMA_VERSION}; allowed: a library written by this or an older version",
+                code="newer_schema",
+                field="database",
+                value=version,
+            )
+        return version
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on an up-to-date schema; rolled back if anything fails."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = self._connect()
+        except (OSError, sqlite3.Error) as error:
+            raise self._database_error(error) from None
+        try:
+            try:
+                if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL")
+                # IMMEDIATE: take the write lock now, so two writers queue rather than deadlock later.
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._database_error(error) from None
+            try:
+                version = self._check_version(connection)
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[target](connection)
+                if version < SCHEMA_VERSION:
+                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise self._database_error(error) from None
+        finally:
+            connection.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        """A read transaction, or ``None`` when there is no library yet (reading creates nothing)."""
+        if not self.path.exists():
+            yield None
+            return
+        try:
+            connection = self._connect()
+        except sqlite3.Error as error:
+            raise self._database_error(error) from None
+        try:
+            try:
+                connection.execute("BEGIN")
+                version = self._check_version(connection)
+            except sqlite3.Error as error:
+                raise self._database_error(error) from None
+            try:
+                yield connection if version >= 1 else None
+            finally:
+                if connection.in_transaction:
+                    connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise self._database_error(error) from None
+        finally:
+            connection.close()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _unknown(self, name: str, field: str = "name") -> ScenarioError:
+        return ScenarioError(
+            f"{field}: {name!r} is not a saved scenario; allowed: one of the {len(self.names())} saved "
+            "(see 'python -m estimator scenarios list')",
+            code="unknown",
+            field=field,
+            value=name,
+        )
+
+    def names(self) -> list[str]:
+        """The names of the saved scenarios, in alphabetical order (ignoring case)."""
+        return [info.name for info in self.list()]
+
+    def list(self) -> list[ScenarioInfo]:
+        """Every saved scenario's name, currency, notes and timestamps, in alphabetical order."""
+        with self._reading() as connection:
+            if connection is None:
+                return []
+            rows = connection.execute("SELECT name, currency, notes, created_at, updated_at FROM scenarios").fetchall()
+        infos = [
+            ScenarioInfo(
+                name, currency, notes, _parse_time(created, name, "created_at"), _parse_time(updated, name, "updated_at")
+            )
+            for name, currency, notes, created, updated in rows
+        ]
+        return sorted(infos, key=lambda info: (info.name.casefold(), info.name))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The list as a table indexed by name (for a notebook or the app)."""
+        frame = pd.DataFrame(
+            [vars(info) for info in self.list()], columns=["name", "currency", "notes", "created_at", "updated_at"]
+        )
+        return frame.set_index("name")
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        with self._reading() as connection:
+            if connection is None:
+                return False
+            return connection.execute("SELECT 1 FROM scenarios WHERE name = ?", (name.strip(),)).fetchone() is not None
+
+    def __len__(self) -> int:
+        with self._reading() as connection:
+            return 0 if connection is None else connection.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0]
+
+    def load(self, name: str) -> SavedScenario:
+        """The saved scenario called ``name``, every value validated again.
+
+        Raises
+        ------
+        ScenarioError
+            ``unknown`` when there is no such scenario; ``invalid`` when a stored value is not
+            allowed (e.g. a row edited by hand), naming the scenario, the field and the value.
+        """
+        key = name.strip() if isinstance(name, str) else name
+        with self._reading() as connection:
+            row = None
+            if connection is not None:
+                row = connection.execute(f"SELECT {_COLUMNS} FROM scenarios WHERE name = ?", (key,)).fetchone()
+        if row is None:
+            raise self._unknown(str(name))
+        return _from_row(row)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def save(
+        self,
+        name: str,
+        parameters: Mapping[str, Any],
+        *,
+        ranges: Mapping[str, tuple[float, float]] | None = None,
+        notes: str = "",
+        provenance: Mapping[str, str] | None = None,
+        overwrite: bool = False,
+    ) -> SavedScenario:
+        """Save a scenario under ``name``; an existing one is replaced only with ``overwrite=True``.
+
+        Parameters
+        ----------
+        name : str
+            1 to :data:`MAX_NAME_LENGTH` characters (surrounding spaces are removed).
+        parameters : Parameters or mapping
+            Every parameter and the currency (missing keys take their defaults); validated.
+        ranges : mapping, optional
+            Custom uncertainty ranges, parameter → (low, high); each must contain the value.
+        notes : str
+            Free text.
+        provenance : mapping, optional
+            Parameter → description of where its value came from.
+        overwrite : bool, default False
+            Replace a scenario of the same name (its creation time is kept).
+
+        Returns
+        -------
+        SavedScenario
+            As stored.
+
+        Raises
+        ------
+        ScenarioError
+            ``duplicate`` when the name is taken and ``overwrite`` is false; a bad name,
+            provenance or database. :class:`~estimator.parameters.ParameterError` for a bad value or range.
+        """
+        clean_name = check_name(name)
+        params = (
+            parameters.replace(name=clean_name) if isinstance(parameters, Parameters) else Parameters(parameters, name=clean_name)
+        )
+        clean_ranges = _check_ranges(params, ranges)
+        clean_provenance = _check_provenance(provenance)
+        if not isinstance(notes, str):
+            raise ScenarioError(f"notes: {notes!r} is not text; allowed: any text", code="invalid", field="notes", value=notes)
+        row = _to_row(clean_name, params, clean_ranges, notes, clean_provenance)
+        now = _now()
+        with self._writing() as connection:
+            existing = connection.execute("SELECT created_at FROM scenarios WHERE name = ?", (clean_name,)).fetchone()
+            if existing and not overwrite:
+                raise ScenarioError(
+                    f"name: {clean_name!r} is already saved; allowed: a new name, or overwrite the saved one",
+                    code="duplicate",
+                    field="name",
+                    value=clean_name,
+                )
+            created = existing[0] if existing else now
+            connection.execute(
+                f"INSERT INTO scenarios ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET currency = excluded.currency, parameters = excluded.parameters, "
+                "ranges = excluded.ranges, notes = excluded.notes, provenance = excluded.provenance, "
+                "updated_at = excluded.updated_at",
+                (*row, created, now),
+            )
+        return SavedScenario(
+            clean_name,
+            params,
+            clean_ranges,
+            notes,
+            clean_provenance,
+            _parse_time(created, clean_name, "created_at"),
+            _parse_time(now, clean_name, "updated_at"),
+        )
+
+    def save_draft(self, draft: ScenarioDraft, *, name: str | None = None, overwrite: bool = False) -> SavedScenario:
+        """Save a :class:`ScenarioDraft` (e.g. from an imported file), optionally under another name."""
+        return self.save(
+            draft.name if name is None else name,
+            draft.parameters,
+            ranges=draft.ranges,
+            notes=draft.notes,
+            provenance=draft.provenance,
+            overwrite=overwrite,
+        )
+
+    def rename(self, name: str, new_name: str) -> None:
+        """Give a saved scenario another name (its values and creation time are kept).
+
+        Raises
+        ------
+        ScenarioError
+            ``unknown`` for ``name``; ``duplicate`` when ``new_name`` is taken; a bad ``new_name``.
+        """
+        old = name.strip() if isinstance(name, str) else name
+        new = check_name(new_name, "new_name")
+        with self._writing() as connection:
+            if connection.execute("SELECT 1 FROM scenarios WHERE name = ?", (old,)).fetchone() is None:
+                raise self._unknown(str(name))
+            if old == new:
+                return
+            if connection.execute("SELECT 1 FROM scenarios WHERE name = ?", (new,)).fetchone():
+                raise ScenarioError(
+                    f"new_name: {new!r} is already saved; allowed: a name not in use",
+                    code="duplicate",
+                    field="new_name",
+                    value=new,
+                )
+            connection.execute("UPDATE scenarios SET name = ?, updated_at = ? WHERE name = ?", (new, _now(), old))
+
+    def duplicate(self, name: str, new_name: str) -> SavedScenario:
+        """Save a copy of a saved scenario under ``new_name`` (new timestamps); returns the copy."""
+        original = self.load(name)
+        if check_name(new_name, "new_name") in self:
+            raise ScenarioError(
+                f"new_name: {new_name.strip()!r} is already saved; allowed: a name not in use",
+                code="duplicate",
+                field="new_name",
+                value=new_name.strip(),
+            )
+        return self.save_draft(original, name=new_name)
+
+    def delete(self, name: str) -> None:
+        """Delete a saved scenario.
+
+        Raises
+        ------
+        ScenarioError
+            ``unknown`` when there is no such scenario.
+        """
+        key = name.strip() if isinstance(name, str) else name
+        with self._writing() as connection:
+            deleted = connection.execute("DELETE FROM scenarios WHERE name = ?", (key,)).rowcount
+        if not deleted:
+            raise self._unknown(str(name))
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
+        with self._reading() as connection:
+            if connection is None:
+                return "ok"
+            return "; ".join(row[0] for row in connection.execute("PRAGMA integrity_check").fetchall())
+
+
+# --- Rows ------------------------------------------------------------------------------------
+
+
+def _to_row(name: str, params: Parameters, ranges: Mapping[str, tuple[float, float]], notes: str, provenance: Mapping[str, str]):
+    return (
+        name,
+        params.currency,
+        json.dumps(params.model_inputs(), allow_nan=False),
+        json.dumps({key: list(bounds) for key, bounds in ranges.items()}, allow_nan=False),
+        notes,
+        json.dumps(dict(provenance), ensure_ascii=False),
+    )
+
+
+def _invalid(name: str, message: str, field: str, value: Any) -> ScenarioError:
+    return ScenarioError(f"saved scenario {name!r}: {message}", code="invalid", field=field, value=value)
+
+
+def _parse_time(text: str, name: str, column: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise _invalid(name, f"{column}: {text!r} is not a date and time; allowed: ISO 8601", column, text) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _json_object(name: str, column: str, text: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (TypeError, json.JSONDecodeError):
+        value = None
+    if not isinstance(value, dict):
+        raise _invalid(name, f'{column}: {str(text)[:60]!r} is not a JSON object; allowed: {{"key": value, ...}}', column, text)
+    return value
+
+
+def _from_row(row: tuple) -> SavedScenario:
+    name, currency, parameters, ranges, notes, provenance, created, updated = row
+    values = _json_object(name, "parameters", parameters)
+    unknown = [key for key in values if key not in PARAMETER_SPECS]
+    try:
+        if unknown:
+            Parameters({key: values[key] for key in unknown})  # raises, naming the unknown keys
+        params = Parameters(values, currency=currency, name=name)
+        raw_ranges = read_ranges(_json_object(name, "ranges", ranges), f"saved scenario {name!r}: ranges")
+        clean_ranges = _check_ranges(params, raw_ranges)
+        clean_provenance = _check_provenance(_json_object(name, "provenance", provenance))
+    except ParameterError as error:
+        first = error.problems[0]
+        raise _invalid(name, str(error), first.parameter, first.value) from None
+    except ScenarioError as error:
+        if error.code == "invalid":
+            raise
+        raise _invalid(name, str(error), error.field, error.value) from None
+    except InputError as error:
+        raise _invalid(name, str(error), "ranges", ranges) from None
+    return SavedScenario(
+        name,
+        params,
+        clean_ranges,
+        notes if isinstance(notes, str) else str(notes),
+        clean_provenance,
+        _parse_time(created, name, "created_at"),
+        _parse_time(updated, name, "updated_at"),
+    )
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+
+def _file_content(scenario: ScenarioDraft) -> dict[str, Any]:
+    content: dict[str, Any] = {"name": scenario.name, "currency": scenario.parameters.currency, "notes": scenario.notes}
+    if isinstance(scenario, SavedScenario):
+        content["created_at"] = scenario.created_at.isoformat()
+        content["updated_at"] = scenario.updated_at.isoformat()
+    values: dict[str, Any] = dict(scenario.parameters.model_inputs())
+    # Under "parameters", where the command line reads it (it pops "ranges" from the values).
+    values["ranges"] = {key: {"low": low, "high": high} for key, (low, high) in scenario.ranges.items()}
+    content["parameters"] = values
+    content["provenance"] = dict(scenario.provenance)
+    return content
+
+
+def _toml_string(text: str) -> str:
+    # JSON's escapes are TOML's, except that TOML also wants DEL escaped.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} to a scenario file")
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else _toml_string(key)
+
+
+def _to_toml(content: Mapping[str, Any]) -> str:
+    lines = [
+        f"# Churn-cost scenario {_toml_string(content['name'])}, from the scenario library.",
+        "# Read it with: python -m estimator estimate --params FILE",
+        "",
+    ]
+    tables = {key: value for key, value in content.items() if isinstance(value, Mapping)}
+    lines += [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in content.items() if key not in tables]
+    for table, values in tables.items():
+        nested = {key: value for key, value in values.items() if isinstance(value, Mapping) and key == "ranges"}
+        lines += ["", f"[{table}]"]
+        lines += [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in values.items() if key not in nested]
+        for key, value in nested.items():
+            lines += ["", f"[{table}.{key}]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())]
+    return "\n".join(lines) + "\n"
+
+
+def export_scenario(scenario: ScenarioDraft, fmt: str = "json") -> str:
+    """One scenario as the text of a JSON or TOML file that ``estimate --params FILE`` reads.
+
+    Parameters
+    ----------
+    scenario : ScenarioDraft or SavedScenario
+    fmt : {"json", "toml"}
+
+    Returns
+    -------
+    str
+        ``name``, ``currency``, ``notes`` (and the timestamps of a saved scenario) at the top;
+        ``parameters`` with every value and a ``ranges`` table; ``provenance``.
+    """
+    content = _file_content(scenario)
+    if fmt == "json":
+        return json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "toml":
+        return _to_toml(content)
+    raise ScenarioError(
+        f"format: {fmt!r} is not a scenario file format; allowed: 'json' or 'toml'", code="invalid", field="format", value=fmt
+    )
+
+
+def _raw_metadata(path: Path) -> dict[str, Any]:
+    """``notes`` and ``provenance`` from a file's top level (read_scenario_file has already parsed it)."""
+    data = path.read_bytes()
+    raw = tomllib.loads(data.decode("utf-8")) if path.suffix.lower() == ".toml" else json.loads(data)
+    return {key: raw[key] for key in ("notes", "provenance") if key in raw}
+
+
+def read_scenario_path(path: str | Path, *, name: str | None = None, default_name: str | None = None) -> ScenarioDraft:
+    """Read a JSON or TOML scenario file (this module's export, or any file ``--params`` reads).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json`` or ``.toml`` file.
+    name : str, optional
+        The name to give the scenario; by default the file's ``name``, else ``default_name``,
+        else the file's stem.
+
+    Raises
+    ------
+    InputError
+        An unreadable file (naming it); :class:`~estimator.parameters.ParameterError` for bad
+        values or ranges; :class:`ScenarioError` for bad notes, provenance or name.
+    """
+    path = Path(path)
+    content = read_scenario_file(path)
+    ranges = read_ranges(content.pop("ranges", {}), f"params file {path.name!r}")
+    metadata = _raw_metadata(path)
+    for key in FILE_METADATA_KEYS:  # a flat file carries them beside the values: not parameters
+        content.pop(key, None)
+    file_name = content.pop("name", None)
+    if name is None:
+        name = file_name if isinstance(file_name, str) and file_name.strip() else (default_name or path.stem)
+    chosen = check_name(name)
+    params = Parameters(content, name=chosen)
+    notes = metadata.get("notes") or ""
+    if not isinstance(notes, str):
+        raise ScenarioError(f"notes: {notes!r} is not text; allowed: any text", code="invalid", field="notes", value=notes)
+    return ScenarioDraft(chosen, params, _check_ranges(params, ranges), notes, _check_provenance(metadata.get("provenance")))
+
+
+def read_scenario_bytes(data: bytes, filename: str, *, name: str | None = None) -> ScenarioDraft:
+    """As :func:`read_scenario_path`, for an uploaded file's bytes; ``filename`` gives the format (.json/.toml)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".json", ".toml"):
+        raise InputError(f"params file {Path(filename).name!r}: unknown format {suffix!r}; use .json or .toml")
+    stem = Path(filename).stem.strip()[:MAX_NAME_LENGTH] or "scenario"
+    with tempfile.TemporaryDirectory() as folder:
+        # The same reader as the command line, so the app accepts exactly what --params accepts;
+        # the uploaded name is never used as a path.
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return read_scenario_path(path, name=name, default_name=stem)
+        except (ParameterError, ScenarioError):
+            raise
+        except InputError as error:  # name the user's file, not our temporary copy
+            raise InputError(str(error).replace(str(path), Path(filename).name)) from None
