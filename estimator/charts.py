@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
 
 from estimator.formatting import format_count, format_money, format_money_delta
 
@@ -50,7 +51,20 @@ def _value_range(values: list[float], headroom: float = 0.3) -> list[float]:
     return [low - headroom * span if low < 0 else 0.0, high + headroom * span if high > 0 else 0.0]
 
 
-def _layout(figure: go.Figure, *, title: str | None, height: int) -> go.Figure:
+def plotly_separators(locale: str) -> str:
+    """Plotly's ``separators`` for a locale: its decimal mark, then its group mark (",\xa0" for Polish).
+
+    >>> plotly_separators("en"), plotly_separators("nl")
+    ('.,', ',.')
+    """
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
+def _layout(figure: go.Figure, *, title: str | None, height: int, locale: str | None = None) -> go.Figure:
+    if locale is not None:
+        # Numbers plotly writes itself (hover texts, axis ticks) in the locale's marks.
+        figure.update_layout(separators=plotly_separators(locale))
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         # No template: building one costs more than the rest of the figure, and Streamlit
@@ -120,7 +134,7 @@ def channel_waterfall(
         showticklabels=False, showgrid=False, zeroline=True, zerolinecolor=COLORS["muted"], range=_value_range(running, 0.12)
     )
     figure.update_xaxes(tickfont={"size": 12}, tickangle=0)
-    return _layout(figure, title=title, height=height)
+    return _layout(figure, title=title, height=height, locale=locale)
 
 
 def channel_bars(
@@ -154,7 +168,7 @@ def channel_bars(
     figure.update_xaxes(
         showticklabels=False, showgrid=False, zeroline=True, zerolinecolor=COLORS["muted"], range=_value_range(values)
     )
-    return _layout(figure, title=title, height=height)
+    return _layout(figure, title=title, height=height, locale=locale)
 
 
 def change_waterfall(
@@ -223,7 +237,7 @@ def change_waterfall(
         range=_value_range([baseline_total, *running, current_total], 0.12),
     )
     figure.update_xaxes(tickfont={"size": 12}, tickangle=0)
-    return _layout(figure, title=title, height=height)
+    return _layout(figure, title=title, height=height, locale=locale)
 
 
 def cross_check_bars(
@@ -264,4 +278,4 @@ def cross_check_bars(
     figure.update_xaxes(
         showticklabels=False, showgrid=False, zeroline=True, zerolinecolor=COLORS["muted"], range=_value_range(values)
     )
-    return _layout(figure, title=title, height=height)
+    return _layout(figure, title=title, height=height, locale=locale)

@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -26,11 +27,15 @@ from estimator.paths import data_dir
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Language",
     "available_languages",
     "catalogue",
+    "choose_language",
     "current_language",
     "current_locale",
     "has_key",
+    "language_from_locale",
     "language_scope",
     "param_description",
     "param_label",
@@ -39,8 +44,28 @@ __all__ = [
 ]
 
 DEFAULT_LANGUAGE = "en"
-#: Babel locale per language (number formats); a language without an entry uses its own code.
-_LOCALES = {"en": "en"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the product speaks: its code, its own name and the Babel locale of its numbers."""
+
+    code: str
+    name: str
+    locale: str
+
+
+#: The languages of the product, in the order of the language selector; each has a folder in data/i18n.
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", "English", "en"),
+        Language("pl", "Polski", "pl_PL"),
+        Language("hu", "Magyar", "hu_HU"),
+        Language("nl", "Nederlands", "nl_NL"),
+        Language("el", "Ελληνικά", "el_GR"),
+    )
+}
 
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
@@ -94,7 +119,38 @@ def current_language() -> str:
 def current_locale() -> str:
     """The Babel locale for numbers in the current language."""
     language = current_language()
-    return _LOCALES.get(language, language)
+    return LANGUAGES[language].locale if language in LANGUAGES else language
+
+
+def language_from_locale(tag: object) -> str | None:
+    """The product's language for a browser locale or language tag, or ``None`` if it has none.
+
+    Accepts BCP 47 tags as browsers send them ("pl-PL", "el", "nl_BE", "HU-hu") and anything
+    else without complaint (``None``, "", a malformed tag), since they come from outside.
+
+    >>> language_from_locale("pl-PL"), language_from_locale("nl_BE"), language_from_locale("de-DE")
+    ('pl', 'nl', None)
+    """
+    if not isinstance(tag, str):
+        return None
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES and primary in available_languages() else None
+
+
+def choose_language(*candidates: object) -> str:
+    """The first candidate (a language code or a locale tag) the product speaks; else English.
+
+    The app passes, in order, the language the user picked, the ``lang`` parameter of the link
+    and the browser's locale.
+
+    >>> choose_language("xx", "el-GR"), choose_language(None, ""), choose_language("pl", "hu-HU")
+    ('el', 'en', 'pl')
+    """
+    for candidate in candidates:
+        language = language_from_locale(candidate)
+        if language is not None:
+            return language
+    return DEFAULT_LANGUAGE
 
 
 def _lookup(table: dict[str, Any], key: str) -> str | None:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from estimator.charts import COLORS, _layout, _value_range
 from estimator.formatting import format_money
+from estimator.i18n import t
 from estimator.sensitivity import Heatmap, MonteCarloResult, Tornado
 
 __all__ = ["distribution_chart", "heatmap_chart", "levers_chart", "sobol_chart", "spider_chart", "tornado_chart"]
@@ -29,13 +30,15 @@ def tornado_chart(
     *,
     currency: str,
     labels: Mapping[str, str] | None = None,
-    low_label: str = "At low value",
-    high_label: str = "At high value",
+    low_label: str | None = None,
+    high_label: str | None = None,
     locale: str = "en",
     title: str | None = None,
     top: int = 10,
 ) -> go.Figure:
     """Bars from the base value to the output at each parameter's low and high value, largest swing on top."""
+    low_label = low_label or t("chart.at_low")
+    high_label = high_label or t("chart.at_high")
     rows = result.to_df().head(top).iloc[::-1]  # plotly draws the first row at the bottom
     names = [_label(labels, key) for key in rows.index]
     figure = go.Figure()
@@ -59,7 +62,7 @@ def tornado_chart(
         annotation_position="top",
     )
     figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
-    _layout(figure, title=title, height=90 + 34 * len(rows))
+    _layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -70,9 +73,10 @@ def distribution_chart(
     currency: str,
     locale: str = "en",
     title: str | None = None,
-    point_label: str = "Point estimate",
+    point_label: str | None = None,
 ) -> go.Figure:
     """The server-side histogram with P5, P50 and P95 and the point estimate marked."""
+    point_label = point_label or t("chart.point_estimate")
     edges, counts = result.histogram_edges, result.histogram_counts
     centres = (edges[:-1] + edges[1:]) / 2
     figure = go.Figure(
@@ -104,19 +108,21 @@ def distribution_chart(
     if result.threshold is not None:
         figure.add_vline(x=result.threshold, line_color=COLORS["muted"], line_dash="dash")
     figure.update_yaxes(tickformat=".0%")
-    return _layout(figure, title=title, height=340)
+    return _layout(figure, title=title, height=340, locale=locale)
 
 
 def sobol_chart(
     indices: pd.DataFrame,
     *,
     labels: Mapping[str, str] | None = None,
-    first_label: str = "Alone",
-    total_label: str = "With interactions",
+    first_label: str | None = None,
+    total_label: str | None = None,
     title: str | None = None,
     top: int = 10,
 ) -> go.Figure:
     """Share of the output's variance each assumption drives, with 95 % intervals: what to research next."""
+    first_label = first_label or t("chart.alone")
+    total_label = total_label or t("chart.with_interactions")
     rows = indices.head(top).iloc[::-1]
     names = [_label(labels, key) for key in rows.index]
     figure = go.Figure()
@@ -160,7 +166,7 @@ def spider_chart(
         rows = frame[frame["parameter"] == key]
         figure.add_scatter(x=rows["change"], y=rows[output], mode="lines+markers", name=_label(labels, key))
     figure.update_xaxes(tickformat="+.0%")
-    _layout(figure, title=title, height=420)
+    _layout(figure, title=title, height=420, locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -199,4 +205,4 @@ def levers_chart(
         )
     )
     figure.update_xaxes(range=_value_range(list(rows[column])))  # room for the amounts beside the bars
-    return _layout(figure, title=title, height=90 + 40 * len(rows))
+    return _layout(figure, title=title, height=90 + 40 * len(rows), locale=locale)

@@ -2,7 +2,9 @@
 
 from estimator.i18n import (
     DEFAULT_LANGUAGE,
+    LANGUAGES,
     available_languages,
+    choose_language,
     current_language,
     current_locale,
     has_key,
@@ -15,7 +17,9 @@ from estimator.i18n import (
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "available_languages",
+    "choose_language",
     "current_language",
     "current_locale",
     "has_key",

@@ -17,7 +17,7 @@ from ui.assumptions import render_assumptions
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
 from ui.headline import render_headline_sentence, render_metrics
-from ui.i18n import DEFAULT_LANGUAGE, current_locale, t, use_language
+from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts
@@ -94,7 +94,7 @@ def _render_edit(ctx: Context) -> None:
 
 def run() -> None:
     """One script run: the whole app."""
-    use_language(DEFAULT_LANGUAGE)
+    use_language(state.initialise_language())
     state.initialise()
     presenting = state.view() == "present"
     st.set_page_config(

@@ -15,7 +15,7 @@ from estimator.parameters import NUMERIC_KEYS
 from ui import state
 from ui.context import Context
 from ui.controls import GROUP_ORDER, control_for
-from ui.i18n import current_locale, param_description, param_label, t
+from ui.i18n import LANGUAGES, available_languages, current_locale, param_description, param_label, t
 from ui.messages import entry_problem_text
 
 __all__ = ["render_sidebar"]
@@ -177,6 +177,16 @@ def render_sidebar(ctx: Context) -> None:
     currency_key, method_key = state.currency_key(), state.method_key()
     with st.sidebar:
         st.header(t("sidebar.heading"), anchor=False)
+        languages = [code for code in LANGUAGES if code in available_languages()]
+        st.selectbox(
+            t("language.label"),
+            languages,
+            index=languages.index(state.language()) if state.language() in languages else 0,
+            key=state.LANGUAGE_WIDGET,
+            format_func=lambda code: LANGUAGES[code].name,
+            help=t("language.help"),
+            on_change=state.on_language,
+        )
         st.selectbox(
             t("sidebar.preset"),
             names,

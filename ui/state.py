@@ -25,6 +25,7 @@ from typing import Any
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
+from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from estimator.parameters import NUMERIC_KEYS
 from ui import links
 from ui.controls import control_for
@@ -37,6 +38,9 @@ __all__ = [
     "entry_key",
     "entry_value",
     "initialise",
+    "initialise_language",
+    "language",
+    "on_language",
     "slider_key",
     "sync_query_params",
 ]
@@ -51,6 +55,11 @@ ENTRY_PROBLEMS = "entry_problems"
 PRESET_WIDGET = "preset_picker"
 CURRENCY_WIDGET = "currency_picker"
 METHOD_WIDGET = "method_picker"
+LANGUAGE = "language"
+LANGUAGE_CHOSEN = "language_chosen"
+LANGUAGE_WIDGET = "language_picker"
+#: The query parameter that carries the language in a shared link (``?lang=pl``).
+LANGUAGE_QUERY = "lang"
 
 
 VERSIONS = "widget_versions"
@@ -96,11 +105,43 @@ class EntryProblem:
     reason: str
 
 
+def _browser_locale() -> str | None:
+    """The browser's locale ("pl-PL"), or ``None`` where there is none (e.g. in AppTest)."""
+    try:
+        return st.context.locale
+    except Exception:  # an unavailable context only means "no preference"
+        return None
+
+
+def initialise_language() -> str:
+    """The session's language: the one picked, else the link's ``lang``, else the browser's, else English.
+
+    Decided on the session's first run; an unknown ``lang`` falls back quietly.
+    """
+    if LANGUAGE not in st.session_state:
+        from_link = language_from_locale(st.query_params.get(LANGUAGE_QUERY))
+        st.session_state[LANGUAGE] = choose_language(from_link, _browser_locale())
+        st.session_state[LANGUAGE_CHOSEN] = from_link is not None
+    return st.session_state[LANGUAGE]
+
+
+def language() -> str:
+    """The language of this session."""
+    return st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
+
+
+def on_language() -> None:
+    """Callback of the language selector: the choice holds for the session and goes into the link."""
+    st.session_state[LANGUAGE] = choose_language(st.session_state[LANGUAGE_WIDGET])
+    st.session_state[LANGUAGE_CHOSEN] = True
+
+
 def initialise() -> None:
     """On a session's first run, build the scenario from the URL (or the generic preset)."""
     if SCENARIO in st.session_state:
         return
-    link = links.scenario_from_query(st.query_params.to_dict())
+    query = {key: value for key, value in st.query_params.to_dict().items() if key != LANGUAGE_QUERY}
+    link = links.scenario_from_query(query)
     st.session_state[PRESET] = link.preset
     st.session_state[SCENARIO] = link.parameters.to_dict()
     st.session_state[VIEW] = link.view
@@ -257,6 +298,10 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
 def sync_query_params() -> None:
     """Write the scenario into the URL (only when it changed), so a copied link reopens it."""
     wanted = links.scenario_to_query(current_preset(), current_parameters(), view=view())
+    # The language travels with the link once it is not English or was chosen (the picker or
+    # the opening link), so a shared link opens in the language it was made in.
+    if language() != DEFAULT_LANGUAGE or st.session_state.get(LANGUAGE_CHOSEN):
+        wanted[LANGUAGE_QUERY] = language()
     present = st.query_params.to_dict()
     kept = {key: value for key, value in present.items() if key in links.IGNORED_QUERY_KEYS}
     if {key: value for key, value in present.items() if key not in links.IGNORED_QUERY_KEYS} != wanted:
