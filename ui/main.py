@@ -22,10 +22,11 @@ from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts
 from ui.present import render_presentation
+from ui.scenarios import render_scenarios
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
 from ui.uncertainty import render_uncertainty
-from ui.upcoming import render_calibration, render_scenarios
+from ui.upcoming import render_calibration
 
 __all__ = ["TABS", "build_context", "run"]
 

@@ -17,7 +17,7 @@ browser had not yet received its replacement) is ignored: only the widget on scr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -290,6 +290,47 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
     keys = [*PARAMETER_SPECS, "currency"] if keys is None else list(keys)
     st.session_state[SCENARIO] = {**st.session_state[SCENARIO], **{key: preset_values[key] for key in keys}}
     _redraw(keys)
+
+
+# --- a saved scenario made current (the scenario library) -------------------------------------
+
+#: Where calibrated values' sources are kept for the session (parameter -> description), saved with a scenario.
+PROVENANCE = "scenario_provenance"
+#: The uncertainty tab's custom ranges and its editor (ui.uncertainty.RANGES_KEY and its data editor).
+_CUSTOM_RANGES = "uncertainty_custom_ranges"
+_RANGE_EDITOR = "uncertainty_range_editor"
+
+
+def load_scenario(
+    parameters: Parameters,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    provenance: Mapping[str, str] | None = None,
+) -> None:
+    """Make a saved scenario the current one: every value, the currency, its name, ranges and provenance.
+
+    Call it from a widget callback, so the same run's headline and widgets show the scenario;
+    every input widget is drawn anew, and the uncertainty tab's range editor starts again.
+    """
+    st.session_state[SCENARIO] = Parameters(parameters).to_dict()
+    _redraw(PARAMETER_SPECS)
+    st.session_state[_CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
+    st.session_state.pop(_RANGE_EDITOR, None)
+    st.session_state[PROVENANCE] = dict(provenance or {})
+
+
+def custom_ranges() -> dict[str, tuple[float, float]]:
+    """The uncertainty ranges the user set in this session, parameter -> (low, high)."""
+    return dict(st.session_state.get(_CUSTOM_RANGES, {}))
+
+
+def provenance() -> dict[str, str]:
+    """Where calibrated values came from, parameter -> description (empty when nothing was calibrated)."""
+    return dict(st.session_state.get(PROVENANCE, {}))
+
+
+def set_provenance(sources: Mapping[str, str]) -> None:
+    """Record where values came from (e.g. after a calibration), so a saved scenario keeps it."""
+    st.session_state[PROVENANCE] = {**st.session_state.get(PROVENANCE, {}), **sources}
 
 
 # --- the URL ------------------------------------------------------------------------------------

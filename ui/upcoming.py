@@ -1,4 +1,4 @@
-"""Tabs that later issues fill: calibration, scenarios and export.
+"""Tabs that later issues fill: calibration.
 
 Each is a function taking the run's :class:`~ui.context.Context`, so a new panel only needs
 its own module and an entry in :data:`ui.main.TABS`.
@@ -11,14 +11,9 @@ import streamlit as st
 from ui.context import Context
 from ui.i18n import t
 
-__all__ = ["render_calibration", "render_scenarios"]
+__all__ = ["render_calibration"]
 
 
 def render_calibration(ctx: Context) -> None:
     """Fit the inputs to a client's own data: to come."""
     st.info(t("coming.calibration"), icon=":material/construction:")
-
-
-def render_scenarios(ctx: Context) -> None:
-    """Save, compare and export scenarios: to come."""
-    st.info(t("coming.scenarios"), icon=":material/construction:")
