@@ -95,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--n", type=int, default=1024, help="Sobol: base sample size (a power of two)")
     sensitivity.add_argument("--format", choices=("json", "table"), default="table")
 
+    calibration = commands.add_parser("calibrate", help="estimate the parameters, with 95% intervals, from customer data")
+    calibration.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
+    calibration.add_argument(
+        "--map",
+        metavar="COLUMN=FIELD",
+        action="append",
+        default=[],
+        dest="mapping",
+        help="use COLUMN for FIELD (customer_id, churned, complained, resolved, annual_value, segment, had_problem, "
+        "churn_reason, or 'ignore'); may be repeated",
+    )
+    calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
+    calibration.add_argument("--format", choices=("json", "table"), default="table")
+
     evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
     evidence.add_argument("--format", choices=("json", "table"), default="table")
@@ -284,6 +298,13 @@ def run(argv: Sequence[str] | None = None) -> str:
         return _presets_output(args.format)
     if args.command == "sensitivity":
         return _sensitivity_output(args)
+    if args.command == "calibrate":
+        from estimator.calibration import calibrate, format_calibration, parse_mapping
+
+        result = calibrate(args.file, parse_mapping(args.mapping), encoding=args.encoding)
+        if args.format == "json":
+            return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+        return format_calibration(result)
     return _benchmarks_output(args.format, args.parameter)
 
 

@@ -1,0 +1,1162 @@
+"""Calibrate the model from a client's own customer extract, with 95 % intervals.
+
+A customer-level table (CSV, XLSX or Parquet) is read by DuckDB and reduced in SQL to counts per
+group (segment × churned × complained × resolved × had a problem × churn reason class), so a file
+of ten million rows never becomes a pandas frame. Everything else works on those counts:
+
+- proportions (churn rate, complaint rate, churn of resolved / unresolved complainers, of
+  silent dissatisfied customers, baseline churn...) with Wilson intervals (statsmodels);
+- the mean annual value with a t interval, from per-group means and variances combined exactly;
+- a binomial GLM on the aggregated counts of complainers, churn ~ unresolved + segment, whose
+  coefficients equal a logistic regression on the raw rows.
+
+Column names, yes/no words (six languages) and the churn reasons that count as poor service come
+from ``data/calibration_columns.toml``. Bad input raises :class:`CalibrationError`, a one-line
+message naming the problem with an example row; nothing in a file is ever executed.
+
+Examples
+--------
+>>> from estimator.calibration import calibrate
+>>> result = calibrate("data/sample_customers.csv")            # doctest: +SKIP
+>>> result.estimates["churn_rate"].value, result.to_frame()     # doctest: +SKIP
+>>> Parameters(result.parameter_values())                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from estimator.parameters import PARAMETER_SPECS, InputError
+from estimator.paths import data_dir
+
+__all__ = [
+    "FIELDS",
+    "REQUIRED_FIELDS",
+    "Calibration",
+    "CalibrationError",
+    "CalibrationWarning",
+    "ColumnPlan",
+    "EffectModel",
+    "Interval",
+    "auto_mapping",
+    "calibrate",
+    "inspect_columns",
+    "parse_mapping",
+]
+
+FIELDS = ("customer_id", "churned", "complained", "resolved", "annual_value", "segment", "had_problem", "churn_reason")
+REQUIRED_FIELDS = ("customer_id", "churned", "complained")
+FLAG_FIELDS = ("churned", "complained", "resolved", "had_problem")
+#: Estimated parameters, in the order they are shown (MODEL.md keys).
+ESTIMATED = (
+    "customers",
+    "annual_value",
+    "churn_rate",
+    "complaint_rate",
+    "resolved_share",
+    "churn_resolved",
+    "churn_unresolved",
+    "baseline_churn",
+    "churn_silent",
+    "silent_ratio",
+    "service_share",
+)
+CONFIDENCE = 0.95
+#: An interval wider than this (high − low, for shares) is reported as too wide to rely on.
+WIDE_INTERVAL = 0.2
+#: Segments with fewer customers are flagged as small.
+SMALL_SEGMENT = 100
+MAX_SEGMENTS = 100
+#: Text meaning "no value" in any column (besides an empty cell).
+MISSING_WORDS = ("", "nan", "na", "n/a", "null", "none", "#n/a")
+#: Bytes of the head of a CSV used to guess its encoding and delimiter.
+_HEAD_BYTES = 1 << 20
+#: Legacy code pages tried, in this order, when a file is not UTF-8.
+LEGACY_ENCODINGS = ("cp1250", "iso-8859-2", "cp1253")
+
+
+class CalibrationError(InputError):
+    """Bad input: a one-line message naming the problem, with the field, the value and an example row.
+
+    Attributes
+    ----------
+    code : str
+        What went wrong (``missing_column``, ``not_binary``, ``empty_file``...), for translations.
+    values : dict
+        The message's placeholders (``field``, ``value``, ``example``, ``count``...).
+    """
+
+    def __init__(self, code: str, message: str, **values: Any):
+        super().__init__(message)
+        self.code = code
+        self.values = values
+
+
+@dataclass(frozen=True)
+class CalibrationWarning:
+    """Something to know about the estimates, in plain words (``code`` and ``values`` for translations)."""
+
+    code: str
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **({"values": self.values} if self.values else {})}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95 % interval and the number of customers it rests on."""
+
+    value: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": _plain(self.value), "ci_low": _plain(self.ci_low), "ci_high": _plain(self.ci_high), "n": int(self.n)}
+
+
+def _plain(number: float) -> float | None:
+    return None if number is None or not math.isfinite(number) else float(number)
+
+
+# --- the vocabulary: column names, yes/no words, poor-service reasons -----------------------------
+
+
+def normalise(text: str) -> str:
+    """A name or word without case, accents, and with runs of spaces, dashes, underscores and dots as one space."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold().replace("ł", "l"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_.\-]+", " ", bare).strip()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What ``data/calibration_columns.toml`` says: synonyms per field, yes/no words, service reasons."""
+
+    synonyms: dict[str, frozenset[str]]
+    yes: frozenset[str]
+    no: frozenset[str]
+    reason_exact: tuple[str, ...]
+    reason_contains: tuple[str, ...]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The vocabulary of ``data/calibration_columns.toml`` (normalised)."""
+    with open(data_dir() / "calibration_columns.toml", "rb") as handle:
+        raw = tomllib.load(handle)
+    synonyms = {name: frozenset({normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))}) for name in FIELDS}
+    words = lambda key: frozenset(normalise(w) for w in raw["flags"][key])  # noqa: E731
+    return Vocabulary(
+        synonyms=synonyms,
+        yes=words("yes"),
+        no=words("no"),
+        reason_exact=tuple(normalise(w) for w in raw["reasons"]["exact"]),
+        reason_contains=tuple(normalise(w) for w in raw["reasons"]["contains"]),
+    )
+
+
+# --- which column holds which field ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """The columns of a file and which field each one feeds.
+
+    Attributes
+    ----------
+    columns : list of str
+        Column names as in the file.
+    mapping : dict
+        Field → column, from synonyms and explicit overrides.
+    unmapped : list of str
+        Columns no field uses (shown in the app's mapping step).
+    missing : list of str
+        Required fields with no column.
+    """
+
+    columns: list[str]
+    mapping: dict[str, str]
+    unmapped: list[str]
+    missing: list[str]
+
+
+def auto_mapping(columns: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnPlan:
+    """Map ``columns`` to fields by their names, then apply ``overrides`` (column → field).
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The file's column names.
+    overrides : mapping, optional
+        Column name → field (``--map column=field``); the field ``ignore`` drops a column.
+
+    Returns
+    -------
+    ColumnPlan
+
+    Raises
+    ------
+    CalibrationError
+        An override naming a column the file lacks or a field that does not exist.
+    """
+    columns = [str(c) for c in columns]
+    mapping: dict[str, str] = {}
+    for name, wanted in (overrides or {}).items():
+        if name not in columns:
+            raise CalibrationError(
+                "unknown_column",
+                f"--map: the file has no column {name!r}; its columns are: {', '.join(columns)}",
+                column=name,
+                columns=", ".join(columns),
+            )
+        if wanted != "ignore" and wanted not in FIELDS:
+            raise CalibrationError(
+                "unknown_field",
+                f"--map: {wanted!r} is not a field; allowed: {', '.join(FIELDS)} (or 'ignore')",
+                field=wanted,
+                fields=", ".join(FIELDS),
+            )
+        if wanted != "ignore":
+            mapping[wanted] = name
+    taken = set(mapping.values()) | {n for n, w in (overrides or {}).items() if w == "ignore"}
+    synonyms = vocabulary().synonyms
+    for name in FIELDS:
+        if name in mapping:
+            continue
+        # The field's own name first, then synonyms, in the file's column order.
+        candidates = [c for c in columns if c not in taken and normalise(c) == normalise(name)]
+        candidates += [c for c in columns if c not in taken and normalise(c) in synonyms[name]]
+        if candidates:
+            mapping[name] = candidates[0]
+            taken.add(candidates[0])
+    used = set(mapping.values())
+    return ColumnPlan(
+        columns=columns,
+        mapping={name: mapping[name] for name in FIELDS if name in mapping},
+        unmapped=[c for c in columns if c not in used],
+        missing=[name for name in REQUIRED_FIELDS if name not in mapping],
+    )
+
+
+def parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    """``["Kunde=customer_id", ...]`` → ``{"Kunde": "customer_id"}``; the last ``=`` splits."""
+    out = {}
+    for item in items:
+        column, sep, name = item.rpartition("=")
+        if not sep or not column.strip() or not name.strip():
+            raise CalibrationError("bad_map", f"--map: expected COLUMN=FIELD, got {item!r}", value=item)
+        out[column.strip()] = name.strip()
+    return out
+
+
+# --- reading files into DuckDB --------------------------------------------------------------------
+
+
+def _sql_string(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _kind(path: Path) -> str:
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PAR1":
+        return "parquet"
+    if magic == b"PK\x03\x04":
+        return "xlsx"
+    return "csv"
+
+
+def _guess_legacy_encoding(sample: bytes) -> str:
+    """cp1250, ISO-8859-2 or cp1253 for bytes that are not UTF-8.
+
+    Greek text is mostly high bytes; Central European text mostly ASCII with a few. Between the
+    two Central European pages, bytes 0x80–0x9F are letters only in cp1250, and otherwise the page
+    that decodes more high bytes as letters wins.
+    """
+    high = [b for b in sample if b >= 0x80]
+    letters = [b for b in sample if b >= 0x80 or chr(b).isalpha()]
+    if high and len(high) / max(len(letters), 1) > 0.5:
+        return "cp1253"
+    if any(0x80 <= b <= 0x9F for b in high):
+        return "cp1250"
+
+    def score(encoding: str) -> int:
+        return sum(ch.isalpha() for ch in sample.decode(encoding, errors="replace") if ord(ch) >= 0x80)
+
+    return max(("cp1250", "iso-8859-2"), key=score)
+
+
+def _transcode(path: Path, encoding: str, target: Path) -> None:
+    """Re-encode ``path`` to UTF-8 in chunks (never the whole file in memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
+        while chunk := source.read(1 << 22):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+
+
+def _sniff_csv(head: bytes, encoding: str) -> str:
+    """The delimiter, from the header line: ``,`` or ``;`` (others are refused with a message)."""
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    header = text.splitlines()[0] if text.splitlines() else ""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    if counts[";"] > counts[","]:
+        return ";"
+    if counts[","]:
+        return ","
+    other = max(("\t", "|"), key=counts.get)
+    if counts[other]:
+        name = "tabs" if other == "\t" else "'|'"
+        raise CalibrationError(
+            "wrong_delimiter",
+            f"the file seems to be separated by {name}; allowed: comma or semicolon (save it as CSV with ',' or ';'); "
+            f"header: {header[:120]!r}",
+            delimiter=name,
+            example=header[:120],
+        )
+    return ","
+
+
+@dataclass
+class _Source:
+    connection: duckdb.DuckDBPyConnection
+    columns: list[str]
+    kind: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def _csv_relation(path: Path, delimiter: str, encoding: str) -> str:
+    return (
+        f"read_csv({_sql_string(str(path))}, delim={_sql_string(delimiter)}, header=true, all_varchar=true, "
+        f"quote='\"', escape='\"', encoding={_sql_string(encoding)}, null_padding=false, auto_detect=false, "
+        "columns=$cols)"
+    )
+
+
+def _read_header(path: Path, delimiter: str, encoding: str) -> list[str]:
+    import csv
+
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next(reader, [])
+    return [h.lstrip("\ufeff").strip() for h in header]
+
+
+@contextmanager
+def _open_source(path: Path, encoding: str | None = None) -> Iterator[_Source]:
+    """A DuckDB connection with a view ``src`` of the file, every column as text."""
+    path = Path(path)
+    if not path.is_file():
+        raise CalibrationError("no_file", f"{path}: no such file", value=str(path))
+    if path.stat().st_size == 0:
+        raise CalibrationError("empty_file", "the file is empty (0 bytes); expected a header row and one row per customer")
+    con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
+    with tempfile.TemporaryDirectory(prefix="calibration-") as scratch:
+        try:
+            con.execute(f"SET temp_directory={_sql_string(scratch)}")
+            kind = _kind(path)
+            if kind == "parquet":
+                try:
+                    con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_sql_string(str(path))})")
+                except duckdb.Error as error:
+                    raise CalibrationError("unreadable", f"not a readable Parquet file: {_first_line(error)}") from None
+                columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
+                casts = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in columns)
+                con.execute(f"CREATE VIEW src AS SELECT {casts} FROM raw")
+                yield _Source(con, columns, kind)
+            elif kind == "xlsx":
+                frame = _read_xlsx(path)
+                con.register("xlsx_frame", frame)
+                con.execute("CREATE VIEW src AS SELECT * FROM xlsx_frame")
+                yield _Source(con, [str(c) for c in frame.columns], kind)
+            else:
+                yield _csv_source(con, path, encoding, Path(scratch))
+        finally:
+            con.close()
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", keep_default_na=False)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise CalibrationError("unreadable", f"not a readable XLSX workbook: {_first_line(error)}") from None
+    if frame.columns.empty:
+        raise CalibrationError(
+            "empty_file", "the workbook's first sheet is empty; expected a header row and one row per customer"
+        )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _csv_source(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> _Source:
+    with open(path, "rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head.strip(b"\xef\xbb\xbf\r\n\t ,;"):
+        raise CalibrationError("empty_file", "the file has no header and no rows; expected a header row and one row per customer")
+    if encoding is None:
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        elif b"\x00" in head:
+            raise CalibrationError(
+                "wrong_encoding",
+                "the file contains NUL bytes: it is not text in a supported encoding (UTF-16 needs a byte-order mark); "
+                "save it as CSV UTF-8",
+            )
+        else:
+            try:
+                head.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError as error:
+                # A cut in the middle of a character at the end of the head is still UTF-8.
+                encoding = "utf-8" if error.start >= len(head) - 3 else _guess_legacy_encoding(head)
+    delimiter = _sniff_csv(head, "utf-16" if encoding == "utf-16" else encoding)
+    readable = path
+    if encoding not in ("utf-8", "utf-16"):
+        readable = scratch / "transcoded.csv"
+        try:
+            _transcode(path, encoding, readable)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise CalibrationError(
+                "wrong_encoding", f"the file cannot be read as {encoding}: {error}; save it as CSV UTF-8", encoding=encoding
+            ) from None
+        encoding = "utf-8"
+    elif encoding == "utf-16":
+        readable = scratch / "transcoded.csv"
+        _transcode(path, "utf-16", readable)
+        encoding = "utf-8"
+    columns = _read_header(readable, delimiter, "utf-8-sig")
+    if not columns or not any(columns):
+        raise CalibrationError("empty_file", "the file has no header row; expected column names in the first row")
+    _check_header(columns)
+    cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
+    relation = _csv_relation(readable, delimiter, encoding).replace("$cols", cols)
+    con.execute(f"CREATE VIEW src AS SELECT * FROM {relation}")
+    return _Source(con, columns, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _check_header(columns: list[str]) -> None:
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise CalibrationError(
+                "duplicate_column", f"the column {name!r} appears twice in the header; rename one", column=name
+            )
+        seen.add(name)
+
+
+def inspect_columns(path: str | Path, overrides: Mapping[str, str] | None = None, encoding: str | None = None) -> ColumnPlan:
+    """The file's columns and the field each one would feed (for a mapping step before calibrating).
+
+    Raises
+    ------
+    CalibrationError
+        When the file cannot be read (empty, wrong delimiter or encoding...).
+    """
+    with _open_source(Path(path), encoding) as source:
+        return auto_mapping(source.columns, overrides)
+
+
+# --- SQL: from rows to counts ----------------------------------------------------------------------
+
+
+def _missing_sql(column: str) -> str:
+    words = ", ".join(_sql_string(w) for w in MISSING_WORDS)
+    return f"({column} IS NULL OR lower(trim({column})) IN ({words}))"
+
+
+def _flag_sql(column: str) -> str:
+    """1 for yes, 0 for no, NULL for blank, -1 for anything else."""
+    vocab = vocabulary()
+    normalised = (
+        f"regexp_replace(replace(replace(strip_accents(lower(trim({column}))), 'ς', 'σ'), 'ł', 'l'), '[\\s_.-]+', ' ', 'g')"
+    )
+    yes = ", ".join(_sql_string(w) for w in sorted(vocab.yes))
+    no = ", ".join(_sql_string(w) for w in sorted(vocab.no))
+    # Fast path: the common plain words need no accent stripping.
+    return (
+        f"CASE WHEN {_missing_sql(column)} THEN NULL "
+        f"WHEN lower(trim({column})) IN ('1', 'yes', 'true', 'y', 't') THEN 1 "
+        f"WHEN lower(trim({column})) IN ('0', 'no', 'false', 'n', 'f') THEN 0 "
+        f"WHEN {normalised} IN ({yes}) THEN 1 WHEN {normalised} IN ({no}) THEN 0 ELSE -1 END"
+    )
+
+
+def _number_sql(column: str) -> str:
+    """The cell as a number: decimal point or comma, spaces as thousands separators."""
+    s = f"replace(replace(trim({column}), ' ', ''), chr(160), '')"
+    both = f"(contains({s}, ',') AND contains({s}, '.'))"
+    european = f"strpos(reverse({s}), ',') < strpos(reverse({s}), '.')"
+    text = (
+        f"CASE WHEN {both} AND {european} THEN replace(replace({s}, '.', ''), ',', '.') "
+        f"WHEN {both} THEN replace({s}, ',', '') ELSE replace({s}, ',', '.') END"
+    )
+    return f"TRY_CAST({text} AS DOUBLE)"
+
+
+def _reason_sql(column: str) -> str:
+    """1 when the churn reason counts as poor service, 0 when not, NULL when blank."""
+    vocab = vocabulary()
+    normalised = (
+        f"regexp_replace(replace(replace(strip_accents(lower(trim({column}))), 'ς', 'σ'), 'ł', 'l'), '[\\s_.-]+', ' ', 'g')"
+    )
+    tests = [f"{normalised} IN ({', '.join(_sql_string(w) for w in vocab.reason_exact)})"]
+    tests += [f"contains({normalised}, {_sql_string(w)})" for w in vocab.reason_contains]
+    return f"CASE WHEN {_missing_sql(column)} THEN NULL WHEN {' OR '.join(tests)} THEN 1 ELSE 0 END"
+
+
+def _row_parts(mapping: Mapping[str, str]) -> list[str]:
+    """One row per customer: the flags as 1/0/NULL/-1, the value and its state, segment and reason class."""
+    col = {name: _ident(column) for name, column in mapping.items()}
+    parts = [f"{_missing_sql(col['customer_id'])} AS id_missing"]
+    for name in FLAG_FIELDS:
+        parts.append(f"{_flag_sql(col[name])}::TINYINT AS {name}" if name in col else f"NULL::TINYINT AS {name}")
+    if "annual_value" in col:
+        number = _number_sql(col["annual_value"])
+        parts.append(f"{number} AS value_raw")
+        parts.append(
+            f"CASE WHEN {_missing_sql(col['annual_value'])} THEN 1 WHEN {number} IS NULL THEN 2 "
+            f"WHEN isnan({number}) OR isinf({number}) THEN 3 WHEN {number} < 0 THEN 4 ELSE 0 END::TINYINT AS value_state"
+        )
+    else:
+        parts += ["NULL::DOUBLE AS value_raw", "0::TINYINT AS value_state"]
+    if "segment" in col:
+        parts.append(f"CASE WHEN {_missing_sql(col['segment'])} THEN NULL ELSE trim({col['segment']}) END AS segment")
+    else:
+        parts.append("NULL::VARCHAR AS segment")
+    parts.append(f"{_reason_sql(col['churn_reason'])}::TINYINT AS reason" if "churn_reason" in col else "NULL::TINYINT AS reason")
+    return parts
+
+
+def _row_sql(mapping: Mapping[str, str]) -> str:
+    return "SELECT " + ", ".join(_row_parts(mapping)) + " FROM src"
+
+
+_GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
+
+
+def _group_counts(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> pd.DataFrame:
+    """Counts, value means and variances per group: the whole file in a few hundred rows at most."""
+    keys = ", ".join(_GROUP_KEYS)
+    query = f"""
+        SELECT {keys}, count(*) AS n,
+               count(value) AS n_value, avg(value) AS value_mean, coalesce(var_pop(value), 0) AS value_var
+        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_row_sql(mapping)}))
+        GROUP BY {keys}
+    """
+    con.execute(f"CREATE TEMP TABLE groups AS {query}")
+    segments = con.execute("SELECT count(DISTINCT segment) FROM groups").fetchone()[0]
+    if segments > MAX_SEGMENTS:
+        raise CalibrationError(
+            "too_many_segments",
+            f"segment: {segments:,} different values (at most {MAX_SEGMENTS} allowed); "
+            f"is {mapping['segment']!r} really a segment column? "
+            "Map another with --map COLUMN=segment, or drop it with --map COLUMN=ignore",
+            field="segment",
+            column=mapping["segment"],
+            count=segments,
+            limit=MAX_SEGMENTS,
+        )
+    return con.execute("SELECT * FROM groups").df()
+
+
+def _example_row(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], condition: str) -> tuple[int, str]:
+    """The first row (1-based, after the header) meeting ``condition``, shown as ``field=value`` pairs."""
+    shown = [f"{_ident(column)} AS {_ident('shown_' + name)}" for name, column in mapping.items()]
+    query = f"SELECT row_number() OVER () AS _row, {', '.join(shown + _row_parts(mapping))} FROM src"
+    picked = ", ".join(_ident("shown_" + name) for name in mapping)
+    row = con.execute(f"SELECT _row, {picked} FROM ({query}) WHERE {condition} LIMIT 1").fetchone()
+    if row is None:
+        return 0, ""
+    return int(row[0]), ", ".join(
+        f"{name}={'' if value is None else value!r}" for name, value in zip(mapping, row[1:], strict=True)
+    )
+
+
+def _fail(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], code: str, condition: str, count: int, problem: str, **values: Any
+) -> None:
+    row, example = _example_row(con, mapping, condition)
+    rows = "row" if count == 1 else "rows"
+    raise CalibrationError(
+        code, f"{problem} in {count:,} {rows}; e.g. row {row:,}: {example}", count=count, row=row, example=example, **values
+    )
+
+
+def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups: pd.DataFrame) -> None:
+    """Raise on the first problem of the file, in the order a person would fix them."""
+    total = int(groups["n"].sum())
+    if total == 0:
+        raise CalibrationError("header_only", "the file has a header but no customer rows", columns=", ".join(mapping.values()))
+
+    def count(mask: pd.Series) -> int:
+        return int(groups.loc[mask, "n"].sum())
+
+    if n := count(groups["id_missing"]):
+        _fail(con, mapping, "blank_value", "id_missing", n, "customer_id is blank", field="customer_id")
+    vocab = vocabulary()
+    allowed = "yes/no words such as " + ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and len(w) > 1)[:12])
+    for name in FLAG_FIELDS:
+        if name not in mapping:
+            continue
+        if n := count(groups[name] == -1):
+            _fail(
+                con,
+                mapping,
+                "not_binary",
+                f"{name} = -1",
+                n,
+                f"{name}: not a yes/no value (allowed: 1/0, {allowed})",
+                field=name,
+                allowed=allowed,
+            )
+        blank = groups[name].isna()
+        condition = f"{name} IS NULL"
+        if name == "resolved":
+            blank &= groups["complained"] == 1  # only complainers need it
+            condition += " AND complained = 1"
+        if n := count(blank):
+            what = "blank or NaN" + (" for a customer who complained" if name == "resolved" else "")
+            _fail(con, mapping, "blank_value", condition, n, f"{name} is {what}", field=name)
+    if "resolved" in mapping and (n := count((groups["resolved"] == 1) & (groups["complained"] == 0))):
+        _fail(
+            con,
+            mapping,
+            "resolved_without_complaint",
+            "resolved = 1 AND complained = 0",
+            n,
+            "resolved is yes for a customer who did not complain (resolved applies to complainers only)",
+            field="resolved",
+        )
+    if "annual_value" in mapping:
+        problems = {
+            1: "annual_value is blank or NaN",
+            2: "annual_value is not a number",
+            3: "annual_value is NaN or infinite",
+            4: "annual_value is negative (allowed: a number of 0 or more)",
+        }
+        for state, problem in problems.items():
+            if n := count(groups["value_state"] == state):
+                _fail(con, mapping, "bad_value", f"value_state = {state}", n, problem, field="annual_value")
+    _check_duplicates(con, mapping)
+
+
+def _check_duplicates(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> None:
+    column = _ident(mapping["customer_id"])
+    total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {column}) FROM src").fetchone()
+    if total == distinct:
+        return
+    duplicated = con.execute(
+        f"SELECT {column}, count(*) AS n FROM src GROUP BY {column} HAVING count(*) > 1 ORDER BY n DESC LIMIT 1"
+    ).fetchone()
+    extra = total - distinct
+    _fail(
+        con,
+        mapping,
+        "duplicate_id",
+        f"{_ident('customer_id')} = {_sql_string(duplicated[0])}",
+        extra,
+        f"customer_id {duplicated[0]!r} appears {duplicated[1]} times (each customer once, please); duplicates",
+        field="customer_id",
+        value=duplicated[0],
+    )
+
+
+# --- statistics on the counts ----------------------------------------------------------------------
+
+
+def wilson(successes: int, n: int) -> Interval:
+    """A proportion with its 95 % Wilson interval (statsmodels); NaN when ``n`` is 0."""
+    if n <= 0:
+        return Interval(math.nan, math.nan, math.nan, 0)
+    low, high = proportion_confint(successes, n, alpha=1 - CONFIDENCE, method="wilson")
+    return Interval(successes / n, float(low), float(high), int(n))
+
+
+def _mean_interval(groups: pd.DataFrame) -> Interval:
+    """Mean annual value with a t interval, from per-group counts, means and population variances."""
+    valid = groups[groups["n_value"] > 0]
+    n = int(valid["n_value"].sum())
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, 0)
+    counts, means = valid["n_value"].to_numpy(float), valid["value_mean"].to_numpy(float)
+    mean = float(np.sum(counts * means) / n)
+    # Sum of squared deviations, combined exactly (within-group plus between-group).
+    squares = float(np.sum(counts * valid["value_var"].to_numpy(float)) + np.sum(counts * (means - mean) ** 2))
+    if n < 2:
+        return Interval(mean, math.nan, math.nan, n)
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * math.sqrt(squares / (n - 1) / n)
+    return Interval(mean, mean - half, mean + half, n)
+
+
+def _estimates(groups: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, Interval]:
+    """Every estimate the columns allow, from the counts of one population (all or a segment)."""
+    n = lambda mask: int(groups.loc[mask, "n"].sum())  # noqa: E731
+    churned, complained = groups["churned"] == 1, groups["complained"] == 1
+    total = int(groups["n"].sum())
+    out = {"customers": Interval(float(total), float(total), float(total), total)}
+    if "annual_value" in mapping:
+        out["annual_value"] = _mean_interval(groups)
+    out["churn_rate"] = wilson(n(churned), total)
+    out["complaint_rate"] = wilson(n(complained), total)
+    if "resolved" in mapping:
+        resolved = complained & (groups["resolved"] == 1)
+        unresolved = complained & (groups["resolved"] == 0)
+        out["resolved_share"] = wilson(n(resolved), n(complained))
+        out["churn_resolved"] = wilson(n(resolved & churned), n(resolved))
+        out["churn_unresolved"] = wilson(n(unresolved & churned), n(unresolved))
+    quiet = ~complained
+    if "had_problem" in mapping:
+        silent = quiet & (groups["had_problem"] == 1)
+        quiet = quiet & (groups["had_problem"] == 0)
+    out["baseline_churn"] = wilson(n(quiet & churned), n(quiet))
+    if "had_problem" in mapping:
+        out["churn_silent"] = wilson(n(silent & churned), n(silent))
+        # k = silent per complainer; Wilson on the silent share q = S/(S+C), then k = q/(1−q).
+        share = wilson(n(silent), n(silent) + n(complained))
+        ratio = lambda q: q / (1 - q) if q < 1 else math.inf  # noqa: E731
+        out["silent_ratio"] = Interval(ratio(share.value), ratio(share.ci_low), ratio(share.ci_high), share.n)
+    if "churn_reason" in mapping:
+        given = churned & groups["reason"].notna()
+        out["service_share"] = wilson(n(given & (groups["reason"] == 1)), n(given))
+    return out
+
+
+@dataclass(frozen=True)
+class EffectModel:
+    """Binomial GLM of churn among complainers: churn ~ unresolved + segment, fitted on counts.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        One row per term (``const``, ``unresolved``, ``segment[...]``): coef (log-odds), std_error,
+        ci_low, ci_high, odds_ratio, or_low, or_high, p_value.
+    n : int
+        Complainers the model rests on.
+    reference_segment : str or None
+        The segment the others are compared with.
+    excluded_segments : list of str
+        Segments left out because all or none of their complainers churned (perfect separation).
+    """
+
+    coefficients: pd.DataFrame
+    n: int
+    reference_segment: str | None
+    excluded_segments: list[str]
+
+    @property
+    def effect(self) -> dict[str, float]:
+        """The unresolved-vs-resolved effect on churn: log-odds, odds ratio and their 95 % intervals."""
+        return {key: float(value) for key, value in self.coefficients.loc["unresolved"].items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "family": "binomial",
+            "formula": "churned ~ unresolved + segment (complainers only)",
+            "n": self.n,
+            "reference_segment": self.reference_segment,
+            "excluded_segments": list(self.excluded_segments),
+            "coefficients": {
+                term: {key: _plain(value) for key, value in row.items()} for term, row in self.coefficients.iterrows()
+            },
+            "effect": {key: _plain(value) for key, value in self.effect.items()},
+        }
+
+
+def design_frame(cells: pd.DataFrame, segments: Sequence[str] | None) -> pd.DataFrame:
+    """The GLM's design: a constant, the unresolved indicator and one dummy per non-reference segment.
+
+    ``cells`` has columns ``segment`` and ``unresolved`` (one row per cell or per customer);
+    ``segments`` lists the segments in the model, the first being the reference. The tests build
+    the same design for :class:`statsmodels.api.Logit` on raw rows.
+    """
+    design = pd.DataFrame({"const": 1.0, "unresolved": cells["unresolved"].astype(float)}, index=cells.index)
+    for name in (segments or [])[1:]:
+        design[f"segment[{name}]"] = (cells["segment"] == name).astype(float)
+    return design
+
+
+def _fit_effect(groups: pd.DataFrame, has_segment: bool, warnings: list[CalibrationWarning]) -> EffectModel | None:
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    complainers = groups[(groups["complained"] == 1) & groups["resolved"].isin([0, 1])].copy()
+    complainers["segment"] = complainers["segment"].fillna("(blank)")
+    complainers["unresolved"] = (complainers["resolved"] == 0).astype(int)
+    complainers["churn"] = (complainers["churned"] == 1).astype(int)
+    cells = complainers.groupby(["segment", "unresolved", "churn"], as_index=False)["n"].sum()
+    table = cells.pivot_table(index=["segment", "unresolved"], columns="churn", values="n", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=[0, 1], fill_value=0).reset_index()
+    excluded = []
+    if has_segment:
+        by_segment = table.groupby("segment")[[0, 1]].sum()
+        separated = by_segment[(by_segment[0] == 0) | (by_segment[1] == 0)].index.tolist()
+        for name in separated:
+            everyone = by_segment.loc[name, 0] == 0
+            warnings.append(
+                CalibrationWarning(
+                    "separation_segment",
+                    f"segment {name!r}: {'every' if everyone else 'no'} complainer churned, so the model cannot estimate its "
+                    "effect (perfect separation); the segment is left out of the model, not out of the estimates",
+                    {"segment": name, "who": "everyone" if everyone else "nobody"},
+                )
+            )
+        excluded = list(separated)
+        table = table[~table["segment"].isin(excluded)]
+    by_status = table.groupby("unresolved")[[0, 1]].sum().reindex([0, 1], fill_value=0)
+    if (by_status.to_numpy() == 0).any():
+        warnings.append(
+            CalibrationWarning(
+                "separation_effect",
+                "the effect of an unresolved complaint cannot be estimated: among resolved or among unresolved complainers "
+                "everyone or nobody churned (perfect separation)",
+            )
+        )
+        return None
+    sizes = table.groupby("segment")[[0, 1]].sum().sum(axis=1).sort_values(ascending=False, kind="stable")
+    segments = sorted(sizes.index, key=lambda s: (-sizes[s], s)) if has_segment else None
+    design = design_frame(table, segments)
+    endog = table[[1, 0]].to_numpy(float)  # successes (churned), failures
+    import warnings as python_warnings
+
+    with python_warnings.catch_warnings():
+        python_warnings.simplefilter("error", PerfectSeparationWarning)
+        try:
+            fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
+        except (PerfectSeparationWarning, np.linalg.LinAlgError, ValueError):
+            warnings.append(
+                CalibrationWarning(
+                    "separation_effect", "the churn model could not be fitted (perfect separation or too little data)"
+                )
+            )
+            return None
+    ci = fit.conf_int(alpha=1 - CONFIDENCE)
+    coefficients = pd.DataFrame(
+        {
+            "coef": fit.params,
+            "std_error": fit.bse,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "odds_ratio": np.exp(fit.params),
+            "or_low": np.exp(ci[0]),
+            "or_high": np.exp(ci[1]),
+            "p_value": fit.pvalues,
+        }
+    )
+    coefficients.index.name = "term"
+    return EffectModel(coefficients, int(endog.sum()), segments[0] if segments else None, excluded)
+
+
+# --- the result ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Estimates of the model's parameters from one customer extract.
+
+    Attributes
+    ----------
+    rows : int
+        Customers (rows) read.
+    mapping : dict
+        Field → column used.
+    estimates : dict
+        Parameter key → :class:`Interval`, over all customers.
+    by_segment : dict
+        Segment → {parameter: Interval} (empty without a segment column).
+    model : EffectModel or None
+        The GLM of churn among complainers (None when not estimable or without ``resolved``).
+    warnings : list of CalibrationWarning
+    """
+
+    rows: int
+    mapping: dict[str, str]
+    estimates: dict[str, Interval]
+    by_segment: dict[str, dict[str, Interval]]
+    model: EffectModel | None
+    warnings: list[CalibrationWarning]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
+        return {
+            "rows": self.rows,
+            "mapping": dict(self.mapping),
+            "estimates": {key: item.to_dict() for key, item in self.estimates.items()},
+            "by_segment": {
+                segment: {key: item.to_dict() for key, item in values.items()} for segment, values in self.by_segment.items()
+            },
+            "model": self.model.to_dict() if self.model else None,
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (segment, parameter): value, ci_low, ci_high, n; the segment ``"all"`` first."""
+        rows = [("all", key, item) for key, item in self.estimates.items()]
+        rows += [(segment, key, item) for segment, values in self.by_segment.items() for key, item in values.items()]
+        frame = pd.DataFrame(
+            [
+                {"segment": s, "parameter": k, "value": i.value, "ci_low": i.ci_low, "ci_high": i.ci_high, "n": i.n}
+                for s, k, i in rows
+            ]
+        )
+        return frame.set_index(["segment", "parameter"])
+
+    def parameter_values(self, keys: Sequence[str] | None = None) -> dict[str, float]:
+        """Values for :class:`~estimator.Parameters` (``keys`` or every defined estimate), clipped to valid ranges."""
+        out = {}
+        for key, item in self.estimates.items():
+            if (keys is None or key in keys) and math.isfinite(item.value):
+                spec = PARAMETER_SPECS[key]
+                out[key] = float(min(max(item.value, spec.min), spec.max))
+        return out
+
+    def uncertainty_ranges(self, keys: Sequence[str] | None = None) -> dict[str, tuple[float, float]]:
+        """(low, high) from the 95 % intervals, clipped to valid ranges, for the uncertainty analyses.
+
+        ``customers`` is a count, not an estimate, and keeps its default range.
+        """
+        values = self.parameter_values(keys)
+        out = {}
+        for key, value in values.items():
+            item = self.estimates[key]
+            if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
+                continue
+            spec = PARAMETER_SPECS[key]
+            low = float(min(max(item.ci_low, spec.min), value))
+            high = float(max(min(item.ci_high, spec.max), value))
+            out[key] = (low, high)
+        return out
+
+
+def _wide_interval_warnings(estimates: Mapping[str, Interval]) -> list[CalibrationWarning]:
+    out = []
+    for key, item in estimates.items():
+        if key in ("customers", "annual_value", "silent_ratio") or not math.isfinite(item.value):
+            continue
+        width = item.ci_high - item.ci_low
+        if width > WIDE_INTERVAL:
+            out.append(
+                CalibrationWarning(
+                    "wide_interval",
+                    f"{key} rests on {item.n:,} customers: its 95 % interval runs from {item.ci_low:.1%} to {item.ci_high:.1%} "
+                    f"({width:.0%} wide), too wide to rely on; more rows are needed",
+                    {"parameter": key, "n": item.n, "low": item.ci_low, "high": item.ci_high, "width": width},
+                )
+            )
+        elif item.n == 0:
+            out.append(
+                CalibrationWarning(
+                    "no_customers",
+                    f"{key}: no customer in the file belongs to its group, so it is not estimated",
+                    {"parameter": key},
+                )
+            )
+    return out
+
+
+def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[CalibrationWarning]:
+    out = []
+    if "had_problem" not in mapping:
+        out.append(
+            CalibrationWarning(
+                "baseline_biased",
+                "no had_problem column: baseline_churn is the churn of everyone who did not complain, which includes silent "
+                "dissatisfied customers who churn more, so it is biased upward "
+                "(and churn_silent and silent_ratio are not estimated)",
+            )
+        )
+    if "resolved" not in mapping:
+        out.append(
+            CalibrationWarning(
+                "no_resolved",
+                "no resolved column: resolved_share, churn_resolved, churn_unresolved and the effect model are not estimated",
+            )
+        )
+    if "churn_reason" in mapping:
+        missing = int(groups.loc[(groups["churned"] == 1) & groups["reason"].isna(), "n"].sum())
+        if missing:
+            out.append(
+                CalibrationWarning(
+                    "reasons_missing",
+                    f"{missing:,} churned customers have no churn reason; service_share rests on those who gave one",
+                    {"count": missing},
+                )
+            )
+    if "segment" in mapping and (blank := int(groups.loc[groups["segment"].isna(), "n"].sum())):
+        out.append(
+            CalibrationWarning(
+                "segment_blank", f"{blank:,} customers have no segment; they are shown as '(blank)'", {"count": blank}
+            )
+        )
+    return out
+
+
+def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, encoding: str | None = None) -> Calibration:
+    """Estimate the model's parameters, with 95 % intervals, from a customer-level file.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (``,`` or ``;``; decimal point or comma; UTF-8 with or without BOM, UTF-16 with BOM,
+        cp1250, cp1253 or ISO-8859-2, detected), XLSX (first sheet) or Parquet.
+    mapping : mapping, optional
+        Column → field overrides (``ignore`` drops a column); other columns are recognised by name.
+    encoding : str, optional
+        Force a text encoding instead of detecting it.
+
+    Returns
+    -------
+    Calibration
+
+    Raises
+    ------
+    CalibrationError
+        Bad input, with a one-line message naming the problem and showing an example row.
+    """
+    try:
+        with _open_source(Path(path), encoding) as source:
+            plan = auto_mapping(source.columns, mapping)
+            if plan.missing:
+                _missing_column(source, plan)
+            try:
+                groups = _group_counts(source.connection, plan.mapping)
+                _validate(source.connection, plan.mapping, groups)
+            except duckdb.InvalidInputException as error:
+                raise _read_error(error, source) from None
+            except duckdb.ConversionException as error:
+                raise _read_error(error, source) from None
+    except UnicodeDecodeError as error:
+        raise CalibrationError("wrong_encoding", f"the file is not readable as text ({error}); save it as CSV UTF-8") from None
+    return _summarise(groups, plan.mapping)
+
+
+def _read_error(error: duckdb.Error, source: _Source) -> CalibrationError:
+    text = _first_line(error)
+    if "unicode" in text.lower() or "utf" in text.lower():
+        return CalibrationError(
+            "wrong_encoding", f"the file mixes encodings or is not text: {text}; save it as CSV UTF-8", detail=text
+        )
+    return CalibrationError(
+        "unreadable",
+        f"the file cannot be read as CSV with delimiter {source.delimiter!r}: {text}",
+        detail=text,
+        delimiter=source.delimiter,
+    )
+
+
+def _missing_column(source: _Source, plan: ColumnPlan) -> None:
+    name = plan.missing[0]
+    accepted = sorted(vocabulary().synonyms[name])[:8]
+    row = source.connection.execute("SELECT * FROM src LIMIT 1").fetchone()
+    example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "(no rows)"
+    hint = ""
+    if len(source.columns) == 1 and source.kind == "csv":
+        hint = " (only one column was found: is the delimiter ',' or ';'?)"
+    raise CalibrationError(
+        "missing_column",
+        f"missing required column {name!r}{hint}; accepted names include {', '.join(accepted)}; columns found: "
+        f"{', '.join(source.columns)}; map one with --map COLUMN={name}; first row: {example}",
+        field=name,
+        columns=", ".join(source.columns),
+        example=example,
+    )
+
+
+def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str]) -> Calibration:
+    warnings = _notes(groups, mapping)
+    estimates = _estimates(groups, mapping)
+    warnings += _wide_interval_warnings(estimates)
+    by_segment: dict[str, dict[str, Interval]] = {}
+    if "segment" in mapping:
+        labelled = groups.assign(segment=groups["segment"].fillna("(blank)"))
+        for name, part in labelled.groupby("segment", sort=True):
+            by_segment[str(name)] = _estimates(part, mapping)
+            size = int(part["n"].sum())
+            if size < SMALL_SEGMENT:
+                warnings.append(
+                    CalibrationWarning(
+                        "small_segment",
+                        f"segment {name!r} has only {size:,} customers: its estimates have wide intervals",
+                        {"segment": str(name), "n": size},
+                    )
+                )
+    model = None
+    if "resolved" in mapping:
+        model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)
+    return Calibration(
+        rows=int(groups["n"].sum()),
+        mapping=dict(mapping),
+        estimates=estimates,
+        by_segment=by_segment,
+        model=model,
+        warnings=warnings,
+    )
+
+
+def format_calibration(result: Calibration) -> str:
+    """A plain-text report: the estimates with intervals, per segment, the effect model and warnings."""
+
+    def shown(key: str, value: float) -> str:
+        if not math.isfinite(value):
+            return "—"
+        if key in ("customers", "annual_value"):
+            return f"{value:,.0f}" if key == "customers" else f"{value:,.2f}"
+        return f"{value:.3f}" if key == "silent_ratio" else f"{value:.1%}"
+
+    lines = [f"{result.rows:,} customers; columns: " + ", ".join(f"{c} → {f}" for f, c in result.mapping.items()), ""]
+    table = pd.DataFrame(
+        [
+            {
+                "parameter": key,
+                "estimate": shown(key, item.value),
+                "95% interval": f"{shown(key, item.ci_low)} – {shown(key, item.ci_high)}" if key != "customers" else "",
+                "n": f"{item.n:,}",
+            }
+            for key, item in result.estimates.items()
+        ]
+    )
+    lines.append(table.to_string(index=False))
+    if result.by_segment:
+        frame = pd.DataFrame({s: {k: shown(k, i.value) for k, i in v.items()} for s, v in result.by_segment.items()})
+        lines += ["", "By segment:", frame.to_string()]
+    if result.model is not None:
+        e = result.model.effect
+        lines += [
+            "",
+            f"Churn model (binomial GLM on {result.model.n:,} complainers, churned ~ unresolved + segment):",
+            f"  unresolved vs resolved complaint: log-odds {e['coef']:+.3f} ({e['ci_low']:+.3f} to {e['ci_high']:+.3f}), "
+            f"odds ratio {e['odds_ratio']:.2f} ({e['or_low']:.2f} to {e['or_high']:.2f})",
+        ]
+    if result.warnings:
+        lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
+    return "\n".join(lines)
