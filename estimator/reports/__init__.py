@@ -1,0 +1,87 @@
+"""Consultant deliverables of one scenario: a PowerPoint deck, an Excel workbook and an HTML page.
+
+Typical use::
+
+    from estimator import load_preset
+    from estimator.reports import build_content, write_report
+
+    preset = load_preset("telecom_cable")
+    content = build_content(preset.parameters, sources=preset.sources, base=preset.parameters)
+    write_report(content, "telecom.pptx")   # or .xlsx / .html, chosen by the extension
+
+:func:`build_content` computes everything once (estimate, tornado, Monte Carlo, levers, an
+initiative's pay-back, the assumptions with their sources); the writers only lay it out,
+in the language of ``build_content(..., language=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from estimator.parameters import InputError
+from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
+from estimator.reports.html_report import html_bytes, write_html
+from estimator.reports.pptx_report import pptx_bytes, write_pptx
+from estimator.reports.safety import escape_html, neutralise_formula, safe_filename
+from estimator.reports.xlsx_report import write_xlsx, xlsx_bytes
+
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "FORMATS",
+    "InitiativePlan",
+    "ReportContent",
+    "build_content",
+    "escape_html",
+    "html_bytes",
+    "neutralise_formula",
+    "pptx_bytes",
+    "report_bytes",
+    "safe_filename",
+    "write_html",
+    "write_pptx",
+    "write_report",
+    "write_xlsx",
+    "xlsx_bytes",
+]
+
+#: The deliverables by file extension: how to make the file's bytes.
+FORMATS: dict[str, Callable[[ReportContent], bytes]] = {"pptx": pptx_bytes, "xlsx": xlsx_bytes, "html": html_bytes}
+
+
+def report_bytes(content: ReportContent, kind: str) -> bytes:
+    """The deliverable ``kind`` ("pptx", "xlsx" or "html") of ``content`` as bytes.
+
+    Raises
+    ------
+    InputError
+        For any other kind.
+    """
+    if kind not in FORMATS:
+        raise InputError(f"report format: {kind!r} is not supported; allowed: {', '.join('.' + k for k in FORMATS)}")
+    return FORMATS[kind](content)
+
+
+def write_report(content: ReportContent, path: str | Path) -> Path:
+    """Write the deliverable chosen by ``path``'s extension (.pptx, .xlsx or .html).
+
+    The bytes are made first, so a failure leaves no half-written file behind.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    InputError
+        For an unsupported extension or a folder that cannot be written.
+    """
+    path = Path(path)
+    data = report_bytes(content, path.suffix.lower().lstrip("."))
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise InputError(f"--out: {str(path)!r} cannot be written ({error.strerror or error})") from None
+    return path

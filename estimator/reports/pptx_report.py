@@ -1,0 +1,599 @@
+"""The deck: native, editable PowerPoint charts of the estimate, its uncertainty and its levers.
+
+Every chart is a python-pptx chart object (the client can click it, edit its data in
+PowerPoint and restyle it), never a picture. Each slide has speaker notes explaining the
+method behind it. Amounts use :mod:`estimator.formatting` with the scenario's currency; chart
+axes and data labels use a number format with the same currency symbol, so they stay right
+when the client edits the numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+from babel import Locale
+from babel.numbers import get_currency_symbol
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from estimator.formatting import format_count, format_money, format_parameter, format_share
+from estimator.i18n import language_scope, param_label, t
+from estimator.model import CHANNELS
+from estimator.reports.content import TORNADO_TOP, ReportContent, finite
+
+__all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes", "write_pptx"]
+
+INK = RGBColor(0x1F, 0x2A, 0x44)
+MUTED = RGBColor(0x5B, 0x64, 0x75)
+LOSS = RGBColor(0xC0, 0x39, 0x2B)
+GAIN = RGBColor(0x1E, 0x84, 0x49)
+ACCENT = RGBColor(0x2E, 0x5E, 0xAA)
+GREY = RGBColor(0x8E, 0x9A, 0xAF)
+PALE = RGBColor(0xEE, 0xF1, 0xF6)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.55)
+BODY_TOP = Inches(1.75)
+BODY_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+BODY_HEIGHT = Inches(5.2)
+#: Assumption rows per slide: 14 rows stay readable at 12 pt.
+ASSUMPTION_ROWS_PER_SLIDE = 14
+ROW_HEIGHT = Inches(0.34)
+#: Title, headline, channels, cross-check, tornado, distribution, levers, then the assumptions.
+SLIDE_COUNT = 7 + 2
+
+
+def chart_money_format(largest: float, currency: str, locale: str) -> str:
+    """A chart number format showing amounts compactly with the currency, e.g. ``"€"#,##0.0,,"M"``.
+
+    Spreadsheet formats divide by a thousand per trailing comma, so the chart keeps the real
+    amounts (editable) while it shows "€4.3M".
+
+    Parameters
+    ----------
+    largest : float
+        The largest absolute amount shown; it picks the unit.
+    currency, locale : str
+        The symbol and its side (before the number in English, after it in Polish).
+
+    Returns
+    -------
+    str
+        A format with a positive and a negative section.
+    """
+    symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
+    units = ((1e9, ",,,", t("report.unit.billion")), (1e6, ",,", t("report.unit.million")), (1e3, ",", t("report.unit.thousand")))
+    scale, suffix = "", ""
+    for size, commas, word in units:
+        if abs(largest) >= size:
+            scale, suffix = commas, word
+            break
+    digits = "#,##0.0" if scale else "#,##0"
+    number = f'{digits}{scale}"{suffix}"' if suffix else digits
+    before = Locale.parse(locale).currency_formats["standard"].pattern.startswith("¤")
+    body = f'"{symbol}"{number}' if before else f'{number}" {symbol}"'
+    return f"{body};-{body}"
+
+
+def _text(slide, left, top, width, height, text: str, *, size: int = 16, bold: bool = False, color=INK, align=None):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+        paragraph.font.bold = bold
+        paragraph.font.color.rgb = color
+        if align is not None:
+            paragraph.alignment = align
+    return box
+
+
+class _Deck:
+    """The presentation being built, with its content and the language's formatting."""
+
+    def __init__(self, content: ReportContent):
+        self.content = content
+        self.presentation = Presentation()
+        self.presentation.slide_width, self.presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        self.blank = self.presentation.slide_layouts[6]
+
+    def money(self, value: float, compact: bool = True) -> str:
+        return format_money(value, self.content.currency, locale=self.content.locale, compact=compact)
+
+    def share(self, value: float) -> str:
+        return format_share(value, locale=self.content.locale)
+
+    def count(self, value: float) -> str:
+        return format_count(value, locale=self.content.locale)
+
+    def slide(self, title: str, takeaway: str, notes: str):
+        """A blank slide with a title, a one-line takeaway, a footer and speaker notes."""
+        slide = self.presentation.slides.add_slide(self.blank)
+        _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=28, bold=True)
+        _text(slide, MARGIN, Inches(1.05), BODY_WIDTH, Inches(0.6), takeaway, size=16, color=MUTED)
+        name = self.content.parameters.name or t("report.unnamed")
+        footer = t("report.footer", scenario=name, date=self.content.created.isoformat())
+        _text(slide, MARGIN, Inches(7.02), BODY_WIDTH, Inches(0.35), footer, size=10, color=GREY)
+        slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def bar_chart(self, slide, kind, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], box, fmt: str):
+        data = CategoryChartData(number_format=fmt)
+        data.categories = list(categories)
+        for name, values in series:
+            data.add_series(name, [float(v) for v in values])
+        left, top, width, height = box
+        chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+        chart.font.size = Pt(12)
+        chart.font.color.rgb = INK
+        chart.has_title = False  # the slide's title and takeaway say what the chart shows
+        chart.has_legend = len(series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        value_axis = chart.value_axis
+        # Bars start at zero (an axis starting at 33,000 would exaggerate a difference) unless some are negative.
+        smallest = min((float(v) for _, values in series for v in values), default=0.0)
+        if smallest >= 0 and kind != XL_CHART_TYPE.BAR_CLUSTERED:
+            value_axis.minimum_scale = 0
+        value_axis.tick_labels.number_format = fmt
+        value_axis.tick_labels.number_format_is_linked = False
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = PALE
+        value_axis.format.line.fill.background()
+        chart.category_axis.format.line.color.rgb = GREY
+        chart.category_axis.tick_labels.font.size = Pt(12)
+        value_axis.tick_labels.font.size = Pt(11)
+        return chart
+
+
+def _color_series(series, color) -> None:
+    series.format.fill.solid()
+    series.format.fill.fore_color.rgb = color
+
+
+def _title_slide(deck: _Deck) -> None:
+    content = deck.content
+    slide = deck.presentation.slides.add_slide(deck.blank)
+    band = slide.shapes.add_shape(1, 0, 0, SLIDE_WIDTH, Inches(7.5))  # 1 = rectangle
+    band.fill.solid()
+    band.fill.fore_color.rgb = INK
+    band.line.fill.background()
+    _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), t("report.title"), size=40, bold=True, color=WHITE)
+    name = content.parameters.name or t("report.unnamed")
+    _text(slide, Inches(0.9), Inches(3.25), Inches(11.5), Inches(0.8), name, size=26, color=WHITE)
+    _text(slide, Inches(0.9), Inches(4.15), Inches(11.5), Inches(1.0), t("report.subtitle"), size=18, color=PALE)
+    prepared = t("report.prepared", date=content.created.isoformat(), currency=content.currency)
+    _text(slide, Inches(0.9), Inches(6.3), Inches(11.5), Inches(0.5), prepared, size=14, color=PALE)
+    slide.notes_slide.notes_text_frame.text = t("report.pptx.notes.title")
+
+
+def _headline_slide(deck: _Deck) -> None:
+    est, params = deck.content.estimate, deck.content.parameters
+    share = est.share_of_revenue
+    takeaway = (
+        t("report.headline.takeaway", total=deck.money(est.total), share=deck.share(share))
+        if finite(share)
+        else t("report.headline.takeaway_no_share", total=deck.money(est.total))
+    )
+    slide = deck.slide(t("report.headline.title"), takeaway, t("report.pptx.notes.headline", method=t(f"method.{params.method}")))
+    figures = (
+        (t("metric.total.label"), deck.money(est.total)),
+        (t("metric.share.label"), deck.share(share)),
+        (t("metric.customers.label"), deck.count(est.customers_lost_total)),
+        (t("metric.profit.label"), deck.money(est.profit_lost)),
+        (t("metric.value_at_risk.label", years=params.horizon_years), deck.money(est.value_at_risk)),
+        (t("metric.replacement.label"), deck.money(est.replacement_cost)),
+    )
+    width, height, gap = Inches(3.9), Inches(1.45), Inches(0.3)
+    for index, (label, value) in enumerate(figures):
+        left = MARGIN + (index % 3) * (width + gap)
+        top = BODY_TOP + (index // 3) * (height + gap)
+        card = slide.shapes.add_shape(1, left, top, width, height)
+        card.fill.solid()
+        card.fill.fore_color.rgb = PALE
+        card.line.fill.background()
+        _text(slide, left + Inches(0.2), top + Inches(0.12), width - Inches(0.4), Inches(0.45), label, size=14, color=MUTED)
+        _text(slide, left + Inches(0.2), top + Inches(0.55), width - Inches(0.4), Inches(0.8), value, size=32, bold=True)
+    warnings = [t(f"warning.{w.code}", default=w.message, **w.values) for w in est.warnings][:3]
+    if warnings:
+        text = t("report.warnings_title") + "\n" + "\n".join(f"• {w}" for w in warnings)
+        _text(slide, MARGIN, BODY_TOP + 2 * (height + gap), BODY_WIDTH, Inches(1.6), text, size=12, color=MUTED)
+
+
+def _channels_slide(deck: _Deck) -> None:
+    """A waterfall drawn as stacked columns: an invisible base lifts each channel to its running total."""
+    est = deck.content.estimate
+    channels = est.channels
+    largest = max(channels, key=lambda k: channels[k])
+    share = channels[largest] / est.total if est.total else math.nan
+    takeaway = (
+        t("report.channels.takeaway", channel=t(f"channel.{largest}"), share=deck.share(share))
+        if finite(share)
+        else t("report.channels.takeaway_none")
+    )
+    slide = deck.slide(t("report.channels.title"), takeaway, t("report.pptx.notes.channels"))
+    categories = [t(f"channel.{key}") for key in CHANNELS] + [t("channel.total")]
+    bases, losses, gains = [], [], []
+    running = 0.0
+    for key in CHANNELS:
+        value = channels[key]
+        after = running + value
+        bases.append(min(running, after))
+        losses.append(value if value >= 0 else 0.0)
+        gains.append(-value if value < 0 else 0.0)
+        running = after
+    bases.append(min(0.0, est.total))
+    losses.append(abs(est.total))
+    gains.append(0.0)
+    fmt = chart_money_format(max(abs(v) for v in [*losses, *bases, est.total, 1.0]), deck.content.currency, deck.content.locale)
+    series = [(t("report.channels.base"), bases), (t("report.channels.loss"), losses), (t("report.channels.gain"), gains)]
+    chart = deck.bar_chart(
+        slide, XL_CHART_TYPE.COLUMN_STACKED, categories, series, (MARGIN, BODY_TOP, BODY_WIDTH, BODY_HEIGHT), fmt
+    )
+    chart.has_legend = False
+    plot = chart.plots[0]
+    plot.gap_width = 45
+    base_series, loss_series, gain_series = plot.series
+    base_series.format.fill.background()
+    base_series.format.line.fill.background()
+    _color_series(loss_series, LOSS)
+    _color_series(gain_series, GAIN)
+    total_point = loss_series.points[len(CHANNELS)]
+    total_point.format.fill.solid()
+    total_point.format.fill.fore_color.rgb = INK
+    largest_bar = max([*losses, *gains, 1e-300])
+    for values, series_obj in ((losses, loss_series), (gains, gain_series)):
+        for index, value in enumerate(values):
+            if value:
+                label = series_obj.points[index].data_label
+                label.has_text_frame = False
+                label.number_format = fmt
+                label.number_format_is_linked = False
+                label.show_value = True
+                label.position = XL_LABEL_POSITION.INSIDE_END
+                label.font.size = Pt(12)
+                label.font.bold = True
+                # A label that does not fit in a short bar spills over it: dark text stays readable there.
+                label.font.color.rgb = WHITE if value >= 0.12 * largest_bar else INK
+
+
+def _cross_check_slide(deck: _Deck) -> None:
+    est, params = deck.content.estimate, deck.content.parameters
+    implied = est.implied_service_share
+    takeaway = (
+        t("report.cross_check.takeaway", implied=deck.share(implied), entered=deck.share(params.service_share))
+        if finite(implied)
+        else t("cross_check.reconcile_undefined")
+    )
+    notes = t("report.pptx.notes.cross_check", method=t(f"method.{params.method}"))
+    slide = deck.slide(t("cross_check.title"), takeaway, notes)
+    half = (BODY_WIDTH - Inches(0.4)) / 2
+    count_format = "#,##0"
+    methods = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        [t("cross_check.top_down"), t("cross_check.bottom_up")],
+        [(t("report.cross_check.customers"), [est.top_down_customers, est.bottom_up_customers])],
+        (MARGIN, BODY_TOP + Inches(0.5), Emu(int(half)), BODY_HEIGHT - Inches(0.5)),
+        count_format,
+    )
+    plot = methods.plots[0]
+    plot.gap_width = 80
+    series = plot.series[0]
+    for index, key in enumerate(("top_down", "bottom_up")):
+        point = series.points[index]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = ACCENT if key == params.method else GREY
+    plot.has_data_labels = True
+    plot.data_labels.number_format = count_format
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    plot.data_labels.font.size = Pt(14)
+    plot.data_labels.font.bold = True
+    _text(
+        slide,
+        MARGIN,
+        BODY_TOP,
+        Emu(int(half)),
+        Inches(0.5),
+        t("report.cross_check.methods", method=t(f"method.{params.method}")),
+        size=13,
+        color=MUTED,
+    )
+    groups = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        [t("cross_check.group_silent"), t("cross_check.group_unresolved"), t("cross_check.group_resolved")],
+        [(t("report.cross_check.customers"), [est.bottom_up_silent, est.bottom_up_unresolved, est.bottom_up_resolved])],
+        (MARGIN + Emu(int(half)) + Inches(0.4), BODY_TOP + Inches(0.5), Emu(int(half)), BODY_HEIGHT - Inches(0.5)),
+        count_format,
+    )
+    if min(est.bottom_up_silent, est.bottom_up_unresolved, est.bottom_up_resolved) >= 0:
+        groups.value_axis.minimum_scale = 0
+    groups_plot = groups.plots[0]
+    groups_plot.gap_width = 60
+    _color_series(groups_plot.series[0], ACCENT)
+    groups_plot.has_data_labels = True
+    groups_plot.data_labels.number_format = count_format
+    groups_plot.data_labels.number_format_is_linked = False
+    groups_plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    groups.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    _text(
+        slide,
+        MARGIN + Emu(int(half)) + Inches(0.4),
+        BODY_TOP,
+        Emu(int(half)),
+        Inches(0.5),
+        t("cross_check.groups_title"),
+        size=14,
+        color=MUTED,
+    )
+
+
+def _tornado_slide(deck: _Deck) -> None:
+    tornado = deck.content.tornado
+    rows = tornado.to_df().head(TORNADO_TOP)
+    leader = param_label(rows.index[0]) if len(rows) else ""
+    takeaway = (
+        t("report.tornado.takeaway", parameter=leader, swing=deck.money(float(rows["swing"].iloc[0])))
+        if len(rows)
+        else t("report.tornado.takeaway_none")
+    )
+    slide = deck.slide(t("report.tornado.title"), takeaway, t("report.pptx.notes.tornado", base=deck.money(tornado.base)))
+    ordered = rows.iloc[::-1]  # a bar chart draws its first category at the bottom: largest swing on top
+    low = [value - tornado.base for value in ordered["total_at_low"]]
+    high = [value - tornado.base for value in ordered["total_at_high"]]
+    fmt = chart_money_format(max([abs(v) for v in [*low, *high]] + [1.0]), deck.content.currency, deck.content.locale)
+    positive = fmt.split(";")[0]
+    delta_format = f"+{positive};-{positive};{positive}"
+    chart = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        [param_label(key) for key in ordered.index],
+        [(t("report.tornado.at_low"), low), (t("report.tornado.at_high"), high)],
+        (MARGIN, BODY_TOP, BODY_WIDTH, BODY_HEIGHT),
+        delta_format,
+    )
+    plot = chart.plots[0]
+    plot.overlap = 100
+    plot.gap_width = 40
+    _color_series(plot.series[0], GAIN)
+    _color_series(plot.series[1], LOSS)
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = t("report.tornado.axis", base=deck.money(tornado.base))
+    chart.value_axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
+    chart.value_axis.axis_title.text_frame.paragraphs[0].font.bold = False
+
+
+def _distribution_slide(deck: _Deck) -> None:
+    """Histogram columns; the bins holding P5, P50 and P95 are dark and labelled."""
+    mc = deck.content.monte_carlo
+    p = mc.percentiles
+    takeaway = t("report.distribution.takeaway", p5=deck.money(p["p5"]), p95=deck.money(p["p95"]), p50=deck.money(p["p50"]))
+    notes = t("report.pptx.notes.distribution", draws=f"{mc.draws:,}", seed=mc.seed)
+    slide = deck.slide(t("report.distribution.title"), takeaway, notes)
+    edges, counts = mc.histogram_edges, mc.histogram_counts
+    centres = (edges[:-1] + edges[1:]) / 2
+    total = counts.sum() or 1
+    # Every bin keeps its count, but only every few bins is named: 50 amounts would not fit side by side.
+    every = max(1, len(centres) // 7)
+    categories = [deck.money(float(c)) if i % every == every // 2 else "" for i, c in enumerate(centres)]
+    chart_width = BODY_WIDTH - Inches(3.3)
+    chart = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        categories,
+        [(t("report.distribution.series"), counts / total)],
+        (MARGIN, BODY_TOP, Emu(int(chart_width)), BODY_HEIGHT),
+        "0%",
+    )
+    plot = chart.plots[0]
+    plot.gap_width = 8
+    series = plot.series[0]
+    _color_series(series, ACCENT)
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    chart.category_axis.has_title = True
+    chart.category_axis.axis_title.text_frame.text = t("report.distribution.axis")
+    chart.category_axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
+    chart.category_axis.axis_title.text_frame.paragraphs[0].font.bold = False
+    marked: dict[int, list[str]] = {}
+    for name in ("p5", "p50", "p95"):
+        index = int(min(max(np_searchsorted(edges, p[name]) - 1, 0), len(counts) - 1))
+        marked.setdefault(index, []).append(name.upper())
+    for index, names in marked.items():
+        point = series.points[index]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = INK
+        label = point.data_label
+        label.position = XL_LABEL_POSITION.OUTSIDE_END
+        frame = label.text_frame
+        frame.text = "/".join(names)
+        frame.paragraphs[0].font.size = Pt(12)
+        frame.paragraphs[0].font.bold = True
+    side = MARGIN + Emu(int(chart_width)) + Inches(0.3)
+    lines = [
+        (t("uncertainty.p5"), deck.money(p["p5"])),
+        (t("uncertainty.p50"), deck.money(p["p50"])),
+        (t("report.distribution.p95"), deck.money(p["p95"])),
+        (t("report.distribution.point"), deck.money(mc.point_estimate)),
+        (t("report.distribution.mean"), deck.money(mc.mean)),
+    ]
+    top = BODY_TOP + Inches(0.2)
+    for label_text, value in lines:
+        _text(slide, side, top, Inches(3.0), Inches(0.35), label_text, size=12, color=MUTED)
+        _text(slide, side, top + Inches(0.3), Inches(3.0), Inches(0.5), value, size=22, bold=True)
+        top += Inches(0.9)
+
+
+def np_searchsorted(edges, value: float) -> int:
+    """The index of the first edge above ``value`` (numpy's right-sided search, as a plain int)."""
+    import numpy as np
+
+    return int(np.searchsorted(edges, value, side="right"))
+
+
+def _levers_slide(deck: _Deck) -> None:
+    content = deck.content
+    table = content.levers.sort_values("recovered", ascending=True)
+    best = table.index[-1]
+    takeaway = t("report.levers.takeaway", lever=t(f"lever.{best}"), amount=deck.money(float(table["recovered"].iloc[-1])))
+    slide = deck.slide(t("report.levers.title"), takeaway, t("report.pptx.notes.levers"))
+    chart_width = Inches(7.4)
+    values = list(table["recovered"])
+    fmt = chart_money_format(max([abs(v) for v in values] + [1.0]), content.currency, content.locale)
+    chart = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        [t(f"lever.{key}", default=row["lever"]) for key, row in table.iterrows()],
+        [(t("report.levers.series"), values)],
+        (MARGIN, BODY_TOP, chart_width, BODY_HEIGHT),
+        fmt,
+    )
+    plot = chart.plots[0]
+    plot.gap_width = 50
+    series = plot.series[0]
+    _color_series(series, GAIN)
+    series.invert_if_negative = False
+    for index, value in enumerate(values):
+        if value < 0:
+            point = series.points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = LOSS
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    plan = content.initiative
+    changes = ", ".join(
+        f"{param_label(k)} → {format_parameter(k, v, content.currency, locale=content.locale)}" for k, v in plan.changes.items()
+    )
+    facts = (
+        (t("report.initiative.changes"), changes),
+        (t("report.initiative.one_off"), deck.money(plan.one_off_cost)),
+        (t("report.initiative.yearly"), deck.money(plan.yearly_cost)),
+        (t("uncertainty.revenue_recovered"), deck.money(plan.revenue_recovered)),
+        (t("uncertainty.profit_recovered"), deck.money(plan.profit_recovered)),
+        (
+            t("uncertainty.payback"),
+            t("report.never") if plan.payback_months is None else t("uncertainty.months", months=f"{plan.payback_months:.1f}"),
+        ),
+        (t("report.initiative.npv", years=content.parameters.horizon_years), deck.money(plan.net_present_value)),
+        (t("uncertainty.roi", years=content.parameters.horizon_years), "–" if plan.roi is None else deck.share(plan.roi)),
+    )
+    left = MARGIN + chart_width + Inches(0.3)
+    width = BODY_WIDTH - chart_width - Inches(0.3)
+    _text(slide, left, BODY_TOP, width, Inches(0.4), t("report.initiative.title"), size=16, bold=True)
+    shape = slide.shapes.add_table(len(facts), 2, left, BODY_TOP + Inches(0.5), width, Inches(0.4) * len(facts))
+    grid = shape.table
+    grid.columns[0].width = Emu(int(width * 0.55))
+    grid.columns[1].width = Emu(int(width - grid.columns[0].width))
+    grid.first_row = False
+    for row, (label, value) in enumerate(facts):
+        for col, text in enumerate((label, value)):
+            cell = grid.cell(row, col)
+            cell.text = text
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = PALE if row % 2 == 0 else WHITE
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.font.size = Pt(12)
+            paragraph.font.color.rgb = INK
+            paragraph.font.bold = col == 1
+            if col == 1:
+                paragraph.alignment = PP_ALIGN.RIGHT
+
+
+def _assumption_slides(deck: _Deck) -> None:
+    content = deck.content
+    rows = list(content.assumptions.iterrows())
+    pages = [rows[i : i + ASSUMPTION_ROWS_PER_SLIDE] for i in range(0, len(rows), ASSUMPTION_ROWS_PER_SLIDE)]
+    headers = (
+        t("assumptions.column_input"),
+        t("assumptions.column_value"),
+        t("assumptions.column_source"),
+        t("assumptions.column_grade"),
+    )
+    widths = (0.27, 0.11, 0.43, 0.19)
+    for number, page in enumerate(pages, start=1):
+        title = t("report.assumptions.title", page=number, pages=len(pages))
+        slide = deck.slide(title, t("assumptions.intro"), t("report.pptx.notes.assumptions"))
+        shape = slide.shapes.add_table(len(page) + 1, 4, MARGIN, BODY_TOP, BODY_WIDTH, ROW_HEIGHT * (len(page) + 1))
+        grid = shape.table
+        for table_row in grid.rows:
+            table_row.height = ROW_HEIGHT
+        for col, share in enumerate(widths):
+            grid.columns[col].width = Emu(int(BODY_WIDTH * share))
+        for col, header in enumerate(headers):
+            cell = grid.cell(0, col)
+            cell.text = header
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = INK
+            cell.text_frame.paragraphs[0].font.size = Pt(12)
+            cell.text_frame.paragraphs[0].font.bold = True
+            cell.text_frame.paragraphs[0].font.color.rgb = WHITE
+        for index, (key, row) in enumerate(page, start=1):
+            value = row["value"]
+            shown = (
+                t(f"method.{value}") if key == "method" else format_parameter(key, value, content.currency, locale=content.locale)
+            )
+            if row["user_input"]:
+                source, grade = t("source.your_input"), ""
+            elif row["evidence_id"] == "assumption":
+                source, grade = t("source.assumption"), t("source.grade_assumption")
+            else:
+                source, grade = row["source"], row["grade"]
+            for col, text in enumerate((param_label(key), shown, source, grade)):
+                cell = grid.cell(index, col)
+                cell.text = str(text)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = PALE if index % 2 == 0 else WHITE
+                cell.margin_top = cell.margin_bottom = Inches(0.03)
+                paragraph = cell.text_frame.paragraphs[0]
+                paragraph.font.size = Pt(10 if col == 2 else 11)
+                paragraph.font.color.rgb = INK
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                if col == 1:
+                    paragraph.alignment = PP_ALIGN.RIGHT
+
+
+def pptx_bytes(content: ReportContent) -> bytes:
+    """The deck of ``content`` as bytes (for a download button).
+
+    Parameters
+    ----------
+    content : ReportContent
+
+    Returns
+    -------
+    bytes
+        A .pptx file of :data:`SLIDE_COUNT` slides, every chart a native chart object.
+    """
+    with language_scope(content.language):
+        deck = _Deck(content)
+        _title_slide(deck)
+        _headline_slide(deck)
+        _channels_slide(deck)
+        _cross_check_slide(deck)
+        _tornado_slide(deck)
+        _distribution_slide(deck)
+        _levers_slide(deck)
+        _assumption_slides(deck)
+        buffer = io.BytesIO()
+        deck.presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def write_pptx(content: ReportContent, path: str) -> None:
+    """Write the deck of ``content`` to ``path``."""
+    with open(path, "wb") as handle:
+        handle.write(pptx_bytes(content))

@@ -1,0 +1,92 @@
+"""Keeping what users typed harmless in the documents we write.
+
+Three dangers: a spreadsheet cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is run as a formula by Excel and LibreOffice when the text reaches a cell (formula
+injection, e.g. ``=HYPERLINK(...)`` or DDE payloads); text pasted into HTML can carry markup
+and scripts; and a scenario name used as a file name can climb out of a folder (``../``),
+hold control characters or be a name Windows reserves (``CON``, ``NUL``, ``COM1`` ...).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
+
+#: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Device names Windows reserves, with or without an extension.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_MAX_STEM = 100
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it literally: a leading formula trigger gets an apostrophe.
+
+    Parameters
+    ----------
+    text : str
+        Text a user typed (a scenario name, a note, a column name).
+
+    Returns
+    -------
+    str
+        ``"'" + text`` when ``text`` starts with one of :data:`FORMULA_TRIGGERS`, else ``text``.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("Plan B")
+    ("'=1+1", 'Plan B')
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def escape_html(text: object) -> str:
+    """Any value as HTML text: ``<``, ``>``, ``&`` and both quotes escaped.
+
+    >>> escape_html("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> str:
+    """A file name made from ``name`` that stays in its folder on every operating system.
+
+    Path separators, control characters and characters Windows forbids become ``_``; leading
+    dots and spaces are dropped (no hidden files, no ``..``); Windows' reserved device names
+    get a ``_`` suffix; the stem is cut to 100 characters.
+
+    Parameters
+    ----------
+    name : str
+        Typically the scenario's name.
+    extension : str
+        Without the dot, e.g. ``"xlsx"``.
+    fallback : str, default "scenario"
+        Used when nothing usable is left of ``name``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> safe_filename("../../etc/passwd", "xlsx")
+    'etc_passwd.xlsx'
+    >>> safe_filename("CON", "pptx")
+    'CON_.pptx'
+    """
+    stem = unicodedata.normalize("NFC", name)
+    stem = _UNSAFE_CHARACTERS.sub("_", stem)
+    stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
+    stem = re.sub(r"\s+", " ", stem).strip(" ._")
+    stem = stem[:_MAX_STEM].rstrip(" .")
+    if not stem:
+        stem = fallback
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem += "_"
+    return f"{stem}.{extension.lstrip('.')}"

@@ -1,0 +1,441 @@
+"""The workbook: inputs as named cells, the model as live formulas, the analyses as values.
+
+The Model sheet implements MODEL.md with spreadsheet formulas that read the Inputs sheet's
+named cells (workbook names equal MODEL.md's parameter keys, e.g. ``churn_rate``), in the
+same order of operations as :func:`estimator.model.evaluate`; so when the client changes an
+input in Excel or LibreOffice, every output recomputes and equals what the estimator gives
+(the tests recalculate with LibreOffice and compare to 1e-9 relative). Tornado, Monte Carlo,
+levers and the initiative are written as values: they come from thousands of evaluations and
+describe the scenario as exported.
+
+Every text a user typed goes through :func:`~estimator.reports.safety.neutralise_formula` and
+is written as a string cell, never as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import xlsxwriter
+from babel import Locale
+from babel.numbers import get_currency_symbol
+from xlsxwriter.worksheet import Worksheet
+
+from estimator.i18n import language_scope, param_description, param_label, t
+from estimator.library import load_evidence
+from estimator.model import CHANNELS, HOURS_PER_YEAR
+from estimator.parameters import PARAMETER_SPECS
+from estimator.reports.content import ReportContent
+from estimator.reports.safety import neutralise_formula
+
+__all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "write_xlsx", "xlsx_bytes"]
+
+#: Spreadsheet row (1-based) of the first parameter on the Inputs sheet.
+INPUT_FIRST_ROW = 5
+
+#: Every output of MODEL.md as a formula over named cells, in evaluation order:
+#: (name, formula). Names of parameters and of earlier outputs are workbook names.
+#: Undefined ratios are an empty text "" (the estimator's NaN / JSON null).
+MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
+    ("complainers", "customers*complaint_rate"),
+    ("resolved_complainers", "complainers*resolved_share"),
+    ("unresolved_complainers", "complainers*(1-resolved_share)"),
+    ("silent_customers", "customers*MIN(complaint_rate*silent_ratio,1-complaint_rate)"),
+    ("bottom_up_resolved", "resolved_complainers*(churn_resolved-baseline_churn)"),
+    ("bottom_up_unresolved", "unresolved_complainers*(churn_unresolved-baseline_churn)"),
+    ("bottom_up_silent", "silent_customers*(churn_silent-baseline_churn)"),
+    ("bottom_up_customers", "bottom_up_resolved+bottom_up_unresolved+bottom_up_silent"),
+    ("top_down_customers", "customers*churn_rate*service_share"),
+    ("customers_lost_retention", 'IF(method="bottom_up",bottom_up_customers,top_down_customers)'),
+    ("retention", "customers_lost_retention*annual_value"),
+    (
+        "spend_reduction",
+        "(unresolved_complainers*(1-churn_unresolved)+silent_customers*(1-churn_silent))"
+        "*spend_cut_share*spend_cut_depth*annual_value",
+    ),
+    ("customers_lost_missed_contacts", "prospect_contacts*abandon_rate*conversion_rate"),
+    ("missed_contacts", "customers_lost_missed_contacts*annual_value"),
+    ("customers_lost_word_of_mouth", "MAX(customers_lost_retention,0)*wom_reach*wom_influence"),
+    ("word_of_mouth", "customers_lost_word_of_mouth*annual_value"),
+    (
+        "customers_lost_incidents",
+        "IF(incidents_per_year>0,customers*(1-(1-incident_reach*incident_churn)^incidents_per_year),0)",
+    ),
+    (
+        "downtime_revenue",
+        f"customers*annual_value*MIN(incidents_per_year*incident_hours/{HOURS_PER_YEAR:g},1)*unrecovered_sales",
+    ),
+    ("incidents", "customers_lost_incidents*annual_value+downtime_revenue"),
+    ("total", "retention+spend_reduction+missed_contacts+word_of_mouth+incidents"),
+    (
+        "customers_lost_total",
+        "customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents",
+    ),
+    ("share_of_revenue", 'IF(customers*annual_value=0,"",total/(customers*annual_value))'),
+    ("profit_lost", "total*gross_margin"),
+    (
+        "horizon_factor",
+        "IF(churn_rate+discount_rate>0,"
+        "(1-((1-churn_rate)/(1+discount_rate))^horizon_years)/((churn_rate+discount_rate)/(1+discount_rate)),"
+        "horizon_years)",
+    ),
+    (
+        "value_at_risk",
+        "(customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents)"
+        "*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
+    ),
+    ("replacement_cost", "(MAX(customers_lost_retention,0)+customers_lost_incidents)*acquisition_cost"),
+    ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),
+    ("silent_cap_binds", "complaint_rate*silent_ratio>1-complaint_rate"),
+    ("downtime_capped", f"incidents_per_year*incident_hours/{HOURS_PER_YEAR:g}>1"),
+)
+
+#: How each output is shown: money, customers, share or plain.
+_MONEY = {*CHANNELS, "total", "downtime_revenue", "profit_lost", "value_at_risk", "replacement_cost"}
+_SHARES = {"share_of_revenue", "implied_service_share"}
+_FLAGS = {"silent_cap_binds", "downtime_capped"}
+
+
+def _output_label(name: str) -> str:
+    return t(f"report.xlsx.output.{name}", default=name)
+
+
+def _money_format(currency: str, locale: str) -> str:
+    """A spreadsheet number format with the currency's symbol where the locale puts it."""
+    symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return f'"{symbol}"#,##0;-"{symbol}"#,##0' if pattern.startswith("¤") else f'#,##0" {symbol}";-#,##0" {symbol}"'
+
+
+class _Writer:
+    """Holds the workbook's formats and writes cells; every user-typed text is neutralised."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, content: ReportContent):
+        self.workbook = workbook
+        self.content = content
+        add = workbook.add_format
+        self.title = add({"bold": True, "font_size": 16, "font_color": "#1F2A44"})
+        self.header = add({"bold": True, "bg_color": "#1F2A44", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
+        self.text = add({"text_wrap": True, "valign": "top"})
+        self.muted = add({"font_color": "#5B6475", "italic": True, "text_wrap": True, "valign": "top"})
+        self.input = add({"bg_color": "#FFF4CE", "border": 1, "border_color": "#C9B458", "num_format": "General"})
+        money = _money_format(content.currency, content.locale)
+        self.money = add({"num_format": money})
+        self.money_bold = add({"num_format": money, "bold": True})
+        self.count = add({"num_format": "#,##0.0"})
+        self.share = add({"num_format": "0.0%"})
+        self.number = add({"num_format": "General"})
+        self.key = add({"font_name": "Consolas", "font_color": "#5B6475", "valign": "top"})
+
+    def text_cell(self, sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """A string cell: user text may never become a formula."""
+        sheet.write_string(row, col, neutralise_formula(str(value)), fmt or self.text)
+
+    def number_cell(self, sheet: Worksheet, row: int, col: int, value: float | None, fmt: Any = None) -> None:
+        if value is None or not math.isfinite(value):
+            sheet.write_blank(row, col, None, fmt)
+        else:
+            sheet.write_number(row, col, float(value), fmt or self.number)
+
+    def format_for(self, name: str) -> Any:
+        if name in _MONEY:
+            return self.money_bold if name == "total" else self.money
+        if name in _SHARES:
+            return self.share
+        if name in _FLAGS or name == "horizon_factor":
+            return self.number
+        return self.count
+
+
+def _write_inputs(w: _Writer, sheet: Worksheet) -> None:
+    content, params = w.content, w.content.parameters
+    sheet.write_string(0, 0, t("report.xlsx.inputs_title"), w.title)
+    w.text_cell(sheet, 1, 0, t("report.xlsx.scenario"), w.muted)
+    w.text_cell(sheet, 1, 1, params.name or t("report.unnamed"))
+    w.text_cell(sheet, 1, 3, t("report.xlsx.currency"), w.muted)
+    w.text_cell(sheet, 1, 4, params.currency)
+    w.text_cell(sheet, 2, 0, t("report.xlsx.inputs_intro"), w.muted)
+    headers = ("key", "input", "value", "allowed", "source", "grade", "meaning")
+    for col, name in enumerate(headers):
+        sheet.write_string(INPUT_FIRST_ROW - 2, col, t(f"report.xlsx.column.{name}"), w.header)
+    for offset, (key, spec) in enumerate(PARAMETER_SPECS.items()):
+        row = INPUT_FIRST_ROW - 1 + offset
+        sheet.write_string(row, 0, key, w.key)
+        w.text_cell(sheet, row, 1, param_label(key))
+        value = params[key]
+        if spec.kind == "choice":
+            sheet.write_string(row, 2, str(value), w.input)
+            sheet.data_validation(row, 2, row, 2, {"validate": "list", "source": list(spec.choices)})
+        else:
+            sheet.write_number(row, 2, float(value), w.input)
+            sheet.data_validation(
+                row,
+                2,
+                row,
+                2,
+                {
+                    "validate": "integer" if spec.kind == "integer" else "decimal",
+                    "criteria": "between",
+                    "minimum": spec.min,
+                    "maximum": spec.max,
+                    "error_title": param_label(key)[:32],
+                    "error_message": t("report.xlsx.allowed_error", allowed=spec.allowed)[:255],
+                },
+            )
+        w.workbook.define_name(key, f"=Inputs!$C${row + 1}")
+        w.text_cell(sheet, row, 3, spec.allowed)
+        source = content.assumptions.loc[key]
+        w.text_cell(sheet, row, 4, _source_text(source))
+        w.text_cell(sheet, row, 5, _grade_text(source))
+        w.text_cell(sheet, row, 6, param_description(key), w.muted)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 2, 14)
+    sheet.set_column(3, 3, 26)
+    sheet.set_column(4, 4, 34)
+    sheet.set_column(5, 5, 22)
+    sheet.set_column(6, 6, 60)
+    sheet.freeze_panes(INPUT_FIRST_ROW - 1, 0)
+
+
+def _source_text(row: Any) -> str:
+    if row["user_input"]:
+        return t("source.your_input")
+    return t("source.assumption") if row["evidence_id"] == "assumption" else row["source"]
+
+
+def _grade_text(row: Any) -> str:
+    if row["user_input"]:
+        return ""
+    return t("source.grade_assumption") if row["evidence_id"] == "assumption" else row["grade"]
+
+
+def _write_model(w: _Writer, sheet: Worksheet) -> None:
+    outputs = w.content.estimate.outputs
+    params = w.content.parameters
+    # Two pools are steps of the formulas, not outputs of the estimator; their cached values:
+    steps = {
+        "resolved_complainers": outputs.complainers.item() * params.resolved_share,
+        "unresolved_complainers": outputs.complainers.item() * (1 - params.resolved_share),
+    }
+    sheet.write_string(0, 0, t("report.xlsx.model_title"), w.title)
+    w.text_cell(sheet, 1, 0, t("report.xlsx.model_intro"), w.muted)
+    for col, name in enumerate(("key", "output", "value", "formula")):
+        sheet.write_string(3, col, t(f"report.xlsx.column.{name}"), w.header)
+    for offset, (name, formula) in enumerate(MODEL_FORMULAS):
+        row = 4 + offset
+        sheet.write_string(row, 0, name, w.key)
+        w.text_cell(sheet, row, 1, _output_label(name))
+        cached = steps[name] if name in steps else outputs[name].item()
+        if isinstance(cached, float) and not math.isfinite(cached):
+            cached = ""
+        sheet.write_formula(row, 2, f"={formula}", w.format_for(name), cached)
+        sheet.write_string(row, 3, formula, w.key)  # the formula as text, for a reader checking it
+        w.workbook.define_name(name, f"=Model!$C${row + 1}")
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 46)
+    sheet.set_column(2, 2, 18)
+    sheet.set_column(3, 3, 90)
+    sheet.freeze_panes(4, 0)
+
+
+def _write_sensitivity(w: _Writer, sheet: Worksheet) -> None:
+    content = w.content
+    tornado = content.tornado
+    sheet.write_string(0, 0, t("report.xlsx.sensitivity_title"), w.title)
+    w.text_cell(sheet, 1, 0, t("report.xlsx.sensitivity_intro"), w.muted)
+    sheet.write_string(2, 0, t("report.xlsx.base_total"), w.text)
+    w.number_cell(sheet, 2, 2, tornado.base, w.money_bold)
+    columns = ("key", "input", "low", "high", "total_at_low", "total_at_high", "swing", "range_reason")
+    for col, name in enumerate(columns):
+        sheet.write_string(4, col, t(f"report.xlsx.column.{name}"), w.header)
+    for offset, (key, row) in enumerate(tornado.to_df().iterrows()):
+        r = 5 + offset
+        sheet.write_string(r, 0, key, w.key)
+        w.text_cell(sheet, r, 1, param_label(key))
+        w.number_cell(sheet, r, 2, row["low"])
+        w.number_cell(sheet, r, 3, row["high"])
+        w.number_cell(sheet, r, 4, row["total_at_low"], w.money)
+        w.number_cell(sheet, r, 5, row["total_at_high"], w.money)
+        w.number_cell(sheet, r, 6, row["swing"], w.money)
+        w.text_cell(sheet, r, 7, content.ranges[key].reason, w.muted)
+    row = 7 + len(tornado.to_df())
+    sheet.write_string(row, 0, t("report.xlsx.levers_title"), w.title)
+    row += 1
+    for col, name in enumerate(("key", "lever", "from", "to", "recovered", "recovered_bottom_up", "recovered_profit")):
+        sheet.write_string(row, col, t(f"report.xlsx.column.{name}"), w.header)
+    for key, lever in content.levers.iterrows():
+        row += 1
+        sheet.write_string(row, 0, key, w.key)
+        w.text_cell(sheet, row, 1, t(f"lever.{key}", default=lever["lever"]))
+        w.number_cell(sheet, row, 2, lever["from"])
+        w.number_cell(sheet, row, 3, lever["to"])
+        w.number_cell(sheet, row, 4, lever["recovered"], w.money)
+        w.number_cell(sheet, row, 5, lever["recovered_bottom_up"], w.money)
+        w.number_cell(sheet, row, 6, lever["recovered_profit"], w.money)
+    row += 2
+    plan = content.initiative
+    sheet.write_string(row, 0, t("report.xlsx.initiative_title"), w.title)
+    changes = ", ".join(f"{param_label(k)} → {v:g}" for k, v in plan.changes.items())
+    facts = (
+        ("initiative_changes", changes, None),
+        ("one_off_cost", plan.one_off_cost, w.money),
+        ("yearly_cost", plan.yearly_cost, w.money),
+        ("revenue_recovered", plan.revenue_recovered, w.money),
+        ("profit_recovered", plan.profit_recovered, w.money),
+        ("net_yearly_benefit", plan.net_yearly_benefit, w.money),
+        ("payback_months", plan.payback_months, w.count),
+        ("net_present_value", plan.net_present_value, w.money),
+        ("roi", plan.roi, w.share),
+    )
+    for name, value, fmt in facts:
+        row += 1
+        w.text_cell(sheet, row, 0, t(f"report.xlsx.initiative.{name}"))
+        if isinstance(value, str):
+            w.text_cell(sheet, row, 2, value)
+        elif value is None:
+            w.text_cell(sheet, row, 2, t("report.never"))
+        else:
+            w.number_cell(sheet, row, 2, value, fmt)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, 6, 16)
+    sheet.set_column(7, 7, 60)
+
+
+def _write_monte_carlo(w: _Writer, sheet: Worksheet) -> None:
+    mc = w.content.monte_carlo
+    sheet.write_string(0, 0, t("report.xlsx.monte_carlo_title"), w.title)
+    w.text_cell(sheet, 1, 0, t("report.xlsx.monte_carlo_intro"), w.muted)
+    facts = [
+        ("draws", mc.draws, w.number),
+        ("seed", mc.seed, w.number),
+        ("sampling", mc.sampling, None),
+        ("point_estimate", mc.point_estimate, w.money),
+        ("mean", mc.mean, w.money),
+        ("std_error", mc.std_error, w.money),
+        *((name, value, w.money) for name, value in mc.percentiles.items()),
+    ]
+    for offset, (name, value, fmt) in enumerate(facts):
+        row = 3 + offset
+        w.text_cell(sheet, row, 0, t(f"report.xlsx.mc.{name}"))
+        sheet.write_string(row, 1, name, w.key)
+        if isinstance(value, str):
+            w.text_cell(sheet, row, 2, value)
+        else:
+            w.number_cell(sheet, row, 2, value, fmt)
+    row = 4 + len(facts)
+    for col, name in enumerate(("bin_low", "bin_high", "count", "share")):
+        sheet.write_string(row, col, t(f"report.xlsx.column.{name}"), w.header)
+    counts = mc.histogram_counts
+    total = counts.sum() or 1
+    for low, high, count in zip(mc.histogram_edges[:-1], mc.histogram_edges[1:], counts, strict=True):
+        row += 1
+        w.number_cell(sheet, row, 0, low, w.money)
+        w.number_cell(sheet, row, 1, high, w.money)
+        w.number_cell(sheet, row, 2, int(count))
+        w.number_cell(sheet, row, 3, count / total, w.share)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 3, 16)
+
+
+def _write_sources(w: _Writer, sheet: Worksheet) -> None:
+    content = w.content
+    sheet.write_string(0, 0, t("report.xlsx.sources_title"), w.title)
+    w.text_cell(sheet, 1, 0, t("report.xlsx.sources_intro"), w.muted)
+    columns = ("key", "input", "value", "source", "evidence_id", "grade", "note")
+    for col, name in enumerate(columns):
+        sheet.write_string(3, col, t(f"report.xlsx.column.{name}"), w.header)
+    for offset, (key, row) in enumerate(content.assumptions.iterrows()):
+        r = 4 + offset
+        sheet.write_string(r, 0, key, w.key)
+        w.text_cell(sheet, r, 1, param_label(key))
+        value = row["value"]
+        if isinstance(value, str):
+            w.text_cell(sheet, r, 2, value)
+        else:
+            w.number_cell(sheet, r, 2, value)
+        w.text_cell(sheet, r, 3, _source_text(row))
+        w.text_cell(sheet, r, 4, row["evidence_id"], w.key)
+        w.text_cell(sheet, r, 5, _grade_text(row))
+        w.text_cell(sheet, r, 6, row["note"], w.muted)
+    # The published figures behind the sources: what each measures, where and when, with its link.
+    cited = [i for i in dict.fromkeys(content.assumptions["evidence_id"]) if i and i != "assumption"]
+    evidence = load_evidence()
+    row = 6 + len(content.assumptions)
+    sheet.write_string(row - 1, 0, t("report.xlsx.evidence_title"), w.title)
+    for col, name in enumerate(("evidence_id", "source", "value", "measures", "country", "year", "url", "note")):
+        sheet.write_string(row, col, t(f"report.xlsx.column.{name}"), w.header)
+    for evidence_id in cited:
+        if evidence_id not in evidence.index:
+            continue
+        row += 1
+        item = evidence.loc[evidence_id]
+        sheet.write_string(row, 0, evidence_id, w.key)
+        w.text_cell(sheet, row, 1, item["source"])
+        w.number_cell(sheet, row, 2, float(item["value"]) if item["value"] == item["value"] else None)
+        w.text_cell(sheet, row, 3, item["measures"])
+        w.text_cell(sheet, row, 4, item["country"])
+        w.text_cell(sheet, row, 5, "" if item["year"] is None or str(item["year"]) == "<NA>" else str(item["year"]))
+        w.text_cell(sheet, row, 6, item["url"])
+        w.text_cell(sheet, row, 7, item["note"], w.muted)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 2, 12)
+    sheet.set_column(3, 3, 36)
+    sheet.set_column(4, 5, 18)
+    sheet.set_column(6, 6, 40)
+    sheet.set_column(7, 7, 60)
+
+
+def _write_notes(w: _Writer, sheet: Worksheet) -> None:
+    """The scenario's notes and warnings, on the Inputs sheet below the parameters."""
+    row = INPUT_FIRST_ROW + len(PARAMETER_SPECS) + 1
+    if w.content.notes:
+        sheet.write_string(row, 0, t("report.notes"), w.header)
+        w.text_cell(sheet, row, 1, w.content.notes)
+        row += 2
+    warnings = w.content.estimate.warnings
+    if warnings:
+        sheet.write_string(row, 0, t("report.warnings_title"), w.header)
+        for warning in warnings:
+            w.text_cell(sheet, row, 1, t(f"warning.{warning.code}", default=warning.message, **warning.values))
+            row += 1
+
+
+def xlsx_bytes(content: ReportContent) -> bytes:
+    """The workbook of ``content`` as bytes (for a download button).
+
+    Parameters
+    ----------
+    content : ReportContent
+
+    Returns
+    -------
+    bytes
+        An .xlsx file: sheets Inputs, Model, Sensitivity, Monte Carlo and Sources.
+    """
+    buffer = io.BytesIO()
+    with language_scope(content.language):
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        workbook.set_properties({"title": t("report.title"), "comments": t("report.xlsx.properties_comment")})
+        # Excel recomputes on opening; the cached values written are the estimator's own.
+        workbook.set_calc_mode("auto")
+        writer = _Writer(workbook, content)
+        sheets = {name: workbook.add_worksheet(name) for name in ("Inputs", "Model", "Sensitivity", "Monte Carlo", "Sources")}
+        _write_inputs(writer, sheets["Inputs"])
+        _write_notes(writer, sheets["Inputs"])
+        _write_model(writer, sheets["Model"])
+        _write_sensitivity(writer, sheets["Sensitivity"])
+        _write_monte_carlo(writer, sheets["Monte Carlo"])
+        _write_sources(writer, sheets["Sources"])
+        workbook.close()
+    return buffer.getvalue()
+
+
+def write_xlsx(content: ReportContent, path: str) -> None:
+    """Write the workbook of ``content`` to ``path``."""
+    with open(path, "wb") as handle:
+        handle.write(xlsx_bytes(content))
