@@ -1,0 +1,500 @@
+"""The scenario library: a real SQLite file, its schema and transactions, files the CLI reads, comparisons."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+import estimator.scenarios as scenarios
+from estimator import CHANNELS, PARAMETER_SPECS, InputError, ParameterError, Parameters, estimate, load_preset
+from estimator.cli import run
+from estimator.compare import attribute_change
+from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
+from estimator.scenarios import (
+    DATABASE_ENV,
+    MAX_NAME_LENGTH,
+    SCHEMA_VERSION,
+    ScenarioDraft,
+    ScenarioError,
+    ScenarioStore,
+    compare_scenarios,
+    default_database_path,
+    export_scenario,
+    read_scenario_bytes,
+    read_scenario_path,
+)
+from estimator.sensitivity import UncertaintyRanges
+
+TELECOM = load_preset("telecom_cable").parameters.replace(churn_rate=0.23, currency="PLN")
+RANGES = {"churn_rate": (0.15, 0.3), "service_share": (0.3, 0.6)}
+PROVENANCE = {"churn_rate": "calibrated from client_churn.csv (2024, 12,400 customers)", "complaint_rate": "CRM export"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ScenarioStore:
+    return ScenarioStore(tmp_path / "library" / "scenarios.sqlite3")
+
+
+def _raw(store: ScenarioStore) -> sqlite3.Connection:
+    return sqlite3.connect(store.path, isolation_level=None)
+
+
+# --- where the library lives ----------------------------------------------------------------------
+
+
+def test_database_path_from_the_environment_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv(DATABASE_ENV, str(tmp_path / "x.sqlite3"))
+    assert default_database_path() == tmp_path / "x.sqlite3"
+    assert ScenarioStore().path == tmp_path / "x.sqlite3"
+
+
+def test_default_path_is_per_user(monkeypatch, tmp_path):
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_database_path() == tmp_path / "xdg" / "churn-estimator" / "scenarios.sqlite3"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_database_path() == tmp_path / "home" / ".local" / "share" / "churn-estimator" / "scenarios.sqlite3"
+
+
+def test_reading_an_absent_library_creates_nothing(store):
+    assert store.list() == [] and store.names() == [] and len(store) == 0 and "x" not in store
+    with pytest.raises(ScenarioError) as caught:
+        store.load("Base")
+    assert caught.value.code == "unknown"
+    assert not store.path.exists() and not store.path.parent.exists()
+
+
+def test_first_save_creates_a_wal_database_at_the_current_schema_version(store):
+    store.save("Base", Parameters())
+    connection = _raw(store)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert store.integrity_check() == "ok"
+
+
+# --- save and load ------------------------------------------------------------------------------
+
+
+def test_a_saved_scenario_comes_back_with_everything(store):
+    before = datetime.now(UTC)
+    saved = store.save("Telecom Q3", TELECOM, ranges=RANGES, notes="Client workshop\nsecond line", provenance=PROVENANCE)
+    loaded = store.load("Telecom Q3")
+    assert loaded.parameters == TELECOM.replace(name="Telecom Q3")
+    assert loaded.parameters.model_inputs() == TELECOM.model_inputs() and loaded.parameters.currency == "PLN"
+    assert loaded.ranges == RANGES and loaded.notes == "Client workshop\nsecond line" and loaded.provenance == PROVENANCE
+    assert before <= loaded.created_at == loaded.updated_at <= datetime.now(UTC)
+    assert (saved.created_at, saved.updated_at) == (loaded.created_at, loaded.updated_at)
+    # The saved ranges replace the defaults; the others are the defaults around the values.
+    ranges = loaded.uncertainty_ranges()
+    assert (ranges["churn_rate"].low, ranges["churn_rate"].high) == (0.15, 0.3)
+    assert ranges["customers"] == UncertaintyRanges.around(TELECOM)["customers"]
+    assert estimate(loaded.parameters).total == estimate(TELECOM).total
+
+
+def test_names_are_trimmed_and_listed_alphabetically(store):
+    for name in ("  beta ", "Alpha", "gamma"):
+        store.save(name, Parameters())
+    assert store.names() == ["Alpha", "beta", "gamma"]
+    assert store.load(" beta").name == "beta"
+    frame = store.to_frame()
+    assert list(frame.index) == ["Alpha", "beta", "gamma"] and set(frame["currency"]) == {"EUR"}
+
+
+def test_saving_under_a_taken_name_is_refused_and_changes_nothing(store):
+    store.save("Base", Parameters(churn_rate=0.2))
+    with pytest.raises(ScenarioError, match=r"name: 'Base' is already saved; allowed: a new name") as caught:
+        store.save("Base", Parameters(churn_rate=0.3))
+    assert (caught.value.code, caught.value.field, caught.value.value) == ("duplicate", "name", "Base")
+    assert store.load("Base").parameters.churn_rate == 0.2
+
+
+def test_overwrite_replaces_the_values_and_keeps_the_creation_time(store):
+    first = store.save("Base", Parameters(churn_rate=0.2), notes="v1", ranges={"churn_rate": (0.1, 0.3)})
+    second = store.save("Base", Parameters(churn_rate=0.25), notes="v2", overwrite=True)
+    loaded = store.load("Base")
+    assert loaded.parameters.churn_rate == 0.25 and loaded.notes == "v2" and loaded.ranges == {}
+    assert loaded.created_at == first.created_at and loaded.updated_at == second.updated_at > first.updated_at
+    assert len(store) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("", "empty_name"),
+        ("   ", "empty_name"),
+        ("x" * (MAX_NAME_LENGTH + 1), "long_name"),
+        ("a\nb", "control_in_name"),
+        (None, "empty_name"),
+    ],
+)
+def test_bad_names_are_refused_naming_the_field(store, name, code):
+    with pytest.raises(ScenarioError, match=r"^name: .*allowed: text of 1 to 100 characters") as caught:
+        store.save(name, Parameters())
+    assert caught.value.code == code and caught.value.field == "name"
+    assert not store.path.exists()
+
+
+def test_a_name_of_exactly_the_maximum_length_is_fine(store):
+    store.save("é" * MAX_NAME_LENGTH, Parameters())
+    assert store.names() == ["é" * MAX_NAME_LENGTH]
+
+
+def test_bad_values_ranges_and_provenance_are_refused(store):
+    with pytest.raises(ParameterError, match=r"churn_rate: 1.5 is out of range"):
+        store.save("x", {"churn_rate": 1.5})
+    with pytest.raises(ParameterError, match=r"churn_rate: \(0.3, 0.5\) is a range that misses the value"):
+        store.save("x", Parameters(), ranges={"churn_rate": (0.3, 0.5)})
+    with pytest.raises(ScenarioError, match=r"provenance: 'colour' is not a parameter"):
+        store.save("x", Parameters(), provenance={"colour": "blue"})
+    with pytest.raises(ScenarioError, match=r"provenance.churn_rate: 3 is not text"):
+        store.save("x", Parameters(), provenance={"churn_rate": 3})
+    assert store.names() == []
+
+
+def test_rename_duplicate_delete(store):
+    store.save("Base", TELECOM, ranges=RANGES, notes="n", provenance=PROVENANCE)
+    original = store.load("Base")
+    store.rename("Base", "Renamed")
+    assert store.names() == ["Renamed"]
+    renamed = store.load("Renamed")
+    assert renamed.parameters.model_inputs() == TELECOM.model_inputs() and renamed.ranges == RANGES
+    assert renamed.created_at == original.created_at and renamed.parameters.name == "Renamed"
+    copy = store.duplicate("Renamed", "Copy")
+    assert store.names() == ["Copy", "Renamed"]
+    assert copy.parameters.model_inputs() == TELECOM.model_inputs() and copy.provenance == PROVENANCE and copy.notes == "n"
+    assert copy.created_at > original.created_at
+    store.delete("Renamed")
+    assert store.names() == ["Copy"]
+
+
+def test_rename_duplicate_delete_name_what_is_wrong(store):
+    store.save("A", Parameters())
+    store.save("B", Parameters())
+    for action in (
+        lambda: store.rename("Z", "Y"),
+        lambda: store.duplicate("Z", "Y"),
+        lambda: store.delete("Z"),
+        lambda: store.load("Z"),
+    ):
+        with pytest.raises(ScenarioError, match=r"^name: 'Z' is not a saved scenario") as caught:
+            action()
+        assert caught.value.code == "unknown"
+    for action in (lambda: store.rename("A", "B"), lambda: store.duplicate("A", "B")):
+        with pytest.raises(ScenarioError, match=r"^new_name: 'B' is already saved") as caught:
+            action()
+        assert caught.value.code == "duplicate"
+    with pytest.raises(ScenarioError, match=r"^new_name: '' is empty"):
+        store.rename("A", "")
+    store.rename("A", "A")  # to itself: nothing to do
+    assert store.names() == ["A", "B"]
+
+
+# --- rows edited by hand, damaged files, schema versions ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "field", "message"),
+    [
+        (
+            "UPDATE scenarios SET parameters = json_set(parameters, '$.churn_rate', 1.5)",
+            "churn_rate",
+            r"saved scenario 'Base': churn_rate: 1.5 is out of range; allowed: a number from 0 to 1",
+        ),
+        (
+            "UPDATE scenarios SET parameters = json_set(parameters, '$.churn_rate', 'high')",
+            "churn_rate",
+            r"churn_rate: 'high' is wrong type \(str\)",
+        ),
+        ("UPDATE scenarios SET parameters = json_set(parameters, '$.colour', 1)", "colour", r"colour: 1 is an unknown parameter"),
+        ("UPDATE scenarios SET currency = 'XXQ'", "currency", r"currency: 'XXQ' is not a known currency code"),
+        ("UPDATE scenarios SET parameters = '{broken'", "parameters", r"parameters: '\{broken' is not a JSON object"),
+        ("UPDATE scenarios SET ranges = '{\"churn_rate\": [0.5, 0.9]}'", "churn_rate", r"a range that misses the value"),
+        ('UPDATE scenarios SET ranges = \'{"churn_rate": "wide"}\'', "ranges", r"range of 'churn_rate' must have a numeric low"),
+        (
+            "UPDATE scenarios SET provenance = '{\"churn_rate\": 5}'",
+            "provenance.churn_rate",
+            r"provenance.churn_rate: 5 is not text",
+        ),
+        ("UPDATE scenarios SET created_at = 'yesterday'", "created_at", r"created_at: 'yesterday' is not a date"),
+    ],
+)
+def test_a_row_edited_by_hand_gives_a_clear_error(store, sql, field, message):
+    store.save("Base", Parameters(), ranges={"churn_rate": (0.1, 0.3)})
+    _raw(store).execute(sql)
+    with pytest.raises(ScenarioError, match=message) as caught:
+        store.load("Base")
+    assert caught.value.code == "invalid" and caught.value.field == field
+    assert str(caught.value).startswith("saved scenario 'Base': ")
+
+
+def test_a_damaged_row_does_not_hide_the_others(store):
+    store.save("Good", Parameters())
+    store.save("Bad", Parameters())
+    _raw(store).execute("UPDATE scenarios SET parameters = json_set(parameters, '$.customers', -5) WHERE name = 'Bad'")
+    assert store.names() == ["Bad", "Good"]
+    assert store.load("Good").parameters == Parameters(name="Good")
+    store.delete("Bad")  # and it can still be deleted
+    assert store.names() == ["Good"]
+
+
+def test_a_file_that_is_not_a_database_is_named_in_the_error(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("this is a text file, not SQLite " * 100)
+    store = ScenarioStore(path)
+    for action in (store.list, lambda: store.save("x", Parameters())):
+        with pytest.raises(ScenarioError, match=r"database '.*notes.sqlite3': cannot be used") as caught:
+            action()
+        assert caught.value.code == "database"
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(store):
+    store.save("Base", Parameters())
+    _raw(store).execute("PRAGMA user_version = 99")
+    for action in (store.list, lambda: store.save("x", Parameters())):
+        with pytest.raises(ScenarioError, match=r"schema version 99 is newer than this program's 1") as caught:
+            action()
+        assert caught.value.code == "newer_schema"
+    assert _raw(store).execute("SELECT name FROM scenarios").fetchall() == [("Base",)]
+
+
+def test_migrations_run_once_in_order_up_to_the_newest(store, monkeypatch):
+    store.save("Old", Parameters())
+    calls = []
+
+    def add_tags(connection):
+        calls.append(2)
+        connection.execute("ALTER TABLE scenarios ADD COLUMN tags TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setattr(scenarios, "MIGRATIONS", {**scenarios.MIGRATIONS, 2: add_tags})
+    monkeypatch.setattr(scenarios, "SCHEMA_VERSION", 2)
+    store.save("New", Parameters())
+    store.save("Newer", Parameters())
+    assert calls == [2]
+    connection = _raw(store)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "tags" in [row[1] for row in connection.execute("PRAGMA table_info(scenarios)")]
+    assert store.names() == ["New", "Newer", "Old"]
+
+
+def test_a_failing_migration_rolls_back_everything(store, monkeypatch):
+    store.save("Old", Parameters())
+
+    def broken(connection):
+        connection.execute("ALTER TABLE scenarios ADD COLUMN tags TEXT")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(scenarios, "MIGRATIONS", {**scenarios.MIGRATIONS, 2: broken})
+    monkeypatch.setattr(scenarios, "SCHEMA_VERSION", 2)
+    with pytest.raises(RuntimeError, match="migration bug"):
+        store.save("New", Parameters())
+    connection = _raw(store)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "tags" not in [row[1] for row in connection.execute("PRAGMA table_info(scenarios)")]
+    assert connection.execute("SELECT name FROM scenarios").fetchall() == [("Old",)]
+
+
+def test_a_write_waits_for_another_writer_then_succeeds(store):
+    store.save("First", Parameters())
+    blocker = _raw(store)
+    blocker.execute("BEGIN IMMEDIATE")
+    waiting = ScenarioStore(store.path, busy_timeout=0.2)
+    with pytest.raises(ScenarioError, match="database is locked"):
+        waiting.save("Second", Parameters())
+    blocker.execute("COMMIT")
+    waiting.save("Second", Parameters())
+    assert store.names() == ["First", "Second"]
+
+
+# --- files the command line reads ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_export_reads_back_and_the_cli_reads_it(store, tmp_path, fmt):
+    saved = store.save("Telecom Q3", TELECOM, ranges=RANGES, notes='He said "fine"\\n', provenance=PROVENANCE)
+    path = tmp_path / f"telecom.{fmt}"
+    path.write_text(export_scenario(saved, fmt), encoding="utf-8")
+    draft = read_scenario_path(path)
+    assert (draft.name, draft.parameters, draft.ranges, draft.notes, dict(draft.provenance)) == (
+        saved.name,
+        saved.parameters,
+        saved.ranges,
+        saved.notes,
+        PROVENANCE,
+    )
+    # The command line reads the same file: same figures, and the saved ranges in the analyses.
+    cli = json.loads(run(["estimate", "--params", str(path), "--format", "json"]))
+    assert cli["inputs"] == TELECOM.replace(name="Telecom Q3").to_dict()
+    assert cli["revenue_lost"]["total"] == estimate(TELECOM).total
+    rows = {
+        row["parameter"]: row
+        for row in json.loads(run(["sensitivity", "--kind", "tornado", "--params", str(path), "--format", "json"]))
+    }
+    assert (rows["churn_rate"]["low"], rows["churn_rate"]["high"]) == RANGES["churn_rate"]
+    assert (rows["service_share"]["low"], rows["service_share"]["high"]) == RANGES["service_share"]
+
+
+def test_a_plain_cli_params_file_imports(tmp_path):
+    path = tmp_path / "client.toml"
+    path.write_text(
+        'currency = "HUF"\nchurn_rate = 0.21\nmethod = "bottom_up"\nnotes = "flat"\n'
+        "[ranges]\nchurn_rate = { low = 0.1, high = 0.3 }\n"
+    )
+    draft = read_scenario_path(path)
+    assert draft.name == "client" and draft.parameters == Parameters(
+        currency="HUF", churn_rate=0.21, method="bottom_up", name="client"
+    )
+    assert draft.ranges == {"churn_rate": (0.1, 0.3)} and draft.notes == "flat"
+    assert read_scenario_path(path, name="Renamed").name == "Renamed"
+
+
+def test_an_uploaded_file_is_read_like_the_cli_and_errors_name_the_upload():
+    good = json.dumps({"name": "Up", "parameters": {"churn_rate": 0.3, "ranges": {"churn_rate": {"low": 0.2, "high": 0.4}}}})
+    draft = read_scenario_bytes(good.encode(), "my file.json")
+    assert draft.name == "Up" and draft.parameters.churn_rate == 0.3 and draft.ranges == {"churn_rate": (0.2, 0.4)}
+    assert read_scenario_bytes(b'{"churn_rate": 0.3}', "Q3 plan.json").name == "Q3 plan"
+    with pytest.raises(InputError, match=r"^params file 'broken.toml': not valid TOML") as caught:
+        read_scenario_bytes(b"churn_rate = = 1", "broken.toml")
+    assert "/tmp" not in str(caught.value)
+    with pytest.raises(InputError, match=r"unknown format '.csv'; use .json or .toml"):
+        read_scenario_bytes(b"a,b", "data.csv")
+    with pytest.raises(ParameterError, match=r"churn_rate: 2 is out of range"):
+        read_scenario_bytes(b'{"churn_rate": 2}', "x.json")
+
+
+# Any text a user may type: quotes, backslashes, line breaks, DEL, accents, emoji (no lone surrogates).
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+_NAME = _TEXT.map(lambda s: "".join(c for c in s if ord(c) >= 32 and ord(c) != 127).strip()).filter(lambda s: 0 < len(s) <= 100)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_NAME, notes=_TEXT, source=_TEXT, churn=st.floats(0, 1), fmt=st.sampled_from(["json", "toml"]))
+def test_any_name_notes_and_values_survive_a_file_round_trip(tmp_path, name, notes, source, churn, fmt):
+    draft = ScenarioDraft(name, Parameters(churn_rate=churn, name=name), {}, notes, {"churn_rate": source})
+    path = tmp_path / f"s.{fmt}"
+    path.write_text(export_scenario(draft, fmt), encoding="utf-8")
+    back = read_scenario_path(path)
+    assert (back.name, back.parameters, back.notes, dict(back.provenance)) == (
+        name,
+        draft.parameters,
+        notes,
+        {"churn_rate": source},
+    )
+
+
+def test_unknown_export_format_is_refused():
+    with pytest.raises(ScenarioError, match=r"format: 'xml' is not a scenario file format"):
+        export_scenario(ScenarioDraft("x", Parameters()), "xml")
+
+
+# --- comparing ----------------------------------------------------------------------------------
+
+
+def _three():
+    return {
+        "Base": Parameters(),
+        "Higher churn": Parameters(churn_rate=0.24),
+        "Bottom-up in PLN": Parameters(method="bottom_up", currency="PLN", annual_value=700),
+    }
+
+
+def test_comparison_lists_inputs_and_outputs_of_each_scenario():
+    comparison = compare_scenarios(_three())
+    frame = comparison.to_frame()
+    assert list(frame.columns) == ["Base", "Higher churn", "Bottom-up in PLN"]
+    for name, params in _three().items():
+        est = estimate(params)
+        assert frame.loc[("input", "churn_rate"), name] == params.churn_rate
+        assert frame.loc[("input", "currency"), name] == params.currency
+        assert_allclose(comparison.outputs()[name].to_numpy(), [getattr(est, key) for key in scenarios.COMPARED_OUTPUTS], rtol=0)
+    # Hand-computed (MODEL.md's defaults): 100,000 × 0.24 × 0.4 × 600 = 5,760,000 for retention.
+    assert frame.loc[("output", "retention"), "Higher churn"] == pytest.approx(5_760_000, rel=1e-12)
+    assert comparison.mixed_currencies
+
+
+def test_differences_are_marked_exactly_where_values_differ_from_the_first():
+    comparison = compare_scenarios(_three())
+    mask = comparison.differences()
+    assert not mask["Base"].any()
+    changed_inputs = {key for (section, key), flag in mask["Higher churn"].items() if flag and section == "input"}
+    assert changed_inputs == {"churn_rate"}
+    changed_inputs = {key for (section, key), flag in mask["Bottom-up in PLN"].items() if flag and section == "input"}
+    assert changed_inputs == {"method", "currency", "annual_value"}
+    # Churn moves retention and word of mouth, not the spend cut, missed contacts or incidents.
+    outputs = mask.loc["output", "Higher churn"]
+    assert outputs["retention"] and outputs["word_of_mouth"] and outputs["total"]
+    assert not outputs["spend_reduction"] and not outputs["missed_contacts"] and not outputs["incidents"]
+    deltas = comparison.deltas()
+    assert deltas.loc[("input", "churn_rate"), "Higher churn"] == pytest.approx(0.06)
+    assert deltas.loc[("output", "total"), "Higher churn"] == pytest.approx(estimate(churn_rate=0.24).total - estimate().total)
+
+
+def test_styled_table_highlights_exactly_the_differing_cells():
+    comparison = compare_scenarios(_three())
+    html = comparison.styled().to_html()
+    styled_cells = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", html):
+        if "background-color: #FDEBD0" in body:
+            styled_cells |= {(int(r), int(c)) for r, c in re.findall(r"row(\d+)_col(\d+)", selectors)}
+    mask = comparison.differences().to_numpy()
+    assert styled_cells == {tuple(int(i) for i in cell) for cell in np.argwhere(mask)}
+    shown = comparison.display_frame({"churn_rate": "Churn rate"})
+    assert shown.loc["Churn rate", "Higher churn"] == "24%"
+    assert shown.loc["annual_value", "Bottom-up in PLN"].startswith("PLN") and shown.loc["annual_value", "Base"] == "€600"
+
+
+def test_styled_table_can_escape_user_text_for_html():
+    comparison = compare_scenarios({"<script>alert(1)</script>": Parameters(), "B & C": Parameters(churn_rate=0.2)})
+    html = comparison.styled(escape=True).to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "B &amp; C" in html
+
+
+def test_comparison_allows_one_to_four_distinct_scenarios():
+    with pytest.raises(ScenarioError, match=r"scenarios: 5 chosen; allowed: 1 to 4") as caught:
+        compare_scenarios({str(i): Parameters() for i in range(5)})
+    assert caught.value.code == "compare_count"
+    with pytest.raises(ScenarioError, match=r"scenarios: 0 chosen"):
+        compare_scenarios({})
+    with pytest.raises(ScenarioError, match=r"'A' is chosen twice"):
+        compare_scenarios([("A", Parameters()), ("A", Parameters())])
+    assert compare_scenarios({str(i): Parameters() for i in range(4)}).names == ("0", "1", "2", "3")
+
+
+def test_saved_scenarios_compare_directly(store):
+    store.save("A", Parameters())
+    store.save("B", TELECOM)
+    comparison = compare_scenarios([(name, store.load(name)) for name in ("A", "B")])
+    assert comparison.outputs().loc["total", "B"] == estimate(TELECOM).total
+
+
+def test_grouped_bars_show_every_channel_of_every_scenario():
+    comparison = compare_scenarios(_three())
+    figure = channel_comparison_bars(comparison, labels={name: name.upper() for name in CHANNELS})
+    assert figure.layout.barmode == "group" and [trace.name for trace in figure.data] == list(_three())
+    for trace, params in zip(figure.data, _three().values(), strict=True):
+        assert_allclose(trace.y, [estimate(params).channels[name] for name in CHANNELS], rtol=1e-12)
+        assert trace.x[0] == "RETENTION"
+    escaped = channel_comparison_bars(compare_scenarios({"<b>bold</b>": Parameters()}), labels={})
+    assert escaped.data[0].name == "&lt;b&gt;bold&lt;/b&gt;"
+
+
+def test_waterfall_goes_from_one_total_to_the_other_in_exact_steps():
+    comparison = compare_scenarios(_three())
+    figure = scenario_waterfall(comparison, "Base", "Bottom-up in PLN", labels={key: key for key in PARAMETER_SPECS})
+    trace = figure.data[0]
+    parts = attribute_change(Parameters(), _three()["Bottom-up in PLN"])
+    assert list(trace.x[1:-1]) == ["method", "annual_value"] or sorted(trace.x[1:-1]) == sorted(parts.index)
+    assert trace.y[0] == estimate().total
+    assert_allclose(sum(trace.y[:-1]), estimate(_three()["Bottom-up in PLN"]).total, rtol=1e-12)
+    assert_allclose(comparison.change(0, 2).sum(), estimate(_three()["Bottom-up in PLN"]).total - estimate().total, rtol=1e-12)
+    with pytest.raises(ScenarioError, match=r"scenario: 'Nope' is not in the comparison"):
+        scenario_waterfall(comparison, "Base", "Nope", labels={})
