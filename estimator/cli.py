@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
     calibration.add_argument("--format", choices=("json", "table"), default="table")
 
+    report = commands.add_parser("report", help="write the deliverable: a deck (.pptx), a workbook (.xlsx) or a page (.html)")
+    _scenario_options(report)
+    report.add_argument("--out", required=True, metavar="FILE", help="FILE.pptx, FILE.xlsx or FILE.html")
+    report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10,000)")
+    report.add_argument("--seed", type=int, default=2026, help="Monte Carlo seed (default 2026, as in the app)")
+    report.add_argument("--lang", default="en", help="language of the document (default en)")
+
     evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
     evidence.add_argument("--format", choices=("json", "table"), default="table")
@@ -305,7 +312,36 @@ def run(argv: Sequence[str] | None = None) -> str:
         if args.format == "json":
             return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         return format_calibration(result)
+    if args.command == "report":
+        return _report_output(args)
     return _benchmarks_output(args.format, args.parameter)
+
+
+def _report_output(args: argparse.Namespace) -> str:
+    """Write the deliverable named by ``--out``; the preset's sources back the values it sets."""
+    from pathlib import Path
+
+    from estimator.i18n import available_languages
+    from estimator.reports import FORMATS, build_content, write_report
+
+    kind = Path(args.out).suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise InputError(f"--out: {args.out!r} has no supported extension; allowed: {', '.join('.' + k for k in FORMATS)}")
+    if args.lang not in available_languages():
+        raise InputError(f"--lang: {args.lang!r} is not available; allowed: {', '.join(available_languages())}")
+    params, ranges = _scenario_and_ranges(args)
+    preset = load_preset(args.preset) if args.preset else None
+    content = build_content(
+        params,
+        sources=preset.sources if preset else None,
+        base=preset.parameters if preset else Parameters.defaults(),
+        custom_ranges=ranges,
+        draws=args.draws,
+        seed=args.seed,
+        language=args.lang,
+    )
+    path = write_report(content, args.out)
+    return f"wrote {path} ({path.stat().st_size:,} bytes)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

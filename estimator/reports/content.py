@@ -18,7 +18,7 @@ import pandas as pd
 
 from estimator.i18n import DEFAULT_LANGUAGE, available_languages
 from estimator.library import ASSUMPTION, SourceRef
-from estimator.parameters import PARAMETER_SPECS, Parameters
+from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.result import Estimate, estimate
 from estimator.sensitivity import (
     Initiative,
@@ -189,6 +189,8 @@ def build_content(
     ParameterError
         For invalid ranges, draws or initiative values.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError([Problem("seed", seed, "a whole number of at least 0", "not allowed")])
     ranges = UncertaintyRanges.around(params, custom_ranges)
     plan = initiative or InitiativePlan()
     return ReportContent(

@@ -59,7 +59,8 @@ def _plotly_js() -> str:
 
 
 def _figure(figure: go.Figure, element_id: str) -> str:
-    return f'<div class="chart">{figure.to_html(full_html=False, include_plotlyjs=False, div_id=element_id, config=_CHART_CONFIG)}</div>'
+    html = figure.to_html(full_html=False, include_plotlyjs=False, div_id=element_id, config=_CHART_CONFIG)
+    return f'<div class="chart">{html}</div>'
 
 
 def _section(title: str, body: str, lead: str = "") -> str:
@@ -196,6 +197,7 @@ def _page(content: ReportContent) -> str:
         _section(t("report.html.assumptions_title"), _assumptions_table(content), t("assumptions.intro")),
     ]
     title = f"{t('report.title')} · {name}"
+    prepared = t("report.prepared", date=content.created.isoformat(), currency=currency)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape_html(content.language)}"><head><meta charset="utf-8">'
@@ -203,7 +205,7 @@ def _page(content: ReportContent) -> str:
         f"<title>{escape_html(title)}</title><style>{_STYLE}</style>"
         f'<script type="text/javascript">{_plotly_js()}</script></head><body>'
         f"<header><h1>{escape_html(t('report.title'))}</h1>"
-        f'<p class="scenario">{escape_html(name)} · {escape_html(t("report.prepared", date=content.created.isoformat(), currency=currency))}</p>'
+        f'<p class="scenario">{escape_html(name)} · {escape_html(prepared)}</p>'
         f'<p class="muted">{escape_html(t("report.html.intro"))}</p></header>'
         + "".join(sections)
         + f"<footer>{escape_html(t('report.html.generated', date=content.created.isoformat()))}</footer></body></html>"
