@@ -492,7 +492,9 @@ def test_waterfall_goes_from_one_total_to_the_other_in_exact_steps():
     figure = scenario_waterfall(comparison, "Base", "Bottom-up in PLN", labels={key: key for key in PARAMETER_SPECS})
     trace = figure.data[0]
     parts = attribute_change(Parameters(), _three()["Bottom-up in PLN"])
-    assert list(trace.x[1:-1]) == ["method", "annual_value"] or sorted(trace.x[1:-1]) == sorted(parts.index)
+    assert list(parts.index) == ["annual_value", "method"]  # MODEL.md's order
+    assert list(trace.x[1:-1]) == list(parts.index)
+    assert_allclose(trace.y[1:-1], parts.to_numpy(), rtol=1e-12)
     assert trace.y[0] == estimate().total
     assert_allclose(sum(trace.y[:-1]), estimate(_three()["Bottom-up in PLN"]).total, rtol=1e-12)
     assert_allclose(comparison.change(0, 2).sum(), estimate(_three()["Bottom-up in PLN"]).total - estimate().total, rtol=1e-12)
