@@ -293,13 +293,14 @@ def _kind(path: Path) -> str:
 def _guess_legacy_encoding(sample: bytes) -> str:
     """cp1250, ISO-8859-2 or cp1253 for bytes that are not UTF-8.
 
-    Greek text is mostly high bytes; Central European text mostly ASCII with a few. Between the
-    two Central European pages, bytes 0x80–0x9F are letters only in cp1250, and otherwise the page
-    that decodes more high bytes as letters wins.
+    Greek words are runs of high bytes; Central European words are ASCII with a high byte here and
+    there. Between the two Central European pages, bytes 0x80–0x9F are letters only in cp1250, and
+    otherwise the page that decodes more high bytes as letters wins.
     """
-    high = [b for b in sample if b >= 0x80]
-    letters = [b for b in sample if b >= 0x80 or chr(b).isalpha()]
-    if high and len(high) / max(len(letters), 1) > 0.5:
+    positions = [i for i, b in enumerate(sample) if b >= 0x80]
+    high = [sample[i] for i in positions]
+    in_runs = sum(1 for i in positions if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80))
+    if positions and in_runs / len(positions) > 0.6:
         return "cp1253"
     if any(0x80 <= b <= 0x9F for b in high):
         return "cp1250"
@@ -684,7 +685,7 @@ def _check_duplicates(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]
         con,
         mapping,
         "duplicate_id",
-        f"{_ident('customer_id')} = {_sql_string(duplicated[0])}",
+        f"{_ident('shown_customer_id')} = {_sql_string(duplicated[0])}",
         extra,
         f"customer_id {duplicated[0]!r} appears {duplicated[1]} times (each customer once, please); duplicates",
         field="customer_id",
