@@ -1,0 +1,254 @@
+"""The deliverables without LibreOffice: structure, native charts, notes, escaping, formula injection, file names, CLI."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import openpyxl
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from estimator import Parameters, estimate, load_preset
+from estimator.cli import main
+from estimator.formatting import format_money
+from estimator.i18n import has_key, language_scope, t
+from estimator.parameters import PARAMETER_SPECS
+from estimator.reports import (
+    InitiativePlan,
+    build_content,
+    escape_html,
+    html_bytes,
+    neutralise_formula,
+    pptx_bytes,
+    safe_filename,
+    xlsx_bytes,
+)
+from estimator.reports.pptx_report import chart_money_format
+from estimator.sensitivity import UncertaintyRanges, monte_carlo, tornado
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def content():
+    preset = load_preset("telecom_cable")
+    params = preset.parameters.replace(name='=HYPERLINK("http://evil","x")', churn_rate=0.2)
+    return build_content(params, sources=preset.sources, base=preset.parameters, notes="+cmd|' /C calc'!A0", draws=5_000, seed=7)
+
+
+# --- Safety ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x")'])
+def test_formula_triggers_get_an_apostrophe(text):
+    assert neutralise_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Plan B", "", "1+1", "a=b", " =1", "'quoted"])
+def test_plain_text_is_left_alone(text):
+    assert neutralise_formula(text) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "etc_passwd.xlsx"),
+        ("..\\..\\windows\\system32", "windows_system32.xlsx"),
+        ("/absolute/path", "absolute_path.xlsx"),
+        ("a\x00b\nc\x1fd", "a_b_c_d.xlsx"),
+        ("CON", "CON_.xlsx"),
+        ("nul.txt", "nul.txt_.xlsx"),
+        ("com1", "com1_.xlsx"),
+        ("..", "scenario.xlsx"),
+        ("", "scenario.xlsx"),
+        ("Plan: Q3?", "Plan_ Q3.xlsx"),
+        ("Kraków – wariant 2", "Kraków – wariant 2.xlsx"),
+    ],
+)
+def test_file_names_stay_in_their_folder(name, expected):
+    result = safe_filename(name, "xlsx")
+    assert result == expected
+    assert "/" not in result and "\\" not in result and ".." not in result
+    assert not re.search(r"[\x00-\x1f]", result)
+
+
+def test_long_names_are_cut():
+    assert len(safe_filename("x" * 500, "pptx")) == 100 + len(".pptx")
+
+
+def test_html_escaping():
+    assert escape_html(EVIL) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escape_html("\"a\" & 'b'") == "&quot;a&quot; &amp; &#x27;b&#x27;"
+
+
+# --- Content ------------------------------------------------------------------------------------
+
+
+def test_content_holds_the_analyses_of_the_scenario(content):
+    params = content.parameters
+    assert content.estimate.total == estimate(params).total
+    ranges = UncertaintyRanges.around(params)
+    assert content.tornado.to_df().equals(tornado(params, ranges).to_df())
+    assert content.monte_carlo.percentiles == monte_carlo(params, ranges, draws=5_000, seed=7).percentiles
+    # The default initiative resolves ten points more complaints: its gain is two evaluations apart.
+    gain = estimate(params).total - estimate(params.replace(resolved_share=params.resolved_share + 0.1)).total
+    np.testing.assert_allclose(content.initiative.revenue_recovered, gain, rtol=1e-12)
+    # churn_rate was changed from the preset: it is the user's input, not the preset's source.
+    assert content.assumptions.loc["churn_rate", "user_input"]
+    assert content.assumptions.loc["churn_rate", "source"] == ""
+    assert not content.assumptions.loc["customers", "user_input"]
+
+
+def test_a_custom_initiative_is_priced():
+    plan = InitiativePlan({"abandon_rate": 0.0}, one_off_cost=1_000.0, yearly_cost=0.0)
+    result = build_content(Parameters(), initiative=plan, draws=100).initiative
+    lost = estimate(Parameters()).missed_contacts
+    np.testing.assert_allclose(result.revenue_recovered, lost, rtol=1e-12)
+    np.testing.assert_allclose(result.payback_months, 12 * 1_000 / (lost * 0.35), rtol=1e-12)
+
+
+# --- PowerPoint ---------------------------------------------------------------------------------
+
+
+def test_the_deck_has_native_charts_notes_and_the_figures(content):
+    deck = Presentation(io.BytesIO(pptx_bytes(content)))
+    slides = list(deck.slides)
+    assert len(slides) == 7 + 2
+    charts = [shape.chart for slide in slides for shape in slide.shapes if shape.has_chart]
+    assert len(charts) >= 6  # channels, two cross-check charts, tornado, distribution, levers
+    assert not [s for slide in slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    for slide in slides:
+        assert slide.has_notes_slide and len(slide.notes_slide.notes_text_frame.text) > 80
+    text = " ".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
+    with language_scope("en"):
+        assert format_money(content.estimate.total, "EUR") in text
+        assert format_money(content.monte_carlo.percentiles["p95"], "EUR") in text
+    # The channel chart's data are the estimate's channels (loss series), ending in the total.
+    waterfall = charts[0]
+    losses = list(waterfall.plots[0].series[1].values)
+    np.testing.assert_allclose(losses[:5], list(content.estimate.channels.values()), rtol=1e-12)
+    np.testing.assert_allclose(losses[5], content.estimate.total, rtol=1e-12)
+    # The tornado's bars are sorted by swing, largest on top (the last category of a bar chart).
+    tornado_chart = next(c for c in charts if c.plots[0].categories and len(c.plots[0].series) == 2)
+    swings = np.abs(np.array(tornado_chart.plots[0].series[1].values) - np.array(tornado_chart.plots[0].series[0].values))
+    assert list(swings) == sorted(swings)
+    # Histogram columns hold every draw.
+    histogram = next(c for c in charts if len(c.plots[0].categories) == len(content.monte_carlo.histogram_counts))
+    np.testing.assert_allclose(sum(histogram.plots[0].series[0].values), 1.0)
+    # Assumptions: every parameter's label appears with its source.
+    table_text = " ".join(
+        cell.text
+        for slide in slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    assert "Accenture" in table_text or "Consumer Reports" in table_text
+    assert t("source.your_input") in table_text
+
+
+def test_chart_money_format_scales_and_places_the_symbol():
+    with language_scope("en"):
+        assert chart_money_format(6.1e6, "EUR", "en") == '"€"#,##0.0,,"M";-"€"#,##0.0,,"M"'
+        assert chart_money_format(900, "USD", "en") == '"$"#,##0;-"$"#,##0'
+        assert chart_money_format(2e9, "PLN", "pl").startswith('#,##0.0,,,"bn"" zł"')
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def test_the_workbook_names_inputs_and_neutralises_typed_text(content):
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)))
+    assert workbook.sheetnames == ["Inputs", "Model", "Sensitivity", "Monte Carlo", "Sources"]
+    inputs = workbook["Inputs"]
+    for key in PARAMETER_SPECS:
+        sheet_name, cell = next(iter(workbook.defined_names[key].destinations))
+        assert sheet_name == "Inputs"
+        assert inputs[cell.replace("$", "")].value == content.parameters[key]
+    # The scenario name and notes start with a formula trigger: stored as text with an apostrophe.
+    texts = [c for row in inputs.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert texts and all(c.data_type == "s" and c.value.startswith("'=") for c in texts)
+    notes = [c for row in inputs.iter_rows() for c in row if isinstance(c.value, str) and "calc" in c.value]
+    assert notes and all(c.value.startswith("'+") for c in notes)
+    # No cell other than the Model sheet's outputs holds a formula.
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert sheet.title == "Model" and cell.column == 3
+    model = workbook["Model"]
+    formulas = {row[0].value: row[2].value for row in model.iter_rows(min_row=5) if row[0].value}
+    assert formulas["total"] == "=retention+spend_reduction+missed_contacts+word_of_mouth+incidents"
+    assert 'IF(method="bottom_up"' in formulas["customers_lost_retention"]
+
+
+def test_the_workbook_caches_the_estimators_values(content):
+    """Viewers that do not calculate (previews, mail clients) still show the right figures."""
+    model = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)), data_only=True)["Model"]
+    cached = {row[0].value: row[2].value for row in model.iter_rows(min_row=5) if row[0].value}
+    np.testing.assert_allclose(cached["total"], content.estimate.total, rtol=1e-12)
+    np.testing.assert_allclose(cached["value_at_risk"], content.estimate.value_at_risk, rtol=1e-12)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def test_the_page_is_self_contained_and_escapes_user_text():
+    params = Parameters(name=EVIL)
+    page = html_bytes(build_content(params, notes=f"notes {EVIL}", draws=1_000)).decode("utf-8")
+    assert EVIL not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
+    assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?(https?:)?//", page, re.IGNORECASE)
+    assert "@import" not in page
+    assert page.count("Plotly.newPlot") == 5  # channels, cross-check, tornado, distribution, levers
+    assert "@media print" in page
+    with language_scope("en"):
+        assert format_money(estimate(params).total, "EUR") in page
+
+
+# --- Language -----------------------------------------------------------------------------------
+
+
+def test_every_report_string_has_an_english_text():
+    from pathlib import Path
+
+    used = set()
+    for path in Path("estimator/reports").glob("*.py"):
+        used |= set(re.findall(r't\("(report\.[a-z0-9_.]+)"', path.read_text()))
+    assert used and all(has_key(key) for key in used), sorted(k for k in used if not has_key(k))
+
+
+# --- Command line -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["pptx", "xlsx", "html"])
+def test_cli_writes_each_deliverable(tmp_path, suffix, capsys):
+    out = tmp_path / f"deck.{suffix}"
+    code = main(["report", "--preset", "telecom_cable", "--set", "method=bottom_up", "--draws", "500", "--out", str(out)])
+    assert code == 0 and out.stat().st_size > 1000
+    assert str(out) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--out", "x.pdf"], "--out: 'x.pdf'"),
+        (["--out", "x.xlsx", "--set", "churn_rate=1.5"], "churn_rate: 1.5"),
+        (["--out", "x.xlsx", "--draws", "0"], "draws: 0"),
+        (["--out", "x.xlsx", "--seed", "-3"], "seed: -3"),
+        (["--out", "x.xlsx", "--lang", "xx"], "--lang: 'xx'"),
+        (["--out", "/no/such/folder/x.xlsx"], "cannot be written"),
+        (["--out", "x.xlsx", "--preset", "nope"], "preset: 'nope'"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", *argv]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
+    assert not list(tmp_path.iterdir())  # nothing half-written
