@@ -16,6 +16,7 @@ from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
+from ui.exports import render_exports
 from ui.headline import render_headline_sentence, render_metrics
 from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
@@ -42,6 +43,7 @@ TABS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("tabs.sensitivity", render_uncertainty),
     ("tabs.calibration", render_calibration),
     ("tabs.scenarios", render_scenarios),
+    ("tabs.exports", render_exports),
 )
 
 

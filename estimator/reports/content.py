@@ -9,6 +9,7 @@ evidence grade. The deck, the workbook and the HTML page only lay out a
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import DEFAULT_LANGUAGE, available_languages
+from estimator.formatting import format_count, format_share
+from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, language_scope, param_label, t
 from estimator.library import ASSUMPTION, SourceRef
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.result import Estimate, estimate
@@ -107,8 +109,9 @@ class ReportContent:
 
     @property
     def locale(self) -> str:
-        """The Babel locale of the documents' numbers (a language code is a valid locale)."""
-        return self.language
+        """The Babel locale of the documents' numbers, e.g. ``pl_PL`` for Polish."""
+        with language_scope(self.language):
+            return current_locale()
 
     def to_dict(self) -> dict[str, Any]:
         """The content as plain data (for notebooks and tests)."""
@@ -205,6 +208,26 @@ def build_content(
         notes=notes,
         language=language if language in available_languages() else DEFAULT_LANGUAGE,
     )
+
+
+#: Values of model warnings that are shares (the others count customers or hours).
+_SHARE_VALUES = frozenset({"requested", "used"})
+# Parameter keys with an underscore never occur in ordinary words, so they can be swapped for labels.
+_KEY_PATTERN = re.compile(r"\b(" + "|".join(k for k in PARAMETER_SPECS if "_" in k) + r")\b")
+
+
+def warning_texts(content: ReportContent) -> list[str]:
+    """The estimate's warnings in the current language, figures formatted, parameter keys as labels."""
+    texts = []
+    locale = content.locale
+    for warning in content.estimate.warnings:
+        values = {
+            name: format_share(value, locale=locale) if name in _SHARE_VALUES else format_count(value, locale=locale)
+            for name, value in warning.values.items()
+        }
+        text = t(f"warning.{warning.code}", default=warning.message, **values)
+        texts.append(_KEY_PATTERN.sub(lambda match: param_label(match.group(1)).lower(), text))
+    return texts
 
 
 def is_assumption(row: pd.Series) -> bool:

@@ -16,7 +16,7 @@ import plotly.offline
 from estimator.charts import channel_waterfall, cross_check_bars
 from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.i18n import language_scope, param_label, t
-from estimator.reports.content import ReportContent, finite
+from estimator.reports.content import ReportContent, finite, warning_texts
 from estimator.reports.safety import escape_html
 from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
 
@@ -111,7 +111,7 @@ def _page(content: ReportContent) -> str:
         f'<div class="card"><div class="label">{escape_html(label)}</div><div class="value">{escape_html(value)}</div></div>'
         for label, value in cards
     )
-    warnings = [t(f"warning.{w.code}", default=w.message, **w.values) for w in est.warnings]
+    warnings = warning_texts(content)
     warnings_html = (
         f'<div class="warnings"><strong>{escape_html(t("report.warnings_title"))}</strong><ul>'
         + "".join(f"<li>{escape_html(w)}</li>" for w in warnings)

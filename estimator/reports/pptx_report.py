@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.i18n import language_scope, param_label, t
 from estimator.model import CHANNELS
-from estimator.reports.content import TORNADO_TOP, ReportContent, finite
+from estimator.reports.content import TORNADO_TOP, ReportContent, finite, warning_texts
 
 __all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes", "write_pptx"]
 
@@ -205,7 +205,7 @@ def _headline_slide(deck: _Deck) -> None:
         card.line.fill.background()
         _text(slide, left + Inches(0.2), top + Inches(0.12), width - Inches(0.4), Inches(0.45), label, size=14, color=MUTED)
         _text(slide, left + Inches(0.2), top + Inches(0.55), width - Inches(0.4), Inches(0.8), value, size=32, bold=True)
-    warnings = [t(f"warning.{w.code}", default=w.message, **w.values) for w in est.warnings][:3]
+    warnings = warning_texts(deck.content)[:3]
     if warnings:
         text = t("report.warnings_title") + "\n" + "\n".join(f"• {w}" for w in warnings)
         _text(slide, MARGIN, BODY_TOP + 2 * (height + gap), BODY_WIDTH, Inches(1.6), text, size=12, color=MUTED)

@@ -27,7 +27,7 @@ from estimator.i18n import language_scope, param_description, param_label, t
 from estimator.library import load_evidence
 from estimator.model import CHANNELS, HOURS_PER_YEAR
 from estimator.parameters import PARAMETER_SPECS
-from estimator.reports.content import ReportContent
+from estimator.reports.content import ReportContent, warning_texts
 from estimator.reports.safety import neutralise_formula
 
 __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "write_xlsx", "xlsx_bytes"]
@@ -400,8 +400,8 @@ def _write_notes(w: _Writer, sheet: Worksheet) -> None:
     warnings = w.content.estimate.warnings
     if warnings:
         sheet.write_string(row, 0, t("report.warnings_title"), w.header)
-        for warning in warnings:
-            w.text_cell(sheet, row, 1, t(f"warning.{warning.code}", default=warning.message, **warning.values))
+        for text in warning_texts(w.content):
+            w.text_cell(sheet, row, 1, text)
             row += 1
 
 

@@ -1,0 +1,80 @@
+"""The Deliverables tab, driven headlessly: the buttons build files that open, for the scenario on screen."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from estimator import estimate, load_preset
+from estimator.formatting import format_money
+from ui.exports import BUILT_KEY
+from ui.i18n import t
+from ui.main import TABS_KEY
+from ui.plots import _CHARTS_ENABLED
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def open_tab(query=None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.session_state[_CHARTS_ENABLED] = True
+    app.session_state[TABS_KEY] = t("tabs.exports")
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    next(button for button in app.button if button.label == label).click()
+    return app.run()
+
+
+def test_the_tab_offers_three_deliverables_and_no_download_before_a_click():
+    app = open_tab()
+    assert not app.exception
+    labels = [button.label for button in app.button]
+    for key in ("exports.pptx", "exports.xlsx", "exports.html"):
+        assert t("exports.build", kind=t(key)) in labels
+    assert not app.get("download_button")
+
+
+def test_each_button_builds_a_file_of_the_scenario_on_screen():
+    app = open_tab({"churn_rate": "0.25", "currency": "PLN"})
+    params = load_preset("generic_b2c").parameters.replace(churn_rate=0.25, currency="PLN")
+    total = estimate(params).total
+
+    app = click(app, t("exports.build", kind=t("exports.pptx")))
+    assert not app.exception
+    deck = Presentation(io.BytesIO(app.session_state[BUILT_KEY]["pptx"][1]))
+    text = " ".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
+    assert format_money(total, "PLN", locale="en") in text
+    assert any(s.has_chart for slide in deck.slides for s in slide.shapes)
+
+    app = click(app, t("exports.build", kind=t("exports.xlsx")))
+    workbook = openpyxl.load_workbook(io.BytesIO(app.session_state[BUILT_KEY]["xlsx"][1]), data_only=True)
+    cached = {row[0]: row[2] for row in workbook["Model"].iter_rows(min_row=5, max_col=3, values_only=True) if row[0]}
+    assert abs(cached["total"] - total) <= 1e-9 * total
+    inputs = {row[0]: row[2] for row in workbook["Inputs"].iter_rows(min_row=5, max_col=3, values_only=True) if row[0]}
+    assert inputs["churn_rate"] == 0.25
+
+    app = click(app, t("exports.build", kind=t("exports.html")))
+    page = app.session_state[BUILT_KEY]["html"][1].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and format_money(total, "PLN", locale="en") in page
+
+    # Every format built stays downloadable, with a safe file name.
+    downloads = app.get("download_button")
+    assert len(downloads) == 3
+    assert not app.exception
+
+
+def test_a_changed_scenario_hides_a_stale_download():
+    app = open_tab()
+    app = click(app, t("exports.build", kind=t("exports.xlsx")))
+    assert len(app.get("download_button")) == 1
+    app.query_params["churn_rate"] = "0.3"
+    app.session_state[BUILT_KEY] = {"xlsx": (("stale",), b"old")}  # a file built for another scenario
+    app = app.run()
+    assert not app.get("download_button")

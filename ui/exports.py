@@ -1,0 +1,116 @@
+"""The Deliverables tab: the current scenario as a deck, a workbook and an HTML page.
+
+Each file is built when its button is clicked (with a spinner), in the app's current
+language, and cached on the scenario's values, its custom uncertainty ranges, the format and
+the language: clicking again, or switching tabs and back, costs nothing. The bytes of the last
+build per format are kept in the session, so its download button stays until the scenario
+changes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from estimator import ParameterError, Parameters
+from estimator.i18n import LANGUAGES, current_language
+from estimator.library import load_preset, preset_names
+from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
+from estimator.sensitivity import UncertaintyRanges
+from ui.context import Context
+from ui.i18n import t
+from ui.uncertainty import RANGES_KEY
+
+__all__ = ["BUILT_KEY", "FORMATS", "build_report", "render_exports"]
+
+#: Session key of the last file built per format: {kind: (scenario key, bytes)}.
+BUILT_KEY = "exports_built"
+#: The deliverables in the order shown: (format, catalogue key, MIME type, icon).
+FORMATS = (
+    ("pptx", "exports.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ":material/slideshow:"),
+    ("xlsx", "exports.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_chart:"),
+    ("html", "exports.html", "text/html", ":material/public:"),
+)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, language: str) -> bytes:
+    """The deliverable ``kind`` of a scenario, cached on plain data.
+
+    Parameters
+    ----------
+    params_key : tuple
+        The scenario's ``(key, value)`` pairs (every parameter, currency and name).
+    custom : tuple
+        The user's ``(parameter, (low, high))`` uncertainty ranges.
+    preset : str
+        The preset the scenario started from: its sources back the values it sets.
+    kind : {"pptx", "xlsx", "html"}
+    language : str
+
+    Returns
+    -------
+    bytes
+    """
+    params = Parameters(dict(params_key))
+    source = load_preset(preset) if preset in preset_names() else None
+    content = build_content(
+        params,
+        sources=source.sources if source else None,
+        base=source.parameters if source else None,
+        custom_ranges=dict(custom),
+        draws=DEFAULT_DRAWS,
+        seed=DEFAULT_SEED,
+        language=language,
+    )
+    return report_bytes(content, kind)
+
+
+def _usable_ranges(params: Parameters) -> tuple:
+    """The custom ranges of the uncertainty tab that fit the scenario (the others are set aside there)."""
+    usable = {}
+    for key, bounds in st.session_state.get(RANGES_KEY, {}).items():
+        try:
+            UncertaintyRanges.around(params, {key: bounds})
+        except ParameterError:
+            continue
+        usable[key] = tuple(bounds)
+    return tuple(sorted(usable.items()))
+
+
+def _size(data: bytes) -> str:
+    return f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1_000_000 else f"{len(data) / 1_000:.0f} kB"
+
+
+def render_exports(ctx: Context) -> None:
+    """Three columns, one per deliverable: what it holds, a button to build it, then a download button."""
+    params = ctx.parameters
+    language = current_language()
+    custom = _usable_ranges(params)
+    params_key = tuple(sorted(params.to_dict().items()))
+    scenario_key = (params_key, custom, ctx.preset.name, language)
+    built = st.session_state.setdefault(BUILT_KEY, {})
+    st.caption(t("exports.intro", language=LANGUAGES[language].name if language in LANGUAGES else language))
+    columns = st.columns(len(FORMATS))
+    for column, (kind, label_key, mime, icon) in zip(columns, FORMATS, strict=True):
+        label = t(label_key)
+        with column, st.container(border=True):
+            st.markdown(f"**{label}**")
+            st.caption(t(f"{label_key}_help"))
+            if st.button(t("exports.build", kind=label), key=f"exports_build_{kind}", icon=icon, use_container_width=True):
+                with st.spinner(t("exports.building", kind=label)):
+                    built[kind] = (scenario_key, build_report(params_key, custom, ctx.preset.name, kind, language))
+            if kind in built and built[kind][0] == scenario_key:
+                data = built[kind][1]
+                st.download_button(
+                    t("exports.download", kind=label),
+                    data,
+                    file_name=safe_filename(params.name or ctx.preset.title, kind),
+                    mime=mime,
+                    key=f"exports_download_{kind}",
+                    type="primary",
+                    icon=":material/download:",
+                    on_click="ignore",
+                    use_container_width=True,
+                )
+                st.caption(t("exports.ready", kind=label, size=_size(data)))
+    st.caption(t("exports.contents", draws=f"{DEFAULT_DRAWS:,}", seed=DEFAULT_SEED))
