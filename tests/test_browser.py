@@ -23,7 +23,7 @@ import pytest
 
 from estimator import estimate, load_preset
 from estimator.formatting import format_money
-from ui.i18n import t
+from ui.i18n import LANGUAGES, language_scope, t
 
 pytestmark = pytest.mark.browser
 
@@ -226,3 +226,43 @@ def test_presentation_view_hides_the_controls(open_app):
     assert page.locator('[data-testid="stSlider"]').count() == 0
     assert page.locator('[data-testid="stNumberInput"]').count() == 0
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
+
+
+POLAND = load_preset("poland_consumer_services").parameters
+
+
+@pytest.mark.parametrize("language", ["pl", "hu", "nl", "el", "en"])
+def test_a_link_with_a_language_opens_the_app_in_it(open_app, language):
+    page = open_app(f"?lang={language}&preset=poland_consumer_services")
+    with language_scope(language):
+        label, tab = t("metric.total.label"), t("tabs.overview")
+    expect(page.locator('[data-testid="stMetricLabel"]').first).to_have_text(label)
+    expect(page.get_by_role("tab", name=tab)).to_be_visible()
+    assert headline(page) == format_money(estimate(POLAND).total, "PLN", locale=LANGUAGES[language].locale)
+    assert query_of(page)["lang"] == language
+
+
+def test_the_browsers_locale_picks_the_language_and_a_typed_decimal_point_works(browser, server):
+    """A Polish browser gets Polish (and ``lang=pl`` in the link). The exact boxes are HTML number
+    fields: Chromium drops a typed comma there, so a decimal is typed with a point in every language."""
+    context = browser.new_context(locale="pl-PL", viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        page.goto(server)
+        page.wait_for_selector(HEADLINE)
+        page.wait_for_selector(".js-plotly-plot")
+        wait_idle(page)
+        with language_scope("pl"):
+            expect(page.locator('[data-testid="stMetricLabel"]').first).to_have_text(t("metric.total.label"))
+        assert query_of(page) == {"lang": "pl"}
+        box = entry_of(page, "gross_margin")
+        box.fill("37.5")
+        box.press("Enter")
+        expected = format_money(estimate(GENERIC.replace(gross_margin=0.375)).profit_lost, "EUR", locale="pl_PL")
+        page.wait_for_function("() => location.search.includes('gross_margin=0.375')", timeout=WAIT_MS)
+        wait_idle(page)
+        assert expected in page.locator(HEADLINE).all_inner_texts()
+        assert page.locator(EXCEPTION).count() == 0
+    finally:
+        context.close()
