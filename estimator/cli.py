@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
     evidence.add_argument("--format", choices=("json", "table"), default="table")
+
+    from estimator.scenario_cli import add_scenarios_parser
+
+    add_scenarios_parser(commands, _scenario_options)
     return parser
 
 
@@ -314,6 +318,10 @@ def run(argv: Sequence[str] | None = None) -> str:
         return format_calibration(result)
     if args.command == "report":
         return _report_output(args)
+    if args.command == "scenarios":
+        from estimator.scenario_cli import scenarios_command
+
+        return scenarios_command(args, scenario_from_args, format_estimate)
     return _benchmarks_output(args.format, args.parameter)
 
 
