@@ -491,26 +491,24 @@ def inspect_columns(path: str | Path, overrides: Mapping[str, str] | None = None
 # --- SQL: from rows to counts ----------------------------------------------------------------------
 
 
-def _missing_sql(column: str) -> str:
-    words = ", ".join(_sql_string(w) for w in MISSING_WORDS)
-    return f"({column} IS NULL OR lower(trim({column})) IN ({words}))"
+def _is_missing(raw: Any) -> bool:
+    return raw is None or str(raw).strip().casefold() in MISSING_WORDS
 
 
-def _flag_sql(column: str) -> str:
-    """1 for yes, 0 for no, NULL for blank, -1 for anything else."""
-    vocab = vocabulary()
-    normalised = (
-        f"regexp_replace(replace(replace(strip_accents(lower(trim({column}))), 'ς', 'σ'), 'ł', 'l'), '[\\s_.-]+', ' ', 'g')"
-    )
-    yes = ", ".join(_sql_string(w) for w in sorted(vocab.yes))
-    no = ", ".join(_sql_string(w) for w in sorted(vocab.no))
-    # Fast path: the common plain words need no accent stripping.
-    return (
-        f"CASE WHEN {_missing_sql(column)} THEN NULL "
-        f"WHEN lower(trim({column})) IN ('1', 'yes', 'true', 'y', 't') THEN 1 "
-        f"WHEN lower(trim({column})) IN ('0', 'no', 'false', 'n', 'f') THEN 0 "
-        f"WHEN {normalised} IN ({yes}) THEN 1 WHEN {normalised} IN ({no}) THEN 0 ELSE -1 END"
-    )
+def flag_code(raw: Any) -> int | None:
+    """1 for a yes word, 0 for a no word, None for a blank cell, -1 for anything else."""
+    if _is_missing(raw):
+        return None
+    vocab, word = vocabulary(), normalise(raw)
+    return 1 if word in vocab.yes else 0 if word in vocab.no else -1
+
+
+def reason_code(raw: Any) -> int | None:
+    """1 when a churn reason counts as poor service, 0 when not, None when blank."""
+    if _is_missing(raw):
+        return None
+    vocab, text = vocabulary(), normalise(raw)
+    return int(text in vocab.reason_exact or any(word in text for word in vocab.reason_contains))
 
 
 def _number_sql(column: str) -> str:
@@ -522,100 +520,164 @@ def _number_sql(column: str) -> str:
         f"CASE WHEN {both} AND {european} THEN replace(replace({s}, '.', ''), ',', '.') "
         f"WHEN {both} THEN replace({s}, ',', '') ELSE replace({s}, ',', '.') END"
     )
-    return f"TRY_CAST({text} AS DOUBLE)"
+    # The plain form first: most files need nothing else (CASE evaluates the rest only for the others).
+    plain = f"TRY_CAST({column} AS DOUBLE)"
+    return f"CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE TRY_CAST({text} AS DOUBLE) END"
 
 
-def _reason_sql(column: str) -> str:
-    """1 when the churn reason counts as poor service, 0 when not, NULL when blank."""
-    vocab = vocabulary()
-    normalised = (
-        f"regexp_replace(replace(replace(strip_accents(lower(trim({column}))), 'ς', 'σ'), 'ł', 'l'), '[\\s_.-]+', ' ', 'g')"
-    )
-    tests = [f"{normalised} IN ({', '.join(_sql_string(w) for w in vocab.reason_exact)})"]
-    tests += [f"contains({normalised}, {_sql_string(w)})" for w in vocab.reason_contains]
-    return f"CASE WHEN {_missing_sql(column)} THEN NULL WHEN {' OR '.join(tests)} THEN 1 ELSE 0 END"
+#: Fields whose distinct values are classified in Python (fast and exact: one rule, one place).
+_CODED = (*FLAG_FIELDS, "segment", "churn_reason")
 
 
-def _row_parts(mapping: Mapping[str, str]) -> list[str]:
-    """One row per customer: the flags as 1/0/NULL/-1, the value and its state, segment and reason class."""
-    col = {name: _ident(column) for name, column in mapping.items()}
-    parts = [f"{_missing_sql(col['customer_id'])} AS id_missing"]
+@dataclass(frozen=True)
+class _Reading:
+    """One file being read: its connection, which column feeds which field, and the codes of its values."""
+
+    con: duckdb.DuckDBPyConnection
+    mapping: dict[str, str]
+    codes: dict[str, dict[str, Any]]
+
+
+def _code_values(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> tuple[_Reading, int, int]:
+    """Read each coded column's distinct values once, classify them, register them as lookup tables.
+
+    Returns the reading, the number of rows and of distinct customer ids (found in the same scan).
+    """
+    coded = [name for name in _CODED if name in mapping]
+    lists = "".join(f", list(DISTINCT {_ident(mapping[name])})" for name in coded)
+    # Distinct hashes, not strings: much faster on millions of ids; a collision is ruled out exactly later.
+    row = con.execute(f"SELECT count(*), count(DISTINCT hash({_ident(mapping['customer_id'])})){lists} FROM src").fetchall()[0]
+    total, distinct, values = row[0], row[1], {name: raw or [] for name, raw in zip(coded, row[2:], strict=True)}
+    if "segment" in values:
+        labels = {str(v).strip() for v in values["segment"] if not _is_missing(v)}
+        if len(labels) > MAX_SEGMENTS:
+            raise CalibrationError(
+                "too_many_segments",
+                f"segment: {len(labels):,} different values (at most {MAX_SEGMENTS} allowed); "
+                f"is {mapping['segment']!r} really a segment column? "
+                "Map another with --map COLUMN=segment, or drop it with --map COLUMN=ignore",
+                field="segment",
+                column=mapping["segment"],
+                count=len(labels),
+                limit=MAX_SEGMENTS,
+            )
+    codes: dict[str, dict[str, Any]] = {}
+    for name, raw in values.items():
+        raw = [v for v in raw if v is not None]
+        if name == "segment":
+            codes[name] = {v: None if _is_missing(v) else str(v).strip() for v in raw}
+        elif name == "churn_reason":
+            # Reasons may be free text with many values: a lookup table joined in SQL.
+            table = pd.DataFrame(
+                {"raw": pd.Series(raw, dtype="object"), "code": pd.Series([reason_code(v) for v in raw], dtype="Int8")}
+            )
+            con.register("code_churn_reason", table)
+        else:
+            codes[name] = {v: flag_code(v) for v in raw}
+    return _Reading(con, dict(mapping), codes), int(total), int(distinct)
+
+
+def _case(column: str, codes: Mapping[str, Any]) -> str:
+    """A CASE over the column's own distinct values, mapping each to its code (None → NULL)."""
+
+    def literal(code: Any) -> str:
+        return "NULL" if code is None else _sql_string(code) if isinstance(code, str) else str(int(code))
+
+    whens = " ".join(f"WHEN {column} = {_sql_string(raw)} THEN {literal(code)}" for raw, code in codes.items())
+    return f"CASE {whens} ELSE NULL END" if whens else "NULL"
+
+
+def _row_sql(reading: _Reading, numbered: bool = False) -> str:
+    """One row per customer: the flags as 1/0/NULL/-1, the value and its state, segment and reason class.
+
+    With ``numbered``, also the row's number in the file and the mapped columns as they are
+    (``shown_<field>``), for showing an example of a bad row.
+    """
+    col = {name: f"src.{_ident(column)}" for name, column in reading.mapping.items()}
+    words = ", ".join(_sql_string(w) for w in MISSING_WORDS)
+    parts = [
+        f"({col['customer_id']} IS NULL OR (length({col['customer_id']}) <= 5 AND "
+        f"lower(trim({col['customer_id']})) IN ({words}))) AS id_missing"
+    ]
     for name in FLAG_FIELDS:
-        parts.append(f"{_flag_sql(col[name])}::TINYINT AS {name}" if name in col else f"NULL::TINYINT AS {name}")
-    if "annual_value" in col:
-        number = _number_sql(col["annual_value"])
-        parts.append(f"{number} AS value_raw")
         parts.append(
-            f"CASE WHEN {_missing_sql(col['annual_value'])} THEN 1 WHEN {number} IS NULL THEN 2 "
-            f"WHEN isnan({number}) OR isinf({number}) THEN 3 WHEN {number} < 0 THEN 4 ELSE 0 END::TINYINT AS value_state"
+            f"({_case(col[name], reading.codes[name])})::TINYINT AS {name}" if name in col else f"NULL::TINYINT AS {name}"
         )
+    parts.append(
+        f"({_case(col['segment'], reading.codes['segment'])})::VARCHAR AS segment"
+        if "segment" in col
+        else "NULL::VARCHAR AS segment"
+    )
+    joins = ""
+    if "churn_reason" in col:
+        parts.append("code_churn_reason.code AS reason")
+        joins = f"LEFT JOIN code_churn_reason ON {col['churn_reason']} = code_churn_reason.raw"
     else:
-        parts += ["NULL::DOUBLE AS value_raw", "0::TINYINT AS value_state"]
-    if "segment" in col:
-        parts.append(f"CASE WHEN {_missing_sql(col['segment'])} THEN NULL ELSE trim({col['segment']}) END AS segment")
+        parts.append("NULL::TINYINT AS reason")
+    if "annual_value" in col:
+        parts.append(f"{_number_sql(col['annual_value'])} AS value_raw")
+        parts.append(f"({col['annual_value']} IS NULL OR lower(trim({col['annual_value']})) IN ({words})) AS value_missing")
     else:
-        parts.append("NULL::VARCHAR AS segment")
-    parts.append(f"{_reason_sql(col['churn_reason'])}::TINYINT AS reason" if "churn_reason" in col else "NULL::TINYINT AS reason")
-    return parts
+        parts += ["NULL::DOUBLE AS value_raw", "false AS value_missing"]
+    source = "src"
+    if numbered:
+        parts = ["src._row", *(f"{col[name]} AS {_ident('shown_' + name)}" for name in reading.mapping), *parts]
+        source = "(SELECT row_number() OVER () AS _row, * FROM src) src"
+    return f"SELECT {', '.join(parts)} FROM {source} {joins}"
 
 
-def _row_sql(mapping: Mapping[str, str]) -> str:
-    return "SELECT " + ", ".join(_row_parts(mapping)) + " FROM src"
+def _with_state(rows_sql: str) -> str:
+    """Add ``value_state``: 0 valid, 1 blank or NaN text, 2 not a number, 3 NaN or infinite, 4 negative."""
+    return f"""SELECT *, CASE WHEN value_missing THEN 1 WHEN value_raw IS NULL THEN 2
+                   WHEN isnan(value_raw) OR isinf(value_raw) THEN 3 WHEN value_raw < 0 THEN 4 ELSE 0 END AS value_state
+               FROM ({rows_sql})"""
 
 
 _GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
 
 
-def _group_counts(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> pd.DataFrame:
+def _group_counts(reading: _Reading) -> pd.DataFrame:
     """Counts, value means and variances per group: the whole file in a few hundred rows at most."""
     keys = ", ".join(_GROUP_KEYS)
     query = f"""
         SELECT {keys}, count(*) AS n,
                count(value) AS n_value, avg(value) AS value_mean, coalesce(var_pop(value), 0) AS value_var
-        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_row_sql(mapping)}))
+        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_with_state(_row_sql(reading))}))
         GROUP BY {keys}
     """
-    con.execute(f"CREATE TEMP TABLE groups AS {query}")
-    segments = con.execute("SELECT count(DISTINCT segment) FROM groups").fetchone()[0]
-    if segments > MAX_SEGMENTS:
-        raise CalibrationError(
-            "too_many_segments",
-            f"segment: {segments:,} different values (at most {MAX_SEGMENTS} allowed); "
-            f"is {mapping['segment']!r} really a segment column? "
-            "Map another with --map COLUMN=segment, or drop it with --map COLUMN=ignore",
-            field="segment",
-            column=mapping["segment"],
-            count=segments,
-            limit=MAX_SEGMENTS,
-        )
-    return con.execute("SELECT * FROM groups").df()
+    groups = reading.con.execute(query).df()
+    # Plain floats (NaN for a blank cell): comparisons with a blank are simply false.
+    for name in ("churned", "complained", "resolved", "had_problem", "reason"):
+        groups[name] = groups[name].astype("float64")
+    return groups
 
 
-def _example_row(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], condition: str) -> tuple[int, str]:
+def _example_row(reading: _Reading, condition: str) -> tuple[int, str]:
     """The first row (1-based, after the header) meeting ``condition``, shown as ``field=value`` pairs."""
-    shown = [f"{_ident(column)} AS {_ident('shown_' + name)}" for name, column in mapping.items()]
-    query = f"SELECT row_number() OVER () AS _row, {', '.join(shown + _row_parts(mapping))} FROM src"
+    mapping = reading.mapping
     picked = ", ".join(_ident("shown_" + name) for name in mapping)
-    row = con.execute(f"SELECT _row, {picked} FROM ({query}) WHERE {condition} LIMIT 1").fetchone()
+    query = (
+        f"SELECT _row, {picked} FROM ({_with_state(_row_sql(reading, numbered=True))}) WHERE {condition} ORDER BY _row LIMIT 1"
+    )
+    rows = reading.con.execute(query).fetchall()
+    row = rows[0] if rows else None
     if row is None:
         return 0, ""
-    return int(row[0]), ", ".join(
-        f"{name}={'' if value is None else value!r}" for name, value in zip(mapping, row[1:], strict=True)
-    )
+    pairs = (f"{name}={'' if value is None else value!r}" for name, value in zip(mapping, row[1:], strict=True))
+    return int(row[0]), ", ".join(pairs)
 
 
-def _fail(
-    con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], code: str, condition: str, count: int, problem: str, **values: Any
-) -> None:
-    row, example = _example_row(con, mapping, condition)
+def _fail(reading: _Reading, code: str, condition: str, count: int, problem: str, **values: Any) -> None:
+    row, example = _example_row(reading, condition)
     rows = "row" if count == 1 else "rows"
     raise CalibrationError(
         code, f"{problem} in {count:,} {rows}; e.g. row {row:,}: {example}", count=count, row=row, example=example, **values
     )
 
 
-def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups: pd.DataFrame) -> None:
+def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_ids: int) -> None:
     """Raise on the first problem of the file, in the order a person would fix them."""
+    mapping = reading.mapping
     total = int(groups["n"].sum())
     if total == 0:
         raise CalibrationError("header_only", "the file has a header but no customer rows", columns=", ".join(mapping.values()))
@@ -624,7 +686,7 @@ def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups
         return int(groups.loc[mask, "n"].sum())
 
     if n := count(groups["id_missing"]):
-        _fail(con, mapping, "blank_value", "id_missing", n, "customer_id is blank", field="customer_id")
+        _fail(reading, "blank_value", "id_missing", n, "customer_id is blank", field="customer_id")
     vocab = vocabulary()
     allowed = "yes/no words such as " + ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and len(w) > 1)[:12])
     for name in FLAG_FIELDS:
@@ -632,8 +694,7 @@ def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups
             continue
         if n := count(groups[name] == -1):
             _fail(
-                con,
-                mapping,
+                reading,
                 "not_binary",
                 f"{name} = -1",
                 n,
@@ -648,11 +709,10 @@ def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups
             condition += " AND complained = 1"
         if n := count(blank):
             what = "blank or NaN" + (" for a customer who complained" if name == "resolved" else "")
-            _fail(con, mapping, "blank_value", condition, n, f"{name} is {what}", field=name)
+            _fail(reading, "blank_value", condition, n, f"{name} is {what}", field=name)
     if "resolved" in mapping and (n := count((groups["resolved"] == 1) & (groups["complained"] == 0))):
         _fail(
-            con,
-            mapping,
+            reading,
             "resolved_without_complaint",
             "resolved = 1 AND complained = 0",
             n,
@@ -668,25 +728,26 @@ def _validate(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], groups
         }
         for state, problem in problems.items():
             if n := count(groups["value_state"] == state):
-                _fail(con, mapping, "bad_value", f"value_state = {state}", n, problem, field="annual_value")
-    _check_duplicates(con, mapping)
+                _fail(reading, "bad_value", f"value_state = {state}", n, problem, field="annual_value")
+    _check_duplicates(reading, total_ids, distinct_ids)
 
 
-def _check_duplicates(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> None:
-    column = _ident(mapping["customer_id"])
-    total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {column}) FROM src").fetchone()
+def _check_duplicates(reading: _Reading, total: int, distinct: int) -> None:
     if total == distinct:
         return
-    duplicated = con.execute(
-        f"SELECT {column}, count(*) AS n FROM src GROUP BY {column} HAVING count(*) > 1 ORDER BY n DESC LIMIT 1"
-    ).fetchone()
-    extra = total - distinct
+    column = _ident(reading.mapping["customer_id"])
+    found = reading.con.execute(
+        f"SELECT {column}, count(*) AS n FROM src GROUP BY {column} HAVING count(*) > 1 ORDER BY n DESC, {column} LIMIT 1"
+    ).fetchall()
+    if not found:
+        return  # two different ids with the same hash: no duplicate after all
+    duplicated = found[0]
+    total = int(reading.con.execute(f"SELECT count(*) - count(DISTINCT {column}) FROM src").fetchall()[0][0])
     _fail(
-        con,
-        mapping,
+        reading,
         "duplicate_id",
         f"{_ident('shown_customer_id')} = {_sql_string(duplicated[0])}",
-        extra,
+        total,
         f"customer_id {duplicated[0]!r} appears {duplicated[1]} times (each customer once, please); duplicates",
         field="customer_id",
         value=duplicated[0],
@@ -1050,8 +1111,9 @@ def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, enc
             if plan.missing:
                 _missing_column(source, plan)
             try:
-                groups = _group_counts(source.connection, plan.mapping)
-                _validate(source.connection, plan.mapping, groups)
+                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping)
+                groups = _group_counts(reading)
+                _validate(reading, groups, total_ids, distinct_ids)
             except duckdb.InvalidInputException as error:
                 raise _read_error(error, source) from None
             except duckdb.ConversionException as error:
@@ -1078,7 +1140,8 @@ def _read_error(error: duckdb.Error, source: _Source) -> CalibrationError:
 def _missing_column(source: _Source, plan: ColumnPlan) -> None:
     name = plan.missing[0]
     accepted = sorted(vocabulary().synonyms[name])[:8]
-    row = source.connection.execute("SELECT * FROM src LIMIT 1").fetchone()
+    rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
+    row = rows[0] if rows else None
     example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "(no rows)"
     hint = ""
     if len(source.columns) == 1 and source.kind == "csv":
