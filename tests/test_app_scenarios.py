@@ -251,3 +251,39 @@ def test_every_parameter_is_saved(library):
     saved = library.load("All").parameters
     assert saved == Parameters(app.session_state[state.SCENARIO]).replace(name="All")
     assert set(saved.model_inputs()) == set(PARAMETER_SPECS)
+
+
+def test_importing_a_downloaded_file_saves_it_and_a_bad_file_is_named(library, tmp_path):
+    from estimator.scenarios import export_scenario
+
+    saved = library.save("Telecom", TELECOM, ranges={"churn_rate": (0.15, 0.3)}, notes="from the deck")
+    text = export_scenario(saved, "toml").encode()
+    app = open_tab()
+    app.file_uploader(key=tab.UPLOAD).set_value(("telecom.toml", text, "application/toml")).run()
+    app.text_input(key=tab.IMPORT_NAME).set_value("Telecom (client copy)").run()
+    app.button(key="scenarios_import").click().run()
+    assert_no_exception(app)
+    assert successes(app) == [t("scenarios.imported", name=tab.plain("Telecom (client copy)"))]
+    copy = library.load("Telecom (client copy)")
+    assert copy.parameters.model_inputs() == TELECOM.model_inputs() and copy.parameters.currency == "PLN"
+    assert copy.ranges == {"churn_rate": (0.15, 0.3)} and copy.notes == "from the deck"
+    # Without a typed name the file's own is used; it is taken, so the import is refused.
+    app.text_input(key=tab.IMPORT_NAME).set_value("").run()
+    app.button(key="scenarios_import").click().run()
+    assert errors(app) == [t("scenarios.error.duplicate", value="Telecom")]
+    app.file_uploader(key=tab.UPLOAD).set_value(("broken.json", b'{"churn_rate": 3}', "application/json")).run()
+    app.button(key="scenarios_import").click().run()
+    (message,) = errors(app)
+    assert "churn\\_rate\\: 3 is out of range" in message
+    app.file_uploader(key=tab.UPLOAD).set_value(("broken.toml", b"churn_rate = = 1", "application/toml")).run()
+    app.button(key="scenarios_import").click().run()
+    (message,) = errors(app)
+    assert "broken\\.toml" in message and "not valid TOML" in message
+    assert library.names() == ["Telecom", "Telecom (client copy)"]
+
+
+def test_download_buttons_offer_the_selected_scenario(library):
+    library.save("Q3: plan", Parameters())
+    app = open_tab()
+    buttons = app.get("download_button")
+    assert [button.proto.label for button in buttons] == [t("scenarios.download_json"), t("scenarios.download_toml")]
