@@ -44,6 +44,7 @@ SAME_AS_ENGLISH = {
 SAME_WORDS = {
     "Scenario",
     "Prospects",
+    "Link",
     "Top-down",
     "Bottom-up",
     "Model",
