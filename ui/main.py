@@ -15,6 +15,7 @@ from estimator import estimate
 from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_baseline_bar, render_comparison
+from ui.calibration import render_calibration
 from ui.context import Context
 from ui.exports import render_exports
 from ui.headline import render_headline_sentence, render_metrics
@@ -27,7 +28,6 @@ from ui.scenarios import render_scenarios
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
 from ui.uncertainty import render_uncertainty
-from ui.upcoming import render_calibration
 
 __all__ = ["TABS", "build_context", "run"]
 

@@ -333,6 +333,29 @@ def set_provenance(sources: Mapping[str, str]) -> None:
     st.session_state[PROVENANCE] = {**st.session_state.get(PROVENANCE, {}), **sources}
 
 
+def apply_values(
+    values: Mapping[str, Any], ranges: Mapping[str, tuple[float, float]] | None = None, source: str | None = None
+) -> None:
+    """Callback: set some parameters from elsewhere (e.g. a calibration), keeping everything else.
+
+    The values are validated together with the rest of the scenario and stored; their widgets are
+    drawn anew; ``ranges`` become their uncertainty ranges (the range editor starts again); and
+    ``source`` is recorded as their provenance.
+
+    Raises
+    ------
+    ParameterError
+        When a value is not valid; nothing is changed then.
+    """
+    st.session_state[SCENARIO] = Parameters({**st.session_state[SCENARIO], **values}).to_dict()
+    _redraw(values)
+    if ranges:
+        st.session_state[_CUSTOM_RANGES] = {**st.session_state.get(_CUSTOM_RANGES, {}), **ranges}
+        st.session_state.pop(_RANGE_EDITOR, None)
+    if source is not None:
+        set_provenance({key: source for key in values})
+
+
 # --- the URL ------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,332 @@
+"""The Calibration tab: estimate the inputs from the client's own customer data, then apply them.
+
+Reading and statistics are :mod:`estimator.calibration`; this module only draws. An upload is
+written to a temporary file for DuckDB and deleted straight after reading; the result lives in
+this session's state only (no ``st.cache_data``, which would share it across sessions). Bad input
+is shown as an error message naming the problem; the rest of the app stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from estimator import PARAMETER_SPECS, ParameterError
+from estimator.calibration import FIELDS, REQUIRED_FIELDS, Calibration, CalibrationError, ColumnPlan, calibrate, inspect_columns
+from estimator.formatting import format_parameter
+from estimator.library import ASSUMPTION
+from estimator.paths import data_dir
+from ui import state
+from ui.context import Context
+from ui.i18n import param_label, t
+
+__all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "render_calibration", "upload_limit_mb"]
+
+SAMPLE_FILE = data_dir() / "sample_customers.csv"
+TEMPLATE_FILE = data_dir() / "calibration_template.csv"
+UPLOAD_KEY = "calibration_upload"
+#: The session's current source: ("sample", name) or ("upload", name); and its result.
+SOURCE = "calibration_source"
+RESULT = "calibration_result"
+#: What was applied: parameter -> (value, source description).
+APPLIED = "calibration_applied"
+APPLY_WHICH = "calibration_apply_which"
+NOT_MAPPED = "__none__"
+
+
+def upload_limit_mb() -> int:
+    """The largest upload the server accepts (``server.maxUploadSize``), in MB."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One reading of one file with one mapping: the columns, and a result or an error."""
+
+    key: tuple
+    plan: ColumnPlan | None
+    result: Calibration | None
+    error: CalibrationError | None
+
+
+def _read(path: Path, overrides: dict[str, str] | None) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
+    try:
+        plan = inspect_columns(path, overrides)
+        if plan.missing:
+            return plan, None, None
+        return plan, calibrate(path, overrides), None
+    except CalibrationError as error:
+        return None, None, error
+
+
+def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
+    """The user's choices in the mapping step as column -> field (every other column ignored)."""
+    chosen = {name: st.session_state.get(f"calibration_map_{name}") for name in FIELDS}
+    if not any(value is not None for value in chosen.values()):
+        return None
+    overrides = {column: "ignore" for column in columns}
+    for name, column in chosen.items():
+        if column and column != NOT_MAPPED and column in columns:
+            overrides[column] = name
+    return overrides
+
+
+def _outcome(name: str, data: bytes | None, path: Path | None, columns_hint: list[str] | None) -> _Outcome:
+    """Read the file (once per file and mapping in this session)."""
+    overrides = _mapping_overrides(columns_hint or [])
+    digest = hashlib.sha256(data).hexdigest() if data is not None else str(path)
+    key = (digest, tuple(sorted((overrides or {}).items())))
+    kept: _Outcome | None = st.session_state.get(RESULT)
+    if kept is not None and kept.key == key:
+        return kept
+    with st.spinner(t("calibration.reading", name=name)):
+        if data is None:
+            plan, result, error = _read(path, overrides)
+        else:
+            with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+                temporary = Path(folder) / ("upload" + Path(name).suffix.lower())
+                temporary.write_bytes(data)
+                plan, result, error = _read(temporary, overrides)
+    outcome = _Outcome(key, plan, result, error)
+    st.session_state[RESULT] = outcome
+    return outcome
+
+
+def _forget_mapping() -> None:
+    for name in FIELDS:
+        st.session_state.pop(f"calibration_map_{name}", None)
+    st.session_state.pop(RESULT, None)
+
+
+def _use_sample() -> None:
+    _forget_mapping()
+    st.session_state[SOURCE] = ("sample", t("calibration.source_sample"))
+
+
+def _clear() -> None:
+    _forget_mapping()
+    st.session_state.pop(SOURCE, None)
+
+
+def _on_upload() -> None:
+    _forget_mapping()
+    st.session_state[SOURCE] = ("upload", "")
+
+
+def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
+    """The upload, sample and template controls; the chosen source, if any."""
+    st.caption(t("calibration.intro"))
+    limit = upload_limit_mb()
+    uploaded = st.file_uploader(
+        t("calibration.upload"),
+        type=["csv", "txt", "xlsx", "parquet"],
+        key=UPLOAD_KEY,
+        help=t("calibration.upload_help"),
+        on_change=_on_upload,
+    )
+    st.caption(t("calibration.limit", limit=limit))
+    columns = st.columns([1, 1, 1, 3])
+    columns[0].button(t("calibration.sample"), key="calibration_sample", help=t("calibration.sample_help"), on_click=_use_sample)
+    columns[1].download_button(
+        t("calibration.template"),
+        data=TEMPLATE_FILE.read_bytes(),
+        file_name="customers_template.csv",
+        mime="text/csv",
+        key="calibration_template",
+        help=t("calibration.template_help"),
+    )
+    source = st.session_state.get(SOURCE)
+    if source is not None:
+        columns[2].button(t("calibration.clear"), key="calibration_clear", type="tertiary", on_click=_clear)
+    if source is None:
+        return None
+    if source[0] == "sample":
+        return source[1], None, SAMPLE_FILE
+    if uploaded is None:
+        return None
+    data = uploaded.getvalue()
+    if len(data) > limit * 1024 * 1024:
+        st.error(t("calibration.too_large", size=f"{len(data) / 2**20:,.0f}", limit=limit, name=uploaded.name))
+        return None
+    return uploaded.name, data, None
+
+
+def _render_mapping(plan: ColumnPlan) -> None:
+    """A selectbox per field, preselected from the recognised names."""
+    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing)):
+        st.caption(t("calibration.mapping_intro"))
+        if plan.missing:
+            st.warning(t("calibration.mapping_missing", fields=", ".join(plan.missing)), icon=":material/table_view:")
+        options = [NOT_MAPPED, *plan.columns]
+        grid = st.columns(4)
+        for index, name in enumerate(FIELDS):
+            key = f"calibration_map_{name}"
+            current = plan.mapping.get(name, NOT_MAPPED)
+            label = name + (" *" if name in REQUIRED_FIELDS else "")
+            grid[index % 4].selectbox(
+                label,
+                options,
+                index=options.index(current) if key not in st.session_state else None,
+                key=key,
+                format_func=lambda option: t("calibration.mapping_none") if option == NOT_MAPPED else option,
+            )
+
+
+def _shown(key: str, value: float, ctx: Context) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    if key == "silent_ratio":
+        return f"{value:.2f}"
+    return format_parameter(key, value, ctx.currency, locale=ctx.locale)
+
+
+def _source_text(ctx: Context, key: str) -> str:
+    """Where the model's current value of ``key`` comes from: client data, a benchmark, or the user."""
+    applied = st.session_state.get(APPLIED, {}).get(key)
+    if applied is not None:
+        value, source = applied
+        same = ctx.parameters[key] == value
+        return t("calibration.provenance_data" if same else "calibration.provenance_changed", source=source)
+    if key in ctx.changed_from_preset:
+        return t("calibration.provenance_input")
+    ref = ctx.preset.sources[key]
+    if ref.evidence_id == ASSUMPTION:
+        return t("calibration.provenance_assumption")
+    return t("calibration.provenance_preset", citation=ref.citation)
+
+
+def estimates_table(result: Calibration, ctx: Context) -> pd.DataFrame:
+    """The estimates beside the model's current values and where those come from."""
+    rows = []
+    for key, item in result.estimates.items():
+        interval = "" if key == "customers" else f"{_shown(key, item.ci_low, ctx)} – {_shown(key, item.ci_high, ctx)}"
+        rows.append(
+            {
+                t("calibration.column_parameter"): param_label(key),
+                t("calibration.column_estimate"): _shown(key, item.value, ctx),
+                t("calibration.column_interval"): interval,
+                t("calibration.column_n"): f"{item.n:,}",
+                t("calibration.column_current"): _shown(key, ctx.parameters[key], ctx),
+                t("calibration.column_source"): _source_text(ctx, key),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _segment_table(result: Calibration, ctx: Context) -> pd.DataFrame:
+    columns = {}
+    for segment, estimates in result.by_segment.items():
+        columns[segment] = {
+            param_label(key): f"{_shown(key, item.value, ctx)}"
+            + ("" if key == "customers" else f" ({_shown(key, item.ci_low, ctx)} – {_shown(key, item.ci_high, ctx)})")
+            for key, item in estimates.items()
+        }
+    return pd.DataFrame(columns)
+
+
+def _render_model(result: Calibration) -> None:
+    st.markdown(f"#### {t('calibration.model_title')}")
+    if result.model is None:
+        st.info(t("calibration.model_none"), icon=":material/info:")
+        return
+    effect = result.model.effect
+    values = {
+        "odds": f"{effect['odds_ratio']:.2f}",
+        "low": f"{effect['or_low']:.2f}",
+        "high": f"{effect['or_high']:.2f}",
+        "coef": f"{effect['coef']:+.3f}",
+        "coef_low": f"{effect['ci_low']:+.3f}",
+        "coef_high": f"{effect['ci_high']:+.3f}",
+        "n": f"{result.model.n:,}",
+        "reference": result.model.reference_segment or "",
+    }
+    key = "calibration.model_effect" if result.model.reference_segment else "calibration.model_effect_no_segment"
+    st.markdown(t(key, **values))
+    with st.expander(t("calibration.model_terms")):
+        st.dataframe(result.model.coefficients, key="calibration_model_terms")
+
+
+def _apply(result_key: tuple, source: str) -> None:
+    """Callback of "apply to model": set the chosen inputs and their ranges, record the source."""
+    outcome: _Outcome | None = st.session_state.get(RESULT)
+    if outcome is None or outcome.key != result_key or outcome.result is None:
+        return
+    keys = st.session_state.get(APPLY_WHICH) or []
+    values = outcome.result.parameter_values(keys)
+    ranges = outcome.result.uncertainty_ranges(keys)
+    try:
+        state.apply_values(values, ranges, source=source)
+    except ParameterError as error:
+        st.session_state["calibration_apply_problem"] = "; ".join(p.message for p in error.problems)
+        return
+    st.session_state[APPLIED] = {**st.session_state.get(APPLIED, {}), **{k: (v, source) for k, v in values.items()}}
+    st.session_state["calibration_applied_message"] = t("calibration.applied", count=len(values), source=source)
+
+
+def _render_apply(outcome: _Outcome, source: str) -> None:
+    st.markdown(f"#### {t('calibration.apply_title')}")
+    result = outcome.result
+    available = [key for key in result.parameter_values() if key in PARAMETER_SPECS]
+    st.multiselect(
+        t("calibration.apply_which"),
+        available,
+        default=available,
+        format_func=param_label,
+        key=APPLY_WHICH,
+    )
+    st.button(
+        t("calibration.apply"),
+        key="calibration_apply",
+        type="primary",
+        help=t("calibration.apply_help"),
+        on_click=_apply,
+        args=(outcome.key, source),
+    )
+    message = st.session_state.pop("calibration_applied_message", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+    problem = st.session_state.pop("calibration_apply_problem", None)
+    if problem:
+        st.error(t("calibration.apply_failed", problems=problem))
+
+
+def render_calibration(ctx: Context) -> None:
+    """The Calibration tab."""
+    chosen = _render_inputs()
+    if chosen is None:
+        return
+    name, data, path = chosen
+    previous: _Outcome | None = st.session_state.get(RESULT)
+    columns_hint = previous.plan.columns if previous is not None and previous.plan is not None else None
+    outcome = _outcome(name, data, path, columns_hint)
+    if outcome.error is not None:
+        error = outcome.error
+        st.error(
+            f"{t('calibration.error_heading')}\n\n{t(f'calibration.error.{error.code}', default=str(error), **error.values)}"
+            f"\n\n{t('calibration.error_hint')}",
+            icon=":material/error:",
+        )
+        return
+    _render_mapping(outcome.plan)
+    result = outcome.result
+    if result is None:
+        return
+    source = name if data is None else t("calibration.source_file", name=name)
+    st.markdown(f"#### {t('calibration.estimates_title')}")
+    st.metric(t("calibration.rows"), f"{result.rows:,}")
+    st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", use_container_width=True)
+    if result.by_segment:
+        with st.expander(t("calibration.by_segment_title")):
+            st.dataframe(_segment_table(result, ctx), key="calibration_segments", use_container_width=True)
+    _render_model(result)
+    if result.warnings:
+        st.markdown(f"#### {t('calibration.warnings_title')}")
+        items = "\n".join(f"- {t(f'calibration.warning.{w.code}', default=w.message, **w.values)}" for w in result.warnings)
+        st.warning(items, icon=":material/warning:")
+    _render_apply(outcome, source)
