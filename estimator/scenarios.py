@@ -908,7 +908,9 @@ class ScenarioComparison:
         numeric = frame.apply(lambda column: pd.to_numeric(column, errors="coerce")).astype(float)
         return numeric.sub(numeric.iloc[:, 0], axis=0)
 
-    def display_frame(self, labels: Mapping[str, str] | None = None, *, locale: str = "en") -> pd.DataFrame:
+    def display_frame(
+        self, labels: Mapping[str, str] | None = None, *, locale: str = "en", choice_labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
         """The table as text: values in their units (money in each scenario's currency), rows labelled.
 
         Parameters
@@ -917,6 +919,8 @@ class ScenarioComparison:
             The row label of each parameter and output key (e.g. translated names); keys otherwise.
         locale : str
             Babel locale for numbers.
+        choice_labels : mapping, optional
+            The words for a choice's value (``{"top_down": "Top-down"}``); the value itself otherwise.
         """
         frame = self.to_frame()
         labels = labels or {}
@@ -924,18 +928,25 @@ class ScenarioComparison:
         for column, currency in zip(frame.columns, self.currencies, strict=True):
             for section, key in frame.index:
                 value = frame.at[(section, key), column]
-                text.at[(section, key), column] = _display_value(section, key, value, currency, locale)
+                shown = _display_value(section, key, value, currency, locale)
+                text.at[(section, key), column] = (choice_labels or {}).get(shown, shown) if key == "method" else shown
         text.index = pd.Index([labels.get(key, key) for _, key in frame.index], name="")
         return text
 
     def styled(
-        self, labels: Mapping[str, str] | None = None, *, locale: str = "en", style: str = DIFFERENCE_STYLE, escape: bool = False
+        self,
+        labels: Mapping[str, str] | None = None,
+        *,
+        locale: str = "en",
+        choice_labels: Mapping[str, str] | None = None,
+        style: str = DIFFERENCE_STYLE,
+        escape: bool = False,
     ) -> Styler:
         """:meth:`display_frame` with the cells that differ from the first scenario highlighted.
 
         Parameters
         ----------
-        labels, locale
+        labels, locale, choice_labels
             As for :meth:`display_frame`.
         style : str
             CSS of a differing cell.
@@ -943,7 +954,7 @@ class ScenarioComparison:
             HTML-escape values, labels and names (for :meth:`Styler.to_html`; the app's tables
             show text as it is and need no escaping).
         """
-        text = self.display_frame(labels, locale=locale)
+        text = self.display_frame(labels, locale=locale, choice_labels=choice_labels)
         mask = self.differences().to_numpy()
         styler = text.style.apply(lambda _: np.where(mask, style, ""), axis=None)
         if escape:

@@ -205,10 +205,13 @@ def test_comparing_three_scenarios(library):
     app.multiselect(key=tab.COMPARED).select("Base").select("Higher churn").select("Telecom").run()
     assert_no_exception(app)
     table = comparison_table(app)
-    expected = compare_scenarios([(name, library.load(name)) for name in chosen]).display_frame(tab._output_labels())
+    expected = compare_scenarios([(name, library.load(name)) for name in chosen]).display_frame(
+        tab._output_labels(), choice_labels=tab._method_labels()
+    )
     assert list(table.columns) == list(chosen)
     assert table.to_numpy().tolist() == expected.to_numpy().tolist()
     assert [w.value for w in app.warning] == [t("scenarios.mixed_currencies")]  # EUR and PLN
+    assert table.loc[param_label("method")].tolist() == [t("method.top_down"), t("method.top_down"), t("method.bottom_up")]
     charts = app.get("plotly_chart")
     assert len(charts) == 2  # the grouped bars and the waterfall
     app.selectbox(key=tab.WATERFALL_TO).select("Higher churn").run()

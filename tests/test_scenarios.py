@@ -447,7 +447,8 @@ def test_styled_table_highlights_exactly_the_differing_cells():
             styled_cells |= {(int(r), int(c)) for r, c in re.findall(r"row(\d+)_col(\d+)", selectors)}
     mask = comparison.differences().to_numpy()
     assert styled_cells == {tuple(int(i) for i in cell) for cell in np.argwhere(mask)}
-    shown = comparison.display_frame({"churn_rate": "Churn rate"})
+    shown = comparison.display_frame({"churn_rate": "Churn rate"}, choice_labels={"bottom_up": "Bottom-up"})
+    assert shown.loc["method"].tolist() == ["top_down", "top_down", "Bottom-up"]
     assert shown.loc["Churn rate", "Higher churn"] == "24%"
     assert shown.loc["annual_value", "Bottom-up in PLN"].startswith("PLN") and shown.loc["annual_value", "Base"] == "€600"
 

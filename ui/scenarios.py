@@ -349,6 +349,10 @@ def _output_labels() -> dict[str, str]:
     return labels
 
 
+def _method_labels() -> dict[str, str]:
+    return {choice: t(f"method.{choice}") for choice in PARAMETER_SPECS["method"].choices}
+
+
 def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> None:
     st.subheader(t("scenarios.compare_title"))
     if len(names) < 1:
@@ -368,7 +372,12 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
         st.warning(t("scenarios.mixed_currencies"), icon=":material/currency_exchange:")
     labels = _output_labels()
     st.caption(t("scenarios.compare_caption"))
-    st.dataframe(comparison.styled(labels, locale=ctx.locale), width="stretch", height=560, key="scenarios_compare_table")
+    st.dataframe(
+        comparison.styled(labels, locale=ctx.locale, choice_labels=_method_labels()),
+        width="stretch",
+        height=560,
+        key="scenarios_compare_table",
+    )
     show_chart(
         lambda: channel_comparison_bars(comparison, labels=channel_labels(), locale=ctx.locale, title=t("scenarios.bars_title")),
         key="scenarios_compare_bars",
