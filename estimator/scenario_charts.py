@@ -70,6 +70,8 @@ def channel_comparison_bars(
                 marker={"color": SCENARIO_COLORS[index % len(SCENARIO_COLORS)]},
                 text=[format_money(v, currency, locale=locale) for v in values],
                 textposition="outside",
+                # Smaller amounts when three or four bars share a channel, so neighbours do not overlap.
+                textfont={"size": 13 if len(comparison.names) <= 2 else 10},
                 hovertext=[format_money(v, currency, locale=locale, compact=False) for v in values],
                 hovertemplate="%{fullData.name}<br>%{x}: %{hovertext}<extra></extra>",
                 cliponaxis=False,
