@@ -146,8 +146,8 @@ def main() -> None:
     base = summary["pandas + Logit, CSV"]
     for name in ("DuckDB, CSV", "DuckDB, Parquet"):
         print(
-            f"{name}: {base['seconds'] / summary[name]['seconds']:.1f}× faster, "
-            f"{base['peak_mib'] / summary[name]['peak_mib']:.1f}× less memory than the baseline"
+            f"{name}: time {summary[name]['seconds'] / base['seconds']:.2f}× the baseline's, "
+            f"peak memory {summary[name]['peak_mib'] / base['peak_mib']:.2f}× the baseline's"
         )
     reference = runs["pandas + Logit, CSV"][0]["coef"]
     for name in ("DuckDB, CSV", "DuckDB, Parquet"):
