@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Chromium for the end-to-end browser tests and chart images (Playwright and
-# kaleido drive the system browser; 'playwright install' cannot download one here), LibreOffice
+# Debian packages: Chromium for the end-to-end browser tests (Playwright drives the system
+# browser; 'playwright install' cannot download one here), LibreOffice
 # and poppler to open, recalculate and render the exported deck and workbook as a client would.
 if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
