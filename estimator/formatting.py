@@ -28,13 +28,16 @@ from dataclasses import dataclass
 
 from babel import Locale
 from babel.numbers import (
+    NumberFormatError,
     format_compact_decimal,
     format_currency,
     format_decimal,
     format_percent,
     get_currency_symbol,
+    get_group_symbol,
     get_minus_sign_symbol,
     get_plus_sign_symbol,
+    parse_decimal,
 )
 
 from estimator.parameters import PARAMETER_SPECS
@@ -43,8 +46,10 @@ __all__ = [
     "COMPACT_STYLES",
     "NOT_AVAILABLE",
     "CompactStyle",
+    "NumberEntryError",
     "format_count",
     "format_count_delta",
+    "format_entry",
     "format_money",
     "format_money_delta",
     "format_parameter",
@@ -52,6 +57,7 @@ __all__ = [
     "format_share_points_delta",
     "is_currency_parameter",
     "is_share_parameter",
+    "parse_number",
     "round_significant",
 ]
 
@@ -309,3 +315,80 @@ def format_parameter(key: str, value: object, currency: str, *, locale: str = "e
         text = format_currency(value, currency, locale=locale, format=_currency_pattern(locale, "0.##"), currency_digits=False)
         return _space_alphabetic_symbol(text, currency, locale)
     return format_decimal(value, locale=locale, decimal_quantization=False)
+
+
+# --- numbers typed by a user --------------------------------------------------------------------
+
+#: Spaces people type or paste between digit groups: plain, no-break and narrow no-break.
+_SPACES = re.compile(r"[ \u00a0\u202f]+")
+#: A plain number with an optional decimal point, as typed on any keyboard in any language.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class NumberEntryError(ValueError):
+    """Typed text that is not a number as written in the user's language."""
+
+
+def parse_number(text: str, *, locale: str = "en") -> float:
+    """The number a user typed, read with the decimal and group marks of ``locale``.
+
+    Written the locale's way first ("37,5" and "1 500" in Polish, "1.500" in Dutch), then, if
+    that fails, as a plain number with a decimal point ("37.5"), since many keyboards and
+    habits give one. Text that is neither, such as "37,5" in English, is an error rather than a
+    guess: silently reading it as 375 would change the client's figures.
+
+    Parameters
+    ----------
+    text : str
+        What was typed; surrounding spaces and a trailing "%" are ignored.
+    locale : str
+        Babel locale, e.g. ``"pl_PL"``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    NumberEntryError
+        When the text is empty or not a number in either form.
+
+    Examples
+    --------
+    >>> parse_number("37,5", locale="pl"), parse_number("1 500,25", locale="hu"), parse_number("1.500", locale="nl")
+    (37.5, 1500.25, 1500.0)
+    >>> parse_number("37.5", locale="el"), parse_number("1,500", locale="en"), parse_number("12 %", locale="en")
+    (37.5, 1500.0, 12.0)
+    >>> parse_number("37,5", locale="en")
+    Traceback (most recent call last):
+    ...
+    estimator.formatting.NumberEntryError: '37,5' is not a number as written in en
+    """
+    cleaned = text.strip().removesuffix("%").strip().replace("\u2212", "-")
+    if not cleaned:
+        raise NumberEntryError("empty")
+    # Digit groups may be typed with any kind of space; the locale's own group mark is used for
+    # parsing when it is a space, otherwise the spaces are simply dropped.
+    group = get_group_symbol(locale)
+    cleaned = _SPACES.sub(group if _SPACES.fullmatch(group) else "", cleaned)
+    try:
+        value = float(parse_decimal(cleaned, locale=locale, strict=True))
+    except (NumberFormatError, ValueError):
+        plain = cleaned.replace(group, "") if _SPACES.fullmatch(group) else cleaned
+        if not _PLAIN_DECIMAL.fullmatch(plain):
+            raise NumberEntryError(f"{text!r} is not a number as written in {locale}") from None
+        value = float(plain)
+    if not math.isfinite(value):
+        raise NumberEntryError(f"{text!r} is not a finite number")
+    return value
+
+
+def format_entry(value: float, *, locale: str = "en") -> str:
+    """A value as an exact-entry box shows it: every significant decimal, the locale's marks.
+
+    Examples
+    --------
+    >>> format_entry(100000, locale="pl"), format_entry(612.34, locale="nl"), format_entry(18.25, locale="en")
+    ('100\xa0000', '612,34', '18.25')
+    """
+    return format_decimal(value, format="#,##0.##########", locale=locale)

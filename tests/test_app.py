@@ -25,13 +25,15 @@ from estimator.compare import GROUPS, attribute_change
 from estimator.formatting import (
     format_count,
     format_count_delta,
+    format_entry,
     format_money,
     format_money_delta,
     format_share,
+    parse_number,
 )
 from ui import state
 from ui.context import warning_text
-from ui.i18n import has_key, param_label, t
+from ui.i18n import current_locale, has_key, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key
@@ -71,8 +73,13 @@ def slider(app: AppTest, key: str):
 
 
 def entry(app: AppTest, key: str):
-    """The exact-value box of parameter ``key``."""
-    return _current(app.number_input, f"entry_{key}")
+    """The exact-value box of parameter ``key`` (a text box read in the page's language)."""
+    return _current(app.text_input, f"entry_{key}")
+
+
+def entry_number(app: AppTest, key: str) -> float:
+    """The number an English page's exact-value box shows."""
+    return parse_number(entry(app, key).value, locale="en")
 
 
 def method_switch(app: AppTest):
@@ -132,7 +139,7 @@ def test_every_parameter_has_a_slider_and_an_exact_box_showing_its_value():
             continue
         control = ui.controls.control_for(key)
         assert slider(app, key).value == control.slider_position(GENERIC[key]), key
-        assert entry(app, key).value == control.to_display(GENERIC[key]), key
+        assert entry(app, key).value == format_entry(control.to_display(GENERIC[key])), key
         assert slider(app, key).label == param_label(key)
 
 
@@ -158,12 +165,12 @@ def test_moving_a_slider_changes_the_figures_and_the_exact_box():
     app = run_app()
     slider(app, "churn_rate").set_value(25.0).run()
     assert_headline(app, GENERIC.replace(churn_rate=0.25))
-    assert entry(app, "churn_rate").value == 25.0
+    assert entry_number(app, "churn_rate") == 25.0
 
 
 def test_typing_an_exact_value_changes_the_figures_and_moves_the_slider():
     app = run_app()
-    entry(app, "service_share").set_value(32.5).run()
+    entry(app, "service_share").set_value("32.5").run()
     assert_headline(app, GENERIC.replace(service_share=0.325))
     assert slider(app, "service_share").value == 32.5
 
@@ -172,16 +179,16 @@ def test_log_slider_and_exact_box_for_large_counts():
     app = run_app()
     slider(app, "customers").set_value(2_000_000.0).run()
     assert_headline(app, GENERIC.replace(customers=2_000_000.0))
-    assert entry(app, "customers").value == 2_000_000.0
+    assert entry_number(app, "customers") == 2_000_000.0
     # An exact value off the slider's round stops is kept exactly and shown on the slider too.
-    entry(app, "customers").set_value(123_456.0).run()
+    entry(app, "customers").set_value("123456").run()
     assert_headline(app, GENERIC.replace(customers=123_456.0))
     assert slider(app, "customers").value == 123_456.0
 
 
 def test_value_beyond_a_sliders_practical_range_widens_it():
     app = run_app()
-    entry(app, "silent_ratio").set_value(150.0).run()
+    entry(app, "silent_ratio").set_value("150").run()
     assert_headline(app, GENERIC.replace(silent_ratio=150.0))
     widened = slider(app, "silent_ratio")
     assert widened.value == 150.0 and widened.max >= 150.0
@@ -204,11 +211,11 @@ def test_currency_changes_the_money_format_not_the_amounts():
 def test_choosing_a_preset_loads_all_its_values(preset):
     start = "b2b_contracts" if preset == "generic_b2c" else "generic_b2c"
     app = run_app({"preset": start})
-    entry(app, "churn_rate").set_value(50).run()
+    entry(app, "churn_rate").set_value("50").run()
     app.selectbox(key=state.PRESET_WIDGET).set_value(preset).run()
     expected = load_preset(preset).parameters
     assert_headline(app, expected)
-    assert entry(app, "churn_rate").value == ui.controls.control_for("churn_rate").to_display(expected.churn_rate)
+    assert entry_number(app, "churn_rate") == ui.controls.control_for("churn_rate").to_display(expected.churn_rate)
 
 
 def test_reset_puts_every_input_back_to_the_preset():
@@ -229,20 +236,59 @@ def test_group_reset_only_touches_its_group():
 
 def test_out_of_range_entry_is_reported_kept_and_not_used():
     app = run_app()
-    entry(app, "gross_margin").set_value(120.0).run()
+    entry(app, "gross_margin").set_value("120").run()
     assert_headline(app, GENERIC)  # the last valid value is used
-    assert entry(app, "gross_margin").value == 120.0  # what was typed is kept
+    assert entry_number(app, "gross_margin") == 120.0  # what was typed is kept
     messages = " ".join(e.value for e in app.error)
     assert param_label("gross_margin") in messages and "120%" in messages and "100%" in messages
     # Correcting it clears the message.
-    entry(app, "gross_margin").set_value(40.0).run()
+    entry(app, "gross_margin").set_value("40").run()
     assert_headline(app, GENERIC.replace(gross_margin=0.4))
     assert not app.error
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [("pl", "37,5", 0.375), ("nl", "37,5", 0.375), ("hu", "37,5", 0.375), ("el", "37,5", 0.375), ("pl", "37.5", 0.375)],
+)
+def test_exact_box_reads_the_languages_decimal_comma(language, typed, expected):
+    # AppTest formats widget options in the test's own thread, so it needs the page's language too.
+    with language_scope(language):
+        app = run_app({"lang": language})
+        entry(app, "gross_margin").set_value(typed).run()
+        assert_no_exception(app)
+        assert not app.error
+        assert metrics(app)[t("metric.total.label")].value == format_money(
+            estimate(GENERIC.replace(gross_margin=expected)).total, "EUR", locale=current_locale()
+        )
+        assert metrics(app)[t("metric.profit.label")].value == format_money(
+            estimate(GENERIC.replace(gross_margin=expected)).profit_lost, "EUR", locale=current_locale()
+        )
+
+
+def test_exact_box_reads_digit_groups_of_the_language():
+    cases = [("pl", "customers", "1 250 000", 1_250_000.0), ("nl", "annual_value", "1.234,5", 1234.5)]
+    for language, key, typed, expected in cases:
+        with language_scope(language):
+            app = run_app({"lang": language})
+            entry(app, key).set_value(typed).run()
+            assert not app.error, typed
+            shown = metrics(app)[t("metric.total.label")].value
+            assert shown == format_money(estimate(GENERIC.replace(**{key: expected})).total, "EUR", locale=current_locale())
+
+
+def test_a_decimal_comma_on_an_english_page_is_an_error_not_a_silent_x10():
+    app = run_app()
+    entry(app, "gross_margin").set_value("37,5").run()
+    assert_headline(app, GENERIC)  # not 375% rejected silently, nor 37.5 guessed: reported
+    assert entry(app, "gross_margin").value == "37,5"  # what was typed is kept
+    messages = " ".join(e.value for e in app.error)
+    assert "37,5%" in messages and t("reason.unreadable_number") in messages
+
+
 def test_fractional_horizon_is_rejected_with_a_message():
     app = run_app()
-    entry(app, "horizon_years").set_value(0).run()
+    entry(app, "horizon_years").set_value("0").run()
     assert_headline(app, GENERIC)
     assert param_label("horizon_years") in " ".join(e.value for e in app.error)
 
@@ -264,7 +310,7 @@ def test_link_opens_exactly_the_scenario_it_describes():
         churn_rate=0.25, customers=123456, method="bottom_up", currency="PLN", horizon_years=7
     )
     assert_headline(app, expected)
-    assert entry(app, "churn_rate").value == 25.0
+    assert entry_number(app, "churn_rate") == 25.0
     assert method_switch(app).value == "bottom_up"
     assert currency_picker(app).value == "PLN"
     assert not app.warning  # nothing ignored
@@ -273,7 +319,7 @@ def test_link_opens_exactly_the_scenario_it_describes():
 def test_changes_are_written_to_the_link_and_the_link_reopens_them():
     app = run_app()
     slider(app, "churn_rate").set_value(21.5).run()
-    entry(app, "annual_value").set_value(612.34).run()
+    entry(app, "annual_value").set_value("612.34").run()
     method_switch(app).set_value("bottom_up").run()
     link = dict(app.query_params)
     assert link == {"annual_value": "612.34", "churn_rate": "0.215", "method": "bottom_up"}
@@ -379,7 +425,7 @@ def test_pinned_baseline_gives_deltas_on_every_headline():
     app = run_app()
     app.button(key="pin_baseline").click().run()
     slider(app, "churn_rate").set_value(24.0).run()
-    entry(app, "customers").set_value(150000.0).run()
+    entry(app, "customers").set_value("150000").run()
     current = GENERIC.replace(churn_rate=0.24, customers=150000.0)
     assert_headline(app, current)
     before, after = estimate(GENERIC), estimate(current)
@@ -432,7 +478,7 @@ def test_presentation_view_hides_the_controls():
     assert load_preset("generic_b2c").sources["service_share"].citation in sources.to_string()
     assert t("source.your_input") in sources.to_string()  # churn rate was changed from the preset
     app.button(key="to_edit").click().run()
-    assert entry(app, "churn_rate").value == 22.0
+    assert entry_number(app, "churn_rate") == 22.0
     assert "view" not in app.query_params
 
 

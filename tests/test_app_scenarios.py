@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, assert_headline, assert_no_exception, entry, method_switch, slider
+from test_app import APP, assert_headline, assert_no_exception, entry_number, method_switch, slider
 
 import ui.controls
 from estimator import PARAMETER_SPECS, Parameters, estimate, load_preset
@@ -123,7 +123,7 @@ def test_loading_shows_the_scenario_in_the_headline_and_every_input(library):
     # Every exact box and slider shows the loaded value; the method switch too.
     for key in NUMERIC_KEYS:
         control = ui.controls.control_for(key)
-        assert entry(app, key).value == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
+        assert entry_number(app, key) == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
         if control.kind != "log":
             assert slider(app, key).value == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
     assert method_switch(app).value == "bottom_up"

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from estimator import estimate, load_preset
 from estimator.formatting import format_money, format_share
 from estimator.sensitivity import UncertaintyRanges, heatmap, initiative_roi, monte_carlo
-from ui.i18n import param_label, t
+from ui.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.uncertainty import DEFAULT_SEED, RANGES_KEY
@@ -80,9 +80,25 @@ def test_initiative_payback_equals_the_api():
     )
     assert metric(app, t("uncertainty.payback")) == expected
     # A bigger one-off cost, typed in the tab, changes the return.
-    app.number_input(key="initiative_one_off").set_value(500_000.0).run()
+    app.text_input(key="initiative_one_off").set_value("500000").run()
     plan = initiative_roi(GENERIC, {"resolved_share": 0.77}, one_off_cost=500_000.0, yearly_cost=20_000.0)
     assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale="en")
+
+
+def test_costs_typed_the_polish_way_and_bad_text_is_reported_not_used():
+    with language_scope("pl"):
+        app = open_tab({"lang": "pl"})
+        app.text_input(key="initiative_one_off").set_value("250 000,5").run()
+        assert not app.exception and not app.error
+        plan = initiative_roi(GENERIC, {"resolved_share": 0.77}, one_off_cost=250_000.5, yearly_cost=20_000.0)
+        assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale=current_locale())
+        # Text that is not a number stays in its box with a message; the last valid cost is used.
+        app.text_input(key="initiative_one_off").set_value("dużo").run()
+        assert not app.exception
+        assert app.text_input(key="initiative_one_off").value == "dużo"
+        message = " ".join(error.value for error in app.error)
+        assert "dużo" in message and t("reason.unreadable_number") in message
+        assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale=current_locale())
 
 
 def test_heatmap_of_any_two_assumptions_for_any_figure():

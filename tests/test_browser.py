@@ -242,9 +242,9 @@ def test_a_link_with_a_language_opens_the_app_in_it(open_app, language):
     assert query_of(page)["lang"] == language
 
 
-def test_the_browsers_locale_picks_the_language_and_a_typed_decimal_point_works(browser, server):
-    """A Polish browser gets Polish (and ``lang=pl`` in the link). The exact boxes are HTML number
-    fields: Chromium drops a typed comma there, so a decimal is typed with a point in every language."""
+def test_the_browsers_locale_picks_the_language_and_a_typed_decimal_comma_works(browser, server):
+    """A Polish browser gets Polish (and ``lang=pl`` in the link), and a value typed the Polish way,
+    with a decimal comma, is read as such (a number field would have dropped the comma: 375)."""
     context = browser.new_context(locale="pl-PL", viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -257,7 +257,7 @@ def test_the_browsers_locale_picks_the_language_and_a_typed_decimal_point_works(
             expect(page.locator('[data-testid="stMetricLabel"]').first).to_have_text(t("metric.total.label"))
         assert query_of(page) == {"lang": "pl"}
         box = entry_of(page, "gross_margin")
-        box.fill("37.5")
+        box.fill("37,5")
         box.press("Enter")
         expected = format_money(estimate(GENERIC.replace(gross_margin=0.375)).profit_lost, "EUR", locale="pl_PL")
         page.wait_for_function("() => location.search.includes('gross_margin=0.375')", timeout=WAIT_MS)

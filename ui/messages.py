@@ -59,7 +59,11 @@ def entry_problem_text(ctx: Context, problem: EntryProblem) -> str:
     key = problem.key
     control = control_for(key)
     suffix = "%" if control.kind == "percent" else ""
-    shown = t("input.empty") if problem.shown is None else format_decimal(problem.shown, locale=ctx.locale) + suffix
+    if problem.shown is None:
+        shown = t("input.empty")
+    else:  # exactly as typed, with the box's unit
+        shown = str(problem.shown).strip()
+        shown += "" if shown.endswith(suffix) else suffix
     used = format_decimal(control.to_display(ctx.parameters[key]), locale=ctx.locale) + suffix
     allowed = _allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
     return t("input.problem", label=param_label(key), value=shown, reason=_reason(problem.reason), allowed=allowed, used=used)

@@ -117,17 +117,16 @@ def _parameter_input(ctx: Context, key: str) -> None:
                 args=(key, slider_key),
             )
     with entry_column:
-        shown = state.entry_value(key)
-        st.number_input(
+        # A text box, not a number box: browsers drop a typed decimal comma from number boxes,
+        # so "12,99" would become 1299. The text is read with the language's own marks.
+        st.text_input(
             t("sidebar.entry_label", label=label),
-            value=int(shown) if control.integer and float(shown).is_integer() else float(shown),
-            step=int(control.entry_step) if control.integer else float(control.entry_step),
-            format=control.entry_format,
+            value=state.entry_text(key, ctx.locale),
             key=entry_key,
             label_visibility="collapsed",
             icon=":material/percent:" if control.kind == "percent" else None,
             on_change=state.on_entry,
-            args=(key, entry_key),
+            args=(key, entry_key, ctx.locale),
         )
     problem = state.entry_problems().get(key)
     if problem is not None:

@@ -25,6 +25,7 @@ from typing import Any
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
+from estimator.formatting import NumberEntryError, format_entry, parse_number
 from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from estimator.parameters import NUMERIC_KEYS
 from ui import links
@@ -36,7 +37,7 @@ __all__ = [
     "current_parameters",
     "current_preset",
     "entry_key",
-    "entry_value",
+    "entry_text",
     "initialise",
     "initialise_language",
     "language",
@@ -98,7 +99,7 @@ def currency_key() -> str:
 
 @dataclass(frozen=True)
 class EntryProblem:
-    """A typed value that was not used: what was typed (display units) and the reason code."""
+    """A typed value that was not used: the text as typed (display units) and the reason code."""
 
     key: str
     shown: Any
@@ -211,13 +212,13 @@ def _store(key: str, value: Any) -> None:
     st.session_state[ENTRY_PROBLEMS].pop(key, None)
 
 
-def entry_value(key: str) -> float | int:
-    """What a parameter's exact-value box shows when it is created: the scenario's value, or the
-    invalid value typed before (so closing its group loses nothing)."""
+def entry_text(key: str, locale: str) -> str:
+    """What a parameter's exact-value box shows when it is created: the scenario's value written
+    the ``locale``'s way, or the invalid text typed before (so closing its group loses nothing)."""
     problem = st.session_state[ENTRY_PROBLEMS].get(key)
     if problem is not None and problem.shown is not None:
-        return problem.shown
-    return control_for(key).to_display(st.session_state[SCENARIO][key])
+        return str(problem.shown)
+    return format_entry(control_for(key).to_display(st.session_state[SCENARIO][key]), locale=locale)
 
 
 def _redraw(keys: Iterable[str]) -> None:
@@ -240,19 +241,26 @@ def on_slider(key: str, widget: str) -> None:
     _bump(f"entry_{key}")
 
 
-def on_entry(key: str, widget: str) -> None:
+def on_entry(key: str, widget: str, locale: str = "en") -> None:
     """Callback of a parameter's exact-value box: store a valid value; the slider is drawn anew.
 
-    An invalid value stays in the box and is reported; the scenario keeps its last valid value.
+    The text is read with ``locale``'s decimal and group marks (or a plain decimal point). An
+    invalid value stays in the box, exactly as typed, and is reported; the scenario keeps its
+    last valid value.
     """
     if widget != entry_key(key):
         return  # a replaced box reporting the value it had before
     control = control_for(key)
     shown = st.session_state[widget]
-    if shown is None:
+    if shown is None or not shown.strip():
         st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, None, "empty")
         return
-    value, reason = PARAMETER_SPECS[key].check(control.from_display(shown))
+    try:
+        number = parse_number(shown, locale=locale)
+    except NumberEntryError:
+        st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, shown, "unreadable_number")
+        return
+    value, reason = PARAMETER_SPECS[key].check(control.from_display(number))
     if reason:
         st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, shown, links.reason_code(reason))
         return

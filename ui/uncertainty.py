@@ -39,6 +39,7 @@ from estimator.uncertainty_charts import (
 )
 from ui.context import Context
 from ui.i18n import param_label, t
+from ui.number_entry import number_entry
 from ui.plots import show_chart
 
 __all__ = ["render_uncertainty"]
@@ -179,25 +180,25 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         key="uncertainty_sampling",
         format_func=lambda s: t(f"uncertainty.sampling_{s}"),
     )
-    seed = int(
-        columns[2].number_input(
-            t("uncertainty.seed"),
-            min_value=0,
-            max_value=2**32 - 1,
-            value=DEFAULT_SEED,
-            step=1,
-            key="uncertainty_seed",
-            help=t("uncertainty.seed_help"),
-        )
+    seed = number_entry(
+        columns[2],
+        t("uncertainty.seed"),
+        key="uncertainty_seed",
+        default=DEFAULT_SEED,
+        locale=ctx.locale,
+        minimum=0,
+        maximum=2**32 - 1,
+        integer=True,
+        help=t("uncertainty.seed_help"),
     )
     point = ctx.estimate.total
-    threshold = columns[3].number_input(
+    threshold = number_entry(
+        columns[3],
         t("uncertainty.threshold", currency=ctx.currency),
-        min_value=0.0,
-        value=float(round(point, -3)) if math.isfinite(point) else 0.0,
-        step=100_000.0,
-        format="%.0f",
         key="uncertainty_threshold",
+        default=float(round(point, -3)) if math.isfinite(point) else 0.0,
+        locale=ctx.locale,
+        minimum=0.0,
         help=t("uncertainty.threshold_help"),
     )
     with st.spinner(t("uncertainty.running", draws=f"{draws:,}")):
@@ -300,24 +301,36 @@ def _render_initiative(ctx: Context) -> None:
         spec = PARAMETER_SPECS[key]
         current = float(params[key])
         suggestion = min(spec.max, current + 0.1) if spec.max == 1 and key == "resolved_share" else current
-        changes[key] = column.number_input(
+        changes[key] = number_entry(
+            column,
             t(
                 "uncertainty.initiative_to",
                 parameter=param_label(key),
                 now=format_parameter(key, current, ctx.currency, locale=ctx.locale),
             ),
-            min_value=float(spec.min),
-            max_value=float(spec.max),
-            value=suggestion,
             key=f"initiative_value_{key}",
-            format="%.4g",
+            default=float(f"{suggestion:.4g}"),
+            locale=ctx.locale,
+            minimum=float(spec.min),
+            maximum=float(spec.max),
+            integer=spec.kind == "integer",
         )
     costs = st.columns(2)
-    one_off = costs[0].number_input(
-        t("uncertainty.one_off", currency=ctx.currency), min_value=0.0, value=100_000.0, step=10_000.0, key="initiative_one_off"
+    one_off = number_entry(
+        costs[0],
+        t("uncertainty.one_off", currency=ctx.currency),
+        key="initiative_one_off",
+        default=100_000.0,
+        locale=ctx.locale,
+        minimum=0.0,
     )
-    yearly = costs[1].number_input(
-        t("uncertainty.yearly", currency=ctx.currency), min_value=0.0, value=20_000.0, step=5_000.0, key="initiative_yearly"
+    yearly = number_entry(
+        costs[1],
+        t("uncertainty.yearly", currency=ctx.currency),
+        key="initiative_yearly",
+        default=20_000.0,
+        locale=ctx.locale,
+        minimum=0.0,
     )
     if not changes:
         return
