@@ -498,13 +498,6 @@ def test_assumptions_tab_lists_every_input_with_source_and_grade():
     assert preset.sources["churn_rate"].grade in table.to_string()
 
 
-@pytest.mark.parametrize("tab", ["tabs.scenarios"])  # calibration: tests/test_app_calibration.py
-def test_future_tabs_are_in_place(tab):
-    app = run_app(tab=tab, open_groups=False)
-    assert_no_exception(app)
-    assert app.info
-
-
 # --- translation and pure helpers ---------------------------------------------------------------
 
 
