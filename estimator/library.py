@@ -167,7 +167,8 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
 
     The file holds parameter keys at its top level, or under ``parameters`` or ``inputs``
     (so the command line's own JSON output can be read back). ``currency`` and ``name``
-    are accepted too.
+    are accepted too, and uncertainty ranges as a ``ranges`` table at the top level or
+    inside the section.
 
     Raises
     ------
@@ -192,6 +193,7 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
         raise InputError(f"params file {str(path)!r}: expected a table of parameter values, found {type(raw).__name__}")
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):
-            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS}
+            # Ranges may sit beside the section ([ranges]) or inside it ([parameters.ranges]).
+            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k == "ranges"}
             return {**outer, **raw[section]}
     return raw

@@ -122,6 +122,16 @@ def test_scenario_files_accept_top_level_or_nested_values(tmp_path):
         read_scenario_file(tmp_path / "missing.json")
 
 
+def test_ranges_beside_or_inside_the_parameters_section_are_both_read(tmp_path):
+    beside = '[parameters]\nchurn_rate = 0.25\n\n[ranges]\nchurn_rate = [0.1, 0.3]\n'
+    inside = '[parameters]\nchurn_rate = 0.25\n\n[parameters.ranges]\nchurn_rate = [0.1, 0.3]\n'
+    (tmp_path / "beside.toml").write_text(beside)
+    (tmp_path / "inside.toml").write_text(inside)
+    expected = {"churn_rate": 0.25, "ranges": {"churn_rate": [0.1, 0.3]}}
+    assert read_scenario_file(tmp_path / "beside.toml") == expected
+    assert read_scenario_file(tmp_path / "inside.toml") == expected
+
+
 def test_evidence_table_reads_as_a_dataframe():
     evidence = load_evidence()
     assert isinstance(evidence, pd.DataFrame)
