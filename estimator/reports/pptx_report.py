@@ -98,6 +98,21 @@ def _text(slide, left, top, width, height, text: str, *, size: int = 16, bold: b
     return box
 
 
+#: Width of an average bold character in ems (DejaVu Sans Bold, LibreOffice's fallback, is among
+#: the widest; Calibri in PowerPoint is narrower), with a margin for Greek and accented capitals.
+_BOLD_EM = 0.68
+
+
+def _one_line_size(text: str, width, *, largest: int, smallest: int = 18) -> int:
+    """The largest font size (pt) up to ``largest`` at which bold ``text`` fits ``width`` on one line.
+
+    Titles run longer in Polish, Hungarian or Greek than in English; a shrunk title is better
+    than one that wraps into the text below it.
+    """
+    fitting = int(Emu(width).pt / (max(len(text), 1) * _BOLD_EM))
+    return max(smallest, min(largest, fitting))
+
+
 class _Deck:
     """The presentation being built, with its content and the language's formatting."""
 
@@ -119,7 +134,8 @@ class _Deck:
     def slide(self, title: str, takeaway: str, notes: str):
         """A blank slide with a title, a one-line takeaway, a footer and speaker notes."""
         slide = self.presentation.slides.add_slide(self.blank)
-        _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=28, bold=True)
+        size = _one_line_size(title, BODY_WIDTH, largest=28)
+        _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=size, bold=True)
         _text(slide, MARGIN, Inches(1.05), BODY_WIDTH, Inches(0.6), takeaway, size=16, color=MUTED)
         name = self.content.parameters.name or t("report.unnamed")
         footer = t("report.footer", scenario=name, date=self.content.created.isoformat())
@@ -169,7 +185,9 @@ def _title_slide(deck: _Deck) -> None:
     band.fill.solid()
     band.fill.fore_color.rgb = INK
     band.line.fill.background()
-    _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), t("report.title"), size=40, bold=True, color=WHITE)
+    title = t("report.title")
+    size = _one_line_size(title, Inches(11.5), largest=40, smallest=26)
+    _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), title, size=size, bold=True, color=WHITE)
     name = content.parameters.name or t("report.unnamed")
     _text(slide, Inches(0.9), Inches(3.25), Inches(11.5), Inches(0.8), name, size=26, color=WHITE)
     _text(slide, Inches(0.9), Inches(4.15), Inches(11.5), Inches(1.0), t("report.subtitle"), size=18, color=PALE)
