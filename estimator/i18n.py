@@ -34,6 +34,7 @@ __all__ = [
     "choose_language",
     "current_language",
     "current_locale",
+    "grade_label",
     "has_key",
     "language_from_locale",
     "language_scope",
@@ -210,3 +211,23 @@ def param_label(key: str) -> str:
 def param_description(key: str) -> str:
     """What a parameter means, from the catalogue or else from ``data/parameters.toml``."""
     return t(f"param.{key}.description", default=PARAMETER_SPECS[key].description)
+
+
+#: How data/evidence.csv marks a grade whose figure is only a proxy (see estimator.library).
+_PROXY_SUFFIX = " (proxy)"
+
+
+def grade_label(grade: str) -> str:
+    """An evidence grade ("secondary report (proxy)") in the current language.
+
+    Examples
+    --------
+    >>> grade_label("published survey (proxy)")
+    'published survey (proxy)'
+    >>> with language_scope("pl"):
+    ...     grade_label("secondary report")
+    'opracowanie wtórne'
+    """
+    base = grade.removesuffix(_PROXY_SUFFIX)
+    text = t(f"grade.{base.strip().replace(' ', '_')}", default=base)
+    return t("grade.proxy", grade=text) if grade.endswith(_PROXY_SUFFIX) else text

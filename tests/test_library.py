@@ -123,8 +123,8 @@ def test_scenario_files_accept_top_level_or_nested_values(tmp_path):
 
 
 def test_ranges_beside_or_inside_the_parameters_section_are_both_read(tmp_path):
-    beside = '[parameters]\nchurn_rate = 0.25\n\n[ranges]\nchurn_rate = [0.1, 0.3]\n'
-    inside = '[parameters]\nchurn_rate = 0.25\n\n[parameters.ranges]\nchurn_rate = [0.1, 0.3]\n'
+    beside = "[parameters]\nchurn_rate = 0.25\n\n[ranges]\nchurn_rate = [0.1, 0.3]\n"
+    inside = "[parameters]\nchurn_rate = 0.25\n\n[parameters.ranges]\nchurn_rate = [0.1, 0.3]\n"
     (tmp_path / "beside.toml").write_text(beside)
     (tmp_path / "inside.toml").write_text(inside)
     expected = {"churn_rate": 0.25, "ranges": {"churn_rate": [0.1, 0.3]}}

@@ -252,3 +252,23 @@ def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path, mo
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and message in error
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_evidence_grades_are_in_the_documents_language():
+    preset = load_preset("poland_consumer_services")
+    graded = {ref.grade for ref in preset.sources.values() if not ref.is_assumption}
+    assert "secondary report" in {grade.removesuffix(" (proxy)") for grade in graded}
+    content = build_content(preset.parameters, sources=preset.sources, language="pl", draws=1_000, seed=1)
+    deck = Presentation(io.BytesIO(pptx_bytes(content)))
+    text = " ".join(
+        cell.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    assert "opracowanie wtórne" in text
+    assert "secondary report" not in text and "published survey" not in text
+    page = html_bytes(content).decode("utf-8")
+    assert "opracowanie wtórne" in page and "secondary report" not in page

@@ -15,7 +15,7 @@ from estimator.parameters import NUMERIC_KEYS
 from ui import state
 from ui.context import Context
 from ui.controls import GROUP_ORDER, control_for
-from ui.i18n import LANGUAGES, available_languages, current_locale, param_description, param_label, t
+from ui.i18n import LANGUAGES, available_languages, current_locale, grade_label, param_description, param_label, t
 from ui.messages import entry_problem_text
 
 __all__ = ["render_sidebar"]
@@ -40,7 +40,7 @@ def _parameter_help(ctx: Context, key: str) -> str:
     """What a parameter means and where the preset's value comes from (the tooltip)."""
     ref = ctx.preset.sources[key]
     source = t("source.assumption") if ref.is_assumption else ref.citation
-    grade = t("source.grade_assumption") if ref.is_assumption else ref.grade
+    grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
     template = "help.parameter_changed" if key in ctx.changed_from_preset else "help.parameter"
     text = t(
         template,

@@ -23,7 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import language_scope, param_label, t
+from estimator.i18n import grade_label, language_scope, param_label, t
 from estimator.model import CHANNELS
 from estimator.reports.content import TORNADO_TOP, ReportContent, finite, warning_texts
 
@@ -569,7 +569,7 @@ def _assumption_slides(deck: _Deck) -> None:
             elif row["evidence_id"] == "assumption":
                 source, grade = t("source.assumption"), t("source.grade_assumption")
             else:
-                source, grade = row["source"], row["grade"]
+                source, grade = row["source"], grade_label(row["grade"])
             for col, text in enumerate((param_label(key), shown, source, grade)):
                 cell = grid.cell(index, col)
                 cell.text = str(text)

@@ -23,7 +23,7 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.i18n import language_scope, param_description, param_label, t
+from estimator.i18n import grade_label, language_scope, param_description, param_label, t
 from estimator.library import load_evidence
 from estimator.model import CHANNELS, HOURS_PER_YEAR
 from estimator.parameters import PARAMETER_SPECS
@@ -209,7 +209,7 @@ def _source_text(row: Any) -> str:
 def _grade_text(row: Any) -> str:
     if row["user_input"]:
         return ""
-    return t("source.grade_assumption") if row["evidence_id"] == "assumption" else row["grade"]
+    return t("source.grade_assumption") if row["evidence_id"] == "assumption" else grade_label(row["grade"])
 
 
 def _write_model(w: _Writer, sheet: Worksheet) -> None:
