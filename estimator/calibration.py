@@ -92,30 +92,171 @@ _HEAD_BYTES = 1 << 20
 LEGACY_ENCODINGS = ("cp1250", "iso-8859-2", "cp1253")
 
 
+#: Every error message the module can raise: message id -> its code (what went wrong, as in the JSON and
+#: ``CalibrationError.code``). A code may have several messages (an empty CSV, an empty workbook...).
+#: The text of each is ``calibration.error.<id>`` in ``data/i18n/<language>/calibration.toml``.
+ERROR_MESSAGES: dict[str, str] = {
+    "unknown_column": "unknown_column",
+    "unknown_field": "unknown_field",
+    "bad_map": "bad_map",
+    "no_file": "no_file",
+    "empty_file": "empty_file",
+    "empty_file_sheet": "empty_file",
+    "empty_file_blank": "empty_file",
+    "empty_file_no_header": "empty_file",
+    "header_only": "header_only",
+    "wrong_delimiter": "wrong_delimiter",
+    "wrong_delimiter_tab": "wrong_delimiter",
+    "wrong_encoding": "wrong_encoding",
+    "wrong_encoding_nul": "wrong_encoding",
+    "wrong_encoding_page": "wrong_encoding",
+    "wrong_encoding_mixed": "wrong_encoding",
+    "unreadable": "unreadable",
+    "unreadable_parquet": "unreadable",
+    "unreadable_xlsx": "unreadable",
+    "duplicate_column": "duplicate_column",
+    "missing_column": "missing_column",
+    "missing_column_one_column": "missing_column",
+    "too_many_segments": "too_many_segments",
+    "blank_value": "blank_value",
+    "blank_value_id": "blank_value",
+    "blank_value_resolved": "blank_value",
+    "not_binary": "not_binary",
+    "resolved_without_complaint": "resolved_without_complaint",
+    "bad_value_blank": "bad_value",
+    "bad_value_text": "bad_value",
+    "bad_value_nan": "bad_value",
+    "bad_value_negative": "bad_value",
+    "duplicate_id": "duplicate_id",
+}
+#: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
+#: (how many rows, and the first one as an example).
+ROW_MESSAGES = frozenset(
+    {
+        "blank_value",
+        "blank_value_id",
+        "blank_value_resolved",
+        "not_binary",
+        "resolved_without_complaint",
+        "bad_value_blank",
+        "bad_value_text",
+        "bad_value_nan",
+        "bad_value_negative",
+        "duplicate_id",
+    }
+)
+#: Every warning the module can emit: message id -> its code; the text is ``calibration.warning.<id>``.
+WARNING_MESSAGES: dict[str, str] = {
+    "baseline_biased": "baseline_biased",
+    "no_resolved": "no_resolved",
+    "reasons_missing": "reasons_missing",
+    "segment_blank": "segment_blank",
+    "small_segment": "small_segment",
+    "wide_interval": "wide_interval",
+    "no_customers": "no_customers",
+    "separation_segment_everyone": "separation_segment",
+    "separation_segment_nobody": "separation_segment",
+    "separation_effect": "separation_effect",
+    "separation_effect_fit": "separation_effect",
+}
+#: Placeholders holding shares, shown as percentages (the number of decimals).
+_SHARE_PLACEHOLDERS = {"low": 1, "high": 1, "width": 0}
+
+
+def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
+    from estimator.formatting import format_count, format_share
+
+    shown = {}
+    for name, value in values.items():
+        if isinstance(value, bool) or value is None:
+            shown[name] = str(value)
+        elif name in _SHARE_PLACEHOLDERS and isinstance(value, int | float):
+            shown[name] = format_share(float(value), locale=locale, digits=_SHARE_PLACEHOLDERS[name])
+        elif isinstance(value, int | float | np.integer):
+            shown[name] = format_count(value, locale=locale, compact=False)
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+def message_text(kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", **shown: str) -> str:
+    """The text of an error (``kind="error"``) or warning (``"warning"``) in ``language``.
+
+    Parameters
+    ----------
+    kind : {"error", "warning"}
+    message_id : str
+        A key of :data:`ERROR_MESSAGES` or :data:`WARNING_MESSAGES`.
+    values : mapping
+        The message's placeholders, as raw values (numbers are formatted for the language).
+    language : str, optional
+        A language code of :data:`estimator.i18n.LANGUAGES`; English by default (the CLI and the API).
+    **shown
+        Placeholders already written for display (e.g. a parameter's label instead of its key).
+
+    Returns
+    -------
+    str
+    """
+    from estimator.i18n import LANGUAGES, language_scope, t
+
+    registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
+    if message_id not in registry:
+        raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
+    with language_scope(language):
+        locale = LANGUAGES[language].locale if language in LANGUAGES else "en"
+        filled = {**_shown_values(values, locale), **shown}
+        text = t(f"calibration.{kind}.{message_id}", **filled)
+        if kind == "error" and message_id in ROW_MESSAGES:
+            tail = "one" if values.get("count") == 1 else "other"
+            text = f"{text} {t(f'calibration.error_rows.{tail}', **filled)}"
+    return text
+
+
 class CalibrationError(InputError):
     """Bad input: a one-line message naming the problem, with the field, the value and an example row.
+
+    The message (``str(error)``) is English; :meth:`text` gives it in another language.
 
     Attributes
     ----------
     code : str
-        What went wrong (``missing_column``, ``not_binary``, ``empty_file``...), for translations.
+        What went wrong (``missing_column``, ``not_binary``, ``empty_file``...).
+    message_id : str
+        Which message of :data:`ERROR_MESSAGES` describes it.
     values : dict
         The message's placeholders (``field``, ``value``, ``example``, ``count``...).
     """
 
-    def __init__(self, code: str, message: str, **values: Any):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message_id: str, **values: Any):
+        self.code = ERROR_MESSAGES[message_id]
+        self.message_id = message_id
         self.values = values
+        super().__init__(message_text("error", message_id, values))
+
+    def text(self, language: str = "en", **shown: str) -> str:
+        """The message in ``language`` (``shown``: placeholders already written for display)."""
+        return message_text("error", self.message_id, self.values, language, **shown)
 
 
 @dataclass(frozen=True)
 class CalibrationWarning:
-    """Something to know about the estimates, in plain words (``code`` and ``values`` for translations)."""
+    """Something to know about the estimates, in plain words (English ``message``; :meth:`text` translates)."""
 
     code: str
     message: str
     values: dict[str, Any] = field(default_factory=dict)
+    message_id: str = ""
+
+    @classmethod
+    def of(cls, message_id: str, **values: Any) -> CalibrationWarning:
+        """The warning ``message_id`` of :data:`WARNING_MESSAGES` with its placeholders."""
+        return cls(WARNING_MESSAGES[message_id], message_text("warning", message_id, values), dict(values), message_id)
+
+    def text(self, language: str = "en", **shown: str) -> str:
+        """The message in ``language`` (``shown``: placeholders already written for display)."""
+        return message_text("warning", self.message_id or self.code, self.values, language, **shown)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **({"values": self.values} if self.values else {})}
@@ -223,19 +364,9 @@ def auto_mapping(columns: Sequence[str], overrides: Mapping[str, str] | None = N
     mapping: dict[str, str] = {}
     for name, wanted in (overrides or {}).items():
         if name not in columns:
-            raise CalibrationError(
-                "unknown_column",
-                f"--map: the file has no column {name!r}; its columns are: {', '.join(columns)}",
-                column=name,
-                columns=", ".join(columns),
-            )
+            raise CalibrationError("unknown_column", column=name, columns=", ".join(columns))
         if wanted != "ignore" and wanted not in FIELDS:
-            raise CalibrationError(
-                "unknown_field",
-                f"--map: {wanted!r} is not a field; allowed: {', '.join(FIELDS)} (or 'ignore')",
-                field=wanted,
-                fields=", ".join(FIELDS),
-            )
+            raise CalibrationError("unknown_field", field=wanted, fields=", ".join(FIELDS))
         if wanted != "ignore":
             mapping[wanted] = name
     taken = set(mapping.values()) | {n for n, w in (overrides or {}).items() if w == "ignore"}
@@ -264,7 +395,7 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         column, sep, name = item.rpartition("=")
         if not sep or not column.strip() or not name.strip():
-            raise CalibrationError("bad_map", f"--map: expected COLUMN=FIELD, got {item!r}", value=item)
+            raise CalibrationError("bad_map", value=item)
         out[column.strip()] = name.strip()
     return out
 
@@ -331,13 +462,8 @@ def _sniff_csv(head: bytes, encoding: str) -> str:
         return ","
     other = max(("\t", "|"), key=counts.get)
     if counts[other]:
-        name = "tabs" if other == "\t" else "'|'"
         raise CalibrationError(
-            "wrong_delimiter",
-            f"the file seems to be separated by {name}; allowed: comma or semicolon (save it as CSV with ',' or ';'); "
-            f"header: {header[:120]!r}",
-            delimiter=name,
-            example=header[:120],
+            "wrong_delimiter_tab" if other == "\t" else "wrong_delimiter", delimiter=other, example=header[:120]
         )
     return ","
 
@@ -373,9 +499,9 @@ def _open_source(path: Path, encoding: str | None = None) -> Iterator[_Source]:
     """A DuckDB connection with a view ``src`` of the file, every column as text."""
     path = Path(path)
     if not path.is_file():
-        raise CalibrationError("no_file", f"{path}: no such file", value=str(path))
+        raise CalibrationError("no_file", value=str(path))
     if path.stat().st_size == 0:
-        raise CalibrationError("empty_file", "the file is empty (0 bytes); expected a header row and one row per customer")
+        raise CalibrationError("empty_file")
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
     with tempfile.TemporaryDirectory(prefix="calibration-") as scratch:
         try:
@@ -385,7 +511,7 @@ def _open_source(path: Path, encoding: str | None = None) -> Iterator[_Source]:
                 try:
                     con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_sql_string(str(path))})")
                 except duckdb.Error as error:
-                    raise CalibrationError("unreadable", f"not a readable Parquet file: {_first_line(error)}") from None
+                    raise CalibrationError("unreadable_parquet", detail=_first_line(error)) from None
                 columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
                 casts = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in columns)
                 con.execute(f"CREATE VIEW src AS SELECT {casts} FROM raw")
@@ -409,11 +535,9 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", keep_default_na=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise CalibrationError("unreadable", f"not a readable XLSX workbook: {_first_line(error)}") from None
+        raise CalibrationError("unreadable_xlsx", detail=_first_line(error)) from None
     if frame.columns.empty:
-        raise CalibrationError(
-            "empty_file", "the workbook's first sheet is empty; expected a header row and one row per customer"
-        )
+        raise CalibrationError("empty_file_sheet")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -422,18 +546,14 @@ def _csv_source(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None
     with open(path, "rb") as handle:
         head = handle.read(_HEAD_BYTES)
     if not head.strip(b"\xef\xbb\xbf\r\n\t ,;"):
-        raise CalibrationError("empty_file", "the file has no header and no rows; expected a header row and one row per customer")
+        raise CalibrationError("empty_file_blank")
     if encoding is None:
         if head.startswith(codecs.BOM_UTF8):
             encoding = "utf-8"
         elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             encoding = "utf-16"
         elif b"\x00" in head:
-            raise CalibrationError(
-                "wrong_encoding",
-                "the file contains NUL bytes: it is not text in a supported encoding (UTF-16 needs a byte-order mark); "
-                "save it as CSV UTF-8",
-            )
+            raise CalibrationError("wrong_encoding_nul")
         else:
             try:
                 head.decode("utf-8")
@@ -448,9 +568,7 @@ def _csv_source(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None
         try:
             _transcode(path, encoding, readable)
         except (UnicodeDecodeError, LookupError) as error:
-            raise CalibrationError(
-                "wrong_encoding", f"the file cannot be read as {encoding}: {error}; save it as CSV UTF-8", encoding=encoding
-            ) from None
+            raise CalibrationError("wrong_encoding_page", encoding=encoding, detail=str(error)) from None
         encoding = "utf-8"
     elif encoding == "utf-16":
         readable = scratch / "transcoded.csv"
@@ -458,7 +576,7 @@ def _csv_source(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None
         encoding = "utf-8"
     columns = _read_header(readable, delimiter, "utf-8-sig")
     if not columns or not any(columns):
-        raise CalibrationError("empty_file", "the file has no header row; expected column names in the first row")
+        raise CalibrationError("empty_file_no_header")
     _check_header(columns)
     cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
     relation = _csv_relation(readable, delimiter, encoding).replace("$cols", cols)
@@ -470,9 +588,7 @@ def _check_header(columns: list[str]) -> None:
     seen: set[str] = set()
     for name in columns:
         if name in seen:
-            raise CalibrationError(
-                "duplicate_column", f"the column {name!r} appears twice in the header; rename one", column=name
-            )
+            raise CalibrationError("duplicate_column", column=name)
         seen.add(name)
 
 
@@ -553,9 +669,6 @@ def _code_values(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> 
         if len(labels) > MAX_SEGMENTS:
             raise CalibrationError(
                 "too_many_segments",
-                f"segment: {len(labels):,} different values (at most {MAX_SEGMENTS} allowed); "
-                f"is {mapping['segment']!r} really a segment column? "
-                "Map another with --map COLUMN=segment, or drop it with --map COLUMN=ignore",
                 field="segment",
                 column=mapping["segment"],
                 count=len(labels),
@@ -667,12 +780,9 @@ def _example_row(reading: _Reading, condition: str) -> tuple[int, str]:
     return int(row[0]), ", ".join(pairs)
 
 
-def _fail(reading: _Reading, code: str, condition: str, count: int, problem: str, **values: Any) -> None:
+def _fail(reading: _Reading, message_id: str, condition: str, count: int, **values: Any) -> None:
     row, example = _example_row(reading, condition)
-    rows = "row" if count == 1 else "rows"
-    raise CalibrationError(
-        code, f"{problem} in {count:,} {rows}; e.g. row {row:,}: {example}", count=count, row=row, example=example, **values
-    )
+    raise CalibrationError(message_id, count=count, row=row, example=example, **values)
 
 
 def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_ids: int) -> None:
@@ -680,55 +790,40 @@ def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_
     mapping = reading.mapping
     total = int(groups["n"].sum())
     if total == 0:
-        raise CalibrationError("header_only", "the file has a header but no customer rows", columns=", ".join(mapping.values()))
+        raise CalibrationError("header_only", columns=", ".join(mapping.values()))
 
     def count(mask: pd.Series) -> int:
         return int(groups.loc[mask, "n"].sum())
 
     if n := count(groups["id_missing"]):
-        _fail(reading, "blank_value", "id_missing", n, "customer_id is blank", field="customer_id")
+        _fail(reading, "blank_value_id", "id_missing", n, field="customer_id")
     vocab = vocabulary()
-    allowed = "yes/no words such as " + ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and len(w) > 1)[:12])
+    allowed = ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and w.isalpha() and len(w) > 1)[:12])
     for name in FLAG_FIELDS:
         if name not in mapping:
             continue
         if n := count(groups[name] == -1):
-            _fail(
-                reading,
-                "not_binary",
-                f"{name} = -1",
-                n,
-                f"{name}: not a yes/no value (allowed: 1/0, {allowed})",
-                field=name,
-                allowed=allowed,
-            )
+            _fail(reading, "not_binary", f"{name} = -1", n, field=name, allowed=allowed)
         blank = groups[name].isna()
         condition = f"{name} IS NULL"
         if name == "resolved":
             blank &= groups["complained"] == 1  # only complainers need it
             condition += " AND complained = 1"
         if n := count(blank):
-            what = "blank or NaN" + (" for a customer who complained" if name == "resolved" else "")
-            _fail(reading, "blank_value", condition, n, f"{name} is {what}", field=name)
+            _fail(reading, "blank_value_resolved" if name == "resolved" else "blank_value", condition, n, field=name)
     if "resolved" in mapping and (n := count((groups["resolved"] == 1) & (groups["complained"] == 0))):
         _fail(
             reading,
             "resolved_without_complaint",
             "resolved = 1 AND complained = 0",
             n,
-            "resolved is yes for a customer who did not complain (resolved applies to complainers only)",
             field="resolved",
         )
     if "annual_value" in mapping:
-        problems = {
-            1: "annual_value is blank or NaN",
-            2: "annual_value is not a number",
-            3: "annual_value is NaN or infinite",
-            4: "annual_value is negative (allowed: a number of 0 or more)",
-        }
-        for state, problem in problems.items():
+        problems = {1: "bad_value_blank", 2: "bad_value_text", 3: "bad_value_nan", 4: "bad_value_negative"}
+        for state, message_id in problems.items():
             if n := count(groups["value_state"] == state):
-                _fail(reading, "bad_value", f"value_state = {state}", n, problem, field="annual_value")
+                _fail(reading, message_id, f"value_state = {state}", n, field="annual_value")
     _check_duplicates(reading, total_ids, distinct_ids)
 
 
@@ -748,9 +843,9 @@ def _check_duplicates(reading: _Reading, total: int, distinct: int) -> None:
         "duplicate_id",
         f"{_ident('shown_customer_id')} = {_sql_string(duplicated[0])}",
         total,
-        f"customer_id {duplicated[0]!r} appears {duplicated[1]} times (each customer once, please); duplicates",
         field="customer_id",
         value=duplicated[0],
+        times=int(duplicated[1]),
     )
 
 
@@ -885,25 +980,13 @@ def _fit_effect(groups: pd.DataFrame, has_segment: bool, warnings: list[Calibrat
         separated = by_segment[(by_segment[0] == 0) | (by_segment[1] == 0)].index.tolist()
         for name in separated:
             everyone = by_segment.loc[name, 0] == 0
-            warnings.append(
-                CalibrationWarning(
-                    "separation_segment",
-                    f"segment {name!r}: {'every' if everyone else 'no'} complainer churned, so the model cannot estimate its "
-                    "effect (perfect separation); the segment is left out of the model, not out of the estimates",
-                    {"segment": name, "who": "everyone" if everyone else "nobody"},
-                )
-            )
+            who = "everyone" if everyone else "nobody"
+            warnings.append(CalibrationWarning.of(f"separation_segment_{who}", segment=name, who=who))
         excluded = list(separated)
         table = table[~table["segment"].isin(excluded)]
     by_status = table.groupby("unresolved")[[0, 1]].sum().reindex([0, 1], fill_value=0)
     if (by_status.to_numpy() == 0).any():
-        warnings.append(
-            CalibrationWarning(
-                "separation_effect",
-                "the effect of an unresolved complaint cannot be estimated: among resolved or among unresolved complainers "
-                "everyone or nobody churned (perfect separation)",
-            )
-        )
+        warnings.append(CalibrationWarning.of("separation_effect"))
         return None
     sizes = table.groupby("segment")[[0, 1]].sum().sum(axis=1).sort_values(ascending=False, kind="stable")
     segments = sorted(sizes.index, key=lambda s: (-sizes[s], s)) if has_segment else None
@@ -916,11 +999,7 @@ def _fit_effect(groups: pd.DataFrame, has_segment: bool, warnings: list[Calibrat
         try:
             fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
         except (PerfectSeparationWarning, np.linalg.LinAlgError, ValueError):
-            warnings.append(
-                CalibrationWarning(
-                    "separation_effect", "the churn model could not be fitted (perfect separation or too little data)"
-                )
-            )
+            warnings.append(CalibrationWarning.of("separation_effect_fit"))
             return None
     ci = fit.conf_int(alpha=1 - CONFIDENCE)
     coefficients = pd.DataFrame(
@@ -1028,58 +1107,25 @@ def _wide_interval_warnings(estimates: Mapping[str, Interval]) -> list[Calibrati
         width = item.ci_high - item.ci_low
         if width > WIDE_INTERVAL:
             out.append(
-                CalibrationWarning(
-                    "wide_interval",
-                    f"{key} rests on {item.n:,} customers: its 95 % interval runs from {item.ci_low:.1%} to {item.ci_high:.1%} "
-                    f"({width:.0%} wide), too wide to rely on; more rows are needed",
-                    {"parameter": key, "n": item.n, "low": item.ci_low, "high": item.ci_high, "width": width},
-                )
+                CalibrationWarning.of("wide_interval", parameter=key, n=item.n, low=item.ci_low, high=item.ci_high, width=width)
             )
         elif item.n == 0:
-            out.append(
-                CalibrationWarning(
-                    "no_customers",
-                    f"{key}: no customer in the file belongs to its group, so it is not estimated",
-                    {"parameter": key},
-                )
-            )
+            out.append(CalibrationWarning.of("no_customers", parameter=key))
     return out
 
 
 def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[CalibrationWarning]:
     out = []
     if "had_problem" not in mapping:
-        out.append(
-            CalibrationWarning(
-                "baseline_biased",
-                "no had_problem column: baseline_churn is the churn of everyone who did not complain, which includes silent "
-                "dissatisfied customers who churn more, so it is biased upward "
-                "(and churn_silent and silent_ratio are not estimated)",
-            )
-        )
+        out.append(CalibrationWarning.of("baseline_biased"))
     if "resolved" not in mapping:
-        out.append(
-            CalibrationWarning(
-                "no_resolved",
-                "no resolved column: resolved_share, churn_resolved, churn_unresolved and the effect model are not estimated",
-            )
-        )
+        out.append(CalibrationWarning.of("no_resolved"))
     if "churn_reason" in mapping:
         missing = int(groups.loc[(groups["churned"] == 1) & groups["reason"].isna(), "n"].sum())
         if missing:
-            out.append(
-                CalibrationWarning(
-                    "reasons_missing",
-                    f"{missing:,} churned customers have no churn reason; service_share rests on those who gave one",
-                    {"count": missing},
-                )
-            )
+            out.append(CalibrationWarning.of("reasons_missing", count=missing))
     if "segment" in mapping and (blank := int(groups.loc[groups["segment"].isna(), "n"].sum())):
-        out.append(
-            CalibrationWarning(
-                "segment_blank", f"{blank:,} customers have no segment; they are shown as '(blank)'", {"count": blank}
-            )
-        )
+        out.append(CalibrationWarning.of("segment_blank", count=blank))
     return out
 
 
@@ -1119,22 +1165,15 @@ def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, enc
             except duckdb.ConversionException as error:
                 raise _read_error(error, source) from None
     except UnicodeDecodeError as error:
-        raise CalibrationError("wrong_encoding", f"the file is not readable as text ({error}); save it as CSV UTF-8") from None
+        raise CalibrationError("wrong_encoding", detail=str(error)) from None
     return _summarise(groups, plan.mapping)
 
 
 def _read_error(error: duckdb.Error, source: _Source) -> CalibrationError:
     text = _first_line(error)
     if "unicode" in text.lower() or "utf" in text.lower():
-        return CalibrationError(
-            "wrong_encoding", f"the file mixes encodings or is not text: {text}; save it as CSV UTF-8", detail=text
-        )
-    return CalibrationError(
-        "unreadable",
-        f"the file cannot be read as CSV with delimiter {source.delimiter!r}: {text}",
-        detail=text,
-        delimiter=source.delimiter,
-    )
+        return CalibrationError("wrong_encoding_mixed", detail=text)
+    return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)
 
 
 def _missing_column(source: _Source, plan: ColumnPlan) -> None:
@@ -1142,15 +1181,12 @@ def _missing_column(source: _Source, plan: ColumnPlan) -> None:
     accepted = sorted(vocabulary().synonyms[name])[:8]
     rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
     row = rows[0] if rows else None
-    example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "(no rows)"
-    hint = ""
-    if len(source.columns) == 1 and source.kind == "csv":
-        hint = " (only one column was found: is the delimiter ',' or ';'?)"
+    example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
+    one_column = len(source.columns) == 1 and source.kind == "csv"
     raise CalibrationError(
-        "missing_column",
-        f"missing required column {name!r}{hint}; accepted names include {', '.join(accepted)}; columns found: "
-        f"{', '.join(source.columns)}; map one with --map COLUMN={name}; first row: {example}",
+        "missing_column_one_column" if one_column else "missing_column",
         field=name,
+        accepted=", ".join(accepted),
         columns=", ".join(source.columns),
         example=example,
     )
@@ -1167,13 +1203,7 @@ def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str]) -> Calibration:
             by_segment[str(name)] = _estimates(part, mapping)
             size = int(part["n"].sum())
             if size < SMALL_SEGMENT:
-                warnings.append(
-                    CalibrationWarning(
-                        "small_segment",
-                        f"segment {name!r} has only {size:,} customers: its estimates have wide intervals",
-                        {"segment": str(name), "n": size},
-                    )
-                )
+                warnings.append(CalibrationWarning.of("small_segment", segment=str(name), n=size))
     model = None
     if "resolved" in mapping:
         model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)

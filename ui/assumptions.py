@@ -8,6 +8,7 @@ import streamlit as st
 from estimator import PARAMETER_SPECS
 from estimator.formatting import format_parameter
 from estimator.library import ASSUMPTION
+from ui.calibration import data_source
 from ui.context import Context
 from ui.controls import GROUP_ORDER
 from ui.i18n import param_label, t
@@ -18,13 +19,19 @@ __all__ = ["assumptions_table", "render_assumptions"]
 def assumptions_table(ctx: Context) -> pd.DataFrame:
     """One row per input: group, label, value as used, source, evidence grade and note.
 
-    A value the user changed is marked as their input; the preset's source then no longer applies.
+    A value applied from the client's data names the data (file, rows, interval) instead of the
+    preset's benchmark, and is marked as changed if moved afterwards; another value the user changed
+    is marked as their input. The preset's source then no longer applies.
     """
     rows = []
     keys = sorted(PARAMETER_SPECS, key=lambda key: GROUP_ORDER.index(PARAMETER_SPECS[key].group))
     for key in keys:
         ref = ctx.preset.sources[key]
-        if key in ctx.changed_from_preset:
+        from_data = data_source(ctx, key)
+        if from_data is not None:
+            benchmark = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
+            source, grade, note = from_data, "", t("calibration.note_data", benchmark=benchmark)
+        elif key in ctx.changed_from_preset:
             source, grade, note = t("source.your_input"), "", ""
         else:
             source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +19,24 @@ import pandas as pd
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError
-from estimator.calibration import FIELDS, REQUIRED_FIELDS, Calibration, CalibrationError, ColumnPlan, calibrate, inspect_columns
-from estimator.formatting import format_parameter
+from estimator.calibration import (
+    FIELDS,
+    REQUIRED_FIELDS,
+    Calibration,
+    CalibrationError,
+    CalibrationWarning,
+    ColumnPlan,
+    calibrate,
+    inspect_columns,
+)
+from estimator.formatting import format_count, format_parameter
 from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
 from ui import state
 from ui.context import Context
-from ui.i18n import param_label, t
+from ui.i18n import current_language, current_locale, language_scope, param_label, t
 
-__all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "render_calibration", "upload_limit_mb"]
+__all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "data_source", "render_calibration", "upload_limit_mb"]
 
 SAMPLE_FILE = data_dir() / "sample_customers.csv"
 TEMPLATE_FILE = data_dir() / "calibration_template.csv"
@@ -34,7 +44,7 @@ UPLOAD_KEY = "calibration_upload"
 #: The session's current source: ("sample", name) or ("upload", name); and its result.
 SOURCE = "calibration_source"
 RESULT = "calibration_result"
-#: What was applied: parameter -> (value, source description).
+#: What was applied: parameter -> (value as stored in the scenario, provenance description).
 APPLIED = "calibration_applied"
 APPLY_WHICH = "calibration_apply_which"
 NOT_MAPPED = "__none__"
@@ -106,7 +116,7 @@ def _forget_mapping() -> None:
 
 def _use_sample() -> None:
     _forget_mapping()
-    st.session_state[SOURCE] = ("sample", t("calibration.source_sample"))
+    st.session_state[SOURCE] = ("sample", t("calibration.source_sample", name=SAMPLE_FILE.name))
 
 
 def _clear() -> None:
@@ -186,13 +196,36 @@ def _shown(key: str, value: float, ctx: Context) -> str:
     return format_parameter(key, value, ctx.currency, locale=ctx.locale)
 
 
+def data_source(ctx: Context, key: str) -> str | None:
+    """Where ``key``'s value comes from when it was set from client data (``None`` otherwise).
+
+    The record is :func:`ui.state.provenance` (kept with a saved scenario); the value applied is
+    remembered beside it, so a value moved by hand afterwards is said to be changed, not claimed
+    for the data. A provenance without a remembered value (a scenario just loaded from the library)
+    takes the value it has now as the one from the data.
+    """
+    description = state.provenance().get(key)
+    if description is None:
+        return None
+    applied = dict(st.session_state.get(APPLIED, {}))
+    if key not in applied or applied[key][1] != description:
+        applied[key] = (ctx.parameters[key], description)
+        st.session_state[APPLIED] = applied
+    value = applied[key][0]
+    current = ctx.parameters[key]
+    same = current == value or (
+        isinstance(current, int | float) and isinstance(value, int | float) and math.isclose(current, value, rel_tol=1e-9)
+    )
+    if same:
+        return t("calibration.provenance_data", source=description)
+    return t("calibration.provenance_changed", source=description, value=_shown(key, value, ctx))
+
+
 def _source_text(ctx: Context, key: str) -> str:
     """Where the model's current value of ``key`` comes from: client data, a benchmark, or the user."""
-    applied = st.session_state.get(APPLIED, {}).get(key)
-    if applied is not None:
-        value, source = applied
-        same = ctx.parameters[key] == value
-        return t("calibration.provenance_data" if same else "calibration.provenance_changed", source=source)
+    from_data = data_source(ctx, key)
+    if from_data is not None:
+        return from_data
     if key in ctx.changed_from_preset:
         return t("calibration.provenance_input")
     ref = ctx.preset.sources[key]
@@ -252,6 +285,23 @@ def _render_model(result: Calibration) -> None:
         st.dataframe(result.model.coefficients, key="calibration_model_terms")
 
 
+def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:
+    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval."""
+    rows = format_count(result.rows, locale=locale, compact=False)
+    item = result.estimates[key]
+    if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
+        return t("calibration.provenance_detail_rows", source=source, rows=rows)
+    spec = PARAMETER_SPECS[key]
+    low, high = (float(min(max(bound, spec.min), spec.max)) for bound in (item.ci_low, item.ci_high))
+    return t(
+        "calibration.provenance_detail",
+        source=source,
+        rows=rows,
+        low=format_parameter(key, low, currency, locale=locale),
+        high=format_parameter(key, high, currency, locale=locale),
+    )
+
+
 def _apply(result_key: tuple, source: str) -> None:
     """Callback of "apply to model": set the chosen inputs and their ranges, record the source."""
     outcome: _Outcome | None = st.session_state.get(RESULT)
@@ -261,12 +311,32 @@ def _apply(result_key: tuple, source: str) -> None:
     values = outcome.result.parameter_values(keys)
     ranges = outcome.result.uncertainty_ranges(keys)
     try:
-        state.apply_values(values, ranges, source=source)
+        state.apply_values(values, ranges)
     except ParameterError as error:
         st.session_state["calibration_apply_problem"] = "; ".join(p.message for p in error.problems)
         return
-    st.session_state[APPLIED] = {**st.session_state.get(APPLIED, {}), **{k: (v, source) for k, v in values.items()}}
-    st.session_state["calibration_applied_message"] = t("calibration.applied", count=len(values), source=source)
+    scenario = state.current_parameters()
+    # A callback runs before the script sets the session's language: take it from the session.
+    with language_scope(state.language()):
+        locale = current_locale()
+        descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
+        message = t("calibration.applied", count=len(values), source=source)
+    state.set_provenance(descriptions)
+    # The values as stored (validated), so "changed after calibration" compares like with like.
+    applied = {key: (scenario[key], descriptions[key]) for key in values}
+    st.session_state[APPLIED] = {**st.session_state.get(APPLIED, {}), **applied}
+    st.session_state["calibration_applied_message"] = message
+
+
+#: Parameter keys (those with an underscore never occur in ordinary words), to show them as labels.
+_KEY_PATTERN = re.compile(r"\b(" + "|".join(key for key in PARAMETER_SPECS if "_" in key) + r")\b")
+
+
+def warning_text(warning: CalibrationWarning) -> str:
+    """A calibration note in the session's language, parameters named by their labels."""
+    shown = {"parameter": param_label(warning.values["parameter"])} if "parameter" in warning.values else {}
+    text = warning.text(current_language(), **shown)
+    return _KEY_PATTERN.sub(lambda match: f"*{param_label(match.group(1)).lower()}*", text)
 
 
 def _render_apply(outcome: _Outcome, source: str) -> None:
@@ -308,8 +378,7 @@ def render_calibration(ctx: Context) -> None:
     if outcome.error is not None:
         error = outcome.error
         st.error(
-            f"{t('calibration.error_heading')}\n\n{t(f'calibration.error.{error.code}', default=str(error), **error.values)}"
-            f"\n\n{t('calibration.error_hint')}",
+            f"{t('calibration.error_heading')}\n\n{error.text(current_language())}\n\n{t('calibration.error_hint')}",
             icon=":material/error:",
         )
         return
@@ -320,13 +389,13 @@ def render_calibration(ctx: Context) -> None:
     source = name if data is None else t("calibration.source_file", name=name)
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), f"{result.rows:,}")
-    st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", use_container_width=True)
+    st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
-            st.dataframe(_segment_table(result, ctx), key="calibration_segments", use_container_width=True)
+            st.dataframe(_segment_table(result, ctx), key="calibration_segments", width="stretch")
     _render_model(result)
     if result.warnings:
         st.markdown(f"#### {t('calibration.warnings_title')}")
-        items = "\n".join(f"- {t(f'calibration.warning.{w.code}', default=w.message, **w.values)}" for w in result.warnings)
+        items = "\n".join(f"- {warning_text(w)}" for w in result.warnings)
         st.warning(items, icon=":material/warning:")
     _render_apply(outcome, source)
