@@ -11,7 +11,7 @@ from estimator.library import ASSUMPTION
 from ui.calibration import data_source
 from ui.context import Context
 from ui.controls import GROUP_ORDER
-from ui.i18n import param_label, t
+from ui.i18n import grade_label, param_label, t
 
 __all__ = ["assumptions_table", "render_assumptions"]
 
@@ -35,7 +35,7 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
             source, grade, note = t("source.your_input"), "", ""
         else:
             source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
-            grade = t("source.grade_assumption") if ref.is_assumption else ref.grade
+            grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
             note = ref.note
         value = ctx.parameters[key]
         shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, ctx.currency, locale=ctx.locale)
