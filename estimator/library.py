@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from estimator.i18n import t
 from estimator.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
 from estimator.paths import data_dir
 
@@ -27,7 +28,10 @@ __all__ = [
     "list_presets",
     "load_evidence",
     "load_preset",
+    "preset_description",
+    "preset_title",
     "read_scenario_file",
+    "scenario_title",
 ]
 
 ASSUMPTION = "assumption"
@@ -160,6 +164,54 @@ def load_preset(name: str) -> Preset:
     if name not in preset_names():
         raise InputError(f"preset: {name!r} is not a preset; available: {', '.join(preset_names())}")
     return _read_preset(name)
+
+
+def preset_title(preset: Preset) -> str:
+    """The preset's title in the current language (``data/i18n/<lang>/presets.toml``), else its TOML's English.
+
+    Examples
+    --------
+    >>> from estimator.i18n import language_scope
+    >>> with language_scope("pl"):
+    ...     preset_title(load_preset("poland_consumer_services"))
+    'Usługi konsumenckie w Polsce'
+    """
+    return t(f"preset.{preset.name}.title", default=preset.title)
+
+
+def preset_description(preset: Preset) -> str:
+    """The preset's description in the current language, else its TOML's English."""
+    return t(f"preset.{preset.name}.description", default=preset.description)
+
+
+def scenario_title(name: str) -> str:
+    """A scenario's name as shown to the reader.
+
+    An unchanged preset is named after the preset's English title (``Parameters.name``); that
+    name is shown as the preset's title in the current language. Any other name (one the user
+    typed) is shown as it is.
+
+    Parameters
+    ----------
+    name : str
+        The scenario's name, e.g. ``Parameters.name``; may be empty.
+
+    Returns
+    -------
+    str
+        The name to show; empty when ``name`` is.
+
+    Examples
+    --------
+    >>> from estimator.i18n import language_scope
+    >>> with language_scope("nl"):
+    ...     scenario_title("Telecom and cable TV"), scenario_title("My telecom case")
+    ('Telecom en kabel-tv', 'My telecom case')
+    """
+    for preset in list_presets():
+        if name == preset.title:
+            return preset_title(preset)
+    return name
 
 
 def read_scenario_file(path: str | Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from estimator import ParameterError, Parameters
 from estimator.i18n import LANGUAGES, current_language
-from estimator.library import load_preset, preset_names
+from estimator.library import load_preset, preset_names, preset_title, scenario_title
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
 from estimator.sensitivity import UncertaintyRanges
 from ui.context import Context
@@ -104,7 +104,7 @@ def render_exports(ctx: Context) -> None:
                 st.download_button(
                     t("exports.download", kind=label),
                     data,
-                    file_name=safe_filename(params.name or ctx.preset.title, kind),
+                    file_name=safe_filename(scenario_title(params.name) or preset_title(ctx.preset), kind),
                     mime=mime,
                     key=f"exports_download_{kind}",
                     type="primary",

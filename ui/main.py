@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from estimator import estimate
+from estimator.library import preset_title, scenario_title
 from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_baseline_bar, render_comparison
@@ -78,7 +79,8 @@ def _render_notices(ctx: Context) -> None:
 
 
 def _render_edit(ctx: Context) -> None:
-    st.html(f'<div class="overline">{html.escape(t("app.title"))} · {html.escape(ctx.parameters.name or ctx.preset.title)}</div>')
+    scenario = scenario_title(ctx.parameters.name) or preset_title(ctx.preset)
+    st.html(f'<div class="overline">{html.escape(t("app.title"))} · {html.escape(scenario)}</div>')
     _render_notices(ctx)
     render_headline_sentence(ctx)
     render_metrics(ctx)

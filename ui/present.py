@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from estimator.library import scenario_title
 from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_comparison_chart
@@ -17,7 +18,7 @@ __all__ = ["render_presentation"]
 
 def render_presentation(ctx: Context) -> None:
     """Draw the whole presentation page for the current scenario."""
-    st.title(ctx.parameters.name or t("app.title"), anchor=False)
+    st.title(scenario_title(ctx.parameters.name) or t("app.title"), anchor=False)
     st.caption(t("app.title"))
     render_hero(ctx)
     render_metrics(ctx)

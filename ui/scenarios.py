@@ -21,6 +21,7 @@ import streamlit as st
 
 from estimator import PARAMETER_SPECS, InputError, estimate
 from estimator.formatting import NOT_AVAILABLE, format_money
+from estimator.library import scenario_title
 from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
 from estimator.scenarios import (
     COMPARED_OUTPUTS,
@@ -223,7 +224,7 @@ def _render_flash() -> None:
 
 def _render_save(ctx: Context) -> None:
     st.subheader(t("scenarios.save_title"))
-    st.session_state.setdefault(SAVE_NAME, ctx.parameters.name or "")
+    st.session_state.setdefault(SAVE_NAME, scenario_title(ctx.parameters.name or ""))
     st.text_input(t("scenarios.name"), key=SAVE_NAME, max_chars=200, help=t("scenarios.name_help"))
     st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80)
     with st.container(horizontal=True, vertical_alignment="center"):

@@ -10,7 +10,7 @@ from babel.numbers import get_currency_name, list_currencies
 
 from estimator import PARAMETER_SPECS, load_preset
 from estimator.formatting import format_count, format_money, format_parameter, is_currency_parameter
-from estimator.library import preset_names
+from estimator.library import preset_description, preset_names, preset_title
 from estimator.parameters import NUMERIC_KEYS
 from ui import state
 from ui.context import Context
@@ -191,8 +191,8 @@ def render_sidebar(ctx: Context) -> None:
             names,
             index=names.index(ctx.preset.name),
             key=state.PRESET_WIDGET,
-            format_func=lambda name: load_preset(name).title,
-            help=t("sidebar.preset_help", description=ctx.preset.description),
+            format_func=lambda name: preset_title(load_preset(name)),
+            help=t("sidebar.preset_help", description=preset_description(ctx.preset)),
             on_change=state.on_preset,
         )
         st.selectbox(

@@ -16,6 +16,7 @@ import plotly.offline
 from estimator.charts import channel_waterfall, cross_check_bars
 from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.i18n import grade_label, language_scope, param_label, t
+from estimator.library import scenario_title
 from estimator.reports.content import ReportContent, finite, warning_texts
 from estimator.reports.safety import escape_html
 from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
@@ -92,7 +93,7 @@ def _page(content: ReportContent) -> str:
     est, params, mc = content.estimate, content.parameters, content.monte_carlo
     currency, locale = content.currency, content.locale
     money = lambda value: format_money(value, currency, locale=locale)  # noqa: E731
-    name = params.name or t("report.unnamed")
+    name = scenario_title(params.name) or t("report.unnamed")
     share = est.share_of_revenue
     headline = (
         t("report.headline.takeaway", total=money(est.total), share=format_share(share, locale=locale))

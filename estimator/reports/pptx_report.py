@@ -24,6 +24,7 @@ from pptx.util import Emu, Inches, Pt
 
 from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.i18n import grade_label, language_scope, param_label, t
+from estimator.library import scenario_title
 from estimator.model import CHANNELS
 from estimator.reports.content import TORNADO_TOP, ReportContent, finite, warning_texts
 
@@ -137,7 +138,7 @@ class _Deck:
         size = _one_line_size(title, BODY_WIDTH, largest=28)
         _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=size, bold=True)
         _text(slide, MARGIN, Inches(1.05), BODY_WIDTH, Inches(0.6), takeaway, size=16, color=MUTED)
-        name = self.content.parameters.name or t("report.unnamed")
+        name = scenario_title(self.content.parameters.name) or t("report.unnamed")
         footer = t("report.footer", scenario=name, date=self.content.created.isoformat())
         _text(slide, MARGIN, Inches(7.02), BODY_WIDTH, Inches(0.35), footer, size=10, color=GREY)
         slide.notes_slide.notes_text_frame.text = notes
@@ -188,7 +189,7 @@ def _title_slide(deck: _Deck) -> None:
     title = t("report.title")
     size = _one_line_size(title, Inches(11.5), largest=40, smallest=26)
     _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), title, size=size, bold=True, color=WHITE)
-    name = content.parameters.name or t("report.unnamed")
+    name = scenario_title(content.parameters.name) or t("report.unnamed")
     _text(slide, Inches(0.9), Inches(3.25), Inches(11.5), Inches(0.8), name, size=26, color=WHITE)
     _text(slide, Inches(0.9), Inches(4.15), Inches(11.5), Inches(1.0), t("report.subtitle"), size=18, color=PALE)
     prepared = t("report.prepared", date=content.created.isoformat(), currency=content.currency)

@@ -24,7 +24,7 @@ from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
 from estimator.i18n import grade_label, language_scope, param_description, param_label, t
-from estimator.library import load_evidence
+from estimator.library import load_evidence, scenario_title
 from estimator.model import CHANNELS, HOURS_PER_YEAR
 from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, warning_texts
@@ -153,7 +153,7 @@ def _write_inputs(w: _Writer, sheet: Worksheet) -> None:
     content, params = w.content, w.content.parameters
     sheet.write_string(0, 0, t("report.xlsx.inputs_title"), w.title)
     w.text_cell(sheet, 1, 0, t("report.xlsx.scenario"), w.muted)
-    w.text_cell(sheet, 1, 1, params.name or t("report.unnamed"))
+    w.text_cell(sheet, 1, 1, scenario_title(params.name) or t("report.unnamed"))
     w.text_cell(sheet, 1, 3, t("report.xlsx.currency"), w.muted)
     w.text_cell(sheet, 1, 4, params.currency)
     w.text_cell(sheet, 2, 0, t("report.xlsx.inputs_intro"), w.muted)
