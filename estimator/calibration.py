@@ -40,8 +40,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from estimator.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
@@ -854,6 +852,10 @@ def _check_duplicates(reading: _Reading, total: int, distinct: int) -> None:
 
 def wilson(successes: int, n: int) -> Interval:
     """A proportion with its 95 % Wilson interval (statsmodels); NaN when ``n`` is 0."""
+    # Imported here: statsmodels and scipy.stats take most of a second to import, and the app
+    # imports this module on every start for the provenance of calibrated values.
+    from statsmodels.stats.proportion import proportion_confint
+
     if n <= 0:
         return Interval(math.nan, math.nan, math.nan, 0)
     low, high = proportion_confint(successes, n, alpha=1 - CONFIDENCE, method="wilson")
@@ -872,6 +874,8 @@ def _mean_interval(groups: pd.DataFrame) -> Interval:
     squares = float(np.sum(counts * valid["value_var"].to_numpy(float)) + np.sum(counts * (means - mean) ** 2))
     if n < 2:
         return Interval(mean, math.nan, math.nan, n)
+    from scipy import stats  # see wilson(): imported only when an estimate is computed
+
     half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * math.sqrt(squares / (n - 1) / n)
     return Interval(mean, mean - half, mean + half, n)
 
