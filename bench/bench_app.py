@@ -113,11 +113,15 @@ def measure_startup(page: Page, script: str = "app.py", log: str | None = None) 
     port = free_port()
     started = time.monotonic()
     server = start_server(port, script, log)
-    wait_until_served(port, started + 30)
-    page.goto(f"http://127.0.0.1:{port}/")
-    page.wait_for_selector(HEADLINE, timeout=TIMEOUT_MS)
-    page.wait_for_selector(ANY_SLIDER, state="attached", timeout=TIMEOUT_MS)
-    wait_idle(page)
+    try:
+        wait_until_served(port, started + 30)
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector(HEADLINE, timeout=TIMEOUT_MS)
+        page.wait_for_selector(ANY_SLIDER, state="attached", timeout=TIMEOUT_MS)
+        wait_idle(page)
+    except BaseException:
+        server.kill()  # never leave a server running to load the next measurement
+        raise
     return server, port, time.monotonic() - started
 
 
