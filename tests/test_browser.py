@@ -242,6 +242,22 @@ def test_a_link_with_a_language_opens_the_app_in_it(open_app, language):
     assert query_of(page)["lang"] == language
 
 
+# Elements of a metric value that clip their text (with "…") when it does not fit.
+_CLIPPED_VALUES = """
+() => [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricValue"] *')]
+    .filter(element => element.scrollWidth > element.clientWidth + 1)
+    .map(element => element.textContent)
+"""
+
+
+@pytest.mark.parametrize(("language", "query"), [("pl", "preset=poland_consumer_services"), ("hu", "currency=HUF"), ("en", "")])
+def test_no_headline_figure_is_cut_short_in_any_language(open_app, language, query):
+    """Long money strings ("19,7 mln zł") must not end in "…" on a laptop-sized screen."""
+    page = open_app(f"?lang={language}&{query}")
+    assert page.locator('[data-testid="stMetricValue"]').count() >= 6
+    assert page.evaluate(_CLIPPED_VALUES) == []
+
+
 def test_the_browsers_locale_picks_the_language_and_a_typed_decimal_comma_works(browser, server):
     """A Polish browser gets Polish (and ``lang=pl`` in the link), and a value typed the Polish way,
     with a decimal comma, is read as such (a number field would have dropped the comma: 375)."""

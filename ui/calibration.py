@@ -34,7 +34,7 @@ from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
 from ui import state
 from ui.context import Context
-from ui.i18n import current_language, current_locale, language_scope, param_label, t
+from ui.i18n import current_language, current_locale, language_scope, param_label, t, whole_number
 
 __all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "data_source", "render_calibration", "upload_limit_mb"]
 
@@ -162,7 +162,7 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
         return None
     data = uploaded.getvalue()
     if len(data) > limit * 1024 * 1024:
-        st.error(t("calibration.too_large", size=f"{len(data) / 2**20:,.0f}", limit=limit, name=uploaded.name))
+        st.error(t("calibration.too_large", size=whole_number(round(len(data) / 2**20)), limit=limit, name=uploaded.name))
         return None
     return uploaded.name, data, None
 
@@ -244,7 +244,7 @@ def estimates_table(result: Calibration, ctx: Context) -> pd.DataFrame:
                 t("calibration.column_parameter"): param_label(key),
                 t("calibration.column_estimate"): _shown(key, item.value, ctx),
                 t("calibration.column_interval"): interval,
-                t("calibration.column_n"): f"{item.n:,}",
+                t("calibration.column_n"): whole_number(item.n),
                 t("calibration.column_current"): _shown(key, ctx.parameters[key], ctx),
                 t("calibration.column_source"): _source_text(ctx, key),
             }
@@ -276,7 +276,7 @@ def _render_model(result: Calibration) -> None:
         "coef": f"{effect['coef']:+.3f}",
         "coef_low": f"{effect['ci_low']:+.3f}",
         "coef_high": f"{effect['ci_high']:+.3f}",
-        "n": f"{result.model.n:,}",
+        "n": whole_number(result.model.n),
         "reference": result.model.reference_segment or "",
     }
     key = "calibration.model_effect" if result.model.reference_segment else "calibration.model_effect_no_segment"
@@ -388,7 +388,7 @@ def render_calibration(ctx: Context) -> None:
         return
     source = name if data is None else t("calibration.source_file", name=name)
     st.markdown(f"#### {t('calibration.estimates_title')}")
-    st.metric(t("calibration.rows"), f"{result.rows:,}")
+    st.metric(t("calibration.rows"), whole_number(result.rows))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):

@@ -17,7 +17,7 @@ from estimator.library import load_preset, preset_names, preset_title, scenario_
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
 from estimator.sensitivity import UncertaintyRanges
 from ui.context import Context
-from ui.i18n import t
+from ui.i18n import t, whole_number
 from ui.uncertainty import RANGES_KEY
 
 __all__ = ["BUILT_KEY", "FORMATS", "build_report", "render_exports"]
@@ -113,4 +113,4 @@ def render_exports(ctx: Context) -> None:
                     use_container_width=True,
                 )
                 st.caption(t("exports.ready", kind=label, size=_size(data)))
-    st.caption(t("exports.contents", draws=f"{DEFAULT_DRAWS:,}", seed=DEFAULT_SEED))
+    st.caption(t("exports.contents", draws=whole_number(DEFAULT_DRAWS), seed=DEFAULT_SEED))

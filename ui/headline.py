@@ -84,10 +84,18 @@ def headline_figures(ctx: Context) -> list[HeadlineFigure]:
     ]
 
 
+#: The longest headline value that still fits six figures in one row on a laptop screen.
+COMPACT_VALUE_LENGTH = 7
+
+
 def render_metrics(ctx: Context) -> None:
     """The six headline figures in a row (deltas in red when the loss grows)."""
     figures = headline_figures(ctx)
-    for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+    # Six figures fit one row while they are short ("€6.11M"); longer ones ("6,11 mln zł",
+    # "19,7 millió Ft") would be cut to "6,1…", so they go in two rows of three instead.
+    per_row = len(figures) if max(len(figure.value) for figure in figures) <= COMPACT_VALUE_LENGTH else 3
+    columns = [column for start in range(0, len(figures), per_row) for column in st.columns(per_row)]
+    for column, figure in zip(columns, figures, strict=False):
         column.metric(
             figure.label,
             figure.value,

@@ -14,6 +14,7 @@ from estimator.i18n import (
     param_label,
     t,
     use_language,
+    whole_number,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "param_label",
     "t",
     "use_language",
+    "whole_number",
 ]

@@ -38,7 +38,7 @@ from estimator.uncertainty_charts import (
     tornado_chart,
 )
 from ui.context import Context
-from ui.i18n import param_label, t
+from ui.i18n import param_label, t, whole_number
 from ui.number_entry import number_entry
 from ui.plots import show_chart
 
@@ -173,7 +173,7 @@ def _labels() -> dict[str, str]:
 def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None:
     st.markdown(f"#### {t('uncertainty.distribution_title')}")
     columns = st.columns([1, 1, 1, 1.4])
-    draws = columns[0].selectbox(t("uncertainty.draws"), DRAW_CHOICES, format_func=lambda n: f"{n:,}", key="uncertainty_draws")
+    draws = columns[0].selectbox(t("uncertainty.draws"), DRAW_CHOICES, format_func=whole_number, key="uncertainty_draws")
     sampling = columns[1].selectbox(
         t("uncertainty.sampling"),
         ("random", "lhs"),
@@ -201,7 +201,7 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         minimum=0.0,
         help=t("uncertainty.threshold_help"),
     )
-    with st.spinner(t("uncertainty.running", draws=f"{draws:,}")):
+    with st.spinner(t("uncertainty.running", draws=whole_number(draws))):
         result = _monte_carlo(params_key, custom, draws, seed, sampling, float(threshold))
     money = lambda value: format_money(value, ctx.currency, locale=ctx.locale)  # noqa: E731
     metrics = st.columns(4)
@@ -217,7 +217,7 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
             "uncertainty.mean_caption",
             mean=money(result.mean),
             error=money(result.std_error),
-            draws=f"{result.draws:,}",
+            draws=whole_number(result.draws),
             seed=result.seed,
         )
     )
