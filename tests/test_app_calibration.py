@@ -3,10 +3,12 @@ a bad file → an error message, never an exception."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from numpy.testing import assert_allclose
+from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 from test_app import assert_headline, run_app, slider
 
@@ -15,6 +17,7 @@ from estimator.calibration import CalibrationError, calibrate
 from estimator.formatting import format_parameter
 from ui import state
 from ui.calibration import APPLIED, SAMPLE_FILE
+from ui.exports import BUILT_KEY
 from ui.i18n import language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.uncertainty import RANGES_KEY
@@ -206,3 +209,24 @@ def test_a_bad_upload_in_another_language_shows_the_message_in_that_language(tmp
     # Really translated: the English sentence is not there, the example row (data) is.
     assert str(error) not in " ".join(errors) and "complained='maybe'" in translated
     assert "not a yes/no value" in str(error)
+
+
+def test_the_deck_cites_the_clients_data_for_calibrated_inputs():
+    app = run_app(tab="tabs.calibration")
+    button(app, "calibration_sample").click().run()
+    button(app, "calibration_apply").click().run()
+    result = calibrate(SAMPLE_FILE)
+    source = t("calibration.source_sample", name=SAMPLE_FILE.name)
+    cited = t("calibration.provenance_data", source=expected_description(result, "churn_rate", source))
+
+    app.session_state[TABS_KEY] = t("tabs.exports")
+    app.run()
+    next(b for b in app.button if b.label == t("exports.build", kind=t("exports.pptx"))).click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    deck = Presentation(io.BytesIO(app.session_state[BUILT_KEY]["pptx"][1]))
+    cells = [c.text for s in deck.slides for shape in s.shapes if shape.has_table for r in shape.table.rows for c in r.cells]
+    assert cited in cells
+    assert t("grade.client_data") in cells
+    # An input not calibrated keeps its benchmark.
+    assert load_preset("generic_b2c").sources["wom_reach"].citation in cells

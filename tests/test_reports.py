@@ -272,3 +272,27 @@ def test_evidence_grades_are_in_the_documents_language():
     assert "secondary report" not in text and "published survey" not in text
     page = html_bytes(content).decode("utf-8")
     assert "opracowanie wtórne" in page and "secondary report" not in page
+
+
+def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document():
+    preset = load_preset("generic_b2c")
+    params = preset.parameters.replace(churn_rate=0.153)
+    cited = "client data: =extract.csv; 20,000 rows; 95 % interval 14.8% – 15.8%"
+    content = build_content(
+        params, sources=preset.sources, base=preset.parameters, data_sources={"churn_rate": cited}, draws=1_000, seed=1
+    )
+    row = content.assumptions.loc["churn_rate"]
+    assert row["source"] == cited and not row["user_input"]
+    deck = Presentation(io.BytesIO(pptx_bytes(content)))
+    cells = [
+        cell.text for s in deck.slides for shape in s.shapes if shape.has_table for r in shape.table.rows for cell in r.cells
+    ]
+    assert cited in cells and t("grade.client_data") in cells
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)))
+    texts = {cell.value for sheet in book for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)}
+    assert "'" + cited in texts or cited in texts  # a file name may start with '=': never a formula
+    assert not any(isinstance(value, str) and value.startswith("=extract") for value in texts)
+    assert escape_html(cited) in html_bytes(content).decode("utf-8")
+    # Without the record the changed value is the user's own input, as before.
+    plain = build_content(params, sources=preset.sources, base=preset.parameters, draws=1_000, seed=1)
+    assert plain.assumptions.loc["churn_rate", "user_input"]

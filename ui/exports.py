@@ -16,6 +16,8 @@ from estimator.i18n import LANGUAGES, current_language
 from estimator.library import load_preset, preset_names, preset_title, scenario_title
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
 from estimator.sensitivity import UncertaintyRanges
+from ui import state
+from ui.calibration import data_source
 from ui.context import Context
 from ui.i18n import t, whole_number
 from ui.uncertainty import RANGES_KEY
@@ -33,7 +35,7 @@ FORMATS = (
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, language: str) -> bytes:
+def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, language: str, data_sources: tuple = ()) -> bytes:
     """The deliverable ``kind`` of a scenario, cached on plain data.
 
     Parameters
@@ -46,6 +48,8 @@ def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, langu
         The preset the scenario started from: its sources back the values it sets.
     kind : {"pptx", "xlsx", "html"}
     language : str
+    data_sources : tuple
+        ``(parameter, description)`` pairs of values calibrated from the client's data.
 
     Returns
     -------
@@ -61,8 +65,20 @@ def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, langu
         draws=DEFAULT_DRAWS,
         seed=DEFAULT_SEED,
         language=language,
+        data_sources=dict(data_sources),
     )
     return report_bytes(content, kind)
+
+
+def _data_sources(ctx: Context) -> tuple:
+    """``(parameter, description)`` of the values that still hold what was calibrated from data
+    (a value moved by hand afterwards is the user's input, as in the assumptions tab)."""
+    found = []
+    for key, description in sorted(state.provenance().items()):
+        text = data_source(ctx, key)
+        if text == t("calibration.provenance_data", source=description):
+            found.append((key, text))
+    return tuple(found)
 
 
 def _usable_ranges(params: Parameters) -> tuple:
@@ -87,7 +103,8 @@ def render_exports(ctx: Context) -> None:
     language = current_language()
     custom = _usable_ranges(params)
     params_key = tuple(sorted(params.to_dict().items()))
-    scenario_key = (params_key, custom, ctx.preset.name, language)
+    from_data = _data_sources(ctx)
+    scenario_key = (params_key, custom, ctx.preset.name, language, from_data)
     built = st.session_state.setdefault(BUILT_KEY, {})
     st.caption(t("exports.intro", language=LANGUAGES[language].name if language in LANGUAGES else language))
     columns = st.columns(len(FORMATS))
@@ -98,7 +115,7 @@ def render_exports(ctx: Context) -> None:
             st.caption(t(f"{label_key}_help"))
             if st.button(t("exports.build", kind=label), key=f"exports_build_{kind}", icon=icon, use_container_width=True):
                 with st.spinner(t("exports.building", kind=label)):
-                    built[kind] = (scenario_key, build_report(params_key, custom, ctx.preset.name, kind, language))
+                    built[kind] = (scenario_key, build_report(params_key, custom, ctx.preset.name, kind, language, from_data))
             if kind in built and built[kind][0] == scenario_key:
                 data = built[kind][1]
                 st.download_button(

@@ -128,10 +128,34 @@ class ReportContent:
         }
 
 
-def _assumptions(params: Parameters, sources: Mapping[str, SourceRef] | None, base: Parameters | None) -> pd.DataFrame:
-    """Every parameter with its source; a value that differs from ``base`` is the user's own input."""
+#: Evidence id and grade of a value calibrated from the client's data (see data/i18n/*/evidence.toml).
+CLIENT_DATA = "client-data"
+CLIENT_DATA_GRADE = "client data"
+
+
+def _assumptions(
+    params: Parameters,
+    sources: Mapping[str, SourceRef] | None,
+    base: Parameters | None,
+    data_sources: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every parameter with its source; a value that differs from ``base`` is the user's own input,
+    unless it was calibrated from the client's data."""
     rows = []
     for key, spec in PARAMETER_SPECS.items():
+        if key in (data_sources or {}):
+            rows.append(
+                {
+                    "parameter": key,
+                    "value": params[key],
+                    "source": data_sources[key],
+                    "evidence_id": CLIENT_DATA,
+                    "grade": CLIENT_DATA_GRADE,
+                    "note": "",
+                    "user_input": False,
+                }
+            )
+            continue
         ref = (sources or {}).get(key) or SourceRef(spec.source, spec.note)
         changed = base is not None and params[key] != base[key]
         rows.append(
@@ -159,6 +183,7 @@ def build_content(
     initiative: InitiativePlan | None = None,
     notes: str = "",
     language: str = DEFAULT_LANGUAGE,
+    data_sources: Mapping[str, str] | None = None,
 ) -> ReportContent:
     """Compute everything the deliverables show for ``params``.
 
@@ -182,6 +207,10 @@ def build_content(
         Free text shown with the scenario.
     language : str
         Language of the documents; an unknown one falls back to English.
+    data_sources : mapping of str, optional
+        ``{parameter: description}`` for values calibrated from the client's own data (e.g.
+        "client data: extract.csv; 20,000 rows; 95 % interval …"): cited as their source, with
+        the grade "client data", instead of a benchmark or "your input".
 
     Returns
     -------
@@ -204,7 +233,7 @@ def build_content(
         monte_carlo=monte_carlo(params, ranges, draws=draws, seed=seed),
         levers=levers(params),
         initiative=initiative_roi(params, plan.changes_for(params), plan.one_off_cost, plan.yearly_cost),
-        assumptions=_assumptions(params, sources, base),
+        assumptions=_assumptions(params, sources, base, data_sources),
         notes=notes,
         language=language if language in available_languages() else DEFAULT_LANGUAGE,
     )
