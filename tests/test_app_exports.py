@@ -15,6 +15,7 @@ from ui.exports import BUILT_KEY
 from ui.i18n import t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
+from ui.scenarios import SAVE_NOTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -78,3 +79,14 @@ def test_a_changed_scenario_hides_a_stale_download():
     app.session_state[BUILT_KEY] = {"xlsx": (("stale",), b"old")}  # a file built for another scenario
     app = app.run()
     assert not app.get("download_button")
+
+
+def test_the_scenarios_notes_go_into_the_page_escaped():
+    app = open_tab()
+    app.session_state[SAVE_NOTES] = "Workshop 3 <b>draft</b>: churn from CRM"
+    app.run()
+    app = click(app, t("exports.build", kind=t("exports.html")))
+    assert not app.exception
+    page = app.session_state[BUILT_KEY]["html"][1].decode("utf-8")
+    assert "Workshop 3 &lt;b&gt;draft&lt;/b&gt;: churn from CRM" in page
+    assert "<b>draft</b>" not in page

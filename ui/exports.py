@@ -20,6 +20,7 @@ from ui import state
 from ui.calibration import data_source
 from ui.context import Context
 from ui.i18n import t, whole_number
+from ui.scenarios import SAVE_NOTES
 from ui.uncertainty import RANGES_KEY
 
 __all__ = ["BUILT_KEY", "FORMATS", "build_report", "render_exports"]
@@ -35,7 +36,9 @@ FORMATS = (
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, language: str, data_sources: tuple = ()) -> bytes:
+def build_report(
+    params_key: tuple, custom: tuple, preset: str, kind: str, language: str, data_sources: tuple = (), notes: str = ""
+) -> bytes:
     """The deliverable ``kind`` of a scenario, cached on plain data.
 
     Parameters
@@ -50,6 +53,8 @@ def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, langu
     language : str
     data_sources : tuple
         ``(parameter, description)`` pairs of values calibrated from the client's data.
+    notes : str
+        The scenario's notes (typed in the Scenarios tab, or of the scenario loaded there).
 
     Returns
     -------
@@ -66,6 +71,7 @@ def build_report(params_key: tuple, custom: tuple, preset: str, kind: str, langu
         seed=DEFAULT_SEED,
         language=language,
         data_sources=dict(data_sources),
+        notes=notes,
     )
     return report_bytes(content, kind)
 
@@ -104,7 +110,8 @@ def render_exports(ctx: Context) -> None:
     custom = _usable_ranges(params)
     params_key = tuple(sorted(params.to_dict().items()))
     from_data = _data_sources(ctx)
-    scenario_key = (params_key, custom, ctx.preset.name, language, from_data)
+    notes = str(st.session_state.get(SAVE_NOTES) or "")
+    scenario_key = (params_key, custom, ctx.preset.name, language, from_data, notes)
     built = st.session_state.setdefault(BUILT_KEY, {})
     st.caption(t("exports.intro", language=LANGUAGES[language].name if language in LANGUAGES else language))
     columns = st.columns(len(FORMATS))
@@ -115,7 +122,8 @@ def render_exports(ctx: Context) -> None:
             st.caption(t(f"{label_key}_help"))
             if st.button(t("exports.build", kind=label), key=f"exports_build_{kind}", icon=icon, use_container_width=True):
                 with st.spinner(t("exports.building", kind=label)):
-                    built[kind] = (scenario_key, build_report(params_key, custom, ctx.preset.name, kind, language, from_data))
+                    data = build_report(params_key, custom, ctx.preset.name, kind, language, from_data, notes)
+                    built[kind] = (scenario_key, data)
             if kind in built and built[kind][0] == scenario_key:
                 data = built[kind][1]
                 st.download_button(
