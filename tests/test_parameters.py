@@ -111,6 +111,26 @@ def test_vectorised_evaluate_validates_arrays_and_names_the_first_bad_value():
     assert np.isfinite(evaluate(churn_rate=np.array([0.5]), validate=False).total).all()
 
 
+def test_one_bad_value_deep_in_a_large_batch_is_found():
+    """Validation settles most arrays by their min and max; a single bad value in a later block
+    (NaN, infinity, out of range, fractional years) must still be found and named."""
+    from estimator.model import BLOCK_SIZE
+
+    size = 2 * BLOCK_SIZE + 17
+    cases = [
+        ("abandon_rate", 0.1, np.nan, r"abandon_rate: nan is not a number \(NaN\)"),
+        ("customers", 1000.0, np.inf, r"customers: inf is infinite"),
+        ("churn_rate", 0.2, -0.001, r"churn_rate: -0.001 is out of range"),
+        ("horizon_years", 5.0, 5.5, r"horizon_years: 5.5 is not a whole number"),
+    ]
+    for key, good, bad, message in cases:
+        values = np.full(size, good)
+        assert np.isfinite(evaluate(**{key: values}).total).all()
+        values[size - 3] = bad
+        with pytest.raises(ParameterError, match=message):
+            evaluate(**{key: values})
+
+
 def test_parse_value_reads_text_forms():
     assert parse_value("customers", " 100_000 ") == 100000
     assert parse_value("churn_rate", "1e-1") == 0.1
