@@ -23,6 +23,7 @@ from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Para
 from estimator.paths import data_dir
 
 __all__ = [
+    "DEFAULT_SEED",
     "Initiative",
     "MonteCarloResult",
     "UncertainRange",
@@ -38,6 +39,9 @@ __all__ = [
 ]
 
 MAX_DRAWS = 1_000_000
+#: The seed the app's uncertainty tab and the deliverables use unless told otherwise, so the
+#: percentiles in a deck are the ones the consultant saw on screen.
+DEFAULT_SEED = 2026
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Points of the tabulated PERT distribution used to turn uniform numbers into draws (LHS, Sobol).
 _PERT_GRID = 4097

@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.formatting import format_money, format_share
-from estimator.sensitivity import UncertaintyRanges, heatmap, initiative_roi, monte_carlo
+from estimator.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
 from ui.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
-from ui.uncertainty import DEFAULT_SEED, RANGES_KEY
+from ui.uncertainty import RANGES_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 GENERIC = load_preset("generic_b2c").parameters

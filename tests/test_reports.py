@@ -290,9 +290,14 @@ def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document(
     assert cited in cells and t("grade.client_data") in cells
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)))
     texts = {cell.value for sheet in book for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)}
-    assert "'" + cited in texts or cited in texts  # a file name may start with '=': never a formula
-    assert not any(isinstance(value, str) and value.startswith("=extract") for value in texts)
+    assert cited in texts
     assert escape_html(cited) in html_bytes(content).decode("utf-8")
+    # A description is partly user text (a file name): one that reads as a formula stays text.
+    evil = '=HYPERLINK("http://evil","extract.csv")'
+    hostile = build_content(params, sources=preset.sources, data_sources={"churn_rate": evil}, draws=1_000, seed=1)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(hostile)))
+    texts = {cell.value for sheet in book for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)}
+    assert "'" + evil in texts and evil not in texts
     # Without the record the changed value is the user's own input, as before.
     plain = build_content(params, sources=preset.sources, base=preset.parameters, draws=1_000, seed=1)
     assert plain.assumptions.loc["churn_rate", "user_input"]

@@ -21,7 +21,7 @@ from pptx import Presentation
 
 from estimator import Outputs, Parameters, evaluate, load_preset
 from estimator.parameters import PARAMETER_SPECS
-from estimator.reports import build_content, write_pptx, write_xlsx
+from estimator.reports import build_content, write_report
 from estimator.reports.xlsx_report import MODEL_FORMULAS
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -84,7 +84,7 @@ def _set_inputs(source: Path, target: Path, values: dict) -> None:
 
 def test_the_recalculated_workbook_equals_the_estimator_in_every_scenario(tmp_path):
     exported = tmp_path / "exported.xlsx"
-    write_xlsx(build_content(Parameters(name="Workbook test")), str(exported))
+    write_report(build_content(Parameters(name="Workbook test")), exported)
     names = openpyxl.load_workbook(exported).defined_names
     assert all(key in names for key in PARAMETER_SPECS), "every MODEL.md key names its input cell"
 
@@ -118,7 +118,7 @@ def test_every_slide_renders(tmp_path):
     preset = load_preset("poland_consumer_services")
     params = preset.parameters.replace(name="Zażółć gęślą jaźń: a long scenario name to check the title fits")
     deck = tmp_path / "deck.pptx"
-    write_pptx(build_content(params, sources=preset.sources, base=preset.parameters, notes="=1+1"), str(deck))
+    write_report(build_content(params, sources=preset.sources, base=preset.parameters, notes="=1+1"), deck)
     slides = len(Presentation(str(deck)).slides)
     (pdf,) = soffice_convert([deck], "pdf", tmp_path / "out", tmp_path / "profile")
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout

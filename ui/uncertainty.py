@@ -17,6 +17,7 @@ from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
 from estimator.formatting import format_money, format_parameter, format_share
 from estimator.parameters import NUMERIC_KEYS
 from estimator.sensitivity import (
+    DEFAULT_SEED,
     Heatmap,
     MonteCarloResult,
     Tornado,
@@ -45,7 +46,6 @@ from ui.plots import show_chart
 __all__ = ["render_uncertainty"]
 
 DRAW_CHOICES = (10_000, 100_000, 1_000_000)
-DEFAULT_SEED = 2026
 #: Custom (low, high) ranges the user typed, by parameter; kept for the session only.
 RANGES_KEY = "uncertainty_custom_ranges"
 SOBOL_N = 1024

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from estimator.parameters import InputError
 from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
-from estimator.reports.html_report import html_bytes, write_html
-from estimator.reports.pptx_report import pptx_bytes, write_pptx
+from estimator.reports.html_report import html_bytes
+from estimator.reports.pptx_report import pptx_bytes
 from estimator.reports.safety import escape_html, neutralise_formula, safe_filename
-from estimator.reports.xlsx_report import write_xlsx, xlsx_bytes
+from estimator.reports.xlsx_report import xlsx_bytes
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -39,10 +39,7 @@ __all__ = [
     "pptx_bytes",
     "report_bytes",
     "safe_filename",
-    "write_html",
-    "write_pptx",
     "write_report",
-    "write_xlsx",
     "xlsx_bytes",
 ]
 

@@ -23,6 +23,7 @@ from estimator.library import ASSUMPTION, SourceRef
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.result import Estimate, estimate
 from estimator.sensitivity import (
+    DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
     Tornado,
@@ -37,8 +38,6 @@ __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "
 
 #: Monte Carlo draws of a deliverable: enough for stable P5/P95, quick enough to build on a click.
 DEFAULT_DRAWS = 10_000
-#: The app's default seed, so a deliverable shows the same percentiles as the uncertainty tab.
-DEFAULT_SEED = 2026
 #: Tornado bars shown in the documents (the workbook lists every parameter).
 TORNADO_TOP = 10
 

@@ -21,7 +21,7 @@ from estimator.reports.content import ReportContent, finite, warning_texts
 from estimator.reports.safety import escape_html
 from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
 
-__all__ = ["html_bytes", "write_html"]
+__all__ = ["html_bytes"]
 
 _STYLE = """
 :root { --ink: #1F2A44; --muted: #5B6475; --pale: #EEF1F6; --loss: #C0392B; }
@@ -231,9 +231,3 @@ def html_bytes(content: ReportContent) -> bytes:
     """
     with language_scope(content.language):
         return _page(content).encode("utf-8")
-
-
-def write_html(content: ReportContent, path: str) -> None:
-    """Write the HTML page of ``content`` to ``path``."""
-    with open(path, "wb") as handle:
-        handle.write(html_bytes(content))

@@ -26,9 +26,10 @@ from estimator.formatting import format_count, format_money, format_parameter, f
 from estimator.i18n import grade_label, language_scope, param_label, t, whole_number
 from estimator.library import scenario_title
 from estimator.model import CHANNELS
+from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import TORNADO_TOP, ReportContent, finite, warning_texts
 
-__all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes", "write_pptx"]
+__all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes"]
 
 INK = RGBColor(0x1F, 0x2A, 0x44)
 MUTED = RGBColor(0x5B, 0x64, 0x75)
@@ -48,7 +49,7 @@ BODY_HEIGHT = Inches(5.2)
 ASSUMPTION_ROWS_PER_SLIDE = 14
 ROW_HEIGHT = Inches(0.34)
 #: Title, headline, channels, cross-check, tornado, distribution, levers, then the assumptions.
-SLIDE_COUNT = 7 + 2
+SLIDE_COUNT = 7 + math.ceil(len(PARAMETER_SPECS) / ASSUMPTION_ROWS_PER_SLIDE)
 
 
 def chart_money_format(largest: float, currency: str, locale: str) -> str:
@@ -610,9 +611,3 @@ def pptx_bytes(content: ReportContent) -> bytes:
         buffer = io.BytesIO()
         deck.presentation.save(buffer)
     return buffer.getvalue()
-
-
-def write_pptx(content: ReportContent, path: str) -> None:
-    """Write the deck of ``content`` to ``path``."""
-    with open(path, "wb") as handle:
-        handle.write(pptx_bytes(content))

@@ -30,7 +30,7 @@ from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, warning_texts
 from estimator.reports.safety import neutralise_formula
 
-__all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "write_xlsx", "xlsx_bytes"]
+__all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
 
 #: Spreadsheet row (1-based) of the first parameter on the Inputs sheet.
 INPUT_FIRST_ROW = 5
@@ -433,9 +433,3 @@ def xlsx_bytes(content: ReportContent) -> bytes:
         _write_sources(writer, sheets["Sources"])
         workbook.close()
     return buffer.getvalue()
-
-
-def write_xlsx(content: ReportContent, path: str) -> None:
-    """Write the workbook of ``content`` to ``path``."""
-    with open(path, "wb") as handle:
-        handle.write(xlsx_bytes(content))
