@@ -41,6 +41,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from estimator.formatting import is_share_parameter
 from estimator.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
 
@@ -62,20 +63,6 @@ __all__ = [
 FIELDS = ("customer_id", "churned", "complained", "resolved", "annual_value", "segment", "had_problem", "churn_reason")
 REQUIRED_FIELDS = ("customer_id", "churned", "complained")
 FLAG_FIELDS = ("churned", "complained", "resolved", "had_problem")
-#: Estimated parameters, in the order they are shown (MODEL.md keys).
-ESTIMATED = (
-    "customers",
-    "annual_value",
-    "churn_rate",
-    "complaint_rate",
-    "resolved_share",
-    "churn_resolved",
-    "churn_unresolved",
-    "baseline_churn",
-    "churn_silent",
-    "silent_ratio",
-    "service_share",
-)
 CONFIDENCE = 0.95
 #: An interval wider than this (high − low, for shares) is reported as too wide to rely on.
 WIDE_INTERVAL = 0.2
@@ -86,8 +73,6 @@ MAX_SEGMENTS = 100
 MISSING_WORDS = ("", "nan", "na", "n/a", "null", "none", "#n/a")
 #: Bytes of the head of a CSV used to guess its encoding and delimiter.
 _HEAD_BYTES = 1 << 20
-#: Legacy code pages tried, in this order, when a file is not UTF-8.
-LEGACY_ENCODINGS = ("cp1250", "iso-8859-2", "cp1253")
 
 
 #: Every error message the module can raise: message id -> its code (what went wrong, as in the JSON and
@@ -1106,15 +1091,15 @@ class Calibration:
 def _wide_interval_warnings(estimates: Mapping[str, Interval]) -> list[CalibrationWarning]:
     out = []
     for key, item in estimates.items():
-        if key in ("customers", "annual_value", "silent_ratio") or not math.isfinite(item.value):
+        if not is_share_parameter(key):
             continue
-        width = item.ci_high - item.ci_low
-        if width > WIDE_INTERVAL:
+        if item.n == 0:  # checked first: an empty group's estimate is NaN
+            out.append(CalibrationWarning.of("no_customers", parameter=key))
+        elif math.isfinite(item.value) and item.ci_high - item.ci_low > WIDE_INTERVAL:
+            width = item.ci_high - item.ci_low
             out.append(
                 CalibrationWarning.of("wide_interval", parameter=key, n=item.n, low=item.ci_low, high=item.ci_high, width=width)
             )
-        elif item.n == 0:
-            out.append(CalibrationWarning.of("no_customers", parameter=key))
     return out
 
 

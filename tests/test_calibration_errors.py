@@ -126,6 +126,16 @@ def test_too_few_rows_say_how_wide_the_intervals_are(tmp_path):
     assert f"{item.ci_low:.1%}" in wide["churn_rate"].message and "4 customers" in wide["churn_rate"].message
 
 
+def test_an_empty_group_is_named_not_estimated(tmp_path):
+    # Every complaint resolved: no unresolved complainer, so churn after one cannot be estimated.
+    rows = "A1,1,1,1,100,x\nA2,0,1,1,200,x\nA3,0,0,,300,y\nA4,1,0,,50,y\n"
+    result = calibrate(write(tmp_path, HEADER + rows))
+    assert result.estimates["churn_unresolved"].n == 0
+    empty = [w.values["parameter"] for w in result.warnings if w.code == "no_customers"]
+    assert empty == ["churn_unresolved"]
+    assert "churn_unresolved" in next(w.message for w in result.warnings if w.code == "no_customers")
+
+
 def test_a_segment_where_every_complainer_churned_is_left_out_of_the_model(tmp_path):
     frame = generate(3_000, seed=5)
     frame.loc[(frame.segment == "premium") & (frame.complained == 1), "churned"] = 1
