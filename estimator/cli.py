@@ -321,7 +321,7 @@ def run(argv: Sequence[str] | None = None) -> str:
     if args.command == "scenarios":
         from estimator.scenario_cli import scenarios_command
 
-        return scenarios_command(args, scenario_from_args, format_estimate)
+        return scenarios_command(args, _scenario_and_ranges, format_estimate)
     return _benchmarks_output(args.format, args.parameter)
 
 

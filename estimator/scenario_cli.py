@@ -101,7 +101,7 @@ def _list_output(store: ScenarioStore, fmt: str) -> str:
 
 def scenarios_command(
     args: argparse.Namespace,
-    build: Callable[[argparse.Namespace], Parameters],
+    build: Callable[[argparse.Namespace], tuple[Parameters, dict[str, tuple[float, float]]]],
     describe: Callable[[Estimate], str],
 ) -> str:
     """Run one ``scenarios`` action and return what it prints.
@@ -111,7 +111,8 @@ def scenarios_command(
     args : argparse.Namespace
         As parsed by the parser :func:`add_scenarios_parser` built.
     build : callable
-        Builds a scenario from ``--preset``/``--params``/``--set`` (the ``estimate`` command's rules).
+        Builds a scenario and its uncertainty ranges from ``--preset``/``--params``/``--set``/``--range``
+        (the ``estimate`` and ``sensitivity`` commands' rules).
     describe : callable
         The plain-text report of an estimate.
 
@@ -144,7 +145,8 @@ def scenarios_command(
         lines += ["", f"Saved {scenario.created_at:%Y-%m-%d %H:%M} UTC, last changed {scenario.updated_at:%Y-%m-%d %H:%M} UTC"]
         return "\n".join(lines)
     if action == "save":
-        saved = store.save(args.name, build(args), notes=args.notes, overwrite=args.overwrite)
+        parameters, ranges = build(args)
+        saved = store.save(args.name, parameters, ranges=ranges, notes=args.notes, overwrite=args.overwrite)
         return f"saved {saved.name!r} in {store.path}"
     if action == "export":
         scenario = store.load(args.name)

@@ -51,6 +51,15 @@ def test_save_list_show_export_import_rename_duplicate_delete(db, tmp_path):
     assert store.load("Copy").parameters.model_inputs() == expected.model_inputs() and store.load("Copy").notes == "workshop"
 
 
+def test_save_keeps_the_ranges_of_a_params_file(db, tmp_path):
+    params = tmp_path / "workshop.toml"
+    params.write_text("[parameters]\nchurn_rate = 0.2\n\n[ranges]\nchurn_rate = [0.12, 0.3]\nservice_share = [0.2, 0.6]\n")
+    run(["scenarios", "save", "Workshop", "--params", str(params)])
+    saved = ScenarioStore(db).load("Workshop")
+    assert saved.parameters.churn_rate == 0.2
+    assert dict(saved.ranges) == {"churn_rate": (0.12, 0.3), "service_share": (0.2, 0.6)}
+
+
 def test_the_db_option_overrides_the_environment(db, tmp_path):
     other = tmp_path / "other.sqlite3"
     run(["scenarios", "--db", str(other), "save", "X"])
