@@ -469,7 +469,8 @@ def test_baseline_tab_without_a_baseline_explains_what_to_do():
 def test_presentation_view_hides_the_controls():
     app = run_app({"view": "present", "churn_rate": "0.22"})
     assert_no_exception(app)
-    assert not app.slider and not app.select_slider and not app.number_input and not app.sidebar.children
+    assert not app.slider and not app.select_slider and not app.text_input and not app.number_input
+    assert not app.sidebar.children
     est = estimate(GENERIC.replace(churn_rate=0.22))
     hero = " ".join(h.proto.body for h in app.get("html"))
     assert format_money(est.total, "EUR") in hero
@@ -515,7 +516,7 @@ def test_every_string_key_used_by_the_app_is_in_the_catalogue():
 def test_no_literal_english_in_widget_calls():
     """Labels, help texts and messages come from the catalogue, never from string literals in code."""
     pattern = re.compile(
-        r"""st\.(?:button|slider|select_slider|number_input|selectbox|radio|metric|info|warning|error|caption|markdown|subheader|title|header|expander|tabs)\(\s*f?["'][A-Za-z]"""
+        r"""st\.(?:button|slider|select_slider|number_input|text_input|text_area|selectbox|radio|metric|info|warning|error|caption|markdown|subheader|title|header|expander|tabs)\(\s*f?["'][A-Za-z]"""
     )
     offenders = []
     for path in (ROOT / "ui").glob("*.py"):

@@ -224,7 +224,9 @@ def test_presentation_view_hides_the_controls(open_app):
     hero = page.locator('[data-testid="heroNumber"]').inner_text()
     assert hero == format_money(estimate(GENERIC.replace(churn_rate=0.22)).total, "EUR")
     assert page.locator('[data-testid="stSlider"]').count() == 0
-    assert page.locator('[data-testid="stNumberInput"]').count() == 0
+    # The exact boxes are text inputs (st-key-entry_<key>-<version>); no input box of any kind remains.
+    assert page.locator('[class*="st-key-entry_"]').count() == 0
+    assert page.locator('[data-testid="stTextInput"], [data-testid="stNumberInput"]').count() == 0
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
 
 
