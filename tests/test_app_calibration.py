@@ -16,7 +16,7 @@ from estimator import Parameters, load_preset
 from estimator.calibration import CalibrationError, calibrate
 from estimator.formatting import format_parameter
 from ui import state
-from ui.calibration import APPLIED, SAMPLE_FILE
+from ui.calibration import SAMPLE_FILE
 from ui.exports import BUILT_KEY
 from ui.i18n import language_scope, param_label, t
 from ui.main import TABS_KEY
@@ -66,9 +66,11 @@ def test_sample_data_then_apply_sets_the_model_to_the_estimates():
             assert stored[key] == value, key
     # Uncertainty ranges are the intervals; provenance records the data as the source.
     assert app.session_state[RANGES_KEY]["churn_unresolved"] == result.uncertainty_ranges()["churn_unresolved"]
-    provenance = app.session_state[state.PROVENANCE]
-    assert set(provenance) == set(result.parameter_values())
-    assert set(app.session_state[APPLIED]) == set(result.parameter_values())
+    record = app.session_state[state.PROVENANCE]
+    assert set(record) == set(result.parameter_values())
+    # Each record remembers the value as stored, to tell a later hand-made change.
+    assert all(record[key][0] == stored[key] for key in record)
+    provenance = {key: description for key, (_, description) in record.items()}
     source = t("calibration.source_sample", name=SAMPLE_FILE.name)
     applied = t("calibration.applied", count=len(result.parameter_values()), source=source)
     assert any(applied in s.value for s in app.success)

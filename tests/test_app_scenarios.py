@@ -10,7 +10,7 @@ from test_app import APP, assert_headline, assert_no_exception, entry_number, me
 import ui.controls
 from estimator import PARAMETER_SPECS, Parameters, estimate, load_preset
 from estimator.compare import GROUPS
-from estimator.formatting import format_money
+from estimator.formatting import format_money, format_parameter
 from estimator.parameters import NUMERIC_KEYS
 from estimator.scenarios import DATABASE_ENV, ScenarioStore, compare_scenarios
 from ui import scenarios as tab
@@ -128,10 +128,19 @@ def test_loading_shows_the_scenario_in_the_headline_and_every_input(library):
             assert slider(app, key).value == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
     assert method_switch(app).value == "bottom_up"
     assert app.session_state[state.SCENARIO] == loaded.to_dict()
-    assert app.session_state[RANGES_KEY] == ranges and app.session_state[state.PROVENANCE] == {"churn_rate": "calibrated"}
+    assert app.session_state[RANGES_KEY] == ranges
+    assert app.session_state[state.PROVENANCE] == {"churn_rate": (loaded.churn_rate, "calibrated")}
     # The loaded scenario keeps working: a slider move changes it from there.
     slider(app, "churn_rate").set_value(ui.controls.control_for("churn_rate").to_display(0.25)).run()
     assert_headline(app, loaded.replace(churn_rate=0.25))
+    # ...and the moved value is the user's, no longer credited to the data it was loaded with.
+    app.session_state[TABS_KEY] = t("tabs.assumptions")
+    app.run()
+    table = app.table[0].value
+    sources = dict(zip(table[t("assumptions.column_input")], table[t("assumptions.column_source")], strict=True))
+    shown = format_parameter("churn_rate", loaded.churn_rate, loaded.currency)
+    expected = t("calibration.provenance_changed", source="calibrated", value=shown)
+    assert sources[param_label("churn_rate")] == expected
 
 
 def test_rename_and_duplicate(library):

@@ -44,8 +44,7 @@ UPLOAD_KEY = "calibration_upload"
 #: The session's current source: ("sample", name) or ("upload", name); and its result.
 SOURCE = "calibration_source"
 RESULT = "calibration_result"
-#: What was applied: parameter -> (value as stored in the scenario, provenance description).
-APPLIED = "calibration_applied"
+#: The estimates the user chose to apply.
 APPLY_WHICH = "calibration_apply_which"
 NOT_MAPPED = "__none__"
 
@@ -196,27 +195,28 @@ def _shown(key: str, value: float, ctx: Context) -> str:
     return format_parameter(key, value, ctx.currency, locale=ctx.locale)
 
 
+def is_from_data(ctx: Context, key: str) -> bool:
+    """Whether ``key`` still holds the value calibrated from client data (not moved by hand since)."""
+    record = state.provenance_record(key)
+    if record is None:
+        return False
+    value, current = record[0], ctx.parameters[key]
+    return current == value or (
+        isinstance(current, int | float) and isinstance(value, int | float) and math.isclose(current, value, rel_tol=1e-9)
+    )
+
+
 def data_source(ctx: Context, key: str) -> str | None:
     """Where ``key``'s value comes from when it was set from client data (``None`` otherwise).
 
-    The record is :func:`ui.state.provenance` (kept with a saved scenario); the value applied is
-    remembered beside it, so a value moved by hand afterwards is said to be changed, not claimed
-    for the data. A provenance without a remembered value (a scenario just loaded from the library)
-    takes the value it has now as the one from the data.
+    The record (:func:`ui.state.provenance_record`, kept with a saved scenario) remembers the value
+    the data gave, so a value moved by hand afterwards is said to be changed, not claimed for the data.
     """
-    description = state.provenance().get(key)
-    if description is None:
+    record = state.provenance_record(key)
+    if record is None:
         return None
-    applied = dict(st.session_state.get(APPLIED, {}))
-    if key not in applied or applied[key][1] != description:
-        applied[key] = (ctx.parameters[key], description)
-        st.session_state[APPLIED] = applied
-    value = applied[key][0]
-    current = ctx.parameters[key]
-    same = current == value or (
-        isinstance(current, int | float) and isinstance(value, int | float) and math.isclose(current, value, rel_tol=1e-9)
-    )
-    if same:
+    value, description = record
+    if is_from_data(ctx, key):
         return t("calibration.provenance_data", source=description)
     return t("calibration.provenance_changed", source=description, value=_shown(key, value, ctx))
 
@@ -321,10 +321,8 @@ def _apply(result_key: tuple, source: str) -> None:
         locale = current_locale()
         descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
         message = t("calibration.applied", count=len(values), source=source)
-    state.set_provenance(descriptions)
-    # The values as stored (validated), so "changed after calibration" compares like with like.
-    applied = {key: (scenario[key], descriptions[key]) for key in values}
-    st.session_state[APPLIED] = {**st.session_state.get(APPLIED, {}), **applied}
+    # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
+    state.record_provenance(descriptions)
     st.session_state["calibration_applied_message"] = message
 
 

@@ -17,7 +17,7 @@ from estimator.library import load_preset, preset_names, preset_title, scenario_
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
 from estimator.sensitivity import UncertaintyRanges
 from ui import state
-from ui.calibration import data_source
+from ui.calibration import data_source, is_from_data
 from ui.context import Context
 from ui.i18n import t, whole_number
 from ui.scenarios import SAVE_NOTES
@@ -79,12 +79,7 @@ def build_report(
 def _data_sources(ctx: Context) -> tuple:
     """``(parameter, description)`` of the values that still hold what was calibrated from data
     (a value moved by hand afterwards is the user's input, as in the assumptions tab)."""
-    found = []
-    for key, description in sorted(state.provenance().items()):
-        text = data_source(ctx, key)
-        if text == t("calibration.provenance_data", source=description):
-            found.append((key, text))
-    return tuple(found)
+    return tuple((key, data_source(ctx, key)) for key in sorted(state.provenance()) if is_from_data(ctx, key))
 
 
 def _usable_ranges(params: Parameters) -> tuple:

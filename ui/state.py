@@ -290,6 +290,7 @@ def on_preset() -> None:
     st.session_state[PRESET] = name
     st.session_state[SCENARIO] = load_preset(name).parameters.to_dict()
     _redraw(PARAMETER_SPECS)
+    _forget_provenance(PARAMETER_SPECS)  # a new starting point: no value comes from the data any more
 
 
 def reset_to_preset(keys: Iterable[str] | None = None) -> None:
@@ -298,6 +299,7 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
     keys = [*PARAMETER_SPECS, "currency"] if keys is None else list(keys)
     st.session_state[SCENARIO] = {**st.session_state[SCENARIO], **{key: preset_values[key] for key in keys}}
     _redraw(keys)
+    _forget_provenance(keys)  # back on the preset's benchmarks
 
 
 # --- a saved scenario made current (the scenario library) -------------------------------------
@@ -323,7 +325,8 @@ def load_scenario(
     _redraw(PARAMETER_SPECS)
     st.session_state[_CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
     st.session_state.pop(_RANGE_EDITOR, None)
-    st.session_state[PROVENANCE] = dict(provenance or {})
+    st.session_state[PROVENANCE] = {}
+    record_provenance(provenance or {})
 
 
 def custom_ranges() -> dict[str, tuple[float, float]]:
@@ -333,22 +336,38 @@ def custom_ranges() -> dict[str, tuple[float, float]]:
 
 def provenance() -> dict[str, str]:
     """Where calibrated values came from, parameter -> description (empty when nothing was calibrated)."""
-    return dict(st.session_state.get(PROVENANCE, {}))
+    return {key: description for key, (_, description) in st.session_state.get(PROVENANCE, {}).items()}
 
 
-def set_provenance(sources: Mapping[str, str]) -> None:
-    """Record where values came from (e.g. after a calibration), so a saved scenario keeps it."""
-    st.session_state[PROVENANCE] = {**st.session_state.get(PROVENANCE, {}), **sources}
+def provenance_record(key: str) -> tuple[Any, str] | None:
+    """The value the data gave ``key`` and where it came from, or ``None`` when it was not calibrated."""
+    return st.session_state.get(PROVENANCE, {}).get(key)
 
 
-def apply_values(
-    values: Mapping[str, Any], ranges: Mapping[str, tuple[float, float]] | None = None, source: str | None = None
-) -> None:
+def record_provenance(sources: Mapping[str, str]) -> None:
+    """Record where the scenario's current values of ``sources``' keys came from (e.g. a calibration).
+
+    The value is remembered beside its description, so a value moved by hand afterwards is seen
+    to be the user's, not the data's; a saved scenario keeps the descriptions.
+    """
+    values = st.session_state[SCENARIO]
+    st.session_state[PROVENANCE] = {
+        **st.session_state.get(PROVENANCE, {}),
+        **{key: (values[key], description) for key, description in sources.items()},
+    }
+
+
+def _forget_provenance(keys: Iterable[str]) -> None:
+    record = st.session_state.get(PROVENANCE, {})
+    st.session_state[PROVENANCE] = {key: entry for key, entry in record.items() if key not in set(keys)}
+
+
+def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, float]] | None = None) -> None:
     """Callback: set some parameters from elsewhere (e.g. a calibration), keeping everything else.
 
     The values are validated together with the rest of the scenario and stored; their widgets are
-    drawn anew; ``ranges`` become their uncertainty ranges (the range editor starts again); and
-    ``source`` is recorded as their provenance.
+    drawn anew; and ``ranges`` become their uncertainty ranges (the range editor starts again).
+    Record where they came from with :func:`record_provenance`.
 
     Raises
     ------
@@ -360,8 +379,6 @@ def apply_values(
     if ranges:
         st.session_state[_CUSTOM_RANGES] = {**st.session_state.get(_CUSTOM_RANGES, {}), **ranges}
         st.session_state.pop(_RANGE_EDITOR, None)
-    if source is not None:
-        set_provenance({key: source for key in values})
 
 
 # --- the URL ------------------------------------------------------------------------------------
