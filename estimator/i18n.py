@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -97,7 +98,13 @@ def catalogue(language: str) -> dict[str, Any]:
 
 def available_languages() -> list[str]:
     """The languages with a catalogue folder in ``data/i18n``."""
-    return sorted(path.name for path in (data_dir() / "i18n").iterdir() if path.is_dir() and any(path.glob("*.toml")))
+    return list(_languages_in(data_dir() / "i18n"))
+
+
+@cache
+def _languages_in(folder: Path) -> tuple[str, ...]:
+    # Asked several times per app run (language choice, the picker): scan the folder once.
+    return tuple(sorted(path.name for path in folder.iterdir() if path.is_dir() and any(path.glob("*.toml"))))
 
 
 def use_language(language: str) -> None:

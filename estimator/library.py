@@ -144,8 +144,14 @@ def _read_preset(name: str) -> Preset:
 
 def preset_names() -> list[str]:
     """The names of the presets in ``data/presets``, the generic one first."""
-    names = sorted(path.stem for path in _presets_dir().glob("*.toml"))
-    return sorted(names, key=lambda n: n != "generic_b2c")
+    return list(_preset_names_in(_presets_dir()))
+
+
+@cache
+def _preset_names_in(folder: Path) -> tuple[str, ...]:
+    # Asked a dozen times per app run (picker labels, titles): scan the folder once.
+    names = sorted(path.stem for path in folder.glob("*.toml"))
+    return tuple(sorted(names, key=lambda n: n != "generic_b2c"))
 
 
 def list_presets() -> list[Preset]:

@@ -35,7 +35,7 @@ from ui import state
 from ui.context import warning_text
 from ui.i18n import current_locale, has_key, language_scope, param_label, t
 from ui.main import TABS_KEY
-from ui.plots import _CHARTS_ENABLED
+from ui.plots import _CHARTS_ENABLED, _PENDING
 from ui.sidebar import group_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -528,3 +528,13 @@ def test_no_literal_english_in_widget_calls():
 def test_doctests_of_the_app_helpers(module):
     failures, _ = doctest.testmod(module)
     assert failures == 0
+
+
+def test_charts_left_waiting_by_an_interrupted_first_run_are_dropped():
+    # A first run interrupted (e.g. by a key press) before its charts were drawn leaves them queued;
+    # the next run must not draw those dead placeholders again.
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state[_PENDING] = [(None, lambda: None, "stale_chart")]
+    app.run()
+    assert_no_exception(app)
+    assert_headline(app, GENERIC)

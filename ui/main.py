@@ -23,7 +23,7 @@ from ui.headline import render_headline_sentence, render_metrics
 from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
-from ui.plots import draw_deferred_charts
+from ui.plots import draw_deferred_charts, forget_deferred_charts
 from ui.present import render_presentation
 from ui.scenarios import render_scenarios
 from ui.sidebar import render_sidebar
@@ -101,6 +101,7 @@ def run() -> None:
     """One script run: the whole app."""
     use_language(state.initialise_language())
     state.initialise()
+    forget_deferred_charts()
     presenting = state.view() == "present"
     st.set_page_config(
         page_title=t("app.page_title"),

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-__all__ = ["CHART_CONFIG", "FIRST_PAINT_PAUSE", "charts_enabled", "draw_deferred_charts", "show_chart"]
+__all__ = ["CHART_CONFIG", "FIRST_PAINT_PAUSE", "charts_enabled", "draw_deferred_charts", "forget_deferred_charts", "show_chart"]
 
 #: Plotly's mode bar distracts an executive; hovering still shows exact amounts.
 CHART_CONFIG = {"displayModeBar": False}
@@ -51,6 +51,12 @@ def show_chart(build: Callable[[], go.Figure], *, key: str, height: int) -> None
     slot = st.empty()
     slot.container(height=height, border=False)
     st.session_state.setdefault(_PENDING, []).append((slot, build, key))
+
+
+def forget_deferred_charts() -> None:
+    """At the start of a run: drop charts a previous, interrupted first run left waiting
+    (their places are gone, and drawing them again would repeat their keys)."""
+    st.session_state.pop(_PENDING, None)
 
 
 def draw_deferred_charts() -> None:
