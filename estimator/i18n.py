@@ -23,8 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
-
 from estimator.parameters import PARAMETER_SPECS
 from estimator.paths import data_dir
 
@@ -45,7 +43,6 @@ __all__ = [
     "param_label",
     "t",
     "use_language",
-    "whole_number",
 ]
 
 DEFAULT_LANGUAGE = "en"
@@ -241,17 +238,3 @@ def grade_label(grade: str) -> str:
     base = grade.removesuffix(_PROXY_SUFFIX)
     text = t(f"grade.{base.strip().replace(' ', '_')}", default=base)
     return t("grade.proxy", grade=text) if grade.endswith(_PROXY_SUFFIX) else text
-
-
-def whole_number(value: int) -> str:
-    """A count written the current language's way ("20 000" in Polish, "20.000" in Dutch).
-
-    Examples
-    --------
-    >>> whole_number(20000)
-    '20,000'
-    >>> with language_scope("nl"):
-    ...     whole_number(20000)
-    '20.000'
-    """
-    return format_decimal(int(value), locale=current_locale())

@@ -34,7 +34,7 @@ from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
 from ui import state
 from ui.context import Context
-from ui.i18n import current_language, current_locale, language_scope, param_label, t, whole_number
+from ui.i18n import current_language, current_locale, language_scope, param_label, t
 
 __all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "data_source", "render_calibration", "upload_limit_mb"]
 
@@ -161,7 +161,14 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
         return None
     data = uploaded.getvalue()
     if len(data) > limit * 1024 * 1024:
-        st.error(t("calibration.too_large", size=whole_number(round(len(data) / 2**20)), limit=limit, name=uploaded.name))
+        st.error(
+            t(
+                "calibration.too_large",
+                size=format_count(len(data) / 2**20, locale=current_locale(), compact=False),
+                limit=limit,
+                name=uploaded.name,
+            )
+        )
         return None
     return uploaded.name, data, None
 
@@ -244,7 +251,7 @@ def estimates_table(result: Calibration, ctx: Context) -> pd.DataFrame:
                 t("calibration.column_parameter"): param_label(key),
                 t("calibration.column_estimate"): _shown(key, item.value, ctx),
                 t("calibration.column_interval"): interval,
-                t("calibration.column_n"): whole_number(item.n),
+                t("calibration.column_n"): format_count(item.n, locale=ctx.locale, compact=False),
                 t("calibration.column_current"): _shown(key, ctx.parameters[key], ctx),
                 t("calibration.column_source"): _source_text(ctx, key),
             }
@@ -276,7 +283,7 @@ def _render_model(result: Calibration) -> None:
         "coef": f"{effect['coef']:+.3f}",
         "coef_low": f"{effect['ci_low']:+.3f}",
         "coef_high": f"{effect['ci_high']:+.3f}",
-        "n": whole_number(result.model.n),
+        "n": format_count(result.model.n, locale=current_locale(), compact=False),
         "reference": result.model.reference_segment or "",
     }
     key = "calibration.model_effect" if result.model.reference_segment else "calibration.model_effect_no_segment"
@@ -386,7 +393,7 @@ def render_calibration(ctx: Context) -> None:
         return
     source = name if data is None else t("calibration.source_file", name=name)
     st.markdown(f"#### {t('calibration.estimates_title')}")
-    st.metric(t("calibration.rows"), whole_number(result.rows))
+    st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):

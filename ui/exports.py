@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from estimator import ParameterError, Parameters
+from estimator.formatting import format_count
 from estimator.i18n import LANGUAGES, current_language
 from estimator.library import load_preset, preset_names, preset_title, scenario_title
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
@@ -19,7 +20,7 @@ from estimator.sensitivity import UncertaintyRanges
 from ui import state
 from ui.calibration import data_source, is_from_data
 from ui.context import Context
-from ui.i18n import t, whole_number
+from ui.i18n import t
 from ui.scenarios import SAVE_NOTES
 from ui.uncertainty import RANGES_KEY
 
@@ -133,4 +134,4 @@ def render_exports(ctx: Context) -> None:
                     use_container_width=True,
                 )
                 st.caption(t("exports.ready", kind=label, size=_size(data)))
-    st.caption(t("exports.contents", draws=whole_number(DEFAULT_DRAWS), seed=DEFAULT_SEED))
+    st.caption(t("exports.contents", draws=format_count(DEFAULT_DRAWS, locale=ctx.locale, compact=False), seed=DEFAULT_SEED))

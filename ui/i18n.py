@@ -14,7 +14,6 @@ from estimator.i18n import (
     param_label,
     t,
     use_language,
-    whole_number,
 )
 
 __all__ = [
@@ -31,5 +30,4 @@ __all__ = [
     "param_label",
     "t",
     "use_language",
-    "whole_number",
 ]

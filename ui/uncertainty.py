@@ -7,6 +7,7 @@ analyses. All figures come from :mod:`estimator.sensitivity`; nothing is compute
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
-from estimator.formatting import format_money, format_parameter, format_share
+from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.parameters import NUMERIC_KEYS
 from estimator.sensitivity import (
     DEFAULT_SEED,
@@ -39,7 +40,7 @@ from estimator.uncertainty_charts import (
     tornado_chart,
 )
 from ui.context import Context
-from ui.i18n import param_label, t, whole_number
+from ui.i18n import param_label, t
 from ui.number_entry import number_entry
 from ui.plots import show_chart
 
@@ -173,7 +174,8 @@ def _labels() -> dict[str, str]:
 def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None:
     st.markdown(f"#### {t('uncertainty.distribution_title')}")
     columns = st.columns([1, 1, 1, 1.4])
-    draws = columns[0].selectbox(t("uncertainty.draws"), DRAW_CHOICES, format_func=whole_number, key="uncertainty_draws")
+    in_full = functools.partial(format_count, locale=ctx.locale, compact=False)
+    draws = columns[0].selectbox(t("uncertainty.draws"), DRAW_CHOICES, format_func=in_full, key="uncertainty_draws")
     sampling = columns[1].selectbox(
         t("uncertainty.sampling"),
         ("random", "lhs"),
@@ -201,7 +203,7 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         minimum=0.0,
         help=t("uncertainty.threshold_help"),
     )
-    with st.spinner(t("uncertainty.running", draws=whole_number(draws))):
+    with st.spinner(t("uncertainty.running", draws=in_full(draws))):
         result = _monte_carlo(params_key, custom, draws, seed, sampling, float(threshold))
     money = lambda value: format_money(value, ctx.currency, locale=ctx.locale)  # noqa: E731
     metrics = st.columns(4)
@@ -217,7 +219,7 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
             "uncertainty.mean_caption",
             mean=money(result.mean),
             error=money(result.std_error),
-            draws=whole_number(result.draws),
+            draws=in_full(result.draws),
             seed=result.seed,
         )
     )

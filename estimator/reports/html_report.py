@@ -15,7 +15,7 @@ import plotly.offline
 
 from estimator.charts import channel_waterfall, cross_check_bars
 from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import grade_label, language_scope, param_label, t, whole_number
+from estimator.i18n import grade_label, language_scope, param_label, t
 from estimator.library import scenario_title
 from estimator.reports.content import ReportContent, finite, warning_texts
 from estimator.reports.safety import escape_html
@@ -187,7 +187,9 @@ def _page(content: ReportContent) -> str:
                 distribution_chart(mc, currency=currency, locale=locale, point_label=t("report.distribution.point")),
                 "distribution",
             )
-            + _muted(t("report.pptx.notes.distribution", draws=whole_number(mc.draws), seed=mc.seed)),
+            + _muted(
+                t("report.pptx.notes.distribution", draws=format_count(mc.draws, locale=locale, compact=False), seed=mc.seed)
+            ),
             t("report.distribution.takeaway", p5=money(p["p5"]), p50=money(p["p50"]), p95=money(p["p95"])),
         ),
         _section(

@@ -23,7 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import grade_label, language_scope, param_label, t, whole_number
+from estimator.i18n import grade_label, language_scope, param_label, t
 from estimator.library import scenario_title
 from estimator.model import CHANNELS
 from estimator.parameters import PARAMETER_SPECS
@@ -402,7 +402,8 @@ def _distribution_slide(deck: _Deck) -> None:
     mc = deck.content.monte_carlo
     p = mc.percentiles
     takeaway = t("report.distribution.takeaway", p5=deck.money(p["p5"]), p95=deck.money(p["p95"]), p50=deck.money(p["p50"]))
-    notes = t("report.pptx.notes.distribution", draws=whole_number(mc.draws), seed=mc.seed)
+    draws = format_count(mc.draws, locale=deck.content.locale, compact=False)
+    notes = t("report.pptx.notes.distribution", draws=draws, seed=mc.seed)
     slide = deck.slide(t("report.distribution.title"), takeaway, notes)
     edges, counts = mc.histogram_edges, mc.histogram_counts
     centres = (edges[:-1] + edges[1:]) / 2
