@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import statsmodels.api as sm
+import statsmodels.formula.api as smf
 from numpy.testing import assert_allclose
 from scipy import stats
 
 from estimator import Parameters, estimate
-from estimator.calibration import Calibration, auto_mapping, calibrate, design_frame, inspect_columns
+from estimator.calibration import Calibration, auto_mapping, calibrate, inspect_columns
 from estimator.cli import run
 from estimator.sensitivity import UncertaintyRanges
 
@@ -135,13 +135,19 @@ def test_glm_on_counts_equals_logit_on_raw_rows(sample, result):
     complainers["unresolved"] = (complainers.resolved == 0).astype(int)
     segments = complainers.segment.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist()
     assert result.model.reference_segment == segments[0]
-    design = design_frame(complainers, segments)
-    logit = sm.Logit(complainers.churned.astype(float), design).fit(disp=0)
-    coefficients = result.model.coefficients
-    assert list(coefficients.index) == list(design.columns)
-    assert_allclose(coefficients["coef"].to_numpy(), logit.params.to_numpy(), atol=1e-6)
-    assert_allclose(coefficients["std_error"].to_numpy(), logit.bse.to_numpy(), atol=1e-6)
-    ci = logit.conf_int()
+    # Built independently of the module's design matrix: statsmodels' formula with the largest
+    # segment as the reference level, so a wrong dummy coding or reference would show.
+    complainers["churned"] = complainers.churned.astype(float)
+    term = f"C(segment, Treatment(reference={segments[0]!r}))"
+    logit = smf.logit(f"churned ~ unresolved + {term}", data=complainers).fit(disp=0)
+    names = {"Intercept": "const", "unresolved": "unresolved"}
+    names |= {f"{term}[T.{segment}]": f"segment[{segment}]" for segment in segments[1:]}
+    expected = logit.params.rename(index=names)
+    coefficients = result.model.coefficients.loc[expected.index]
+    assert set(result.model.coefficients.index) == set(expected.index)
+    assert_allclose(coefficients["coef"].to_numpy(), expected.to_numpy(), atol=1e-6)
+    assert_allclose(coefficients["std_error"].to_numpy(), logit.bse.rename(index=names).loc[expected.index], atol=1e-6)
+    ci = logit.conf_int().rename(index=names).loc[expected.index]
     assert_allclose(coefficients[["ci_low", "ci_high"]].to_numpy(), ci.to_numpy(), atol=1e-6)
     effect = result.model.effect
     assert_allclose(effect["odds_ratio"], math.exp(logit.params["unresolved"]), rtol=1e-6)
