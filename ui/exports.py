@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from estimator import ParameterError, Parameters
+from estimator import Parameters
 from estimator.formatting import format_count
 from estimator.i18n import LANGUAGES, current_language
 from estimator.library import load_preset, preset_names, preset_title, scenario_title
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
-from estimator.sensitivity import UncertaintyRanges
 from ui import state
 from ui.calibration import data_source, is_from_data
 from ui.context import Context
 from ui.i18n import t
 from ui.scenarios import SAVE_NOTES
-from ui.uncertainty import RANGES_KEY
 
 __all__ = ["BUILT_KEY", "FORMATS", "build_report", "render_exports"]
 
@@ -83,18 +81,6 @@ def _data_sources(ctx: Context) -> tuple:
     return tuple((key, data_source(ctx, key)) for key in sorted(state.provenance()) if is_from_data(ctx, key))
 
 
-def _usable_ranges(params: Parameters) -> tuple:
-    """The custom ranges of the uncertainty tab that fit the scenario (the others are set aside there)."""
-    usable = {}
-    for key, bounds in st.session_state.get(RANGES_KEY, {}).items():
-        try:
-            UncertaintyRanges.around(params, {key: bounds})
-        except ParameterError:
-            continue
-        usable[key] = tuple(bounds)
-    return tuple(sorted(usable.items()))
-
-
 def _size(data: bytes) -> str:
     return f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1_000_000 else f"{len(data) / 1_000:.0f} kB"
 
@@ -103,7 +89,7 @@ def render_exports(ctx: Context) -> None:
     """Three columns, one per deliverable: what it holds, a button to build it, then a download button."""
     params = ctx.parameters
     language = current_language()
-    custom = _usable_ranges(params)
+    custom = tuple(sorted(state.usable_ranges(params).items()))
     params_key = tuple(sorted(params.to_dict().items()))
     from_data = _data_sources(ctx)
     notes = str(st.session_state.get(SAVE_NOTES) or "")

@@ -33,7 +33,6 @@ from estimator.scenarios import (
     export_scenario,
     read_scenario_bytes,
 )
-from estimator.sensitivity import UncertaintyRanges
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t
@@ -101,26 +100,13 @@ def _error_text(error: Exception) -> str:
 # --- callbacks -----------------------------------------------------------------------------------
 
 
-def _usable_ranges() -> dict[str, tuple[float, float]]:
-    """The session's custom ranges that contain the current values (the others are set aside by the uncertainty tab)."""
-    params = state.current_parameters()
-    usable = {}
-    for key, bounds in state.custom_ranges().items():
-        try:
-            UncertaintyRanges.around(params, {key: bounds})
-        except InputError:
-            continue
-        usable[key] = bounds
-    return usable
-
-
 def _on_save() -> None:
     name = st.session_state.get(SAVE_NAME, "")
     try:
         saved = store().save(
             name,
             state.current_parameters(),
-            ranges=_usable_ranges(),
+            ranges=state.usable_ranges(state.current_parameters()),
             notes=st.session_state.get(SAVE_NOTES, "") or "",
             provenance=state.provenance(),
             overwrite=bool(st.session_state.get(SAVE_OVERWRITE)),

@@ -27,7 +27,8 @@ import streamlit as st
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
 from estimator.formatting import NumberEntryError, format_entry, parse_number
 from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
-from estimator.parameters import NUMERIC_KEYS
+from estimator.parameters import NUMERIC_KEYS, InputError
+from estimator.sensitivity import UncertaintyRanges
 from ui import links
 from ui.controls import control_for
 
@@ -307,8 +308,9 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
 #: Where calibrated values' sources are kept for the session (parameter -> description), saved with a scenario.
 PROVENANCE = "scenario_provenance"
 #: The uncertainty tab's custom ranges and its editor (ui.uncertainty.RANGES_KEY and its data editor).
-_CUSTOM_RANGES = "uncertainty_custom_ranges"
-_RANGE_EDITOR = "uncertainty_range_editor"
+#: The uncertainty ranges the user typed (parameter -> (low, high)) and their editor's widget key.
+CUSTOM_RANGES = "uncertainty_custom_ranges"
+RANGE_EDITOR = "uncertainty_range_editor"
 
 
 def load_scenario(
@@ -323,15 +325,28 @@ def load_scenario(
     """
     st.session_state[SCENARIO] = Parameters(parameters).to_dict()
     _redraw(PARAMETER_SPECS)
-    st.session_state[_CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
-    st.session_state.pop(_RANGE_EDITOR, None)
+    st.session_state[CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
+    st.session_state.pop(RANGE_EDITOR, None)
     st.session_state[PROVENANCE] = {}
     record_provenance(provenance or {})
 
 
 def custom_ranges() -> dict[str, tuple[float, float]]:
     """The uncertainty ranges the user set in this session, parameter -> (low, high)."""
-    return dict(st.session_state.get(_CUSTOM_RANGES, {}))
+    return dict(st.session_state.get(CUSTOM_RANGES, {}))
+
+
+def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
+    """The custom ranges that fit ``params`` (a range no longer holding its value after a slider
+    moved is set aside; the uncertainty tab says so)."""
+    usable = {}
+    for key, bounds in custom_ranges().items():
+        try:
+            UncertaintyRanges.around(params, {key: bounds})
+        except InputError:
+            continue
+        usable[key] = (float(bounds[0]), float(bounds[1]))
+    return usable
 
 
 def provenance() -> dict[str, str]:
@@ -377,8 +392,8 @@ def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, fl
     st.session_state[SCENARIO] = Parameters({**st.session_state[SCENARIO], **values}).to_dict()
     _redraw(values)
     if ranges:
-        st.session_state[_CUSTOM_RANGES] = {**st.session_state.get(_CUSTOM_RANGES, {}), **ranges}
-        st.session_state.pop(_RANGE_EDITOR, None)
+        st.session_state[CUSTOM_RANGES] = {**st.session_state.get(CUSTOM_RANGES, {}), **ranges}
+        st.session_state.pop(RANGE_EDITOR, None)
 
 
 # --- the URL ------------------------------------------------------------------------------------

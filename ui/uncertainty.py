@@ -39,6 +39,7 @@ from estimator.uncertainty_charts import (
     spider_chart,
     tornado_chart,
 )
+from ui import state
 from ui.context import Context
 from ui.i18n import param_label, t
 from ui.number_entry import number_entry
@@ -48,7 +49,7 @@ __all__ = ["render_uncertainty"]
 
 DRAW_CHOICES = (10_000, 100_000, 1_000_000)
 #: Custom (low, high) ranges the user typed, by parameter; kept for the session only.
-RANGES_KEY = "uncertainty_custom_ranges"
+RANGES_KEY = state.CUSTOM_RANGES
 SOBOL_N = 1024
 
 
@@ -136,7 +137,7 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
     )
     edited = st.data_editor(
         table,
-        key="uncertainty_range_editor",
+        key=state.RANGE_EDITOR,
         hide_index=True,
         disabled=["parameter", "most_likely", "reason"],
         column_config={
@@ -160,7 +161,7 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
         st.rerun(scope="fragment")
     if custom and st.button(t("uncertainty.reset_ranges"), key="uncertainty_reset_ranges", type="tertiary"):
         st.session_state[RANGES_KEY] = {}
-        st.session_state.pop("uncertainty_range_editor", None)
+        st.session_state.pop(state.RANGE_EDITOR, None)
         st.rerun(scope="fragment")
 
 
