@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from estimator.formatting import format_count, format_share
-from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, language_scope, param_label, t
+from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, param_label, t
 from estimator.library import ASSUMPTION, SourceRef
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.result import Estimate, estimate
@@ -258,9 +258,14 @@ def warning_texts(content: ReportContent) -> list[str]:
     return texts
 
 
-def is_assumption(row: pd.Series) -> bool:
-    """Whether an assumptions row is backed by no published figure."""
-    return bool(row["evidence_id"] == ASSUMPTION)
+def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
+    """How an assumptions row is cited in a document: source, evidence grade and note, in the
+    current language (the user's own input, an assumption, the client's data or a published figure)."""
+    if row["user_input"]:
+        return t("source.your_input"), "", ""
+    if row["evidence_id"] == ASSUMPTION:
+        return t("source.assumption"), t("source.grade_assumption"), row["note"]
+    return row["source"], grade_label(row["grade"]), row["note"]
 
 
 def finite(value: float | None) -> bool:

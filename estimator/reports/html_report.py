@@ -15,9 +15,9 @@ import plotly.offline
 
 from estimator.charts import channel_waterfall, cross_check_bars
 from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import grade_label, language_scope, param_label, t
+from estimator.i18n import language_scope, param_label, t
 from estimator.library import scenario_title
-from estimator.reports.content import ReportContent, finite, warning_texts
+from estimator.reports.content import ReportContent, finite, source_grade_note, warning_texts
 from estimator.reports.safety import escape_html
 from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
 
@@ -75,12 +75,7 @@ def _assumptions_table(content: ReportContent) -> str:
     for key, row in content.assumptions.iterrows():
         value = row["value"]
         shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, content.currency, locale=content.locale)
-        if row["user_input"]:
-            source, grade, note = t("source.your_input"), "", ""
-        elif row["evidence_id"] == "assumption":
-            source, grade, note = t("source.assumption"), t("source.grade_assumption"), row["note"]
-        else:
-            source, grade, note = row["source"], grade_label(row["grade"]), row["note"]
+        source, grade, note = source_grade_note(row)
         cells = (param_label(key), shown, source, grade, note)
         rows.append(
             "<tr>" + "".join(f"<td{' class=num' if i == 1 else ''}>{escape_html(c)}</td>" for i, c in enumerate(cells)) + "</tr>"

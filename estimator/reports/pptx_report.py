@@ -23,11 +23,11 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import grade_label, language_scope, param_label, t
+from estimator.i18n import language_scope, param_label, t
 from estimator.library import scenario_title
 from estimator.model import CHANNELS
 from estimator.parameters import PARAMETER_SPECS
-from estimator.reports.content import TORNADO_TOP, ReportContent, finite, warning_texts
+from estimator.reports.content import TORNADO_TOP, ReportContent, finite, source_grade_note, warning_texts
 
 __all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes"]
 
@@ -567,12 +567,7 @@ def _assumption_slides(deck: _Deck) -> None:
             shown = (
                 t(f"method.{value}") if key == "method" else format_parameter(key, value, content.currency, locale=content.locale)
             )
-            if row["user_input"]:
-                source, grade = t("source.your_input"), ""
-            elif row["evidence_id"] == "assumption":
-                source, grade = t("source.assumption"), t("source.grade_assumption")
-            else:
-                source, grade = row["source"], grade_label(row["grade"])
+            source, grade, _ = source_grade_note(row)
             for col, text in enumerate((param_label(key), shown, source, grade)):
                 cell = grid.cell(index, col)
                 cell.text = str(text)

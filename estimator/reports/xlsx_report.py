@@ -23,11 +23,11 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.i18n import grade_label, language_scope, param_description, param_label, t
+from estimator.i18n import language_scope, param_description, param_label, t
 from estimator.library import load_evidence, scenario_title
 from estimator.model import CHANNELS, HOURS_PER_YEAR
 from estimator.parameters import PARAMETER_SPECS
-from estimator.reports.content import ReportContent, warning_texts
+from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
 
 __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
@@ -186,9 +186,9 @@ def _write_inputs(w: _Writer, sheet: Worksheet) -> None:
             )
         w.workbook.define_name(key, f"=Inputs!$C${row + 1}")
         w.text_cell(sheet, row, 3, spec.allowed)
-        source = content.assumptions.loc[key]
-        w.text_cell(sheet, row, 4, _source_text(source))
-        w.text_cell(sheet, row, 5, _grade_text(source))
+        cited, grade, _ = source_grade_note(content.assumptions.loc[key])
+        w.text_cell(sheet, row, 4, cited)
+        w.text_cell(sheet, row, 5, grade)
         w.text_cell(sheet, row, 6, param_description(key), w.muted)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 34)
@@ -198,18 +198,6 @@ def _write_inputs(w: _Writer, sheet: Worksheet) -> None:
     sheet.set_column(5, 5, 22)
     sheet.set_column(6, 6, 60)
     sheet.freeze_panes(INPUT_FIRST_ROW - 1, 0)
-
-
-def _source_text(row: Any) -> str:
-    if row["user_input"]:
-        return t("source.your_input")
-    return t("source.assumption") if row["evidence_id"] == "assumption" else row["source"]
-
-
-def _grade_text(row: Any) -> str:
-    if row["user_input"]:
-        return ""
-    return t("source.grade_assumption") if row["evidence_id"] == "assumption" else grade_label(row["grade"])
 
 
 def _write_model(w: _Writer, sheet: Worksheet) -> None:
@@ -357,9 +345,10 @@ def _write_sources(w: _Writer, sheet: Worksheet) -> None:
             w.text_cell(sheet, r, 2, value)
         else:
             w.number_cell(sheet, r, 2, value)
-        w.text_cell(sheet, r, 3, _source_text(row))
+        cited, grade, _ = source_grade_note(row)
+        w.text_cell(sheet, r, 3, cited)
         w.text_cell(sheet, r, 4, row["evidence_id"], w.key)
-        w.text_cell(sheet, r, 5, _grade_text(row))
+        w.text_cell(sheet, r, 5, grade)
         w.text_cell(sheet, r, 6, row["note"], w.muted)
     # The published figures behind the sources: what each measures, where and when, with its link.
     cited = [i for i in dict.fromkeys(content.assumptions["evidence_id"]) if i and i != "assumption"]
