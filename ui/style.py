@@ -20,9 +20,6 @@ _CSS = """
 .stMainBlockContainer { padding-top: 2.5rem; }
 /* Slider and exact box sit close together; less air between parameters in the sidebar. */
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
-/* The slider does the stepping; without +/- buttons the exact box shows whole numbers. */
-[data-testid="stSidebar"] [data-testid="stNumberInputStepUp"],
-[data-testid="stSidebar"] [data-testid="stNumberInputStepDown"] { display: none; }
 /* The headline sentence is the largest text on the page; its figures stand out. */
 .stMainBlockContainer h2 strong { color: #C0392B; }
 .overline { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; font-weight: 600; color: #4A5670; }
