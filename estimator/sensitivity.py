@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.stats import qmc
 
 from estimator.model import Outputs, evaluate
 from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
@@ -45,6 +44,12 @@ DEFAULT_SEED = 2026
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Points of the tabulated PERT distribution used to turn uniform numbers into draws (LHS, Sobol).
 _PERT_GRID = 4097
+#: Cells of the PERT quantile table the Monte Carlo sampler reads by index: equal steps in the
+#: uniform number, so a draw costs an index and one linear interpolation instead of a search.
+_QUANTILE_CELLS = 16_384
+#: Cells at each end that are drawn through the CDF table instead: the quantile function is
+#: steep there (its slope is infinite at 0 or 1 whenever the mode is off the range's end).
+_QUANTILE_TAIL_CELLS = 64
 
 
 def _check_output(output: str) -> str:
@@ -356,29 +361,73 @@ def _pert_inverse_cdf(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
     return item.low + (item.high - item.low) * np.interp(uniforms, cdf, grid)
 
 
+@cache
+def _pert_quantile_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta(alpha, beta) quantiles, exact, at ``_QUANTILE_CELLS + 1`` equally spaced probabilities,
+    and the step from each to the next."""
+    quantiles = special.betaincinv(alpha, beta, np.linspace(0.0, 1.0, _QUANTILE_CELLS + 1))
+    return quantiles, np.diff(quantiles)
+
+
+@cache
+def _pert_grid() -> np.ndarray:
+    return np.linspace(0.0, 1.0, _PERT_GRID)
+
+
+def _pert_from_uniforms(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
+    """Beta-PERT values for uniform numbers in [0, 1], through the quantile table.
+
+    Between the table's exact points the quantile function is interpolated linearly (an error
+    far below 1e-6 of the range in the body); the steep ends go through the CDF table of
+    :func:`_pert_inverse_cdf`. About five times faster than generating Beta variates.
+    """
+    alpha, beta = item.pert_shape()
+    quantiles, steps = _pert_quantile_table(alpha, beta)
+    position = uniforms * _QUANTILE_CELLS
+    cell = position.astype(np.intp)
+    np.minimum(cell, _QUANTILE_CELLS - 1, out=cell)  # u = 1 reads the last cell at its end
+    position -= cell  # now the fraction within the cell
+    values = quantiles[cell]
+    values += position * steps[cell]
+    # Cells in the tails, as one unsigned comparison: cell - tail wraps round when below 0.
+    cell -= _QUANTILE_TAIL_CELLS
+    tails = np.flatnonzero(cell.view(np.uintp) >= _QUANTILE_CELLS - 2 * _QUANTILE_TAIL_CELLS)
+    values[tails] = np.interp(uniforms[tails], special.betainc(alpha, beta, _pert_grid()), _pert_grid())
+    values *= item.high - item.low
+    values += item.low
+    return values
+
+
+def _uniforms(rng: np.random.Generator, draws: int, sampling: str) -> np.ndarray:
+    """``draws`` uniform numbers of one parameter: independent, or a Latin hypercube column."""
+    if sampling == "lhs":
+        # One number in each of `draws` equal strata, the strata in random order: the column of
+        # a Latin hypercube as scipy's qmc.LatinHypercube draws it, at a fraction of its cost
+        # (2.7 s there for 26 columns of 1,000,000, most of it outside the permutations).
+        return (rng.permutation(draws) + rng.random(draws)) / draws
+    return rng.random(draws)
+
+
 def draw_scenarios(
     ranges: UncertaintyRanges, draws: int, seed: int | None = None, sampling: str = "random"
 ) -> dict[str, np.ndarray]:
-    """Beta-PERT draws for every uncertain parameter (``sampling`` "random" or "lhs")."""
+    """Beta-PERT draws for every uncertain parameter (``sampling`` "random" or "lhs").
+
+    Parameters without a range are not drawn. Each parameter, in the order of
+    ``ranges.uncertain``, takes ``draws`` uniform numbers from one ``numpy.random.Generator``
+    seeded with ``seed`` (for "lhs": a permutation of the strata, then a uniform position in
+    each), turned into PERT values by the quantile table. The same seed gives the same draws.
+    """
     if sampling not in ("random", "lhs"):
         raise ParameterError([Problem("sampling", sampling, "'random' or 'lhs'", "not a sampling method")])
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
         raise ParameterError([Problem("draws", draws, f"a whole number from 1 to {MAX_DRAWS:,}", "not allowed")])
-    keys = ranges.uncertain
     rng = np.random.default_rng(seed)
     samples = {}
-    if sampling == "lhs" and keys:
-        uniforms = qmc.LatinHypercube(d=len(keys), seed=rng).random(draws)
-        for j, key in enumerate(keys):
-            samples[key] = _pert_inverse_cdf(ranges[key], uniforms[:, j])
-    else:
-        for key in keys:
-            item = ranges[key]
-            alpha, beta = item.pert_shape()
-            samples[key] = item.low + (item.high - item.low) * rng.beta(alpha, beta, draws)
-    for key in keys:
+    for key in ranges.uncertain:
+        samples[key] = _pert_from_uniforms(ranges[key], _uniforms(rng, draws, sampling))
         if PARAMETER_SPECS[key].kind == "integer":
-            samples[key] = np.rint(samples[key])
+            np.rint(samples[key], out=samples[key])
     return samples
 
 
