@@ -15,23 +15,19 @@ from estimator import Parameters
 from estimator.formatting import format_count
 from estimator.i18n import LANGUAGES, current_language
 from estimator.library import load_preset, preset_names, preset_title, scenario_title
-from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, build_content, report_bytes, safe_filename
+from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, REPORT_FORMATS, build_content, report_bytes, safe_filename
 from ui import state
 from ui.calibration import data_source, is_from_data
 from ui.context import Context
 from ui.i18n import t
 from ui.scenarios import SAVE_NOTES
 
-__all__ = ["BUILT_KEY", "FORMATS", "build_report", "render_exports"]
+__all__ = ["BUILT_KEY", "ICONS", "build_report", "render_exports"]
 
 #: Session key of the last file built per format: {kind: (scenario key, bytes)}.
 BUILT_KEY = "exports_built"
-#: The deliverables in the order shown: (format, catalogue key, MIME type, icon).
-FORMATS = (
-    ("pptx", "exports.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ":material/slideshow:"),
-    ("xlsx", "exports.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_chart:"),
-    ("html", "exports.html", "text/html", ":material/public:"),
-)
+#: The button icon of each deliverable format (the formats themselves: estimator.reports.REPORT_FORMATS).
+ICONS = {"pptx": ":material/slideshow:", "xlsx": ":material/table_chart:", "html": ":material/public:"}
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
@@ -96,13 +92,16 @@ def render_exports(ctx: Context) -> None:
     scenario_key = (params_key, custom, ctx.preset.name, language, from_data, notes)
     built = st.session_state.setdefault(BUILT_KEY, {})
     st.caption(t("exports.intro", language=LANGUAGES[language].name if language in LANGUAGES else language))
-    columns = st.columns(len(FORMATS))
-    for column, (kind, label_key, mime, icon) in zip(columns, FORMATS, strict=True):
+    columns = st.columns(len(REPORT_FORMATS))
+    for column, (kind, report_format) in zip(columns, REPORT_FORMATS.items(), strict=True):
+        label_key = report_format.label_key
         label = t(label_key)
         with column, st.container(border=True):
             st.markdown(f"**{label}**")
             st.caption(t(f"{label_key}_help"))
-            if st.button(t("exports.build", kind=label), key=f"exports_build_{kind}", icon=icon, use_container_width=True):
+            if st.button(
+                t("exports.build", kind=label), key=f"exports_build_{kind}", icon=ICONS.get(kind), use_container_width=True
+            ):
                 with st.spinner(t("exports.building", kind=label)):
                     data = build_report(params_key, custom, ctx.preset.name, kind, language, from_data, notes)
                     built[kind] = (scenario_key, data)
@@ -112,7 +111,7 @@ def render_exports(ctx: Context) -> None:
                     t("exports.download", kind=label),
                     data,
                     file_name=safe_filename(scenario_title(params.name) or preset_title(ctx.preset), kind),
-                    mime=mime,
+                    mime=report_format.mime,
                     key=f"exports_download_{kind}",
                     type="primary",
                     icon=":material/download:",

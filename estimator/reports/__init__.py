@@ -16,22 +16,22 @@ in the language of ``build_content(..., language=...)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from estimator.parameters import InputError
 from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
-from estimator.reports.html_report import html_bytes
-from estimator.reports.pptx_report import pptx_bytes
+from estimator.reports.formats import REPORT_FORMATS, ReportFormat
 from estimator.reports.safety import escape_html, neutralise_formula, safe_filename
-from estimator.reports.xlsx_report import xlsx_bytes
 
 __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "FORMATS",
+    "REPORT_FORMATS",
     "InitiativePlan",
     "ReportContent",
+    "ReportFormat",
     "build_content",
     "escape_html",
     "html_bytes",
@@ -43,8 +43,16 @@ __all__ = [
     "xlsx_bytes",
 ]
 
-#: The deliverables by file extension: how to make the file's bytes.
-FORMATS: dict[str, Callable[[ReportContent], bytes]] = {"pptx": pptx_bytes, "xlsx": xlsx_bytes, "html": html_bytes}
+#: The deliverables' file extensions (the registry itself is :data:`REPORT_FORMATS`).
+FORMATS: tuple[str, ...] = tuple(REPORT_FORMATS)
+
+
+def __getattr__(name: str) -> Any:
+    """``pptx_bytes``, ``xlsx_bytes`` and ``html_bytes``, imported with their writer on first use."""
+    for item in REPORT_FORMATS.values():
+        if item.function == name:
+            return item.writer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def report_bytes(content: ReportContent, kind: str) -> bytes:
@@ -55,9 +63,9 @@ def report_bytes(content: ReportContent, kind: str) -> bytes:
     InputError
         For any other kind.
     """
-    if kind not in FORMATS:
+    if kind not in REPORT_FORMATS:
         raise InputError(f"report format: {kind!r} is not supported; allowed: {', '.join('.' + k for k in FORMATS)}")
-    return FORMATS[kind](content)
+    return REPORT_FORMATS[kind].writer(content)
 
 
 def write_report(content: ReportContent, path: str | Path) -> Path:
