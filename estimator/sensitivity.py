@@ -166,8 +166,11 @@ class UncertaintyRanges(Mapping[str, UncertainRange]):
         """The parameters whose range is not a single value."""
         return [key for key, item in self._ranges.items() if not item.is_fixed]
 
-    def to_df(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(item) for item in self._ranges.values()]).set_index("parameter")
+
+    #: The name the first releases used; :meth:`to_frame` as everywhere else.
+    to_df = to_frame
 
     def to_dict(self) -> dict[str, dict[str, float]]:
         """``{parameter: {"low": ..., "high": ...}}``, the form scenario files use."""
@@ -212,8 +215,11 @@ class Tornado:
     base: float
     rows: pd.DataFrame
 
-    def to_df(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         return self.rows
+
+    #: The name the first releases used; :meth:`to_frame` as everywhere else.
+    to_df = to_frame
 
     def to_dict(self) -> list[dict[str, Any]]:
         return self.rows.reset_index().to_dict(orient="records")
@@ -315,8 +321,11 @@ class Heatmap:
     y_values: np.ndarray
     values: np.ndarray  # shape (len(y_values), len(x_values))
 
-    def to_df(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, index=pd.Index(self.y_values, name=self.y), columns=pd.Index(self.x_values, name=self.x))
+
+    #: The name the first releases used; :meth:`to_frame` as everywhere else.
+    to_df = to_frame
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -463,10 +472,13 @@ class MonteCarloResult:
             "probability_above": self.probability_above,
         }
 
-    def to_df(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         """The histogram: one row per bin."""
         edges = self.histogram_edges
         return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": self.histogram_counts})
+
+    #: The name the first releases used; :meth:`to_frame` as everywhere else.
+    to_df = to_frame
 
 
 def monte_carlo(

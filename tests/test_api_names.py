@@ -1,0 +1,24 @@
+"""Every result reads the same way in a notebook: ``to_frame()``, with ``to_df()`` kept as its old name."""
+
+import pandas as pd
+
+from estimator import Parameters, estimate, evaluate
+from estimator.sensitivity import UncertaintyRanges, heatmap, monte_carlo, tornado
+
+PARAMS = Parameters()
+
+
+def test_results_have_to_frame_and_the_old_to_df_gives_the_same_frame():
+    ranges = UncertaintyRanges.around(PARAMS)
+    results = [
+        ranges,
+        tornado(PARAMS, ranges),
+        heatmap(PARAMS, "churn_rate", "service_share", points=5),
+        monte_carlo(PARAMS, ranges, draws=500, seed=1),
+    ]
+    for result in results:
+        frame = result.to_frame()
+        assert isinstance(frame, pd.DataFrame) and not frame.empty
+        pd.testing.assert_frame_equal(result.to_df(), frame)
+    assert isinstance(estimate(PARAMS).to_frame(), pd.DataFrame)
+    assert isinstance(evaluate(PARAMS).to_frame(), pd.DataFrame)
