@@ -284,13 +284,12 @@ def is_share_parameter(key: str) -> bool:
     >>> is_share_parameter("churn_rate"), is_share_parameter("silent_ratio")
     (True, False)
     """
-    spec = PARAMETER_SPECS[key]
-    return spec.kind == "number" and spec.min == 0 and spec.max == 1 and "share" in spec.unit
+    return PARAMETER_SPECS[key].is_share
 
 
 def is_currency_parameter(key: str) -> bool:
     """Whether a parameter is an amount of money (in the scenario's currency)."""
-    return PARAMETER_SPECS[key].unit.startswith("currency")
+    return PARAMETER_SPECS[key].is_currency
 
 
 def format_parameter(key: str, value: object, currency: str, *, locale: str = "en") -> str:

@@ -63,6 +63,16 @@ class ParameterSpec:
     choices: tuple[str, ...] = ()
 
     @property
+    def is_share(self) -> bool:
+        """A share from 0 to 1, shown as a percentage (``churn_rate``; not ``silent_ratio``)."""
+        return self.kind == "number" and self.min == 0 and self.max == 1 and "share" in self.unit
+
+    @property
+    def is_currency(self) -> bool:
+        """An amount of money, in the scenario's currency."""
+        return self.unit.startswith("currency")
+
+    @property
     def allowed(self) -> str:
         """The valid values in words, for error messages and help texts."""
         if self.kind == "choice":

@@ -22,3 +22,13 @@ def test_results_have_to_frame_and_the_old_to_df_gives_the_same_frame():
         pd.testing.assert_frame_equal(result.to_df(), frame)
     assert isinstance(estimate(PARAMS).to_frame(), pd.DataFrame)
     assert isinstance(evaluate(PARAMS).to_frame(), pd.DataFrame)
+
+
+def test_a_parameter_says_itself_whether_it_is_a_share_or_an_amount():
+    from estimator import PARAMETER_SPECS
+
+    shares = {key for key, spec in PARAMETER_SPECS.items() if spec.is_share}
+    amounts = {key for key, spec in PARAMETER_SPECS.items() if spec.is_currency}
+    assert {"churn_rate", "service_share", "resolved_share", "gross_margin"} <= shares
+    assert not {"silent_ratio", "wom_reach", "customers", "incident_hours"} & shares
+    assert amounts == {"annual_value", "acquisition_cost"}
