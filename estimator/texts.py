@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
+from estimator.calibration import Calibration
 from estimator.controls import EntryProblem, control_for
 from estimator.formatting import (
     format_count,
@@ -40,6 +41,7 @@ __all__ = [
     "headline_sentence",
     "largest_channel_text",
     "parameter_help",
+    "provenance_description",
     "warning_text",
 ]
 
@@ -221,3 +223,20 @@ def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) ->
     used = format_decimal(control.to_display(current), locale=locale) + suffix
     allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
     return t("input.problem", label=param_label(key), value=shown, reason=_reason(problem.reason), allowed=allowed, used=used)
+
+
+def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:
+    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval."""
+    rows = format_count(result.rows, locale=locale, compact=False)
+    item = result.estimates[key]
+    if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
+        return t("calibration.provenance_detail_rows", source=source, rows=rows)
+    spec = PARAMETER_SPECS[key]
+    low, high = (float(min(max(bound, spec.min), spec.max)) for bound in (item.ci_low, item.ci_high))
+    return t(
+        "calibration.provenance_detail",
+        source=source,
+        rows=rows,
+        low=format_parameter(key, low, currency, locale=locale),
+        high=format_parameter(key, high, currency, locale=locale),
+    )
