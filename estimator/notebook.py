@@ -194,6 +194,8 @@ class Explorer:
         The whole app.
     timings : list of (float, float)
         For each refresh: seconds until the headline was updated and until the charts were.
+    refreshed_at : (float, float)
+        ``time.perf_counter()`` when the last refresh had updated the headline, and the charts.
     """
 
     def __init__(
@@ -518,7 +520,9 @@ class Explorer:
             for name in ANALYSES:
                 if self._analysis_outputs[name].outputs:
                     self._analysis_notes[name].value = f"<i>{html.escape(t('notebook.stale'))}</i>"
-        self.timings.append((headline_done - started, time.perf_counter() - started))
+        charts_done = time.perf_counter()
+        self.timings.append((headline_done - started, charts_done - started))
+        self.refreshed_at = (headline_done, charts_done)
 
     def _show_headline(self) -> None:
         est, params, locale = self._estimate, self._params, self.locale
