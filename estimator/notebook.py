@@ -73,6 +73,14 @@ UNIT_WORDS = frozenset(
     {"customers", "prospect_contacts", "silent_ratio", "wom_reach", "incidents_per_year", "incident_hours", "horizon_years"}
 )
 
+#: The help marker beside each label (a circled "?" in CSS: "ⓘ" is missing from many fonts).
+HELP_MARK = (
+    "<span style='display:inline-block;width:1.2em;height:1.2em;line-height:1.2em;text-align:center;"
+    "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#666'>?</span>"
+)
+#: Tab titles in full (ipywidgets cuts them at a fixed width), in the app's own scope.
+STYLE = "<style>.churn-explorer .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }</style>"
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
 
@@ -142,7 +150,7 @@ class _Input:
         changed = " ●" if value != app.preset.parameters[key] else ""
         self.label.value = (
             f'<span title="{html.escape(help_text)}" style="cursor:help">'
-            f"{html.escape(param_label(key))}{changed} <span style='color:#888'>ⓘ</span></span>"
+            f"{html.escape(param_label(key))}{changed} {HELP_MARK}</span>"
         )
         self.slider.tooltip = help_text
         if control.kind == "log":
@@ -346,7 +354,7 @@ class Explorer:
                 layout=widgets.Layout(flex="1 1 480px", min_width="380px", padding="0 0 0 16px"),
             )
             self.widget.children = [
-                widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(t('app.title'))}</h3>"),
+                widgets.HTML(f"{STYLE}<h3 style='margin:4px 0'>{html.escape(t('app.title'))}</h3>"),
                 widgets.HBox([inputs, results], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
             ]
             self._show_inputs(self._inputs)
