@@ -68,6 +68,8 @@ ANALYSES = ("tornado", "monte_carlo", "levers")
 MONTE_CARLO_DRAWS = 10_000
 #: Width of the inputs column; the results take the rest (and wrap below on a narrow notebook).
 INPUTS_WIDTH = "430px"
+#: Buttons as wide as their words (a fixed width cuts the longer languages).
+AUTO_WIDTH = {"width": "auto"}
 #: Parameters whose exact box has a unit word (the others: "%" for shares, the currency for money).
 UNIT_WORDS = frozenset(
     {"customers", "prospect_contacts", "silent_ratio", "wom_reach", "incidents_per_year", "incident_hours", "horizon_years"}
@@ -340,7 +342,9 @@ class Explorer:
             self._group_resets: dict[str, widgets.Button] = {}
             for group in GROUP_ORDER:
                 note = widgets.HTML()
-                reset = widgets.Button(description=t("sidebar.group_reset"), tooltip=t("sidebar.group_reset_help"))
+                reset = widgets.Button(
+                    description=t("sidebar.group_reset"), tooltip=t("sidebar.group_reset_help"), layout=AUTO_WIDTH
+                )
                 reset.add_class(f"churn-reset-{group}")
                 reset.on_click(lambda _, group=group: self._reset(group_parameters(group)))
                 self._group_notes[group], self._group_resets[group] = note, reset
@@ -389,7 +393,9 @@ class Explorer:
         )
         self._method.add_class("churn-method")
         self._method.observe(lambda change: None if self._quiet else self._apply({"method": change["new"]}), names="value")
-        self._reset_all = widgets.Button(description=t("sidebar.reset_all"), tooltip=t("sidebar.reset_all_help"), icon="undo")
+        self._reset_all = widgets.Button(
+            description=t("sidebar.reset_all"), tooltip=t("sidebar.reset_all_help"), icon="undo", layout=AUTO_WIDTH
+        )
         self._reset_all.add_class("churn-reset-all")
         self._reset_all.on_click(lambda _: self._reset([*PARAMETER_SPECS, "currency"]))
         self._controls = widgets.VBox(
