@@ -12,6 +12,7 @@ Screenshots are kept under the test's tmp folder and, when ``ARTIFACT_DIR`` is s
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -125,6 +126,17 @@ def _keep(page, tmp_path: Path, name: str) -> Path:
     return path
 
 
+def _shut_down_kernels(url: str, token: str) -> None:
+    """Stop the server's kernels, as closing a notebook for good would, so the next test starts afresh."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/kernels", headers=headers), timeout=10) as reply:
+        kernels = json.loads(reply.read())
+    for kernel in kernels:
+        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}", method="DELETE", headers=headers)
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=30):
+            pass
+
+
 def _start_kernel(page) -> None:
     """Accept the kernel JupyterLab proposes (the notebook's Python 3) and wait until it is idle."""
     accept = page.locator(".jp-Dialog .jp-mod-accept")
@@ -188,3 +200,4 @@ def test_explore_notebook_in_the_browser_moves_the_headline_with_a_slider(jupyte
         raise
     finally:
         page.close()
+        _shut_down_kernels(url, token)
