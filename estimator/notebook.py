@@ -647,7 +647,7 @@ class Explorer:
         ]
         text = f"<b>{html.escape(t('uncertainty.levers_title'))}</b>"
         if self._params.method == "top_down":  # show both: complaint handling works through the bottom-up count
-            text += f"<br><small>{html.escape(t('uncertainty.levers_top_down'))}</small>"
+            text += f"<br><small>{html.escape(t('notebook.levers_both'))}</small>"
             figures.append(
                 levers_chart(table, currency=currency, column="recovered_bottom_up", locale=locale, title=t("method.bottom_up"))
             )
