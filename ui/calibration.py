@@ -32,6 +32,7 @@ from estimator.calibration import (
 from estimator.formatting import format_count, format_parameter
 from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
+from estimator.texts import provenance_description
 from ui import state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
@@ -290,23 +291,6 @@ def _render_model(result: Calibration) -> None:
     st.markdown(t(key, **values))
     with st.expander(t("calibration.model_terms")):
         st.dataframe(result.model.coefficients, key="calibration_model_terms")
-
-
-def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:
-    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval."""
-    rows = format_count(result.rows, locale=locale, compact=False)
-    item = result.estimates[key]
-    if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
-        return t("calibration.provenance_detail_rows", source=source, rows=rows)
-    spec = PARAMETER_SPECS[key]
-    low, high = (float(min(max(bound, spec.min), spec.max)) for bound in (item.ci_low, item.ci_high))
-    return t(
-        "calibration.provenance_detail",
-        source=source,
-        rows=rows,
-        low=format_parameter(key, low, currency, locale=locale),
-        high=format_parameter(key, high, currency, locale=locale),
-    )
 
 
 def _apply(result_key: tuple, source: str) -> None:

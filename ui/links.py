@@ -1,25 +1,22 @@
-"""Scenarios in the URL: read a shared link safely and write the current scenario back.
+"""The app's scenario links: :mod:`estimator.links`, shared with the notebook app's ``.link()``."""
 
-A link holds the preset and every value that differs from it, under the public parameter
-keys of MODEL.md, in model units (``?preset=telecom_cable&churn_rate=0.2``), plus ``view``.
-Reading never fails: a value that cannot be used is left out and reported as a
-:class:`LinkProblem`, and the preset's value stands in for it. Pure logic, no Streamlit.
-"""
-
-from __future__ import annotations
-
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
-from estimator.library import preset_names
-from estimator.parameters import TEXT_KEYS, parse_value
+from estimator.links import (
+    DEFAULT_PRESET,
+    IGNORED_QUERY_KEYS,
+    LANGUAGE_QUERY,
+    VIEWS,
+    LinkProblem,
+    LinkScenario,
+    encode_value,
+    reason_code,
+    scenario_from_query,
+    scenario_to_query,
+)
 
 __all__ = [
     "DEFAULT_PRESET",
     "IGNORED_QUERY_KEYS",
+    "LANGUAGE_QUERY",
     "VIEWS",
     "LinkProblem",
     "LinkScenario",
@@ -28,136 +25,3 @@ __all__ = [
     "scenario_from_query",
     "scenario_to_query",
 ]
-
-DEFAULT_PRESET = "generic_b2c"
-#: Views of the page: ``edit`` (the default, with controls) and ``present`` (for a client meeting).
-VIEWS = ("edit", "present")
-#: Query parameters that belong to Streamlit itself, not to the scenario.
-IGNORED_QUERY_KEYS = frozenset({"embed", "embed_options"})
-
-
-@dataclass(frozen=True)
-class LinkProblem:
-    """A value in a link that was not used: the key and text as given, and why (a reason code).
-
-    ``reason`` is one of the codes of :func:`reason_code` (``out_of_range``, ``not_a_number``,
-    ``unknown_parameter``, ``unknown_preset`` ...), so the app can say it in any language.
-    """
-
-    key: str
-    value: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class LinkScenario:
-    """What a link describes: a preset, the full scenario and the view, plus what was ignored."""
-
-    preset: str
-    parameters: Parameters
-    view: str
-    problems: tuple[LinkProblem, ...]
-
-
-def reason_code(reason: str) -> str:
-    """A stable code for the estimator's reason text (which is English), for translation.
-
-    >>> reason_code("not a number (NaN)"), reason_code("out of range")
-    ('not_a_number', 'out_of_range')
-    """
-    codes = (
-        ("out of range", "out_of_range"),
-        ("not a number", "not_a_number"),
-        ("infinite", "infinite"),
-        ("not a whole number", "not_whole"),
-        ("not a valid choice", "not_a_choice"),
-        ("not a known currency", "unknown_currency"),
-        ("an unknown parameter", "unknown_parameter"),
-    )
-    for text, code in codes:
-        if reason.startswith(text):
-            return code
-    return reason
-
-
-def _single(value: str | list[str]) -> str:
-    # Streamlit keeps the last of repeated keys; so does a link read here.
-    return value[-1] if isinstance(value, list) else value
-
-
-def scenario_from_query(query: Mapping[str, str | list[str]]) -> LinkScenario:
-    """Read a scenario from URL query parameters, ignoring (and reporting) what cannot be used.
-
-    Parameters
-    ----------
-    query : mapping
-        Query parameters as text, e.g. ``st.query_params.to_dict()``.
-
-    Returns
-    -------
-    LinkScenario
-
-    Examples
-    --------
-    >>> link = scenario_from_query({"churn_rate": "0.25", "customers": "-5", "colour": "red"})
-    >>> link.parameters.churn_rate, link.parameters.customers
-    (0.25, 100000.0)
-    >>> [(p.key, p.reason) for p in link.problems]
-    [('customers', 'out_of_range'), ('colour', 'unknown_parameter')]
-    """
-    problems: list[LinkProblem] = []
-    preset_name = _single(query.get("preset", DEFAULT_PRESET)).strip()
-    if preset_name not in preset_names():
-        problems.append(LinkProblem("preset", preset_name, "unknown_preset"))
-        preset_name = DEFAULT_PRESET
-    view = _single(query.get("view", "edit")).strip()
-    if view not in VIEWS:
-        problems.append(LinkProblem("view", view, "not_a_choice"))
-        view = "edit"
-
-    values: dict[str, Any] = {}
-    for key, raw in query.items():
-        if key in ("preset", "view") or key in IGNORED_QUERY_KEYS:
-            continue
-        text = _single(raw)
-        try:
-            value = parse_value(key, text)
-            Parameters({key: value})  # checks this one value, with the estimator's own rules
-        except ParameterError as error:
-            problems.append(LinkProblem(key, text, reason_code(error.problems[0].reason)))
-            continue
-        values[key] = value
-    parameters = load_preset(preset_name).parameters.replace(**values)
-    return LinkScenario(preset_name, parameters, view, tuple(problems))
-
-
-def encode_value(value: Any) -> str:
-    """A value as link text that reads back exactly: whole numbers without ".0", floats round-trip.
-
-    >>> encode_value(100000.0), encode_value(0.1825), encode_value(5), encode_value("bottom_up")
-    ('100000', '0.1825', '5', 'bottom_up')
-    """
-    if isinstance(value, str | int):  # bool is an int too; neither needs more than str()
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
-
-
-def scenario_to_query(preset: Preset, parameters: Parameters, *, view: str = "edit") -> dict[str, str]:
-    """The query parameters of a link to this scenario: the preset and every value that differs from it.
-
-    >>> from estimator import load_preset
-    >>> preset = load_preset("generic_b2c")
-    >>> scenario_to_query(preset, preset.parameters.replace(churn_rate=0.2, currency="PLN"))
-    {'churn_rate': '0.2', 'currency': 'PLN'}
-    """
-    query: dict[str, str] = {}
-    if preset.name != DEFAULT_PRESET:
-        query["preset"] = preset.name
-    for key in (*PARAMETER_SPECS, *TEXT_KEYS):
-        if parameters[key] != preset.parameters[key]:
-            query[key] = encode_value(parameters[key])
-    if view != "edit":
-        query["view"] = view
-    return query

@@ -11,11 +11,11 @@ from babel.numbers import get_currency_name, list_currencies
 from estimator import PARAMETER_SPECS, load_preset
 from estimator.formatting import format_count, format_money, format_parameter, is_currency_parameter
 from estimator.library import preset_description, preset_names, preset_title
-from estimator.parameters import NUMERIC_KEYS
+from estimator.texts import parameter_help
 from ui import state
 from ui.context import Context
-from ui.controls import GROUP_ORDER, control_for
-from ui.i18n import LANGUAGES, available_languages, current_locale, grade_label, param_description, param_label, t
+from ui.controls import GROUP_ORDER, control_for, group_parameters
+from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
 
 __all__ = ["render_sidebar"]
@@ -38,28 +38,7 @@ def _currency_name(code: str, locale: str) -> str:
 
 def _parameter_help(ctx: Context, key: str) -> str:
     """What a parameter means and where the preset's value comes from (the tooltip)."""
-    ref = ctx.preset.sources[key]
-    source = t("source.assumption") if ref.is_assumption else ref.citation
-    grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
-    template = "help.parameter_changed" if key in ctx.changed_from_preset else "help.parameter"
-    text = t(
-        template,
-        description=param_description(key),
-        value=format_parameter(key, ctx.preset.parameters[key], ctx.currency, locale=ctx.locale),
-        source=source,
-        grade=grade,
-        note=ref.note,
-    )
-    control = control_for(key) if key in NUMERIC_KEYS else None
-    if control is not None and control.kind == "linear" and control.slider_max < control.valid_max and not control.integer:
-        spec = PARAMETER_SPECS[key]
-        text += "\n\n" + t(
-            "help.slider_range",
-            low=format_parameter(key, control.slider_min, ctx.currency, locale=ctx.locale),
-            high=format_parameter(key, control.slider_max, ctx.currency, locale=ctx.locale),
-            max=format_parameter(key, spec.max, ctx.currency, locale=ctx.locale),
-        )
-    return text
+    return parameter_help(key, ctx.preset, ctx.parameters, locale=ctx.locale)
 
 
 @cache
@@ -139,7 +118,7 @@ def group_key(group: str) -> str:
 
 
 def _group(ctx: Context, group: str) -> None:
-    keys = [key for key, spec in PARAMETER_SPECS.items() if spec.group == group and key in NUMERIC_KEYS]
+    keys = list(group_parameters(group))
     changed = [key for key in keys if key in ctx.changed_from_preset]
     # Lazy: a closed group draws nothing, so every rerun (each slider move) stays light.
     expander = st.expander(t(f"group.{group}"), expanded=group == "business", key=group_key(group), on_change="rerun")

@@ -18,19 +18,18 @@ browser had not yet received its replacement) is ignored: only the widget on scr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
-from estimator.formatting import NumberEntryError, format_entry, parse_number
+from estimator.controls import EntryProblem, control_for, read_entry
+from estimator.formatting import format_entry
 from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from estimator.parameters import NUMERIC_KEYS, InputError
 from estimator.sensitivity import UncertaintyRanges
 from ui import links
-from ui.controls import control_for
 
 __all__ = [
     "EntryProblem",
@@ -61,7 +60,7 @@ LANGUAGE = "language"
 LANGUAGE_CHOSEN = "language_chosen"
 LANGUAGE_WIDGET = "language_picker"
 #: The query parameter that carries the language in a shared link (``?lang=pl``).
-LANGUAGE_QUERY = "lang"
+LANGUAGE_QUERY = links.LANGUAGE_QUERY
 
 
 VERSIONS = "widget_versions"
@@ -96,15 +95,6 @@ def method_key() -> str:
 def currency_key() -> str:
     """Current widget key of the currency picker."""
     return f"{CURRENCY_WIDGET}-{_version(CURRENCY_WIDGET)}"
-
-
-@dataclass(frozen=True)
-class EntryProblem:
-    """A typed value that was not used: the text as typed (display units) and the reason code."""
-
-    key: str
-    shown: Any
-    reason: str
 
 
 def _browser_locale() -> str | None:
@@ -251,19 +241,9 @@ def on_entry(key: str, widget: str, locale: str = "en") -> None:
     """
     if widget != entry_key(key):
         return  # a replaced box reporting the value it had before
-    control = control_for(key)
-    shown = st.session_state[widget]
-    if shown is None or not shown.strip():
-        st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, None, "empty")
-        return
-    try:
-        number = parse_number(shown, locale=locale)
-    except NumberEntryError:
-        st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, shown, "unreadable_number")
-        return
-    value, reason = PARAMETER_SPECS[key].check(control.from_display(number))
-    if reason:
-        st.session_state[ENTRY_PROBLEMS][key] = EntryProblem(key, shown, links.reason_code(reason))
+    value, problem = read_entry(key, st.session_state[widget], locale)
+    if problem is not None:
+        st.session_state[ENTRY_PROBLEMS][key] = problem
         return
     _store(key, value)
     _bump(f"slider_{key}")

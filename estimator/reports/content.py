@@ -9,7 +9,6 @@ evidence grade. The deck, the workbook and the HTML page only lay out a
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.formatting import format_count, format_share
-from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, param_label, t
+from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
 from estimator.library import ASSUMPTION, SourceRef
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.result import Estimate, estimate
@@ -33,6 +31,7 @@ from estimator.sensitivity import (
     monte_carlo,
     tornado,
 )
+from estimator.texts import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 
@@ -238,24 +237,9 @@ def build_content(
     )
 
 
-#: Values of model warnings that are shares (the others count customers or hours).
-_SHARE_VALUES = frozenset({"requested", "used"})
-# Parameter keys with an underscore never occur in ordinary words, so they can be swapped for labels.
-_KEY_PATTERN = re.compile(r"\b(" + "|".join(k for k in PARAMETER_SPECS if "_" in k) + r")\b")
-
-
 def warning_texts(content: ReportContent) -> list[str]:
     """The estimate's warnings in the current language, figures formatted, parameter keys as labels."""
-    texts = []
-    locale = content.locale
-    for warning in content.estimate.warnings:
-        values = {
-            name: format_share(value, locale=locale) if name in _SHARE_VALUES else format_count(value, locale=locale)
-            for name, value in warning.values.items()
-        }
-        text = t(f"warning.{warning.code}", default=warning.message, **values)
-        texts.append(_KEY_PATTERN.sub(lambda match: param_label(match.group(1)).lower(), text))
-    return texts
+    return [warning_text(warning, locale=content.locale, emphasis="") for warning in content.estimate.warnings]
 
 
 def source_grade_note(row: pd.Series) -> tuple[str, str, str]:

@@ -1,0 +1,242 @@
+"""What the interactive views say, worded once for the Streamlit app and the notebook app alike.
+
+The headline sentence and its six figures, the channel names, the model's warnings in plain
+words, an input's help (meaning, source, evidence grade) and the message about a typed value
+that cannot be used. Every text comes from the i18n catalogues in the current language
+(:func:`estimator.i18n.use_language` / :func:`~estimator.i18n.language_scope`); figures are
+written with :mod:`estimator.formatting` for the given Babel ``locale``. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+from estimator.calibration import Calibration
+from estimator.controls import EntryProblem, control_for
+from estimator.formatting import (
+    format_count,
+    format_count_delta,
+    format_money,
+    format_money_delta,
+    format_parameter,
+    format_share,
+    format_share_points_delta,
+)
+from estimator.i18n import current_locale, grade_label, param_description, param_label, t
+from estimator.library import Preset
+from estimator.model import CHANNELS
+from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
+from estimator.result import Estimate, ModelWarning
+
+__all__ = [
+    "HeadlineFigure",
+    "allowed_range",
+    "channel_labels",
+    "entry_problem_text",
+    "headline_figures",
+    "headline_sentence",
+    "largest_channel_text",
+    "parameter_help",
+    "provenance_description",
+    "warning_text",
+]
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    """One headline figure as shown: label, compact value, exact value, change since the baseline."""
+
+    key: str
+    label: str
+    value: str
+    help: str
+    delta: str | None
+
+
+def headline_figures(est: Estimate, params: Parameters, *, locale: str, baseline: Estimate | None = None) -> list[HeadlineFigure]:
+    """The six headline figures of a scenario, with their change since ``baseline`` (if any).
+
+    Returns
+    -------
+    list of HeadlineFigure
+        Yearly revenue lost, share of revenue, customers lost, profit lost, value at risk over
+        the horizon and the cost of replacing lost customers, in that order.
+
+    Examples
+    --------
+    >>> from estimator import estimate, Parameters
+    >>> [figure.value for figure in headline_figures(estimate(Parameters()), Parameters(), locale="en")][:3]
+    ['€6.11M', '10.2%', '8,998']
+    """
+    currency, base = params.currency, baseline
+
+    def money(key: str, output: str, **label_values: object) -> HeadlineFigure:
+        value = getattr(est, output)
+        delta = format_money_delta(value - getattr(base, output), currency, locale=locale) if base else None
+        exact = format_money(value, currency, locale=locale, compact=False)
+        return HeadlineFigure(
+            key,
+            t(f"metric.{key}.label", **label_values),
+            format_money(value, currency, locale=locale),
+            t(f"metric.{key}.help", exact=exact),
+            delta,
+        )
+
+    share_delta = None
+    if base and math.isfinite(est.share_of_revenue) and math.isfinite(base.share_of_revenue):
+        points = format_share_points_delta(est.share_of_revenue - base.share_of_revenue, locale=locale)
+        share_delta = t("delta.points", value=points)
+    customers = est.customers_lost_total
+    return [
+        money("total", "total"),
+        HeadlineFigure(
+            "share",
+            t("metric.share.label"),
+            format_share(est.share_of_revenue, locale=locale),
+            t("metric.share.help"),
+            share_delta,
+        ),
+        HeadlineFigure(
+            "customers",
+            t("metric.customers.label"),
+            format_count(customers, locale=locale),
+            t("metric.customers.help", exact=format_count(customers, locale=locale, compact=False)),
+            format_count_delta(customers - base.customers_lost_total, locale=locale) if base else None,
+        ),
+        money("profit", "profit_lost"),
+        money("value_at_risk", "value_at_risk", years=params.horizon_years),
+        money("replacement", "replacement_cost"),
+    ]
+
+
+def headline_sentence(est: Estimate, currency: str, *, locale: str) -> str:
+    """The result in one sentence (Markdown): how much is lost a year and what share of revenue that is.
+
+    >>> from estimator import estimate
+    >>> headline_sentence(estimate(), "EUR", locale="en")
+    '**€6.11M** lost every year to poor customer service: **10.2%** of revenue.'
+    """
+    total = format_money(est.total, currency, locale=locale)
+    if math.isfinite(est.share_of_revenue):
+        return t("headline.sentence", total=total, share=format_share(est.share_of_revenue, locale=locale))
+    return t("headline.sentence_no_share", total=total)
+
+
+def largest_channel_text(est: Estimate, *, locale: str) -> str | None:
+    """Where most of the money goes ("Most of it is lost through …"), or ``None`` when nothing is lost."""
+    if est.total <= 0:
+        return None
+    name = max(CHANNELS, key=lambda channel: est.channels[channel])
+    share = est.channels[name] / est.total
+    return t("headline.largest", channel=t(f"channel.{name}").lower(), share=format_share(share, locale=locale, digits=0))
+
+
+def channel_labels() -> dict[str, str]:
+    """The name of each channel, and of the total, in the current language."""
+    return {name: t(f"channel.{name}") for name in (*CHANNELS, "total")}
+
+
+#: Values of model warnings that are shares (the others count customers or hours).
+_SHARE_VALUES = frozenset({"requested", "used"})
+# Parameter keys with an underscore never occur in ordinary words, so they can be swapped for labels.
+_KEY_PATTERN = re.compile(r"\b(" + "|".join(k for k in PARAMETER_SPECS if "_" in k) + r")\b")
+
+
+def warning_text(warning: ModelWarning, *, locale: str | None = None, emphasis: str = "*") -> str:
+    """A model warning in plain words: translated if the catalogue has it, parameter keys shown as labels.
+
+    Parameters
+    ----------
+    warning : ModelWarning
+    locale : str, optional
+        Babel locale of the figures it quotes; the current language's by default.
+    emphasis : str, default "*"
+        Put around each parameter label (Markdown italics); ``""`` for plain text.
+    """
+    locale = locale or current_locale()
+    values = {
+        name: format_share(value, locale=locale) if name in _SHARE_VALUES else format_count(value, locale=locale)
+        for name, value in warning.values.items()
+    }
+    text = t(f"warning.{warning.code}", default=warning.message, **values)
+    return _KEY_PATTERN.sub(lambda match: f"{emphasis}{param_label(match.group(1)).lower()}{emphasis}", text)
+
+
+def parameter_help(key: str, preset: Preset, params: Parameters, *, locale: str) -> str:
+    """What a parameter means and where the preset's value comes from (source, evidence grade).
+
+    Says so when the value differs from the preset's, and, for a slider narrower than the valid
+    range, how far the exact box goes.
+    """
+    currency = params.currency
+    ref = preset.sources[key]
+    source = t("source.assumption") if ref.is_assumption else ref.citation
+    grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
+    template = "help.parameter_changed" if params[key] != preset.parameters[key] else "help.parameter"
+    text = t(
+        template,
+        description=param_description(key),
+        value=format_parameter(key, preset.parameters[key], currency, locale=locale),
+        source=source,
+        grade=grade,
+        note=ref.note,
+    )
+    control = control_for(key) if key in NUMERIC_KEYS else None
+    if control is not None and control.kind == "linear" and control.slider_max < control.valid_max and not control.integer:
+        spec = PARAMETER_SPECS[key]
+        text += "\n\n" + t(
+            "help.slider_range",
+            low=format_parameter(key, control.slider_min, currency, locale=locale),
+            high=format_parameter(key, control.slider_max, currency, locale=locale),
+            max=format_parameter(key, spec.max, currency, locale=locale),
+        )
+    return text
+
+
+def _reason(code: str) -> str:
+    # Codes come from estimator.links.reason_code; anything else is already text from the estimator.
+    return t(f"reason.{code}", default=code)
+
+
+def allowed_range(key: str, low: float, high: float, suffix: str = "", *, locale: str | None = None) -> str:
+    """What ``key`` may hold, "from 0 to 100%" (whole numbers said so), in the current language."""
+    locale = locale or current_locale()
+    values = {"low": format_decimal(low, locale=locale) + suffix, "high": format_decimal(high, locale=locale) + suffix}
+    return t("allowed.whole_range" if PARAMETER_SPECS[key].kind == "integer" else "allowed.range", **values)
+
+
+def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) -> str:
+    """A typed value that is not used, in the units of the box (percent for shares): the field, the
+    text as typed, why, what is allowed and the value used meanwhile (``current``, model units)."""
+    key = problem.key
+    control = control_for(key)
+    suffix = "%" if control.kind == "percent" else ""
+    if problem.shown is None:
+        shown = t("input.empty")
+    else:  # exactly as typed, with the box's unit
+        shown = str(problem.shown).strip()
+        shown += "" if shown.endswith(suffix) else suffix
+    used = format_decimal(control.to_display(current), locale=locale) + suffix
+    allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
+    return t("input.problem", label=param_label(key), value=shown, reason=_reason(problem.reason), allowed=allowed, used=used)
+
+
+def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:
+    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval."""
+    rows = format_count(result.rows, locale=locale, compact=False)
+    item = result.estimates[key]
+    if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
+        return t("calibration.provenance_detail_rows", source=source, rows=rows)
+    spec = PARAMETER_SPECS[key]
+    low, high = (float(min(max(bound, spec.min), spec.max)) for bound in (item.ci_low, item.ci_high))
+    return t(
+        "calibration.provenance_detail",
+        source=source,
+        rows=rows,
+        low=format_parameter(key, low, currency, locale=locale),
+        high=format_parameter(key, high, currency, locale=locale),
+    )
