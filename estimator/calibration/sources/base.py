@@ -1,0 +1,32 @@
+"""What every source gives: a DuckDB connection with a view ``src`` of the file, every column as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from estimator.calibration.messages import CalibrationError
+
+__all__ = ["Source", "check_header", "first_line"]
+
+
+@dataclass
+class Source:
+    connection: duckdb.DuckDBPyConnection
+    columns: list[str]
+    kind: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def check_header(columns: list[str]) -> None:
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise CalibrationError("duplicate_column", column=name)
+        seen.add(name)
