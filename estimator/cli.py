@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         "churn_reason, or 'ignore'); may be repeated",
     )
     calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
+    calibration.add_argument(
+        "--value-period",
+        choices=("yearly", "monthly"),
+        help="the period of the value column (default: from its name; monthly values are annualised x12)",
+    )
     calibration.add_argument("--format", choices=("json", "table"), default="table")
 
     report = commands.add_parser("report", help="write the deliverable: a deck (.pptx), a workbook (.xlsx) or a page (.html)")
@@ -312,7 +317,7 @@ def run(argv: Sequence[str] | None = None) -> str:
     if args.command == "calibrate":
         from estimator.calibration import calibrate, format_calibration, parse_mapping
 
-        result = calibrate(args.file, parse_mapping(args.mapping), encoding=args.encoding)
+        result = calibrate(args.file, parse_mapping(args.mapping), encoding=args.encoding, value_period=args.value_period)
         if args.format == "json":
             return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         return format_calibration(result)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate
+from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate, disagreements
 from estimator.calibration.columns import (
     FIELDS,
     FLAG_FIELDS,
@@ -51,6 +51,7 @@ from estimator.calibration.columns import (
     reason_code,
     vocabulary,
 )
+from estimator.calibration.columns import value_period as value_period_of
 from estimator.calibration.messages import (
     ERROR_MESSAGES,
     ROW_MESSAGES,
@@ -110,7 +111,13 @@ def inspect_columns(path: str | Path, overrides: Mapping[str, str] | None = None
         return auto_mapping(source.columns, overrides)
 
 
-def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, encoding: str | None = None) -> Calibration:
+def calibrate(
+    path: str | Path,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    encoding: str | None = None,
+    value_period: str | None = None,
+) -> Calibration:
     """Estimate the model's parameters, with 95 % intervals, from a customer-level file.
 
     Parameters
@@ -122,6 +129,9 @@ def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, enc
         Column → field overrides (``ignore`` drops a column); other columns are recognised by name.
     encoding : str, optional
         Force a text encoding instead of detecting it.
+    value_period : {"yearly", "monthly"}, optional
+        What period the value column covers; by default its name decides (``Monthly Charges`` is
+        monthly and annualised ×12; anything else is taken as yearly).
 
     Returns
     -------
@@ -132,13 +142,14 @@ def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, enc
     CalibrationError
         Bad input, with a one-line message naming the problem and showing an example row.
     """
+    if value_period not in (None, *VALUE_PERIODS):
+        raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
     try:
         with open_source(Path(path), encoding) as source:
-            plan = auto_mapping(source.columns, mapping)
-            if plan.missing:
-                _missing_column(source, plan)
+            plan, notes = _settle_columns(source, mapping)
+            factor, value_notes = _value_factor(plan, value_period)
             try:
-                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping)
+                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping, factor)
                 groups = _group_counts(reading)
                 _validate(reading, groups, total_ids, distinct_ids)
             except duckdb.InvalidInputException as error:
@@ -147,7 +158,73 @@ def calibrate(path: str | Path, mapping: Mapping[str, str] | None = None, *, enc
                 raise _read_error(error, source) from None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
-    return _summarise(groups, plan.mapping)
+    return _summarise(groups, plan.mapping, notes + value_notes)
+
+
+#: Periods a value column may cover (``--value-period``).
+VALUE_PERIODS = ("yearly", "monthly")
+
+
+def _map_line(column: str, name: str) -> str:
+    """The exact option to copy: ``--map "Churn Flag=churned"``."""
+    return f'--map "{column}={name}"'
+
+
+def _settle_columns(source: Source, overrides: Mapping[str, str] | None) -> tuple[ColumnPlan, list[CalibrationWarning]]:
+    """The plan for the file, with its ambiguities settled by the data and notes on what is missing.
+
+    Raises on a missing required field (every one at once, with suggestions) and on two candidate
+    columns that disagree.
+    """
+    plan = auto_mapping(source.columns, overrides)
+    if plan.missing:
+        _missing_column(source, plan)
+    notes = []
+    mapping = dict(plan.mapping)
+    for name, columns in plan.ambiguous.items():
+        differ = disagreements(source.connection, name, columns)
+        if differ:
+            raise CalibrationError(
+                "ambiguous_column",
+                field=name,
+                first=columns[0],
+                second=columns[1],
+                count=differ,
+                maps=" or ".join(_map_line(c, name) for c in columns[:2]),
+            )
+        notes.append(CalibrationWarning.of("ambiguous_same", field=name, used=columns[0], other=", ".join(columns[1:])))
+    for name in plan.absent:
+        if name in ("customer_id", "complained", "annual_value", "churn_reason"):
+            close = plan.suggestions(name, limit=2)
+            maps = " or ".join(_map_line(c, name) for c in close) if close else _map_line("COLUMN", name)
+            notes.append(CalibrationWarning.of(f"absent_{name}", field=name, maps=maps))
+    settled = ColumnPlan(
+        columns=plan.columns,
+        mapping=mapping,
+        unmapped=plan.unmapped,
+        missing=[],
+        absent=plan.absent,
+        ambiguous={},
+        explicit=plan.explicit,
+        lifetime=plan.lifetime,
+    )
+    return settled, notes
+
+
+def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[CalibrationWarning]]:
+    """×12 for a monthly value column (by its name or ``--value-period``), with a note; notes on lifetime totals."""
+    notes = []
+    column = plan.mapping.get("annual_value")
+    named = value_period_of(column) if column else None
+    for total in plan.lifetime:
+        notes.append(CalibrationWarning.of("value_lifetime", column=total, maps=_map_line(total, "annual_value")))
+    if column is None:
+        return 1.0, notes
+    monthly = period == "monthly" or (period is None and named == "monthly")
+    if monthly:
+        notes.append(CalibrationWarning.of("value_monthly", column=column))
+        return 12.0, notes
+    return 1.0, notes
 
 
 def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
@@ -158,16 +235,24 @@ def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
 
 
 def _missing_column(source: Source, plan: ColumnPlan) -> None:
+    """Name every missing required field at once, each with the closest columns and the --map line to copy."""
     name = plan.missing[0]
     accepted = sorted(vocabulary().synonyms[name])[:8]
     rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
     row = rows[0] if rows else None
     example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
     one_column = len(source.columns) == 1 and source.kind == "csv"
+    suggestions = []
+    for missing in plan.missing:
+        close = plan.suggestions(missing)
+        suggestions.append(
+            f"{missing}: " + (" or ".join(_map_line(c, missing) for c in close) if close else _map_line("COLUMN", missing))
+        )
     raise CalibrationError(
         "missing_column_one_column" if one_column else "missing_column",
-        field=name,
+        field=", ".join(plan.missing),
         accepted=", ".join(accepted),
         columns=", ".join(source.columns),
         example=example,
+        suggestions="; ".join(suggestions),
     )

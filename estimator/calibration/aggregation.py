@@ -21,7 +21,7 @@ from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sql import sql_ident as _ident
 from estimator.calibration.sql import sql_string as _sql_string
 
-__all__ = ["GROUP_KEYS", "MAX_SEGMENTS"]
+__all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "disagreements"]
 
 MAX_SEGMENTS = 100
 
@@ -51,17 +51,23 @@ class _Reading:
     con: duckdb.DuckDBPyConnection
     mapping: dict[str, str]
     codes: dict[str, dict[str, Any]]
+    #: What a value is multiplied by to be yearly (12 for a monthly charge).
+    value_factor: float = 1.0
 
 
-def _code_values(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> tuple[_Reading, int, int]:
+def _code_values(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], value_factor: float = 1.0
+) -> tuple[_Reading, int, int]:
     """Read each coded column's distinct values once, classify them, register them as lookup tables.
 
-    Returns the reading, the number of rows and of distinct customer ids (found in the same scan).
+    Returns the reading, the number of rows and of distinct customer ids (found in the same scan;
+    without an id column every row is a customer).
     """
     coded = [name for name in _CODED if name in mapping]
     lists = "".join(f", list(DISTINCT {_ident(mapping[name])})" for name in coded)
     # Distinct hashes, not strings: much faster on millions of ids; a collision is ruled out exactly later.
-    row = con.execute(f"SELECT count(*), count(DISTINCT hash({_ident(mapping['customer_id'])})){lists} FROM src").fetchall()[0]
+    ids = f"count(DISTINCT hash({_ident(mapping['customer_id'])}))" if "customer_id" in mapping else "count(*)"
+    row = con.execute(f"SELECT count(*), {ids}{lists} FROM src").fetchall()[0]
     total, distinct, values = row[0], row[1], {name: raw or [] for name, raw in zip(coded, row[2:], strict=True)}
     if "segment" in values:
         labels = {str(v).strip() for v in values["segment"] if not _is_missing(v)}
@@ -85,8 +91,8 @@ def _code_values(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> 
             )
             con.register("code_churn_reason", table)
         else:
-            codes[name] = {v: flag_code(v) for v in raw}
-    return _Reading(con, dict(mapping), codes), int(total), int(distinct)
+            codes[name] = {v: flag_code(v, name) for v in raw}
+    return _Reading(con, dict(mapping), codes, value_factor), int(total), int(distinct)
 
 
 def _case(column: str, codes: Mapping[str, Any]) -> str:
@@ -110,6 +116,8 @@ def _row_sql(reading: _Reading, numbered: bool = False) -> str:
     parts = [
         f"({col['customer_id']} IS NULL OR (length({col['customer_id']}) <= 5 AND "
         f"lower(trim({col['customer_id']})) IN ({words}))) AS id_missing"
+        if "customer_id" in col
+        else "false AS id_missing"
     ]
     for name in FLAG_FIELDS:
         parts.append(
@@ -127,7 +135,8 @@ def _row_sql(reading: _Reading, numbered: bool = False) -> str:
     else:
         parts.append("NULL::TINYINT AS reason")
     if "annual_value" in col:
-        parts.append(f"{_number_sql(col['annual_value'])} AS value_raw")
+        factor = "" if reading.value_factor == 1 else f" * {float(reading.value_factor)!r}"
+        parts.append(f"({_number_sql(col['annual_value'])}){factor} AS value_raw")
         parts.append(f"({col['annual_value']} IS NULL OR lower(trim({col['annual_value']})) IN ({words})) AS value_missing")
     else:
         parts += ["NULL::DOUBLE AS value_raw", "false AS value_missing"]
@@ -223,7 +232,26 @@ def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_
         for state, message_id in problems.items():
             if n := count(groups["value_state"] == state):
                 _fail(reading, message_id, f"value_state = {state}", n, field="annual_value")
-    _check_duplicates(reading, total_ids, distinct_ids)
+    if "customer_id" in mapping:
+        _check_duplicates(reading, total_ids, distinct_ids)
+
+
+def disagreements(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> int:
+    """Rows where ``columns`` (candidates for one field) say different things: as flags for a flag field
+    (``Yes`` and ``1`` agree), as numbers for a value, as trimmed text otherwise."""
+    if name in FLAG_FIELDS:
+        lists = ", ".join(f"list(DISTINCT {_ident(c)})" for c in columns)
+        values = con.execute(f"SELECT {lists} FROM src").fetchall()[0]
+        shown = [
+            _case(_ident(c), {v: flag_code(v, name) for v in raw or [] if v is not None})
+            for c, raw in zip(columns, values, strict=True)
+        ]
+    elif name == "annual_value":
+        shown = [_number_sql(_ident(c)) for c in columns]
+    else:
+        shown = [f"trim({_ident(c)})" for c in columns]
+    differs = " OR ".join(f"({shown[0]}) IS DISTINCT FROM ({other})" for other in shown[1:])
+    return int(con.execute(f"SELECT count(*) FROM src WHERE {differs}").fetchall()[0][0])
 
 
 def _check_duplicates(reading: _Reading, total: int, distinct: int) -> None:

@@ -7,7 +7,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -17,7 +17,9 @@ from estimator.paths import data_dir
 __all__ = [
     "FIELDS",
     "FLAG_FIELDS",
+    "GIVES",
     "MISSING_WORDS",
+    "OPTIONAL_FIELDS",
     "REQUIRED_FIELDS",
     "ColumnPlan",
     "Vocabulary",
@@ -30,28 +32,65 @@ __all__ = [
 ]
 
 FIELDS = ("customer_id", "churned", "complained", "resolved", "annual_value", "segment", "had_problem", "churn_reason")
-REQUIRED_FIELDS = ("customer_id", "churned", "complained")
+#: Without a churned column nothing can be estimated; every other field adds estimates (see :data:`GIVES`).
+REQUIRED_FIELDS = ("churned",)
+OPTIONAL_FIELDS = tuple(name for name in FIELDS if name not in REQUIRED_FIELDS)
+#: What each optional field adds to the estimates (said when its column is missing).
+GIVES = {
+    "customer_id": (),
+    "complained": ("complaint_rate", "baseline_churn", "churn_complainers"),
+    "resolved": ("resolved_share", "churn_resolved", "churn_unresolved"),
+    "annual_value": ("annual_value",),
+    "segment": (),
+    "had_problem": ("churn_silent", "silent_ratio"),
+    "churn_reason": ("service_share",),
+}
 FLAG_FIELDS = ("churned", "complained", "resolved", "had_problem")
 #: Text meaning "no value" in any column (besides an empty cell).
 MISSING_WORDS = ("", "nan", "na", "n/a", "null", "none", "#n/a")
 
 
+#: Where a camelCase or PascalCase name changes word: "customerId", "CustomerID", "SeniorCitizen".
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
 def normalise(text: str) -> str:
-    """A name or word without case, accents, and with runs of spaces, dashes, underscores and dots as one space."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold().replace("ł", "l"))
+    """A name or word as matching sees it: words split at camelCase, no case, no accents, and any run of
+    spaces and punctuation (``_ . - ( ) /`` ...) as one space. Headers, synonyms, yes/no words, reasons and
+    ``--map`` names all go through it, so ``CustomerID``, ``customerId``, ``CUSTOMER_ID`` and ``Customer ID``
+    are one name."""
+    split = _CAMEL.sub(" ", str(text))
+    decomposed = unicodedata.normalize("NFKD", split.casefold().replace("ł", "l"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\s_.\-]+", " ", bare).strip()
+    return re.sub(r"[\W_]+", " ", bare).strip()
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What ``data/calibration_columns.toml`` says: synonyms per field, yes/no words, service reasons."""
+    """What ``data/calibration_columns.toml`` says, normalised: names per field, patterns, value periods,
+    yes/no and status words, count fields, service reasons."""
 
     synonyms: dict[str, frozenset[str]]
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    monthly: frozenset[str]
+    monthly_patterns: tuple[re.Pattern[str], ...]
+    lifetime: frozenset[str]
+    lifetime_patterns: tuple[re.Pattern[str], ...]
     yes: frozenset[str]
     no: frozenset[str]
+    status_churned: frozenset[str]
+    status_active: frozenset[str]
+    count_fields: frozenset[str]
     reason_exact: tuple[str, ...]
     reason_contains: tuple[str, ...]
+
+    def names(self, field: str) -> frozenset[str]:
+        """Every exact name of ``field`` (with the monthly value names for ``annual_value``)."""
+        return self.synonyms[field] | (self.monthly if field == "annual_value" else frozenset())
+
+    def compact(self, field: str) -> frozenset[str]:
+        """The names of ``field`` without spaces (``customerid`` is ``customer id``)."""
+        return frozenset(name.replace(" ", "") for name in self.names(field))
 
 
 @cache
@@ -60,17 +99,40 @@ def vocabulary() -> Vocabulary:
     with open(data_dir() / "calibration_columns.toml", "rb") as handle:
         raw = tomllib.load(handle)
     synonyms = {name: frozenset({normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))}) for name in FIELDS}
-    words = lambda key: frozenset(normalise(w) for w in raw["flags"][key])  # noqa: E731
+    words = lambda items: frozenset(normalise(w) for w in items)  # noqa: E731
+    compiled = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
+    values = raw["values"]
     return Vocabulary(
         synonyms=synonyms,
-        yes=words("yes"),
-        no=words("no"),
+        patterns={name: compiled(raw["patterns"].get(name, [])) for name in FIELDS},
+        monthly=words(values["monthly"]),
+        monthly_patterns=compiled(values["monthly_patterns"]),
+        lifetime=words(values["lifetime"]),
+        lifetime_patterns=compiled(values["lifetime_patterns"]),
+        yes=words(raw["flags"]["yes"]),
+        no=words(raw["flags"]["no"]),
+        status_churned=words(raw["status"]["churned"]),
+        status_active=words(raw["status"]["active"]),
+        count_fields=frozenset(raw["counts"]["fields"]),
         reason_exact=tuple(normalise(w) for w in raw["reasons"]["exact"]),
         reason_contains=tuple(normalise(w) for w in raw["reasons"]["contains"]),
     )
 
 
+def value_period(column: str) -> str | None:
+    """``"monthly"`` or ``"lifetime"`` when the column's name says so, else None (a yearly value)."""
+    vocab, name = vocabulary(), normalise(column)
+    if name in vocab.monthly or any(p.fullmatch(name) for p in vocab.monthly_patterns):
+        return "monthly"
+    if name in vocab.lifetime or any(p.fullmatch(name) for p in vocab.lifetime_patterns):
+        return "lifetime"
+    return None
+
+
 # --- which column holds which field ---------------------------------------------------------------
+
+#: How closely a header matches a field: by the field's own name or a synonym, or by a looser pattern.
+EXACT, PATTERN = 0, 1
 
 
 @dataclass(frozen=True)
@@ -82,28 +144,106 @@ class ColumnPlan:
     columns : list of str
         Column names as in the file.
     mapping : dict
-        Field → column, from synonyms and explicit overrides.
+        Field → column, from names, patterns and explicit overrides.
     unmapped : list of str
         Columns no field uses (shown in the app's mapping step).
     missing : list of str
-        Required fields with no column.
+        Required fields with no column (calibration cannot run without them).
+    absent : list of str
+        Optional fields with no column (the estimates they give are left out, and the output says so).
+    ambiguous : dict
+        Field → the columns that match it equally well (the first is in ``mapping`` until the data
+        decide: the same on every row, or a clash to resolve with ``--map``).
+    explicit : list of str
+        Fields mapped by an override.
+    lifetime : list of str
+        Columns recognised as lifetime totals (never taken for a yearly value unless mapped).
     """
 
     columns: list[str]
     mapping: dict[str, str]
     unmapped: list[str]
     missing: list[str]
+    absent: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    explicit: list[str] = field(default_factory=list)
+    lifetime: list[str] = field(default_factory=list)
+
+    def suggestions(self, name: str, limit: int = 3) -> list[str]:
+        """The unused columns whose names come closest to ``name``'s vocabulary (rapidfuzz), best first."""
+        return closest_columns(name, [c for c in self.columns if c in self.unmapped], limit)
+
+
+def closest_columns(name: str, columns: Sequence[str], limit: int = 3, cutoff: float = 70) -> list[str]:
+    """The columns whose normalised names are most like ``name`` or one of its synonyms, best first.
+
+    rapidfuzz's token-sort ratio: word order does not matter (``klient nr`` ~ ``nr klienta``), and no partial
+    matching, so ``RowNumber`` is not offered as a customer number."""
+    from rapidfuzz import fuzz
+
+    vocab = vocabulary()
+    names = sorted(vocab.names(name)) if name in FIELDS else [normalise(name)]
+    scored = []
+    for column in columns:
+        shown = normalise(column)
+        if not shown:
+            continue
+        score = max(fuzz.token_sort_ratio(shown, candidate) for candidate in names)
+        if score >= cutoff:
+            scored.append((-score, columns.index(column), column))
+    return [column for _, _, column in sorted(scored)[:limit]]
+
+
+def _match(name: str, column: str) -> int | None:
+    """EXACT or PATTERN when ``column`` may hold field ``name``, else None."""
+    vocab, header = vocabulary(), normalise(column)
+    if name == "annual_value" and value_period(column) == "lifetime":
+        return None  # a lifetime total is never a yearly value unless mapped
+    if header in vocab.names(name) or header.replace(" ", "") in vocab.compact(name):
+        return EXACT
+    patterns = vocab.patterns[name] + (vocab.monthly_patterns if name == "annual_value" else ())
+    if any(p.fullmatch(header) for p in patterns):
+        return PATTERN
+    return None
+
+
+def _resolve_override(name: str, columns: Sequence[str]) -> str:
+    """The file's column an override names: exactly, else by the normalised name (``customerid`` → ``Customer ID``)."""
+    if name in columns:
+        return name
+    same = [c for c in columns if normalise(c) == normalise(name)]
+    same = same or [c for c in columns if normalise(c).replace(" ", "") == normalise(name).replace(" ", "")]
+    if len(same) == 1:
+        return same[0]
+    close = closest_columns(name, list(columns))
+    raise CalibrationError(
+        "unknown_column", column=name, columns=", ".join(columns), closest=", ".join(f"'{c}'" for c in close) or "—"
+    )
+
+
+def _field_name(wanted: str) -> str:
+    """An override's field, its spelling forgiven (``Customer ID`` → ``customer_id``)."""
+    if wanted in FIELDS or wanted == "ignore":
+        return wanted
+    spelled = normalise(wanted).replace(" ", "_")
+    if spelled in FIELDS or spelled == "ignore":
+        return spelled
+    raise CalibrationError("unknown_field", field=wanted, fields=", ".join(FIELDS))
 
 
 def auto_mapping(columns: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnPlan:
     """Map ``columns`` to fields by their names, then apply ``overrides`` (column → field).
+
+    A header equal to a field's name or synonym beats one matched by a pattern; two headers that
+    match a field equally well are both kept in ``ambiguous`` for the data to decide.
 
     Parameters
     ----------
     columns : sequence of str
         The file's column names.
     overrides : mapping, optional
-        Column name → field (``--map column=field``); the field ``ignore`` drops a column.
+        Column name → field (``--map column=field``); the field ``ignore`` drops a column. Names are
+        matched as headers are (case, spaces, accents and camelCase ignored).
 
     Returns
     -------
@@ -112,45 +252,65 @@ def auto_mapping(columns: Sequence[str], overrides: Mapping[str, str] | None = N
     Raises
     ------
     CalibrationError
-        An override naming a column the file lacks or a field that does not exist.
+        An override naming a column the file lacks, a field that does not exist, or one field twice.
     """
     columns = [str(c) for c in columns]
     mapping: dict[str, str] = {}
+    ignored: set[str] = set()
     for name, wanted in (overrides or {}).items():
-        if name not in columns:
-            raise CalibrationError("unknown_column", column=name, columns=", ".join(columns))
-        if wanted != "ignore" and wanted not in FIELDS:
-            raise CalibrationError("unknown_field", field=wanted, fields=", ".join(FIELDS))
-        if wanted != "ignore":
-            mapping[wanted] = name
-    taken = set(mapping.values()) | {n for n, w in (overrides or {}).items() if w == "ignore"}
-    synonyms = vocabulary().synonyms
+        column, target = _resolve_override(str(name), columns), _field_name(str(wanted))
+        if target == "ignore":
+            ignored.add(column)
+        elif target in mapping and mapping[target] != column:
+            raise CalibrationError("map_twice", field=target, first=mapping[target], second=column)
+        else:
+            mapping[target] = column
+    explicit = list(mapping)
+    taken = set(mapping.values()) | ignored
+    ambiguous: dict[str, list[str]] = {}
     for name in FIELDS:
         if name in mapping:
             continue
-        # The field's own name first, then synonyms, in the file's column order.
-        candidates = [c for c in columns if c not in taken and normalise(c) == normalise(name)]
-        candidates += [c for c in columns if c not in taken and normalise(c) in synonyms[name]]
-        if candidates:
-            mapping[name] = candidates[0]
-            taken.add(candidates[0])
-    used = set(mapping.values())
+        ranked = [(tier, c) for c in columns if c not in taken and (tier := _match(name, c)) is not None]
+        if not ranked:
+            continue
+        best = min(tier for tier, _ in ranked)
+        chosen = [c for tier, c in ranked if tier == best]
+        mapping[name] = chosen[0]
+        taken.update(chosen)
+        if len(chosen) > 1:
+            ambiguous[name] = chosen
+    used = set(mapping.values()) | {c for names in ambiguous.values() for c in names}
     return ColumnPlan(
         columns=columns,
         mapping={name: mapping[name] for name in FIELDS if name in mapping},
         unmapped=[c for c in columns if c not in used],
         missing=[name for name in REQUIRED_FIELDS if name not in mapping],
+        absent=[name for name in OPTIONAL_FIELDS if name not in mapping],
+        ambiguous=ambiguous,
+        explicit=explicit,
+        lifetime=[c for c in columns if c not in used and value_period(c) == "lifetime"],
     )
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
-    """``["Kunde=customer_id", ...]`` → ``{"Kunde": "customer_id"}``; the last ``=`` splits."""
-    out = {}
+    """``["Kunde=customer_id", ...]`` → ``{"Kunde": "customer_id"}``; the last ``=`` splits.
+
+    One column given two fields is an error (one field given two columns is found by :func:`auto_mapping`).
+    """
+    out: dict[str, str] = {}
     for item in items:
         column, sep, name = item.rpartition("=")
         if not sep or not column.strip() or not name.strip():
             raise CalibrationError("bad_map", value=item)
-        out[column.strip()] = name.strip()
+        column, name = column.strip(), name.strip()
+        if column in out and out[column] != name:
+            raise CalibrationError("map_column_twice", column=column, first=out[column], second=name)
+        fields = {_field_name(f) for f in out.values()}
+        if _field_name(name) != "ignore" and _field_name(name) in fields and out.get(column) != name:
+            first = next(c for c, f in out.items() if _field_name(f) == _field_name(name))
+            raise CalibrationError("map_twice", field=_field_name(name), first=first, second=column)
+        out[column] = name
     return out
 
 
@@ -158,12 +318,37 @@ def _is_missing(raw: Any) -> bool:
     return raw is None or str(raw).strip().casefold() in MISSING_WORDS
 
 
-def flag_code(raw: Any) -> int | None:
-    """1 for a yes word, 0 for a no word, None for a blank cell, -1 for anything else."""
+def flag_code(raw: Any, name: str | None = None) -> int | None:
+    """1 for a yes word, 0 for a no word, None for a blank cell, -1 for anything else.
+
+    With the field ``name``: ``churned`` also reads status words (Churned/Active), and count fields
+    (``complained``, ``had_problem``) read a whole number > 0 as yes and 0 as no.
+    """
     if _is_missing(raw):
         return None
     vocab, word = vocabulary(), normalise(raw)
-    return 1 if word in vocab.yes else 0 if word in vocab.no else -1
+    if word in vocab.yes:
+        return 1
+    if word in vocab.no:
+        return 0
+    if name == "churned":
+        if word in vocab.status_churned:
+            return 1
+        if word in vocab.status_active:
+            return 0
+    if name in vocab.count_fields:
+        count = _whole_number(str(raw))
+        if count is not None and count >= 0:
+            return int(count > 0)
+    return -1
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        number = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def reason_code(raw: Any) -> int | None:

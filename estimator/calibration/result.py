@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from estimator.calibration.messages import CalibrationWarning
-from estimator.calibration.statistics import EffectModel, Interval, _estimates, _fit_effect
+from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect
 from estimator.formatting import is_share_parameter
 from estimator.parameters import PARAMETER_SPECS
 
@@ -48,6 +48,8 @@ class Calibration:
     by_segment: dict[str, dict[str, Interval]]
     model: EffectModel | None
     warnings: list[CalibrationWarning]
+    #: Figures beside the inputs: churn among complainers and non-complainers (:data:`~.statistics.FIGURES`).
+    figures: dict[str, Interval] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
@@ -60,6 +62,7 @@ class Calibration:
             },
             "model": self.model.to_dict() if self.model else None,
             "warnings": [w.to_dict() for w in self.warnings],
+            "figures": {key: item.to_dict() for key, item in self.figures.items()},
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -118,9 +121,9 @@ def _wide_interval_warnings(estimates: Mapping[str, Interval]) -> list[Calibrati
 
 def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[CalibrationWarning]:
     out = []
-    if "had_problem" not in mapping:
+    if "complained" in mapping and "had_problem" not in mapping:
         out.append(CalibrationWarning.of("baseline_biased"))
-    if "resolved" not in mapping:
+    if "complained" in mapping and "resolved" not in mapping:
         out.append(CalibrationWarning.of("no_resolved"))
     if "churn_reason" in mapping:
         missing = int(groups.loc[(groups["churned"] == 1) & groups["reason"].isna(), "n"].sum())
@@ -131,8 +134,8 @@ def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[Calibration
     return out
 
 
-def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str]) -> Calibration:
-    warnings = _notes(groups, mapping)
+def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str], notes: Sequence[CalibrationWarning] = ()) -> Calibration:
+    warnings = [*notes, *_notes(groups, mapping)]
     estimates = _estimates(groups, mapping)
     warnings += _wide_interval_warnings(estimates)
     by_segment: dict[str, dict[str, Interval]] = {}
@@ -144,7 +147,7 @@ def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str]) -> Calibration:
             if size < SMALL_SEGMENT:
                 warnings.append(CalibrationWarning.of("small_segment", segment=str(name), n=size))
     model = None
-    if "resolved" in mapping:
+    if "resolved" in mapping and "complained" in mapping:
         model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)
     return Calibration(
         rows=int(groups["n"].sum()),
@@ -153,6 +156,7 @@ def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str]) -> Calibration:
         by_segment=by_segment,
         model=model,
         warnings=warnings,
+        figures=_figures(groups, mapping),
     )
 
 
@@ -179,6 +183,14 @@ def format_calibration(result: Calibration) -> str:
         ]
     )
     lines.append(table.to_string(index=False))
+    if result.figures:
+        lines += ["", "Churn by complaint:"]
+        for key, label in (("churn_complainers", "complainers"), ("churn_non_complainers", "non-complainers")):
+            item = result.figures[key]
+            lines.append(
+                f"  {label:<16} {shown(key, item.value):>7}  (95% interval {shown(key, item.ci_low)} – "
+                f"{shown(key, item.ci_high)}; n = {item.n:,})"
+            )
     if result.by_segment:
         frame = pd.DataFrame({s: {k: shown(k, i.value) for k, i in v.items()} for s, v in result.by_segment.items()})
         lines += ["", "By segment:", frame.to_string()]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from estimator.calibration.messages import CalibrationWarning
 
-__all__ = ["CONFIDENCE", "EffectModel", "Interval", "design_frame", "wilson"]
+__all__ = ["CONFIDENCE", "FIGURES", "EffectModel", "Interval", "design_frame", "wilson"]
 
 CONFIDENCE = 0.95
 
@@ -74,28 +74,45 @@ def _estimates(groups: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, In
     if "annual_value" in mapping:
         out["annual_value"] = _mean_interval(groups)
     out["churn_rate"] = wilson(n(churned), total)
-    out["complaint_rate"] = wilson(n(complained), total)
-    if "resolved" in mapping:
-        resolved = complained & (groups["resolved"] == 1)
-        unresolved = complained & (groups["resolved"] == 0)
-        out["resolved_share"] = wilson(n(resolved), n(complained))
-        out["churn_resolved"] = wilson(n(resolved & churned), n(resolved))
-        out["churn_unresolved"] = wilson(n(unresolved & churned), n(unresolved))
-    quiet = ~complained
-    if "had_problem" in mapping:
-        silent = quiet & (groups["had_problem"] == 1)
-        quiet = quiet & (groups["had_problem"] == 0)
-    out["baseline_churn"] = wilson(n(quiet & churned), n(quiet))
-    if "had_problem" in mapping:
-        out["churn_silent"] = wilson(n(silent & churned), n(silent))
-        # k = silent per complainer; Wilson on the silent share q = S/(S+C), then k = q/(1−q).
-        share = wilson(n(silent), n(silent) + n(complained))
-        ratio = lambda q: q / (1 - q) if q < 1 else math.inf  # noqa: E731
-        out["silent_ratio"] = Interval(ratio(share.value), ratio(share.ci_low), ratio(share.ci_high), share.n)
+    if "complained" in mapping:
+        out["complaint_rate"] = wilson(n(complained), total)
+        if "resolved" in mapping:
+            resolved = complained & (groups["resolved"] == 1)
+            unresolved = complained & (groups["resolved"] == 0)
+            out["resolved_share"] = wilson(n(resolved), n(complained))
+            out["churn_resolved"] = wilson(n(resolved & churned), n(resolved))
+            out["churn_unresolved"] = wilson(n(unresolved & churned), n(unresolved))
+        quiet = ~complained
+        if "had_problem" in mapping:
+            silent = quiet & (groups["had_problem"] == 1)
+            quiet = quiet & (groups["had_problem"] == 0)
+        out["baseline_churn"] = wilson(n(quiet & churned), n(quiet))
+        if "had_problem" in mapping:
+            out["churn_silent"] = wilson(n(silent & churned), n(silent))
+            # k = silent per complainer; Wilson on the silent share q = S/(S+C), then k = q/(1−q).
+            share = wilson(n(silent), n(silent) + n(complained))
+            ratio = lambda q: q / (1 - q) if q < 1 else math.inf  # noqa: E731
+            out["silent_ratio"] = Interval(ratio(share.value), ratio(share.ci_low), ratio(share.ci_high), share.n)
     if "churn_reason" in mapping:
-        given = churned & groups["reason"].notna()
+        given = churned & groups["reason"].isin([0, 1])
         out["service_share"] = wilson(n(given & (groups["reason"] == 1)), n(given))
     return out
+
+
+#: Figures that are not model inputs but what a consultant looks at first.
+FIGURES = ("churn_complainers", "churn_non_complainers")
+
+
+def _figures(groups: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, Interval]:
+    """Churn among complainers and among everyone else, with Wilson intervals (needs ``complained`` only)."""
+    if "complained" not in mapping:
+        return {}
+    n = lambda mask: int(groups.loc[mask, "n"].sum())  # noqa: E731
+    churned, complained = groups["churned"] == 1, groups["complained"] == 1
+    return {
+        "churn_complainers": wilson(n(complained & churned), n(complained)),
+        "churn_non_complainers": wilson(n(~complained & churned), n(~complained)),
+    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,225 @@
+"""Calibration on extracts that look like the ones clients send (issue 11): camelCase headers, status
+words, complaint counts, monthly charges beside lifetime totals, two columns for one flag, a Polish
+cp1250 CRM export. Every figure is checked against counts computed here with pandas, every message
+by its text."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import stats
+
+from estimator.calibration import CalibrationError, auto_mapping, calibrate, normalise, parse_mapping
+from estimator.cli import main, run
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_untidy_extracts import bank_extract, polish_extract, telecom_extract  # noqa: E402
+
+
+def hand_wilson(successes: int, n: int, z: float = stats.norm.ppf(0.975)) -> tuple[float, float]:
+    p = successes / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return centre - half, centre + half
+
+
+def assert_share(item, successes: int, n: int) -> None:
+    assert item.n == n
+    assert_allclose(item.value, successes / n, rtol=1e-12)
+    assert_allclose((item.ci_low, item.ci_high), hand_wilson(int(successes), int(n)), rtol=1e-9)
+
+
+def notes(result) -> dict[str, str]:
+    return {w.message_id: w.message for w in result.warnings}
+
+
+@pytest.mark.parametrize("header", ["CustomerID", "customerId", "CUSTOMER_ID", "Customer ID", "customer.id", "Customer-Id"])
+def test_one_normalisation_for_headers_synonyms_and_maps(header):
+    assert normalise(header) == "customer id"
+    assert auto_mapping([header, "Churn"]).mapping["customer_id"] == header
+    # --map names are matched the same way as headers.
+    assert auto_mapping([header, "x"], {"customerid": "customer_id", "X": "Churned"}).mapping == {
+        "customer_id": header,
+        "churned": "x",
+    }
+
+
+def test_names_of_real_extracts_are_recognised_in_every_language():
+    cases = {
+        ("CustomerId", "Exited", "Complain"): ("CustomerId", "Exited", "Complain"),
+        ("customer_id", "Attrition", "Complains"): ("customer_id", "Attrition", "Complains"),
+        ("Kundennummer", "Kundenstatus", "Anzahl Beschwerden"): ("Kundennummer", "Kundenstatus", "Anzahl Beschwerden"),
+        ("Numer klienta", "Status klienta", "Liczba reklamacji"): ("Numer klienta", "Status klienta", "Liczba reklamacji"),
+        ("Ügyfélazonosító", "Lemorzsolódott", "Panaszok száma"): ("Ügyfélazonosító", "Lemorzsolódott", "Panaszok száma"),
+        ("Klantnummer", "Opgezegd", "Aantal klachten"): ("Klantnummer", "Opgezegd", "Aantal klachten"),
+        ("Κωδικός πελάτη", "Κατάσταση", "Αριθμός παραπόνων"): ("Κωδικός πελάτη", "Κατάσταση", "Αριθμός παραπόνων"),
+    }
+    for columns, (cid, churned, complained) in cases.items():
+        plan = auto_mapping(columns)
+        assert plan.mapping == {"customer_id": cid, "churned": churned, "complained": complained}, columns
+    plan = auto_mapping(["Customer Value", "Monthly Charges", "Churn Reason"])
+    assert plan.mapping == {"annual_value": "Customer Value", "churn_reason": "Churn Reason"}  # exact beats monthly
+
+
+def test_an_exact_name_beats_a_looser_pattern():
+    plan = auto_mapping(["churned in 2024", "Churn", "id"])
+    assert plan.mapping["churned"] == "Churn" and plan.ambiguous == {}
+    assert auto_mapping(["Churned in 2024", "id"]).mapping["churned"] == "Churned in 2024"  # the pattern, when alone
+
+
+def test_two_maps_for_one_field_are_an_error(tmp_path):
+    with pytest.raises(CalibrationError) as caught:
+        parse_mapping(["A=churned", "B=churned"])
+    assert str(caught.value) == "--map: two columns for churned: 'A' and 'B'; keep one --map per field"
+    with pytest.raises(CalibrationError) as caught:
+        parse_mapping(["A=churned", "A=complained"])
+    assert str(caught.value) == "--map: the column 'A' is given two fields, churned and complained; keep one"
+    with pytest.raises(CalibrationError) as caught:
+        auto_mapping(["A", "B"], {"A": "churned", "B": "Churned"})
+    assert caught.value.code == "map_twice"
+
+
+@pytest.fixture(scope="module")
+def telecom() -> pd.DataFrame:
+    return telecom_extract()
+
+
+@pytest.fixture(scope="module")
+def telecom_file(telecom, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("telecom") / "telecom_churn.csv"
+    telecom.to_csv(path, index=False)
+    return path
+
+
+def test_a_telecom_extract_runs_without_any_map(telecom, telecom_file):
+    result = calibrate(telecom_file)
+    assert result.mapping == {
+        "customer_id": "customerID",
+        "churned": "Churn Label",
+        "complained": "Complaints",
+        "annual_value": "Monthly Charges",
+        "segment": "Contract",
+        "churn_reason": "Churn Reason",
+    }
+    t = telecom
+    churned, complained = t["Churn Value"] == 1, t["Complaints"] > 0  # a count > 0 means complained
+    assert_share(result.estimates["churn_rate"], churned.sum(), len(t))
+    assert_share(result.estimates["complaint_rate"], complained.sum(), len(t))
+    assert_share(result.estimates["baseline_churn"], (churned & ~complained).sum(), (~complained).sum())
+    assert_share(result.figures["churn_complainers"], (churned & complained).sum(), complained.sum())
+    assert_share(result.figures["churn_non_complainers"], (churned & ~complained).sum(), (~complained).sum())
+    # Monthly charges annualised ×12, with a t interval on the yearly values.
+    yearly = t["Monthly Charges"] * 12
+    half = stats.t.ppf(0.975, len(yearly) - 1) * yearly.std(ddof=1) / math.sqrt(len(yearly))
+    value = result.estimates["annual_value"]
+    assert_allclose((value.value, value.ci_low, value.ci_high), (yearly.mean(), yearly.mean() - half, yearly.mean() + half))
+    said = notes(result)
+    assert said["ambiguous_same"] == "churned: 'Churn Label' and 'Churn Value' say the same on every row; 'Churn Label' is used"
+    assert said["value_monthly"] == (
+        "'Monthly Charges' is a monthly value: annual_value is 12 × its mean (say --value-period yearly if it is yearly already)"
+    )
+    assert said["value_lifetime"] == (
+        "'Total Charges' looks like a lifetime total, not a yearly value, and is not used; if it is yearly after all: "
+        '--map "Total Charges=annual_value" --value-period yearly'
+    )
+    for name, part in t.groupby("Contract"):
+        assert result.by_segment[name]["customers"].n == len(part)
+
+
+def test_value_period_can_be_said(telecom, telecom_file):
+    yearly = calibrate(telecom_file, value_period="yearly")
+    assert_allclose(yearly.estimates["annual_value"].value, telecom["Monthly Charges"].mean())
+    assert "value_monthly" not in notes(yearly)
+    total = calibrate(telecom_file, {"Total Charges": "annual_value", "Monthly Charges": "ignore"})
+    assert_allclose(total.estimates["annual_value"].value, telecom["Total Charges"].mean())  # mapped: taken as said
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(telecom_file, value_period="weekly")
+    assert str(caught.value) == "--value-period: 'weekly' is not a period; allowed: yearly, monthly"
+
+
+def test_two_candidate_columns_that_disagree_stop_with_both_maps(telecom, tmp_path):
+    frame = telecom.copy()
+    frame.loc[[3, 10, 11], "Churn Value"] = 1 - frame.loc[[3, 10, 11], "Churn Value"]
+    path = tmp_path / "clash.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(path)
+    assert str(caught.value) == (
+        "two columns could be churned: 'Churn Label' and 'Churn Value', and they differ in 3 rows; choose one with "
+        '--map "Churn Label=churned" or --map "Churn Value=churned"'
+    )
+    chosen = calibrate(path, {"Churn Value": "churned"})
+    assert_share(chosen.estimates["churn_rate"], frame["Churn Value"].sum(), len(frame))
+
+
+def test_status_words_and_a_polish_cp1250_export(tmp_path):
+    frame = polish_extract()
+    path = tmp_path / "klienci.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1250")
+    result = calibrate(path)
+    assert result.mapping["churned"] == "Status" and result.mapping["annual_value"] == "Wartość roczna (zł)"
+    assert set(result.by_segment) == set(frame["Segment"])  # Łódź, Kraków, Gdańsk, Źródło, Żyrardów read as written
+    churned, complained = frame["Status"] == "Odszedł", frame["Reklamacja"] == "tak"
+    resolved = complained & (frame["Rozpatrzona pozytywnie"] == "tak")
+    assert_share(result.estimates["churn_rate"], churned.sum(), len(frame))
+    assert_share(result.estimates["resolved_share"], resolved.sum(), complained.sum())
+    assert_share(result.estimates["churn_unresolved"], (churned & complained & ~resolved).sum(), (complained & ~resolved).sum())
+    values = frame["Wartość roczna (zł)"].str.replace(",", ".").astype(float)
+    assert_allclose(result.estimates["annual_value"].value, values.mean())
+    for name, part in frame.groupby("Segment"):
+        assert_share(result.by_segment[name]["churn_rate"], (part["Status"] == "Odszedł").sum(), len(part))
+
+
+def test_without_complained_the_rest_is_still_estimated_and_the_output_says_what_is_missing(telecom, tmp_path):
+    path = tmp_path / "no_complaints.csv"
+    telecom.drop(columns=["Complaints"]).to_csv(path, index=False)
+    result = calibrate(path)
+    assert {"churn_rate", "annual_value", "service_share"} <= set(result.estimates)
+    assert "complaint_rate" not in result.estimates and "baseline_churn" not in result.estimates and not result.figures
+    assert_share(result.estimates["churn_rate"], telecom["Churn Value"].sum(), len(telecom))
+    assert notes(result)["absent_complained"] == (
+        "no complained column: complaint_rate, baseline_churn and the churn of complainers vs non-complainers are not "
+        'estimated; a column of who complained (a flag or a count) would give them: --map "COLUMN=complained"'
+    )
+    assert "no_resolved" not in notes(result) and "baseline_biased" not in notes(result)
+
+
+def test_without_an_id_column_rows_are_customers_with_a_warning(tmp_path):
+    frame = bank_extract().drop(columns=["CustomerId"])
+    path = tmp_path / "no_id.csv"
+    frame.to_csv(path, index=False)
+    result = calibrate(path)
+    assert result.rows == len(frame) and "customer_id" not in result.mapping
+    assert notes(result)["absent_customer_id"] == (
+        "no customer id column: every row is taken as one customer, and duplicated customers cannot be found; "
+        'to name one: --map "COLUMN=customer_id"'
+    )
+    complained = frame["Complain"] == 1
+    assert_share(result.figures["churn_complainers"], (frame["Exited"][complained] == 1).sum(), complained.sum())
+
+
+def test_a_missing_required_field_names_the_closest_columns_and_the_map_to_copy(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Customer ID,Churnd,Complaint\nA,1,0\nB,0,1\n", encoding="utf-8")
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(path)
+    message = str(caught.value)
+    assert message.startswith("missing required column 'churned'; accepted names include ")
+    assert 'map one with --map COLUMN=churned, e.g. churned: --map "Churnd=churned"; first row: ' in message
+    assert main(["calibrate", str(path), "--map", "Churnd=churned"]) == 0
+
+
+def test_the_bank_extract_end_to_end_on_the_command_line(tmp_path, capsys):
+    frame = bank_extract()
+    path = tmp_path / "bank.csv"
+    frame.to_csv(path, index=False)
+    text = run(["calibrate", str(path)])
+    complained = frame["Complain"] == 1
+    share = (frame["Exited"][complained] == 1).mean()
+    assert "Churn by complaint:" in text and f"{share:.1%}" in text
