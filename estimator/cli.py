@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
     calibration.add_argument(
+        "--reason",
+        metavar="TEXT=CLASS",
+        action="append",
+        default=[],
+        dest="reasons",
+        help='class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); '
+        "may be repeated",
+    )
+    calibration.add_argument(
         "--value-period",
         choices=("yearly", "monthly"),
         help="the period of the value column (default: from its name; monthly values are annualised x12)",
@@ -315,9 +324,15 @@ def run(argv: Sequence[str] | None = None) -> str:
     if args.command == "sensitivity":
         return _sensitivity_output(args)
     if args.command == "calibrate":
-        from estimator.calibration import calibrate, format_calibration, parse_mapping
+        from estimator.calibration import calibrate, format_calibration, parse_mapping, parse_reasons
 
-        result = calibrate(args.file, parse_mapping(args.mapping), encoding=args.encoding, value_period=args.value_period)
+        result = calibrate(
+            args.file,
+            parse_mapping(args.mapping),
+            encoding=args.encoding,
+            value_period=args.value_period,
+            reasons=parse_reasons(args.reasons),
+        )
         if args.format == "json":
             return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         return format_calibration(result)

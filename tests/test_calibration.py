@@ -326,7 +326,17 @@ def test_without_a_problem_flag_baseline_is_flagged_as_biased_upward(small, smal
 
 def test_cli_json_and_table(tmp_path):
     data = json.loads(run(["calibrate", str(SAMPLE), "--format", "json"]))
-    assert set(data) == {"rows", "mapping", "estimates", "by_segment", "model", "warnings", "figures"}
+    assert set(data) == {
+        "rows",
+        "mapping",
+        "estimates",
+        "by_segment",
+        "model",
+        "warnings",
+        "figures",
+        "reasons",
+        "reason_overrides",
+    }
     table = run(["calibrate", str(SAMPLE)])
     assert "churn_unresolved" in table and "odds ratio" in table
 

@@ -181,7 +181,8 @@ def test_without_complained_the_rest_is_still_estimated_and_the_output_says_what
     telecom.drop(columns=["Complaints"]).to_csv(path, index=False)
     result = calibrate(path)
     assert {"churn_rate", "annual_value", "service_share"} <= set(result.estimates)
-    assert "complaint_rate" not in result.estimates and "baseline_churn" not in result.estimates and not result.figures
+    assert "complaint_rate" not in result.estimates and "baseline_churn" not in result.estimates
+    assert "churn_complainers" not in result.figures
     assert_share(result.estimates["churn_rate"], telecom["Churn Value"].sum(), len(telecom))
     assert notes(result)["absent_complained"] == (
         "no complained column: complaint_rate, baseline_churn and the churn of complainers vs non-complainers are not "
@@ -223,3 +224,85 @@ def test_the_bank_extract_end_to_end_on_the_command_line(tmp_path, capsys):
     complained = frame["Complain"] == 1
     share = (frame["Exited"][complained] == 1).mean()
     assert "Churn by complaint:" in text and f"{share:.1%}" in text
+
+
+# --- churn reasons (item 3) ---------------------------------------------------------------------------
+
+from make_untidy_extracts import (  # noqa: E402
+    POLISH_REASONS_OTHER,
+    POLISH_REASONS_SERVICE,
+    TELECOM_REASONS_OTHER,
+    TELECOM_REASONS_SERVICE,
+)
+
+
+def test_reasons_are_classed_by_whole_phrases_not_substrings(telecom, telecom_file):
+    result = calibrate(telecom_file)
+    classes = {row["reason"]: row["class"] for row in result.reasons}
+    for reason in ("Limited range of services", "Moved out of service area", "Price of the service too high"):
+        assert classes[reason] == "other", reason  # "service" inside is not poor service
+    assert classes["Don't know"] == "unknown" and classes[""] == "unknown"
+    assert all(classes[r] == "service" for r in TELECOM_REASONS_SERVICE if r in classes)
+    assert all(classes[r] == "other" for r in TELECOM_REASONS_OTHER if r in classes)
+    # The list is every distinct reason of the churners, with pandas' counts.
+    churners = telecom[telecom["Churn Value"] == 1]
+    counted = churners["Churn Reason"].fillna("").str.strip().value_counts()
+    assert {row["reason"]: row["count"] for row in result.reasons} == counted.to_dict()
+    service = churners["Churn Reason"].isin(TELECOM_REASONS_SERVICE).sum()
+    other = churners["Churn Reason"].isin(TELECOM_REASONS_OTHER).sum()
+    unknown = len(churners) - service - other
+    assert_share(result.estimates["service_share"], service, service + other)  # unknown out of the denominator
+    assert_allclose(result.figures["service_share_unknown_as_other"].value, service / len(churners))
+    assert_allclose(result.figures["service_share_unknown_as_service"].value, (service + unknown) / len(churners))
+    assert notes(result)["reasons_unknown"] == (
+        f"{unknown} churned customers gave no usable reason (don't know, other, blank or a reason no rule knows): "
+        f"service_share rests on the {service + other:,} who gave a known one; were all of them poor service it would be "
+        f"{(service + unknown) / len(churners):.1%}, were none {service / len(churners):.1%}"
+    )
+    data = run(["calibrate", str(telecom_file), "--format", "json"])
+    assert '"reasons": [' in data and '"class": "unknown"' in data
+
+
+def test_unknown_reasons_are_listed_and_can_be_classed_by_hand(telecom, tmp_path):
+    frame = telecom.copy()
+    churners = frame.index[frame["Churn Value"] == 1]
+    frame.loc[churners[:30], "Churn Reason"] = "Lack of self-service on Website"
+    path = tmp_path / "unclassified.csv"
+    frame.to_csv(path, index=False)
+    result = calibrate(path)
+    row = next(r for r in result.reasons if r["reason"] == "Lack of self-service on Website")
+    assert row == {"reason": "Lack of self-service on Website", "count": 30, "class": "unclassified"}
+    assert notes(result)["reasons_unclassified"] == (
+        "30 churned customers gave reasons no rule knows, counted as unknown until classified: "
+        "'Lack of self-service on Website' (30); classify them with --reason \"TEXT=service|other|unknown\" "
+        '(e.g. --reason "Lack of self-service on Website=other") or in the app\'s reason table'
+    )
+    before = result.estimates["service_share"]
+    fixed = calibrate(path, reasons={"lack of self service on website": "service"})  # matched as reasons are
+    assert fixed.reason_overrides == {"lack of self service on website": "service"}
+    after = fixed.estimates["service_share"]
+    assert after.n == before.n + 30
+    assert_allclose(after.value, (before.value * before.n + 30) / (before.n + 30))
+    text = run(["calibrate", str(path), "--reason", "Lack of self-service on Website=service", "--format", "json"])
+    assert '"reason_overrides": {\n    "Lack of self-service on Website": "service"' in text
+
+
+def test_a_bad_reason_override_is_named(tmp_path, capsys, telecom_file):
+    assert main(["calibrate", str(telecom_file), "--reason", "Deceased=sad"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --reason: expected TEXT=CLASS with CLASS one of service|other|unknown, got 'Deceased=sad'\n"
+    )
+    result = calibrate(telecom_file, reasons={"Nothing like it": "other"})
+    assert notes(result)["reason_override_unused"] == (
+        "--reason 'Nothing like it': no churned customer gave this reason; check its spelling"
+    )
+
+
+def test_polish_reasons_are_classed_too(tmp_path):
+    frame = polish_extract()
+    path = tmp_path / "klienci.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1250")
+    classes = {row["reason"]: row["class"] for row in calibrate(path).reasons}
+    assert {classes[r] for r in POLISH_REASONS_SERVICE} == {"service"}
+    assert {classes[r] for r in POLISH_REASONS_OTHER} == {"other"}
+    assert classes["Nie wiem"] == classes["Inne"] == "unknown"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate, disagreements
+from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate, disagreements, reason_counts
 from estimator.calibration.columns import (
     FIELDS,
     FLAG_FIELDS,
@@ -48,6 +48,8 @@ from estimator.calibration.columns import (
     flag_code,
     normalise,
     parse_mapping,
+    parse_reasons,
+    reason_class,
     reason_code,
     vocabulary,
 )
@@ -93,6 +95,8 @@ __all__ = [
     "message_text",
     "normalise",
     "parse_mapping",
+    "parse_reasons",
+    "reason_class",
     "reason_code",
     "vocabulary",
     "wilson",
@@ -117,6 +121,7 @@ def calibrate(
     *,
     encoding: str | None = None,
     value_period: str | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> Calibration:
     """Estimate the model's parameters, with 95 % intervals, from a customer-level file.
 
@@ -132,6 +137,9 @@ def calibrate(
     value_period : {"yearly", "monthly"}, optional
         What period the value column covers; by default its name decides (``Monthly Charges`` is
         monthly and annualised ×12; anything else is taken as yearly).
+    reasons : mapping, optional
+        Churn reason → class (``service``, ``other`` or ``unknown``), overriding ``data/churn_reasons.toml``;
+        kept in the result's ``reason_overrides``.
 
     Returns
     -------
@@ -144,21 +152,25 @@ def calibrate(
     """
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
+    overrides = parse_reasons(reasons)
+    reason_table = None
     try:
         with open_source(Path(path), encoding) as source:
             plan, notes = _settle_columns(source, mapping)
             factor, value_notes = _value_factor(plan, value_period)
             try:
-                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping, factor)
+                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping, factor, overrides)
                 groups = _group_counts(reading)
                 _validate(reading, groups, total_ids, distinct_ids)
+                if "churn_reason" in plan.mapping:
+                    reason_table = reason_counts(reading)
             except duckdb.InvalidInputException as error:
                 raise _read_error(error, source) from None
             except duckdb.ConversionException as error:
                 raise _read_error(error, source) from None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
-    return _summarise(groups, plan.mapping, notes + value_notes)
+    return _summarise(groups, plan.mapping, notes + value_notes, reason_table, overrides)
 
 
 #: Periods a value column may cover (``--value-period``).

@@ -16,12 +16,21 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from estimator.calibration.columns import FLAG_FIELDS, MISSING_WORDS, _is_missing, flag_code, reason_code, vocabulary
+from estimator.calibration.columns import (
+    FLAG_FIELDS,
+    MISSING_WORDS,
+    REASON_CODES,
+    _is_missing,
+    flag_code,
+    normalise,
+    reason_class,
+    vocabulary,
+)
 from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sql import sql_ident as _ident
 from estimator.calibration.sql import sql_string as _sql_string
 
-__all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "disagreements"]
+__all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "disagreements", "reason_counts"]
 
 MAX_SEGMENTS = 100
 
@@ -56,7 +65,10 @@ class _Reading:
 
 
 def _code_values(
-    con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str], value_factor: float = 1.0
+    con: duckdb.DuckDBPyConnection,
+    mapping: Mapping[str, str],
+    value_factor: float = 1.0,
+    reasons: Mapping[str, str] | None = None,
 ) -> tuple[_Reading, int, int]:
     """Read each coded column's distinct values once, classify them, register them as lookup tables.
 
@@ -86,9 +98,10 @@ def _code_values(
             codes[name] = {v: None if _is_missing(v) else str(v).strip() for v in raw}
         elif name == "churn_reason":
             # Reasons may be free text with many values: a lookup table joined in SQL.
-            table = pd.DataFrame(
-                {"raw": pd.Series(raw, dtype="object"), "code": pd.Series([reason_code(v) for v in raw], dtype="Int8")}
-            )
+            overrides = {normalise(text): name for text, name in (reasons or {}).items()}
+            classes = [reason_class(v, overrides) for v in raw]
+            codes_of = [None if name is None else REASON_CODES[name] for name in classes]
+            table = pd.DataFrame({"raw": pd.Series(raw, dtype="object"), "code": pd.Series(codes_of, dtype="Int8")})
             con.register("code_churn_reason", table)
         else:
             codes[name] = {v: flag_code(v, name) for v in raw}
@@ -234,6 +247,19 @@ def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_
                 _fail(reading, message_id, f"value_state = {state}", n, field="annual_value")
     if "customer_id" in mapping:
         _check_duplicates(reading, total_ids, distinct_ids)
+
+
+def reason_counts(reading: _Reading) -> pd.DataFrame:
+    """Churners per distinct reason (trimmed, blank as ""), with its class code, most frequent first."""
+    column = f"src.{_ident(reading.mapping['churn_reason'])}"
+    churned = _case(f"src.{_ident(reading.mapping['churned'])}", reading.codes["churned"])
+    query = f"""
+        SELECT coalesce(trim({column}), '') AS reason, count(*) AS n, min(code_churn_reason.code) AS code
+        FROM src LEFT JOIN code_churn_reason ON {column} = code_churn_reason.raw
+        WHERE ({churned}) = 1
+        GROUP BY 1 ORDER BY n DESC, reason
+    """
+    return reading.con.execute(query).df()
 
 
 def disagreements(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> int:

@@ -20,6 +20,7 @@ __all__ = [
     "GIVES",
     "MISSING_WORDS",
     "OPTIONAL_FIELDS",
+    "REASON_CLASSES",
     "REQUIRED_FIELDS",
     "ColumnPlan",
     "Vocabulary",
@@ -27,7 +28,10 @@ __all__ = [
     "flag_code",
     "normalise",
     "parse_mapping",
+    "parse_reasons",
+    "reason_class",
     "reason_code",
+    "reason_rules",
     "vocabulary",
 ]
 
@@ -81,8 +85,6 @@ class Vocabulary:
     status_churned: frozenset[str]
     status_active: frozenset[str]
     count_fields: frozenset[str]
-    reason_exact: tuple[str, ...]
-    reason_contains: tuple[str, ...]
 
     def names(self, field: str) -> frozenset[str]:
         """Every exact name of ``field`` (with the monthly value names for ``annual_value``)."""
@@ -114,8 +116,6 @@ def vocabulary() -> Vocabulary:
         status_churned=words(raw["status"]["churned"]),
         status_active=words(raw["status"]["active"]),
         count_fields=frozenset(raw["counts"]["fields"]),
-        reason_exact=tuple(normalise(w) for w in raw["reasons"]["exact"]),
-        reason_contains=tuple(normalise(w) for w in raw["reasons"]["contains"]),
     )
 
 
@@ -351,9 +351,73 @@ def _whole_number(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def reason_code(raw: Any) -> int | None:
-    """1 when a churn reason counts as poor service, 0 when not, None when blank."""
+#: Classes of churn reasons (``data/churn_reasons.toml``); a reason no rule knows is ``unclassified``.
+REASON_CLASSES = ("service", "other", "unknown")
+UNCLASSIFIED = "unclassified"
+#: Each class's code in the group counts (a blank reason is NULL).
+REASON_CODES = {"service": 1, "other": 0, "unknown": 2, UNCLASSIFIED: 3}
+
+
+@dataclass(frozen=True)
+class ReasonRules:
+    """Per class, the whole phrases and the patterns (matched against the normalised reason)."""
+
+    phrases: dict[str, frozenset[str]]
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+
+
+@cache
+def reason_rules() -> ReasonRules:
+    """The rules of ``data/churn_reasons.toml`` (normalised)."""
+    with open(data_dir() / "churn_reasons.toml", "rb") as handle:
+        raw = tomllib.load(handle)
+    return ReasonRules(
+        phrases={name: frozenset(normalise(p) for p in raw[name]["phrases"]) for name in REASON_CLASSES},
+        patterns={name: tuple(re.compile(p) for p in raw[name].get("patterns", [])) for name in REASON_CLASSES},
+    )
+
+
+def reason_class(raw: Any, overrides: Mapping[str, str] | None = None) -> str | None:
+    """``service``, ``other``, ``unknown`` or ``unclassified`` for a churn reason; None for a blank cell.
+
+    A whole phrase of a class wins over the patterns; ``overrides`` (normalised reason → class, from
+    ``--reason`` or the app) win over both.
+    """
     if _is_missing(raw):
         return None
-    vocab, text = vocabulary(), normalise(raw)
-    return int(text in vocab.reason_exact or any(word in text for word in vocab.reason_contains))
+    text = normalise(raw)
+    if overrides and text in overrides:
+        return overrides[text]
+    rules = reason_rules()
+    for name in REASON_CLASSES:
+        if text in rules.phrases[name]:
+            return name
+    for name in REASON_CLASSES:
+        if any(p.fullmatch(text) for p in rules.patterns[name]):
+            return name
+    return UNCLASSIFIED
+
+
+def parse_reasons(items: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:
+    """``["Network reliability=service", ...]`` (``--reason``) or a mapping → {reason as given: class}."""
+    if not items:
+        return {}
+    pairs = list(items.items()) if isinstance(items, Mapping) else []
+    if not isinstance(items, Mapping):
+        for item in items:
+            text, sep, name = str(item).rpartition("=")
+            if not sep or not text.strip():
+                raise CalibrationError("bad_reason", value=item, allowed="|".join(REASON_CLASSES))
+            pairs.append((text.strip(), name.strip()))
+    out = {}
+    for text, name in pairs:
+        if normalise(name) not in REASON_CLASSES:
+            raise CalibrationError("bad_reason", value=f"{text}={name}", allowed="|".join(REASON_CLASSES))
+        out[str(text)] = normalise(name)
+    return out
+
+
+def reason_code(raw: Any) -> int | None:
+    """1 when a churn reason counts as poor service, 0 when it is another reason, None otherwise."""
+    found = reason_class(raw)
+    return 1 if found == "service" else 0 if found == "other" else None

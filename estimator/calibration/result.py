@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from estimator.calibration.columns import REASON_CODES, UNCLASSIFIED, normalise
 from estimator.calibration.messages import CalibrationWarning
-from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect
+from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, wilson
 from estimator.formatting import is_share_parameter
 from estimator.parameters import PARAMETER_SPECS
 
@@ -48,8 +49,13 @@ class Calibration:
     by_segment: dict[str, dict[str, Interval]]
     model: EffectModel | None
     warnings: list[CalibrationWarning]
-    #: Figures beside the inputs: churn among complainers and non-complainers (:data:`~.statistics.FIGURES`).
+    #: Figures beside the inputs: churn among complainers and non-complainers (:data:`~.statistics.FIGURES`),
+    #: the service share were every unknown reason poor service or none.
     figures: dict[str, Interval] = field(default_factory=dict)
+    #: Every distinct churn reason: ``{"reason", "count", "class"}`` (class service, other, unknown or unclassified).
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    #: The reason classes set by hand (``--reason``, the app's table): reason → class.
+    reason_overrides: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
@@ -63,6 +69,8 @@ class Calibration:
             "model": self.model.to_dict() if self.model else None,
             "warnings": [w.to_dict() for w in self.warnings],
             "figures": {key: item.to_dict() for key, item in self.figures.items()},
+            "reasons": [dict(row) for row in self.reasons],
+            "reason_overrides": dict(self.reason_overrides),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -134,8 +142,65 @@ def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[Calibration
     return out
 
 
-def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str], notes: Sequence[CalibrationWarning] = ()) -> Calibration:
-    warnings = [*notes, *_notes(groups, mapping)]
+def _reason_list(table: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if table is None:
+        return []
+    names = {code: name for name, code in REASON_CODES.items()}
+    return [
+        {"reason": str(row.reason), "count": int(row.n), "class": "unknown" if pd.isna(row.code) else names[int(row.code)]}
+        for row in table.itertuples(index=False)
+    ]
+
+
+def _reason_notes(reasons: list[dict[str, Any]], overrides: Mapping[str, str]) -> tuple[list[CalibrationWarning], dict]:
+    """Notes on unknown and unclassified reasons, with the service share's bounds; the bounds as figures."""
+    count = lambda *classes: sum(r["count"] for r in reasons if r["class"] in classes)  # noqa: E731
+    service, other, unsure = count("service"), count("other"), count("unknown", UNCLASSIFIED)
+    notes, figures = [], {}
+    if unsure and service + other + unsure:
+        total = service + other + unsure
+        figures = {
+            "service_share_unknown_as_other": wilson(service, total),
+            "service_share_unknown_as_service": wilson(service + unsure, total),
+        }
+        notes.append(
+            CalibrationWarning.of(
+                "reasons_unknown",
+                count=unsure,
+                known=service + other,
+                low=service / total,
+                high=(service + unsure) / total,
+            )
+        )
+    unclassified = [r for r in reasons if r["class"] == UNCLASSIFIED]
+    if unclassified:
+        shown = "; ".join(f"'{r['reason']}' ({r['count']:,})" for r in unclassified[:10])
+        more = len(unclassified) - 10
+        notes.append(
+            CalibrationWarning.of(
+                "reasons_unclassified",
+                count=sum(r["count"] for r in unclassified),
+                reasons=shown + (f" … (+{more})" if more > 0 else ""),
+                example=unclassified[0]["reason"],
+            )
+        )
+    seen = {normalise(r["reason"]) for r in reasons}
+    for text in overrides:
+        if normalise(text) not in seen:
+            notes.append(CalibrationWarning.of("reason_override_unused", reason=text))
+    return notes, figures
+
+
+def _summarise(
+    groups: pd.DataFrame,
+    mapping: Mapping[str, str],
+    notes: Sequence[CalibrationWarning] = (),
+    reason_table: pd.DataFrame | None = None,
+    reason_overrides: Mapping[str, str] | None = None,
+) -> Calibration:
+    reasons = _reason_list(reason_table)
+    reason_warnings, reason_figures = _reason_notes(reasons, reason_overrides or {}) if "churn_reason" in mapping else ([], {})
+    warnings = [*notes, *_notes(groups, mapping), *reason_warnings]
     estimates = _estimates(groups, mapping)
     warnings += _wide_interval_warnings(estimates)
     by_segment: dict[str, dict[str, Interval]] = {}
@@ -156,7 +221,9 @@ def _summarise(groups: pd.DataFrame, mapping: Mapping[str, str], notes: Sequence
         by_segment=by_segment,
         model=model,
         warnings=warnings,
-        figures=_figures(groups, mapping),
+        figures={**_figures(groups, mapping), **reason_figures},
+        reasons=reasons,
+        reason_overrides=dict(reason_overrides or {}),
     )
 
 
@@ -191,6 +258,15 @@ def format_calibration(result: Calibration) -> str:
                 f"  {label:<16} {shown(key, item.value):>7}  (95% interval {shown(key, item.ci_low)} – "
                 f"{shown(key, item.ci_high)}; n = {item.n:,})"
             )
+    if result.reasons:
+        lines += ["", "Churn reasons (churned customers; class: service, other, unknown, unclassified):"]
+        table = pd.DataFrame(result.reasons[:40]).rename(columns={"count": "churners"})
+        table["reason"] = table["reason"].replace("", "(blank)")
+        lines.append(table.to_string(index=False))
+        if len(result.reasons) > 40:
+            lines.append(f"  … and {len(result.reasons) - 40:,} more (see --format json)")
+        if result.reason_overrides:
+            lines.append("  set by hand: " + "; ".join(f"{k} = {v}" for k, v in result.reason_overrides.items()))
     if result.by_segment:
         frame = pd.DataFrame({s: {k: shown(k, i.value) for k, i in v.items()} for s, v in result.by_segment.items()})
         lines += ["", "By segment:", frame.to_string()]
