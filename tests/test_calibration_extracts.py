@@ -306,3 +306,33 @@ def test_polish_reasons_are_classed_too(tmp_path):
     assert {classes[r] for r in POLISH_REASONS_SERVICE} == {"service"}
     assert {classes[r] for r in POLISH_REASONS_OTHER} == {"other"}
     assert classes["Nie wiem"] == classes["Inne"] == "unknown"
+
+
+# --- digits (item 4) -------------------------------------------------------------------------------
+
+
+def rare_file(tmp_path: Path, churned: int, rows: int = 20_000) -> Path:
+    path = tmp_path / f"rare_{churned}.csv"
+    flags = ["1"] * churned + ["0"] * (rows - churned)
+    path.write_text("id,churn\n" + "".join(f"C{i},{flag}\n" for i, flag in enumerate(flags)), encoding="utf-8")
+    return path
+
+
+def test_small_rates_are_printed_with_enough_digits_to_tell_them_apart(tmp_path):
+    half = calibrate(rare_file(tmp_path, 10)).estimates["churn_rate"]
+    tenth = calibrate(rare_file(tmp_path, 20)).estimates["churn_rate"]
+    text_half, text_tenth = run(["calibrate", str(rare_file(tmp_path, 10))]), run(["calibrate", str(rare_file(tmp_path, 20))])
+    row_half = next(line for line in text_half.splitlines() if line.strip().startswith("churn_rate"))
+    row_tenth = next(line for line in text_tenth.splitlines() if line.strip().startswith("churn_rate"))
+    assert f"{half.value:.3%}" == "0.050%" and "0.050%" in row_half
+    assert f"{half.ci_low:.3%} – {half.ci_high:.3%}" in row_half  # the interval too, same decimals
+    assert "0.100%" in row_tenth and f"{tenth.ci_low:.3%} – {tenth.ci_high:.3%}" in row_tenth
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "0.050%"), ("pl", "0,050%"), ("el", "0,050%")])
+def test_small_shares_in_messages_keep_their_digits_in_every_language(language, expected):
+    from estimator.calibration import CalibrationWarning
+
+    warning = CalibrationWarning.of("reasons_unknown", count=3, known=5000, low=0.0005, high=0.0011)
+    text = warning.text(language)
+    assert expected in text.replace("\xa0", "") and ("0.110%" in text or "0,110%" in text.replace("\xa0", ""))

@@ -7,6 +7,7 @@ speak English; the app asks :meth:`CalibrationError.text` for the user's languag
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,15 @@ import numpy as np
 
 from estimator.parameters import InputError
 
-__all__ = ["ERROR_MESSAGES", "ROW_MESSAGES", "WARNING_MESSAGES", "CalibrationError", "CalibrationWarning", "message_text"]
+__all__ = [
+    "ERROR_MESSAGES",
+    "ROW_MESSAGES",
+    "WARNING_MESSAGES",
+    "CalibrationError",
+    "CalibrationWarning",
+    "message_text",
+    "share_digits",
+]
 
 #: Every error message the module can raise: message id -> its code (what went wrong, as in the JSON and
 #: ``CalibrationError.code``). A code may have several messages (an empty CSV, an empty workbook...).
@@ -99,8 +108,25 @@ WARNING_MESSAGES: dict[str, str] = {
     "separation_effect": "separation_effect",
     "separation_effect_fit": "separation_effect",
 }
-#: Placeholders holding shares, shown as percentages (the number of decimals).
+#: Placeholders holding shares, shown as percentages (the least number of decimals).
 _SHARE_PLACEHOLDERS = {"low": 1, "high": 1, "width": 0}
+
+
+def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
+    """Decimals of a percentage that show every one of ``values`` with two significant digits.
+
+    0.05 % and 0.1 % must not both print as "0.1%": shares under 1 % get more decimals, and an
+    estimate and its interval bounds are written with the same number.
+
+    >>> share_digits(0.25), share_digits(0.0005), share_digits(0.0004, 0.0012), share_digits(0.0)
+    (1, 3, 3, 1)
+    """
+    digits = least
+    for value in values:
+        percent = abs(float(value)) * 100
+        if math.isfinite(percent) and percent > 0:
+            digits = max(digits, 1 - math.floor(math.log10(percent)))
+    return min(digits, most)
 
 
 def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
@@ -108,11 +134,14 @@ def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
     from estimator.formatting import format_count, format_share
 
     shown = {}
+    bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
     for name, value in values.items():
         if isinstance(value, bool) or value is None:
             shown[name] = str(value)
         elif name in _SHARE_PLACEHOLDERS and isinstance(value, int | float):
-            shown[name] = format_share(float(value), locale=locale, digits=_SHARE_PLACEHOLDERS[name])
+            least = _SHARE_PLACEHOLDERS[name]
+            digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
+            shown[name] = format_share(float(value), locale=locale, digits=digits)
         elif isinstance(value, int | float | np.integer):
             shown[name] = format_count(value, locale=locale, compact=False)
         else:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from estimator.calibration.columns import REASON_CODES, UNCLASSIFIED, normalise
-from estimator.calibration.messages import CalibrationWarning
+from estimator.calibration.messages import CalibrationWarning, share_digits
 from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, wilson
 from estimator.formatting import is_share_parameter
 from estimator.parameters import PARAMETER_SPECS
@@ -230,20 +230,27 @@ def _summarise(
 def format_calibration(result: Calibration) -> str:
     """A plain-text report: the estimates with intervals, per segment, the effect model and warnings."""
 
-    def shown(key: str, value: float) -> str:
+    def shown(key: str, value: float, digits: int | None = None) -> str:
         if not math.isfinite(value):
             return "—"
         if key in ("customers", "annual_value"):
             return f"{value:,.0f}" if key == "customers" else f"{value:,.2f}"
-        return f"{value:.3f}" if key == "silent_ratio" else f"{value:.1%}"
+        if key == "silent_ratio":
+            return f"{value:.3f}"
+        return f"{value:.{share_digits(value) if digits is None else digits}%}"
+
+    def shown_all(key: str, item: Interval) -> tuple[str, str, str]:
+        """An estimate and its bounds with the same decimals, enough to tell 0.05 % from 0.1 %."""
+        digits = share_digits(*(v for v in (item.value, item.ci_low, item.ci_high) if math.isfinite(v)))
+        return shown(key, item.value, digits), shown(key, item.ci_low, digits), shown(key, item.ci_high, digits)
 
     lines = [f"{result.rows:,} customers; columns: " + ", ".join(f"{c} → {f}" for f, c in result.mapping.items()), ""]
     table = pd.DataFrame(
         [
             {
                 "parameter": key,
-                "estimate": shown(key, item.value),
-                "95% interval": f"{shown(key, item.ci_low)} – {shown(key, item.ci_high)}" if key != "customers" else "",
+                "estimate": shown_all(key, item)[0],
+                "95% interval": "{1} – {2}".format(*shown_all(key, item)) if key != "customers" else "",
                 "n": f"{item.n:,}",
             }
             for key, item in result.estimates.items()
@@ -253,11 +260,8 @@ def format_calibration(result: Calibration) -> str:
     if result.figures:
         lines += ["", "Churn by complaint:"]
         for key, label in (("churn_complainers", "complainers"), ("churn_non_complainers", "non-complainers")):
-            item = result.figures[key]
-            lines.append(
-                f"  {label:<16} {shown(key, item.value):>7}  (95% interval {shown(key, item.ci_low)} – "
-                f"{shown(key, item.ci_high)}; n = {item.n:,})"
-            )
+            value, low, high = shown_all(key, result.figures[key])
+            lines.append(f"  {label:<16} {value:>7}  (95% interval {low} – {high}; n = {result.figures[key].n:,})")
     if result.reasons:
         lines += ["", "Churn reasons (churned customers; class: service, other, unknown, unclassified):"]
         table = pd.DataFrame(result.reasons[:40]).rename(columns={"count": "churners"})
