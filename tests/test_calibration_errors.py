@@ -78,7 +78,7 @@ def test_wrong_encoding_utf16_without_bom(tmp_path):
 
 
 def test_encoding_that_changes_after_the_head_is_reported(tmp_path):
-    rows = "".join(f"B{i},0,0,,10,x\n" for i in range(60_000))  # over a megabyte of plain ASCII first
+    rows = "".join(f"B{i},0,0,,10,x\n" for i in range(80_000))  # over a megabyte of plain ASCII first
     path = tmp_path / "mixed.csv"
     path.write_bytes((HEADER + rows).encode() + "Z1,1,0,,10,Łódź\n".encode("cp1250"))
     error = error_of(path)

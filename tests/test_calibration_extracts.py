@@ -336,3 +336,84 @@ def test_small_shares_in_messages_keep_their_digits_in_every_language(language, 
     warning = CalibrationWarning.of("reasons_unknown", count=3, known=5000, low=0.0005, high=0.0011)
     text = warning.text(language)
     assert expected in text.replace("\xa0", "") and ("0.110%" in text or "0,110%" in text.replace("\xa0", ""))
+
+
+# --- encodings (item 6) -----------------------------------------------------------------------------
+
+SEGMENTS_BY_LANGUAGE = {
+    "pl": ("Klienci indywidualni (Łódź)", "Firmy (Kraków)", "Źródła: Żyrardów, Gdańsk", "Mała śnieżka ń"),
+    "hu": ("Győri ügyfelek", "Műszaki szolgáltatás", "Őrségi tűzoltók"),
+    "el": ("Ιδιώτες (Άρτα)", "Επιχειρήσεις Θεσσαλονίκης", "Ύδρα ώρα"),
+}
+
+
+#: Status words of each language (churned, active).
+STATUS = {"pl": ("Odszedł", "Aktywny"), "hu": ("Lemondott", "Aktív"), "el": ("Αποχώρησε", "Ενεργός")}
+
+
+def extract_with_segments(segments: tuple[str, ...], rows: int = 400, language: str = "pl") -> pd.DataFrame:
+    gone, active = STATUS[language]
+    return pd.DataFrame(
+        {
+            "Nr klienta": [f"K{i}" for i in range(rows)],
+            "Segment": [segments[i % len(segments)] for i in range(rows)],
+            "Status": [gone if i % 7 == 0 else active for i in range(rows)],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "encoding"),
+    [
+        ("pl", "cp1250"),
+        ("pl", "iso-8859-2"),  # ś ź ą sit where cp1250 has other letters
+        ("hu", "iso-8859-2"),
+        ("hu", "cp1250"),
+        ("el", "cp1253"),
+        ("el", "iso-8859-7"),  # Ά sits where cp1253 has ¶
+        ("pl", "utf-8"),
+        ("el", "utf-8-sig"),
+        ("hu", "utf-16"),
+    ],
+)
+def test_segment_names_survive_every_encoding_of_our_languages(tmp_path, language, encoding):
+    frame = extract_with_segments(SEGMENTS_BY_LANGUAGE[language], language=language)
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, sep=";", index=False, encoding=encoding)
+    result = calibrate(path)
+    assert set(result.by_segment) == set(SEGMENTS_BY_LANGUAGE[language])
+    for name, part in frame.groupby("Segment"):
+        assert_share(result.by_segment[name]["churn_rate"], (part["Status"] == STATUS[language][0]).sum(), len(part))
+
+
+def test_the_polish_export_the_old_detector_took_for_greek(tmp_path):
+    # Dense Polish letters in runs ("Łódź"): the old detector counted runs of high bytes and said cp1253.
+    frame = extract_with_segments(("Łódź", "Kraków", "Gdańsk", "Żółć"), rows=200)
+    path = tmp_path / "lodz.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1250")
+    assert set(calibrate(path).by_segment) == {"Łódź", "Kraków", "Gdańsk", "Żółć"}
+
+
+def test_a_file_that_stops_being_utf8_names_the_encoding_to_choose(tmp_path):
+    rows = "".join(f"B{i},0,0\n" for i in range(150_000))  # more than the detector's megabyte of UTF-8 first
+    path = tmp_path / "mixed.csv"
+    data = ("customer_id,churned,complained\n" + rows).encode() + "Z1,1,0\nŁódź,0,1\n".encode("cp1250")
+    path.write_bytes(data)
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(path)
+    position = data.index("Łódź".encode("cp1250"))
+    assert str(caught.value) == (
+        f"the file is UTF-8 up to byte {position:,} and then is not (its encoding changes there, or it is not UTF-8 at all); "
+        "it may be cp1250: choose one with --encoding ENCODING (e.g. --encoding cp1250) or save it as CSV UTF-8"
+    )
+    assert calibrate(path, encoding="cp1250").rows == 150_002
+
+
+def test_bytes_in_no_encoding_of_ours_get_the_candidates_and_the_option(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"customer_id,churned\n" + bytes(range(0x80, 0x100)) * 4 + b",1\n")
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(path)
+    message = str(caught.value)
+    assert message.startswith("the file is not UTF-8 and reads as none of cp1250, iso8859_2, cp1253, iso8859_7; it may be ")
+    assert "choose one with --encoding ENCODING (e.g. --encoding " in message

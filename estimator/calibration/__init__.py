@@ -241,6 +241,12 @@ def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[Cal
 
 def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
     text = first_line(error)
+    if source.kind == "csv" and source.path is not None:
+        from estimator.calibration.sources.csv import later_encoding_error
+
+        found = later_encoding_error(source.path)
+        if found is not None:
+            return found
     if "unicode" in text.lower() or "utf" in text.lower():
         return CalibrationError("wrong_encoding_mixed", detail=text)
     return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)

@@ -50,6 +50,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "wrong_encoding_nul": "wrong_encoding",
     "wrong_encoding_page": "wrong_encoding",
     "wrong_encoding_mixed": "wrong_encoding",
+    "wrong_encoding_guess": "wrong_encoding",
+    "wrong_encoding_later": "wrong_encoding",
     "unreadable": "unreadable",
     "unreadable_parquet": "unreadable",
     "unreadable_xlsx": "unreadable",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -18,6 +19,8 @@ class Source:
     kind: str
     encoding: str | None = None
     delimiter: str | None = None
+    #: The text file DuckDB reads (a CSV, or its UTF-8 transcoding).
+    path: Path | None = None
 
 
 def first_line(error: BaseException) -> str:

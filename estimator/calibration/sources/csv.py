@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import tomllib
+import unicodedata
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -10,6 +13,7 @@ import duckdb
 from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sources.base import Source, check_header
 from estimator.calibration.sql import sql_string as _sql_string
+from estimator.paths import data_dir
 
 NAME = "csv"
 #: Any file no other format claims is read as CSV.
@@ -18,25 +22,54 @@ MAGIC: tuple[bytes, ...] = ()
 _HEAD_BYTES = 1 << 20
 
 
+@cache
+def _encodings() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The candidate code pages and the non-ASCII characters our languages write (``[encodings]``)."""
+    with open(data_dir() / "calibration_columns.toml", "rb") as handle:
+        raw = tomllib.load(handle)["encodings"]
+    return tuple(raw["candidates"]), frozenset(raw["letters"] + raw["symbols"])
+
+
+def _foreign(text: str) -> int:
+    """Characters none of our languages writes: the sign of a wrong code page."""
+    _, ours = _encodings()
+    return sum(1 for ch in text if ord(ch) >= 0x80 and ch not in ours and not unicodedata.name(ch, "").startswith("GREEK"))
+
+
+#: Further code pages offered when none of ours fits (those that decode the head without an error).
+_FURTHER = ("cp1252", "iso8859_15", "cp852", "mac_latin2", "cp437")
+
+
+def _decodes(sample: bytes) -> list[str]:
+    out = []
+    for encoding in _FURTHER:
+        try:
+            sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        out.append(encoding)
+    return out[:4]
+
+
 def _guess_legacy_encoding(sample: bytes) -> str:
-    """cp1250, ISO-8859-2 or cp1253 for bytes that are not UTF-8.
+    """The code page of bytes that are not UTF-8: charset-normalizer among our candidates, ties broken by our letters.
 
-    Greek words are runs of high bytes; Central European words are ASCII with a high byte here and
-    there. Between the two Central European pages, bytes 0x80–0x9F are letters only in cp1250, and
-    otherwise the page that decodes more high bytes as letters wins.
+    Raises :class:`CalibrationError` naming the encodings the file might be when none fits.
     """
-    positions = [i for i, b in enumerate(sample) if b >= 0x80]
-    high = [sample[i] for i in positions]
-    in_runs = sum(1 for i in positions if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80))
-    if positions and in_runs / len(positions) > 0.6:
-        return "cp1253"
-    if any(0x80 <= b <= 0x9F for b in high):
-        return "cp1250"
+    import charset_normalizer
 
-    def score(encoding: str) -> int:
-        return sum(ch.isalpha() for ch in sample.decode(encoding, errors="replace") if ord(ch) >= 0x80)
-
-    return max(("cp1250", "iso-8859-2"), key=score)
+    candidates, _ = _encodings()
+    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=list(candidates)))
+    if not matches:
+        others = [m.encoding for m in charset_normalizer.from_bytes(sample)][:4] or _decodes(sample)
+        raise CalibrationError(
+            "wrong_encoding_guess",
+            tried=", ".join(candidates),
+            candidates=", ".join(others) or "—",
+            first=others[0] if others else "cp1252",
+        )
+    ranked = sorted(matches, key=lambda m: (_foreign(str(m)), m.chaos, candidates.index(m.encoding)))
+    return ranked[0].encoding
 
 
 def _transcode(path: Path, encoding: str, target: Path) -> None:
@@ -122,4 +155,34 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scrat
     cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
     relation = _csv_relation(readable, delimiter, encoding).replace("$cols", cols)
     con.execute(f"CREATE VIEW src AS SELECT * FROM {relation}")
-    return Source(con, columns, NAME, encoding=encoding, delimiter=delimiter)
+    return Source(con, columns, NAME, encoding=encoding, delimiter=delimiter, path=readable)
+
+
+def first_bad_utf8(path: Path) -> int | None:
+    """The byte offset of the first byte that is not UTF-8 (read in chunks), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    offset = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return offset + error.start
+            offset += len(chunk)
+    return None
+
+
+def later_encoding_error(path: Path) -> CalibrationError | None:
+    """For a CSV read as UTF-8 that fails: where it stops being UTF-8 and what it might be instead."""
+    position = first_bad_utf8(path)
+    if position is None:
+        return None
+    with open(path, "rb") as handle:
+        handle.seek(max(0, position - 4096))
+        window = handle.read(1 << 16)
+    try:
+        found = _guess_legacy_encoding(window)
+        others = [found]
+    except CalibrationError as error:
+        others = error.values["candidates"].split(", ")
+    return CalibrationError("wrong_encoding_later", position=position, candidates=", ".join(others), first=others[0])
