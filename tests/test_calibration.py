@@ -327,6 +327,7 @@ def test_without_a_problem_flag_baseline_is_flagged_as_biased_upward(small, smal
 def test_cli_json_and_table(tmp_path):
     data = json.loads(run(["calibrate", str(SAMPLE), "--format", "json"]))
     assert set(data) == {
+        "file",
         "rows",
         "mapping",
         "estimates",

@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -170,7 +171,8 @@ def calibrate(
                 raise _read_error(error, source) from None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
-    return _summarise(groups, plan.mapping, notes + value_notes, reason_table, overrides)
+    result = _summarise(groups, plan.mapping, notes + value_notes, reason_table, overrides)
+    return dataclasses.replace(result, file=Path(path).name)
 
 
 #: Periods a value column may cover (``--value-period``).
