@@ -165,9 +165,7 @@ def calibrate(
                 _validate(reading, groups, total_ids, distinct_ids)
                 if "churn_reason" in plan.mapping:
                     reason_table = reason_counts(reading)
-            except duckdb.InvalidInputException as error:
-                raise _read_error(error, source) from None
-            except duckdb.ConversionException as error:
+            except duckdb.Error as error:  # a malformed file; never a traceback
                 raise _read_error(error, source) from None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
@@ -243,8 +241,17 @@ def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[Cal
 
 def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
     text = first_line(error)
+    full = str(error)
+    if "maximum line size" in full.lower():
+        import re
+
+        line = re.search(r"CSV Error on Line: (\d+)", full)
+        return CalibrationError("line_too_long_row", detail=f"line {line.group(1)}" if line else text)
     if source.kind == "csv" and source.path is not None:
-        from estimator.calibration.sources.csv import later_encoding_error
+        from estimator.calibration.sources.csv import later_encoding_error, long_line
+
+        if (number := long_line(source.path)) is not None:
+            return CalibrationError("line_too_long_row", detail=f"line {number}")
 
         found = later_encoding_error(source.path)
         if found is not None:

@@ -9,7 +9,7 @@ import duckdb
 
 from estimator.calibration.messages import CalibrationError
 
-__all__ = ["Source", "check_header", "first_line"]
+__all__ = ["MAX_COLUMNS", "Source", "check_header", "first_line"]
 
 
 @dataclass
@@ -27,7 +27,13 @@ def first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+#: More columns than this is no customer extract (and a wide file costs memory per column in every step).
+MAX_COLUMNS = 2000
+
+
 def check_header(columns: list[str]) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise CalibrationError("too_many_columns", count=len(columns), limit=MAX_COLUMNS)
     seen: set[str] = set()
     for name in columns:
         if name in seen:

@@ -109,10 +109,51 @@ def _csv_relation(path: Path, delimiter: str, encoding: str) -> str:
 def _read_header(path: Path, delimiter: str, encoding: str) -> list[str]:
     import csv
 
-    with open(path, encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        header = next(reader, [])
+    # The header is under a megabyte (checked before): let a field be that long, no longer.
+    limit = csv.field_size_limit(_HEAD_BYTES)
+    try:
+        with open(path, encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = next(reader, [])
+    except csv.Error:
+        raise CalibrationError("line_too_long", limit=_HEAD_BYTES // 2**20) from None
+    finally:
+        csv.field_size_limit(limit)
     return [h.lstrip("\ufeff").strip() for h in header]
+
+
+#: DuckDB's longest line (its default ``max_line_size``).
+MAX_LINE_BYTES = 2_000_000
+
+
+def long_line(path: Path, limit: int = MAX_LINE_BYTES) -> int | None:
+    """The number (1-based) of the first line longer than ``limit`` bytes, read in chunks; None if there is none.
+
+    Only asked after DuckDB failed: a line too long is then the likeliest cause to name.
+    """
+    line, since = 1, 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            parts = chunk.split(b"\n")
+            for index, part in enumerate(parts):
+                since += len(part)
+                if since > limit:
+                    return line
+                if index < len(parts) - 1:
+                    line, since = line + 1, 0
+    return None
+
+
+def _check_last_line(path: Path) -> None:
+    """Refuse a last line longer than DuckDB reads: DuckDB 2.0 drops such a line without a word."""
+    size = path.stat().st_size
+    if size <= MAX_LINE_BYTES:
+        return
+    with open(path, "rb") as handle:
+        handle.seek(size - MAX_LINE_BYTES - 2)
+        tail = handle.read()
+    if b"\n" not in tail.rstrip(b"\r\n") and b"\r" not in tail.rstrip(b"\r\n"):
+        raise CalibrationError("line_too_long_row", detail="the last line")
 
 
 def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> Source:
@@ -121,6 +162,9 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scrat
         head = handle.read(_HEAD_BYTES)
     if not head.strip(b"\xef\xbb\xbf\r\n\t ,;"):
         raise CalibrationError("empty_file_blank")
+    if len(head) == _HEAD_BYTES and not any(end in head for end in (b"\n", b"\r", b"\n\x00", b"\x00\n")):
+        # No line end in the first megabyte: a header that long is no customer extract (and would be read whole).
+        raise CalibrationError("line_too_long", limit=_HEAD_BYTES // 2**20)
     if encoding is None:
         if head.startswith(codecs.BOM_UTF8):
             encoding = "utf-8"
@@ -148,6 +192,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scrat
         readable = scratch / "transcoded.csv"
         _transcode(path, "utf-16", readable)
         encoding = "utf-8"
+    _check_last_line(readable)
     columns = _read_header(readable, delimiter, "utf-8-sig")
     if not columns or not any(columns):
         raise CalibrationError("empty_file_no_header")
