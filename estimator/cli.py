@@ -107,7 +107,26 @@ def build_parser() -> argparse.ArgumentParser:
         "churn_reason, or 'ignore'); may be repeated",
     )
     calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
+    calibration.add_argument(
+        "--reason",
+        metavar="TEXT=CLASS",
+        action="append",
+        default=[],
+        dest="reasons",
+        help='class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); '
+        "may be repeated",
+    )
+    calibration.add_argument(
+        "--value-period",
+        choices=("yearly", "monthly"),
+        help="the period of the value column (default: from its name; monthly values are annualised x12)",
+    )
     calibration.add_argument("--format", choices=("json", "table"), default="table")
+    calibration.add_argument(
+        "--write-params",
+        metavar="OUT.toml",
+        help="also write the estimates as a scenario file for --params (intervals as uncertainty ranges)",
+    )
 
     report = commands.add_parser("report", help="write the deliverable: a deck (.pptx), a workbook (.xlsx) or a page (.html)")
     _scenario_options(report)
@@ -135,9 +154,11 @@ def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str
     """The scenario, and the uncertainty ranges its files and ``--range`` options set."""
     values: dict[str, Any] = load_preset(args.preset).parameters.to_dict() if args.preset else {}
     ranges: dict[str, tuple[float, float]] = {}
+    provenance: dict[str, str] = {}
     for path in args.params:
         content = read_scenario_file(path)
         ranges.update(read_ranges(content.pop("ranges", {}), f"params file {path!r}"))
+        provenance.update(content.pop("provenance", None) or {})
         values.update(content)
     for text in getattr(args, "ranges", []):
         key, sep, bounds = text.partition("=")
@@ -163,6 +184,9 @@ def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str
         problems += error.problems
     if problems:  # report every bad value at once, not one per run
         raise ParameterError(problems)
+    # Where calibrated values came from (a calibration's JSON as --params); a later --set wins over it.
+    set_by_hand = {a.partition("=")[0].strip() for a in args.assignments}
+    args.provenance = {key: text for key, text in provenance.items() if key not in set_by_hand}
     return parameters, ranges
 
 
@@ -203,6 +227,24 @@ def format_estimate(result: Estimate) -> str:
     if result.warnings:
         lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
     return "\n".join(lines)
+
+
+def _from_data_lines(result: Estimate | None, provenance: dict[str, str]) -> str:
+    """Which inputs came from client data, and for each warning that mixes them with others, which clash."""
+    if not provenance:
+        return ""
+    from estimator.calibration.params import clashing_inputs
+
+    lines = ["", "Inputs from client data (the rest from the preset or defaults):"]
+    lines += [f"  {key}: {source}" for key, source in provenance.items()]
+    for warning in result.warnings if result is not None else ():
+        clash = clashing_inputs(warning.code, provenance)
+        if clash:
+            lines.append(
+                f"  ! {warning.code}: the inputs that clash are {', '.join(clash[0])} (from the data) "
+                f"and {', '.join(clash[1])} (not from the data)"
+            )
+    return "\n" + "\n".join(lines)
 
 
 def _presets_output(fmt: str) -> str:
@@ -303,19 +345,36 @@ def run(argv: Sequence[str] | None = None) -> str:
     if args.command == "estimate":
         result = estimate(scenario_from_args(args))
         if args.format == "json":
-            return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
-        return format_estimate(result)
+            content = result.to_dict()
+            if args.provenance:
+                content["provenance"] = dict(args.provenance)
+            return json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False)
+        return format_estimate(result) + _from_data_lines(result, args.provenance)
     if args.command == "presets":
         return _presets_output(args.format)
     if args.command == "sensitivity":
-        return _sensitivity_output(args)
+        text = _sensitivity_output(args)
+        return text if args.format == "json" or not args.provenance else text + _from_data_lines(None, args.provenance)
     if args.command == "calibrate":
-        from estimator.calibration import calibrate, format_calibration, parse_mapping
+        from estimator.calibration import calibrate, format_calibration, parse_mapping, parse_reasons
 
-        result = calibrate(args.file, parse_mapping(args.mapping), encoding=args.encoding)
+        result = calibrate(
+            args.file,
+            parse_mapping(args.mapping),
+            encoding=args.encoding,
+            value_period=args.value_period,
+            reasons=parse_reasons(args.reasons),
+        )
+        written = ""
+        if args.write_params:
+            from estimator.calibration.params import write_params
+
+            written = f"wrote {write_params(result.to_dict(), args.write_params)} (use it with --params)"
         if args.format == "json":
+            if written:
+                print(written, file=sys.stderr)
             return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
-        return format_calibration(result)
+        return format_calibration(result) + (f"\n\n{written}" if written else "")
     if args.command == "report":
         return _report_output(args)
     if args.command == "scenarios":
@@ -347,6 +406,7 @@ def _report_output(args: argparse.Namespace) -> str:
         draws=args.draws,
         seed=args.seed,
         language=args.lang,
+        data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
     )
     path = write_report(content, args.out)
     return f"wrote {path} ({path.stat().st_size:,} bytes)"

@@ -226,7 +226,9 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
     The file holds parameter keys at its top level, or under ``parameters`` or ``inputs``
     (so the command line's own JSON output can be read back). ``currency`` and ``name``
     are accepted too, and uncertainty ranges as a ``ranges`` table at the top level or
-    inside the section.
+    inside the section. The JSON of ``calibrate --format json`` is read too: its estimates
+    as values, their 95 % intervals as ``ranges`` and a ``provenance`` table (parameter →
+    where its value came from), returned beside the values.
 
     Raises
     ------
@@ -249,9 +251,15 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
         raise InputError(f"params file {str(path)!r}: not valid {path.suffix[1:].upper()} ({error})") from None
     if not isinstance(raw, dict):
         raise InputError(f"params file {str(path)!r}: expected a table of parameter values, found {type(raw).__name__}")
+    from estimator.calibration.params import is_calibration, scenario_from_calibration
+
+    if is_calibration(raw):
+        # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
+        raw = scenario_from_calibration(raw, f"params file {str(path)!r}")
+        return {"name": raw["name"], **raw["parameters"], "provenance": raw["provenance"]}
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):
             # Ranges may sit beside the section ([ranges]) or inside it ([parameters.ranges]).
-            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k == "ranges"}
+            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k in ("ranges", "provenance")}
             return {**outer, **raw[section]}
     return raw

@@ -146,7 +146,10 @@ def scenarios_command(
         return "\n".join(lines)
     if action == "save":
         parameters, ranges = build(args)
-        saved = store.save(args.name, parameters, ranges=ranges, notes=args.notes, overwrite=args.overwrite)
+        provenance = getattr(args, "provenance", None) or None  # from a calibration's JSON given as --params
+        saved = store.save(
+            args.name, parameters, ranges=ranges, notes=args.notes, provenance=provenance, overwrite=args.overwrite
+        )
         return f"saved {saved.name!r} in {store.path}"
     if action == "export":
         scenario = store.load(args.name)

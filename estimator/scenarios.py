@@ -789,6 +789,8 @@ def read_scenario_path(path: str | Path, *, name: str | None = None, default_nam
     content = read_scenario_file(path)
     ranges = read_ranges(content.pop("ranges", {}), f"params file {path.name!r}")
     metadata = _raw_metadata(path)
+    if "provenance" not in metadata and content.get("provenance") is not None:  # a calibration's JSON
+        metadata["provenance"] = content["provenance"]
     for key in FILE_METADATA_KEYS:  # a flat file carries them beside the values: not parameters
         content.pop(key, None)
     file_name = content.pop("name", None)

@@ -226,17 +226,24 @@ def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) ->
 
 
 def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:
-    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval."""
+    """What the record of a calibrated input says: the file, its rows and the estimate's 95 % interval
+    (and, for the service share, the churn reasons classed by hand)."""
     rows = format_count(result.rows, locale=locale, compact=False)
     item = result.estimates[key]
     if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
         return t("calibration.provenance_detail_rows", source=source, rows=rows)
     spec = PARAMETER_SPECS[key]
     low, high = (float(min(max(bound, spec.min), spec.max)) for bound in (item.ci_low, item.ci_high))
-    return t(
+    text = t(
         "calibration.provenance_detail",
         source=source,
         rows=rows,
         low=format_parameter(key, low, currency, locale=locale),
         high=format_parameter(key, high, currency, locale=locale),
     )
+    if key == "service_share" and result.reason_overrides:
+        classes = "; ".join(
+            f"{reason} = {t('calibration.reason_class.' + name)}" for reason, name in result.reason_overrides.items()
+        )
+        text += "; " + t("calibration.provenance_reasons", classes=classes)
+    return text

@@ -294,7 +294,8 @@ def test_explicit_mapping_overrides_names(small, small_result, tmp_path):
     path = tmp_path / "odd.csv"
     frame.to_csv(path, index=False)
     plan = inspect_columns(path)
-    assert plan.missing == ["churned", "complained"] and "gone_2024" in plan.unmapped
+    # Only churned is required (issue 11); a missing complained column is optional and said so.
+    assert plan.missing == ["churned"] and plan.absent[:1] == ["complained"] and "gone_2024" in plan.unmapped
     same_estimates(calibrate(path, {"gone_2024": "churned", "ticket": "complained"}), small_result)
 
 
@@ -325,7 +326,18 @@ def test_without_a_problem_flag_baseline_is_flagged_as_biased_upward(small, smal
 
 def test_cli_json_and_table(tmp_path):
     data = json.loads(run(["calibrate", str(SAMPLE), "--format", "json"]))
-    assert set(data) == {"rows", "mapping", "estimates", "by_segment", "model", "warnings"}
+    assert set(data) == {
+        "file",
+        "rows",
+        "mapping",
+        "estimates",
+        "by_segment",
+        "model",
+        "warnings",
+        "figures",
+        "reasons",
+        "reason_overrides",
+    }
     table = run(["calibrate", str(SAMPLE)])
     assert "churn_unresolved" in table and "odds ratio" in table
 

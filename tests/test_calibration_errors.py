@@ -43,11 +43,12 @@ def test_a_good_small_file_reads(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    error = error_of(write(tmp_path, "customer_id,churned,annual_value\nA1,1,100\n"))
-    assert error.code == "missing_column" and error.values["field"] == "complained"
-    assert "missing required column 'complained'" in str(error)
+    # Since issue 11 only churned is required; complained is optional (its absence is a note).
+    error = error_of(write(tmp_path, "customer_id,complained,annual_value\nA1,1,100\n"))
+    assert error.code == "missing_column" and error.values["field"] == "churned"
+    assert "missing required column 'churned'" in str(error)
     assert "customer_id='A1'" in str(error)  # the example row
-    assert "--map COLUMN=complained" in str(error)
+    assert "--map COLUMN=churned" in str(error)
 
 
 @pytest.mark.parametrize("bad", ["maybe", "2", "yes please"])
@@ -77,7 +78,7 @@ def test_wrong_encoding_utf16_without_bom(tmp_path):
 
 
 def test_encoding_that_changes_after_the_head_is_reported(tmp_path):
-    rows = "".join(f"B{i},0,0,,10,x\n" for i in range(60_000))  # over a megabyte of plain ASCII first
+    rows = "".join(f"B{i},0,0,,10,x\n" for i in range(80_000))  # over a megabyte of plain ASCII first
     path = tmp_path / "mixed.csv"
     path.write_bytes((HEADER + rows).encode() + "Z1,1,0,,10,Łódź\n".encode("cp1250"))
     error = error_of(path)

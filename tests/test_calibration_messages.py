@@ -16,7 +16,8 @@ from estimator.cli import main
 from estimator.formatting import format_share
 from estimator.i18n import LANGUAGES, catalogue, language_scope
 
-SOURCE = Path(calibration.__file__)
+#: Every module of the calibration package (messages are raised and emitted all over it).
+SOURCES = sorted(Path(calibration.__file__).parent.rglob("*.py"))
 KINDS = {"error": ERROR_MESSAGES, "warning": WARNING_MESSAGES}
 ALL_MESSAGES = [(kind, message_id) for kind, registry in KINDS.items() for message_id in registry]
 
@@ -39,8 +40,8 @@ def _ids_used_in_the_module() -> tuple[set[str], set[str]]:
     and the f-string prefixes (``f"separation_segment_{who}"``), found in the module's syntax tree."""
     literal: set[str] = set()
     prefixes: set[str] = set()
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
+    trees = [ast.parse(source.read_text(encoding="utf-8")) for source in SOURCES]
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -61,13 +62,16 @@ def _ids_used_in_the_module() -> tuple[set[str], set[str]]:
 
 
 def _source_without_registries() -> str:
-    """The module's text without the registries themselves (so an id is not "used" by being registered)."""
-    lines = SOURCE.read_text(encoding="utf-8").splitlines()
-    for node in ast.parse("\n".join(lines)).body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
-        if any(isinstance(t, ast.Name) and t.id in ("ERROR_MESSAGES", "WARNING_MESSAGES", "ROW_MESSAGES") for t in targets):
-            lines[node.lineno - 1 : node.end_lineno] = [""] * (node.end_lineno - node.lineno + 1)
-    return "\n".join(lines)
+    """The package's text without the registries themselves (so an id is not "used" by being registered)."""
+    texts = []
+    for source in SOURCES:
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for node in ast.parse("\n".join(lines)).body:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+            if any(isinstance(t, ast.Name) and t.id in ("ERROR_MESSAGES", "WARNING_MESSAGES", "ROW_MESSAGES") for t in targets):
+                lines[node.lineno - 1 : node.end_lineno] = [""] * (node.end_lineno - node.lineno + 1)
+        texts.append("\n".join(lines))
+    return "\n".join(texts)
 
 
 def test_every_id_the_module_raises_or_emits_is_registered():

@@ -47,6 +47,9 @@ SOURCE = "calibration_source"
 RESULT = "calibration_result"
 #: The estimates the user chose to apply.
 APPLY_WHICH = "calibration_apply_which"
+#: Churn reasons classed by hand in the reason table: reason → class.
+REASON_OVERRIDES = "calibration_reason_overrides"
+REASON_CLASS_OPTIONS = ("service", "other", "unknown")
 NOT_MAPPED = "__none__"
 
 
@@ -65,12 +68,14 @@ class _Outcome:
     error: CalibrationError | None
 
 
-def _read(path: Path, overrides: dict[str, str] | None) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
+def _read(
+    path: Path, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
+) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
     try:
         plan = inspect_columns(path, overrides)
         if plan.missing:
             return plan, None, None
-        return plan, calibrate(path, overrides), None
+        return plan, calibrate(path, overrides, reasons=reasons), None
     except CalibrationError as error:
         return None, None, error
 
@@ -90,19 +95,20 @@ def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
 def _outcome(name: str, data: bytes | None, path: Path | None, columns_hint: list[str] | None) -> _Outcome:
     """Read the file (once per file and mapping in this session)."""
     overrides = _mapping_overrides(columns_hint or [])
+    reasons = dict(st.session_state.get(REASON_OVERRIDES, {}))
     digest = hashlib.sha256(data).hexdigest() if data is not None else str(path)
-    key = (digest, tuple(sorted((overrides or {}).items())))
+    key = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(reasons.items())))
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
     with st.spinner(t("calibration.reading", name=name)):
         if data is None:
-            plan, result, error = _read(path, overrides)
+            plan, result, error = _read(path, overrides, reasons)
         else:
             with tempfile.TemporaryDirectory(prefix="upload-") as folder:
                 temporary = Path(folder) / ("upload" + Path(name).suffix.lower())
                 temporary.write_bytes(data)
-                plan, result, error = _read(temporary, overrides)
+                plan, result, error = _read(temporary, overrides, reasons)
     outcome = _Outcome(key, plan, result, error)
     st.session_state[RESULT] = outcome
     return outcome
@@ -112,6 +118,7 @@ def _forget_mapping() -> None:
     for name in FIELDS:
         st.session_state.pop(f"calibration_map_{name}", None)
     st.session_state.pop(RESULT, None)
+    st.session_state.pop(REASON_OVERRIDES, None)
 
 
 def _use_sample() -> None:
@@ -355,6 +362,80 @@ def _render_apply(outcome: _Outcome, source: str) -> None:
         st.error(t("calibration.apply_failed", problems=problem))
 
 
+def _reason_class_label(name: str) -> str:
+    return t(f"calibration.reason_class.{name}")
+
+
+def _on_reason_edit(table_key: str, reasons: list[str]) -> None:
+    """Callback of the reason table: the classes changed by hand become overrides (the file is read again)."""
+    edits = (st.session_state.get(table_key) or {}).get("edited_rows", {})
+    overrides = dict(st.session_state.get(REASON_OVERRIDES, {}))
+    for index, change in edits.items():
+        chosen = change.get("class")
+        if chosen in REASON_CLASS_OPTIONS:
+            overrides[reasons[int(index)]] = chosen
+    st.session_state[REASON_OVERRIDES] = overrides
+
+
+def _render_reasons(result: Calibration) -> None:
+    """Every distinct churn reason with its count and class; the class is editable."""
+    if not result.reasons:
+        return
+    st.markdown(f"#### {t('calibration.reasons_title')}")
+    st.caption(t("calibration.reasons_intro"))
+    reasons = [row["reason"] for row in result.reasons]
+    frame = pd.DataFrame(
+        {
+            "reason": [reason or t("calibration.blank_segment") for reason in reasons],
+            "count": [row["count"] for row in result.reasons],
+            "class": [row["class"] for row in result.reasons],
+        }
+    )
+    overrides = st.session_state.get(REASON_OVERRIDES, {})
+    # A new key whenever the overrides change: the edited rows are then folded into the result shown.
+    table_key = "calibration_reasons_" + hashlib.sha1(repr(sorted(overrides.items())).encode()).hexdigest()[:8]
+    st.data_editor(
+        frame,
+        key=table_key,
+        hide_index=True,
+        width="stretch",
+        disabled=["reason", "count"],
+        column_config={
+            "reason": st.column_config.TextColumn(t("calibration.reasons_column_reason")),
+            "count": st.column_config.NumberColumn(t("calibration.reasons_column_count"), format="%d"),
+            "class": st.column_config.SelectboxColumn(
+                t("calibration.reasons_column_class"),
+                options=[*REASON_CLASS_OPTIONS, "unclassified"],
+                format_func=_reason_class_label,
+                required=True,
+            ),
+        },
+        on_change=_on_reason_edit,
+        args=(table_key, reasons),
+    )
+    if overrides:
+        st.caption(t("calibration.reasons_overridden", count=len(overrides)))
+
+
+def _render_figures(result: Calibration, ctx: Context) -> None:
+    """Churn among complainers against everyone else: the figure a consultant looks for first."""
+    if "churn_complainers" not in result.figures:
+        return
+    shown = {}
+    for key in ("churn_complainers", "churn_non_complainers"):
+        item = result.figures[key]
+        shown[key] = t(
+            "calibration.figure_value",
+            value=_shown("churn_rate", item.value, ctx),
+            low=_shown("churn_rate", item.ci_low, ctx),
+            high=_shown("churn_rate", item.ci_high, ctx),
+            n=format_count(item.n, locale=ctx.locale, compact=False),
+        )
+    columns = st.columns(2)
+    columns[0].markdown(f"**{t('calibration.figure_complainers')}**  \n{shown['churn_complainers']}")
+    columns[1].markdown(f"**{t('calibration.figure_non_complainers')}**  \n{shown['churn_non_complainers']}")
+
+
 def render_calibration(ctx: Context) -> None:
     """The Calibration tab."""
     chosen = _render_inputs()
@@ -379,6 +460,8 @@ def render_calibration(ctx: Context) -> None:
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
+    _render_figures(result, ctx)
+    _render_reasons(result)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
             st.dataframe(_segment_table(result, ctx), key="calibration_segments", width="stretch")

@@ -1,0 +1,285 @@
+"""Calibrate the model from a client's own customer extract, with 95 % intervals.
+
+A customer-level table (CSV, XLSX or Parquet) is read by DuckDB and reduced in SQL to counts per
+group (segment × churned × complained × resolved × had a problem × churn reason class), so a file
+of ten million rows never becomes a pandas frame. Everything else works on those counts:
+
+- proportions (churn rate, complaint rate, churn of resolved / unresolved complainers, of
+  silent dissatisfied customers, baseline churn...) with Wilson intervals (statsmodels);
+- the mean annual value with a t interval, from per-group means and variances combined exactly;
+- a binomial GLM on the aggregated counts of complainers, churn ~ unresolved + segment, whose
+  coefficients equal a logistic regression on the raw rows.
+
+The package, in the order a file goes through it:
+
+- :mod:`.sources` — one module per format (``csv``, ``xlsx``, ``parquet``) behind one registry;
+- :mod:`.columns` — the vocabulary of ``data/calibration_columns.toml`` and the column matching;
+- :mod:`.aggregation` — the SQL from rows to group counts, and the checks on them;
+- :mod:`.statistics` — Wilson intervals, the mean's t interval, the GLM;
+- :mod:`.result` — :class:`Calibration` and its text report; :mod:`.messages` — every error and note.
+
+Bad input raises :class:`CalibrationError`, a one-line message naming the problem with an example
+row; nothing in a file is ever executed.
+
+Examples
+--------
+>>> from estimator.calibration import calibrate
+>>> result = calibrate("data/sample_customers.csv")            # doctest: +SKIP
+>>> result.estimates["churn_rate"].value, result.to_frame()     # doctest: +SKIP
+>>> Parameters(result.parameter_values())                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+
+from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate, disagreements, reason_counts
+from estimator.calibration.columns import (
+    FIELDS,
+    FLAG_FIELDS,
+    MISSING_WORDS,
+    REQUIRED_FIELDS,
+    ColumnPlan,
+    Vocabulary,
+    auto_mapping,
+    flag_code,
+    normalise,
+    parse_mapping,
+    parse_reasons,
+    reason_class,
+    reason_code,
+    vocabulary,
+)
+from estimator.calibration.columns import value_period as value_period_of
+from estimator.calibration.messages import (
+    ERROR_MESSAGES,
+    ROW_MESSAGES,
+    WARNING_MESSAGES,
+    CalibrationError,
+    CalibrationWarning,
+    message_text,
+)
+from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibration, _summarise, format_calibration
+from estimator.calibration.sources import FORMATS, Source, first_line, open_source
+from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
+
+__all__ = [
+    "CONFIDENCE",
+    "ERROR_MESSAGES",
+    "FIELDS",
+    "FLAG_FIELDS",
+    "FORMATS",
+    "MAX_SEGMENTS",
+    "MISSING_WORDS",
+    "REQUIRED_FIELDS",
+    "ROW_MESSAGES",
+    "SMALL_SEGMENT",
+    "WARNING_MESSAGES",
+    "WIDE_INTERVAL",
+    "Calibration",
+    "CalibrationError",
+    "CalibrationWarning",
+    "ColumnPlan",
+    "EffectModel",
+    "Interval",
+    "Vocabulary",
+    "auto_mapping",
+    "calibrate",
+    "design_frame",
+    "flag_code",
+    "format_calibration",
+    "inspect_columns",
+    "message_text",
+    "normalise",
+    "parse_mapping",
+    "parse_reasons",
+    "reason_class",
+    "reason_code",
+    "vocabulary",
+    "wilson",
+]
+
+
+def inspect_columns(path: str | Path, overrides: Mapping[str, str] | None = None, encoding: str | None = None) -> ColumnPlan:
+    """The file's columns and the field each one would feed (for a mapping step before calibrating).
+
+    Raises
+    ------
+    CalibrationError
+        When the file cannot be read (empty, wrong delimiter or encoding...).
+    """
+    with open_source(Path(path), encoding) as source:
+        return auto_mapping(source.columns, overrides)
+
+
+def calibrate(
+    path: str | Path,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    encoding: str | None = None,
+    value_period: str | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> Calibration:
+    """Estimate the model's parameters, with 95 % intervals, from a customer-level file.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (``,`` or ``;``; decimal point or comma; UTF-8 with or without BOM, UTF-16 with BOM,
+        cp1250, cp1253 or ISO-8859-2, detected), XLSX (first sheet) or Parquet.
+    mapping : mapping, optional
+        Column → field overrides (``ignore`` drops a column); other columns are recognised by name.
+    encoding : str, optional
+        Force a text encoding instead of detecting it.
+    value_period : {"yearly", "monthly"}, optional
+        What period the value column covers; by default its name decides (``Monthly Charges`` is
+        monthly and annualised ×12; anything else is taken as yearly).
+    reasons : mapping, optional
+        Churn reason → class (``service``, ``other`` or ``unknown``), overriding ``data/churn_reasons.toml``;
+        kept in the result's ``reason_overrides``.
+
+    Returns
+    -------
+    Calibration
+
+    Raises
+    ------
+    CalibrationError
+        Bad input, with a one-line message naming the problem and showing an example row.
+    """
+    if value_period not in (None, *VALUE_PERIODS):
+        raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
+    overrides = parse_reasons(reasons)
+    reason_table = None
+    try:
+        with open_source(Path(path), encoding) as source:
+            plan, notes = _settle_columns(source, mapping)
+            factor, value_notes = _value_factor(plan, value_period)
+            try:
+                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping, factor, overrides)
+                groups = _group_counts(reading)
+                _validate(reading, groups, total_ids, distinct_ids)
+                if "churn_reason" in plan.mapping:
+                    reason_table = reason_counts(reading)
+            except duckdb.Error as error:  # a malformed file; never a traceback
+                raise _read_error(error, source) from None
+    except UnicodeDecodeError as error:
+        raise CalibrationError("wrong_encoding", detail=str(error)) from None
+    result = _summarise(groups, plan.mapping, notes + value_notes, reason_table, overrides)
+    return dataclasses.replace(result, file=Path(path).name)
+
+
+#: Periods a value column may cover (``--value-period``).
+VALUE_PERIODS = ("yearly", "monthly")
+
+
+def _map_line(column: str, name: str) -> str:
+    """The exact option to copy: ``--map "Churn Flag=churned"``."""
+    return f'--map "{column}={name}"'
+
+
+def _settle_columns(source: Source, overrides: Mapping[str, str] | None) -> tuple[ColumnPlan, list[CalibrationWarning]]:
+    """The plan for the file, with its ambiguities settled by the data and notes on what is missing.
+
+    Raises on a missing required field (every one at once, with suggestions) and on two candidate
+    columns that disagree.
+    """
+    plan = auto_mapping(source.columns, overrides)
+    if plan.missing:
+        _missing_column(source, plan)
+    notes = []
+    mapping = dict(plan.mapping)
+    for name, columns in plan.ambiguous.items():
+        differ = disagreements(source.connection, name, columns)
+        if differ:
+            raise CalibrationError(
+                "ambiguous_column",
+                field=name,
+                first=columns[0],
+                second=columns[1],
+                count=differ,
+                maps=" or ".join(_map_line(c, name) for c in columns[:2]),
+            )
+        notes.append(CalibrationWarning.of("ambiguous_same", field=name, used=columns[0], other=", ".join(columns[1:])))
+    for name in plan.absent:
+        if name in ("customer_id", "complained", "annual_value", "churn_reason"):
+            close = plan.suggestions(name, limit=2)
+            maps = " or ".join(_map_line(c, name) for c in close) if close else _map_line("COLUMN", name)
+            notes.append(CalibrationWarning.of(f"absent_{name}", field=name, maps=maps))
+    settled = ColumnPlan(
+        columns=plan.columns,
+        mapping=mapping,
+        unmapped=plan.unmapped,
+        missing=[],
+        absent=plan.absent,
+        ambiguous={},
+        explicit=plan.explicit,
+        lifetime=plan.lifetime,
+    )
+    return settled, notes
+
+
+def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[CalibrationWarning]]:
+    """×12 for a monthly value column (by its name or ``--value-period``), with a note; notes on lifetime totals."""
+    notes = []
+    column = plan.mapping.get("annual_value")
+    named = value_period_of(column) if column else None
+    for total in plan.lifetime:
+        notes.append(CalibrationWarning.of("value_lifetime", column=total, maps=_map_line(total, "annual_value")))
+    if column is None:
+        return 1.0, notes
+    monthly = period == "monthly" or (period is None and named == "monthly")
+    if monthly:
+        notes.append(CalibrationWarning.of("value_monthly", column=column))
+        return 12.0, notes
+    return 1.0, notes
+
+
+def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
+    text = first_line(error)
+    full = str(error)
+    if "maximum line size" in full.lower():
+        import re
+
+        line = re.search(r"CSV Error on Line: (\d+)", full)
+        return CalibrationError("line_too_long_row", detail=f"line {line.group(1)}" if line else text)
+    if source.kind == "csv" and source.path is not None:
+        from estimator.calibration.sources.csv import later_encoding_error, long_line
+
+        if (number := long_line(source.path)) is not None:
+            return CalibrationError("line_too_long_row", detail=f"line {number}")
+
+        found = later_encoding_error(source.path)
+        if found is not None:
+            return found
+    if "unicode" in text.lower() or "utf" in text.lower():
+        return CalibrationError("wrong_encoding_mixed", detail=text)
+    return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)
+
+
+def _missing_column(source: Source, plan: ColumnPlan) -> None:
+    """Name every missing required field at once, each with the closest columns and the --map line to copy."""
+    name = plan.missing[0]
+    accepted = sorted(vocabulary().synonyms[name])[:8]
+    rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
+    row = rows[0] if rows else None
+    example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
+    one_column = len(source.columns) == 1 and source.kind == "csv"
+    suggestions = []
+    for missing in plan.missing:
+        close = plan.suggestions(missing)
+        suggestions.append(
+            f"{missing}: " + (" or ".join(_map_line(c, missing) for c in close) if close else _map_line("COLUMN", missing))
+        )
+    raise CalibrationError(
+        "missing_column_one_column" if one_column else "missing_column",
+        field=", ".join(plan.missing),
+        accepted=", ".join(accepted),
+        columns=", ".join(source.columns),
+        example=example,
+        suggestions="; ".join(suggestions),
+    )

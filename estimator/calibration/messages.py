@@ -1,0 +1,238 @@
+"""Every message calibration can show: errors (:class:`CalibrationError`) and notes (:class:`CalibrationWarning`).
+
+Each message id is registered here with its code; its text is ``calibration.error.<id>`` or
+``calibration.warning.<id>`` in the i18n catalogues, in every language. The CLI and the Python API
+speak English; the app asks :meth:`CalibrationError.text` for the user's language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from estimator.parameters import InputError
+
+__all__ = [
+    "ERROR_MESSAGES",
+    "ROW_MESSAGES",
+    "WARNING_MESSAGES",
+    "CalibrationError",
+    "CalibrationWarning",
+    "message_text",
+    "share_digits",
+]
+
+#: Every error message the module can raise: message id -> its code (what went wrong, as in the JSON and
+#: ``CalibrationError.code``). A code may have several messages (an empty CSV, an empty workbook...).
+#: The text of each is ``calibration.error.<id>`` in ``data/i18n/<language>/calibration.toml``.
+ERROR_MESSAGES: dict[str, str] = {
+    "unknown_column": "unknown_column",
+    "unknown_field": "unknown_field",
+    "bad_map": "bad_map",
+    "map_twice": "map_twice",
+    "map_column_twice": "map_twice",
+    "ambiguous_column": "ambiguous_column",
+    "bad_value_period": "bad_value_period",
+    "bad_reason": "bad_reason",
+    "no_file": "no_file",
+    "empty_file": "empty_file",
+    "empty_file_sheet": "empty_file",
+    "empty_file_blank": "empty_file",
+    "empty_file_no_header": "empty_file",
+    "header_only": "header_only",
+    "wrong_delimiter": "wrong_delimiter",
+    "wrong_delimiter_tab": "wrong_delimiter",
+    "wrong_encoding": "wrong_encoding",
+    "wrong_encoding_nul": "wrong_encoding",
+    "wrong_encoding_page": "wrong_encoding",
+    "wrong_encoding_mixed": "wrong_encoding",
+    "wrong_encoding_guess": "wrong_encoding",
+    "wrong_encoding_later": "wrong_encoding",
+    "unreadable": "unreadable",
+    "unreadable_parquet": "unreadable",
+    "unreadable_xlsx": "unreadable",
+    "duplicate_column": "duplicate_column",
+    "too_many_columns": "too_many_columns",
+    "line_too_long": "line_too_long",
+    "line_too_long_row": "line_too_long",
+    "xlsx_too_large": "unreadable",
+    "xlsx_entities": "unreadable",
+    "missing_column": "missing_column",
+    "missing_column_one_column": "missing_column",
+    "too_many_segments": "too_many_segments",
+    "blank_value": "blank_value",
+    "blank_value_id": "blank_value",
+    "blank_value_resolved": "blank_value",
+    "not_binary": "not_binary",
+    "resolved_without_complaint": "resolved_without_complaint",
+    "bad_value_blank": "bad_value",
+    "bad_value_text": "bad_value",
+    "bad_value_nan": "bad_value",
+    "bad_value_negative": "bad_value",
+    "duplicate_id": "duplicate_id",
+}
+#: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
+#: (how many rows, and the first one as an example).
+ROW_MESSAGES = frozenset(
+    {
+        "blank_value",
+        "blank_value_id",
+        "blank_value_resolved",
+        "not_binary",
+        "resolved_without_complaint",
+        "bad_value_blank",
+        "bad_value_text",
+        "bad_value_nan",
+        "bad_value_negative",
+        "duplicate_id",
+    }
+)
+#: Every warning the module can emit: message id -> its code; the text is ``calibration.warning.<id>``.
+WARNING_MESSAGES: dict[str, str] = {
+    "baseline_biased": "baseline_biased",
+    "no_resolved": "no_resolved",
+    "reasons_missing": "reasons_missing",
+    "segment_blank": "segment_blank",
+    "small_segment": "small_segment",
+    "wide_interval": "wide_interval",
+    "no_customers": "no_customers",
+    "ambiguous_same": "ambiguous_same",
+    "absent_customer_id": "absent_field",
+    "absent_complained": "absent_field",
+    "absent_annual_value": "absent_field",
+    "absent_churn_reason": "absent_field",
+    "value_monthly": "value_monthly",
+    "value_lifetime": "value_lifetime",
+    "reasons_unknown": "reasons_unknown",
+    "reasons_unclassified": "reasons_unclassified",
+    "reason_override_unused": "reason_override_unused",
+    "separation_segment_everyone": "separation_segment",
+    "separation_segment_nobody": "separation_segment",
+    "separation_effect": "separation_effect",
+    "separation_effect_fit": "separation_effect",
+}
+#: Placeholders holding shares, shown as percentages (the least number of decimals).
+_SHARE_PLACEHOLDERS = {"low": 1, "high": 1, "width": 0}
+
+
+def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
+    """Decimals of a percentage that show every one of ``values`` with two significant digits.
+
+    0.05 % and 0.1 % must not both print as "0.1%": shares under 1 % get more decimals, and an
+    estimate and its interval bounds are written with the same number.
+
+    >>> share_digits(0.25), share_digits(0.0005), share_digits(0.0004, 0.0012), share_digits(0.0)
+    (1, 3, 3, 1)
+    """
+    digits = least
+    for value in values:
+        percent = abs(float(value)) * 100
+        if math.isfinite(percent) and percent > 0:
+            digits = max(digits, 1 - math.floor(math.log10(percent)))
+    return min(digits, most)
+
+
+def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
+    from estimator.formatting import format_count, format_share
+
+    shown = {}
+    bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
+    for name, value in values.items():
+        if isinstance(value, bool) or value is None:
+            shown[name] = str(value)
+        elif name in _SHARE_PLACEHOLDERS and isinstance(value, int | float):
+            least = _SHARE_PLACEHOLDERS[name]
+            digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
+            shown[name] = format_share(float(value), locale=locale, digits=digits)
+        elif isinstance(value, int | float | np.integer):
+            shown[name] = format_count(value, locale=locale, compact=False)
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+def message_text(kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", **shown: str) -> str:
+    """The text of an error (``kind="error"``) or warning (``"warning"``) in ``language``.
+
+    Parameters
+    ----------
+    kind : {"error", "warning"}
+    message_id : str
+        A key of :data:`ERROR_MESSAGES` or :data:`WARNING_MESSAGES`.
+    values : mapping
+        The message's placeholders, as raw values (numbers are formatted for the language).
+    language : str, optional
+        A language code of :data:`estimator.i18n.LANGUAGES`; English by default (the CLI and the API).
+    **shown
+        Placeholders already written for display (e.g. a parameter's label instead of its key).
+
+    Returns
+    -------
+    str
+    """
+    from estimator.i18n import LANGUAGES, language_scope, t
+
+    registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
+    if message_id not in registry:
+        raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
+    with language_scope(language):
+        locale = LANGUAGES[language].locale if language in LANGUAGES else "en"
+        filled = {**_shown_values(values, locale), **shown}
+        text = t(f"calibration.{kind}.{message_id}", **filled)
+        if kind == "error" and message_id in ROW_MESSAGES:
+            tail = "one" if values.get("count") == 1 else "other"
+            text = f"{text} {t(f'calibration.error_rows.{tail}', **filled)}"
+    return text
+
+
+class CalibrationError(InputError):
+    """Bad input: a one-line message naming the problem, with the field, the value and an example row.
+
+    The message (``str(error)``) is English; :meth:`text` gives it in another language.
+
+    Attributes
+    ----------
+    code : str
+        What went wrong (``missing_column``, ``not_binary``, ``empty_file``...).
+    message_id : str
+        Which message of :data:`ERROR_MESSAGES` describes it.
+    values : dict
+        The message's placeholders (``field``, ``value``, ``example``, ``count``...).
+    """
+
+    def __init__(self, message_id: str, **values: Any):
+        self.code = ERROR_MESSAGES[message_id]
+        self.message_id = message_id
+        self.values = values
+        super().__init__(message_text("error", message_id, values))
+
+    def text(self, language: str = "en", **shown: str) -> str:
+        """The message in ``language`` (``shown``: placeholders already written for display)."""
+        return message_text("error", self.message_id, self.values, language, **shown)
+
+
+@dataclass(frozen=True)
+class CalibrationWarning:
+    """Something to know about the estimates, in plain words (English ``message``; :meth:`text` translates)."""
+
+    code: str
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+    message_id: str = ""
+
+    @classmethod
+    def of(cls, message_id: str, **values: Any) -> CalibrationWarning:
+        """The warning ``message_id`` of :data:`WARNING_MESSAGES` with its placeholders."""
+        return cls(WARNING_MESSAGES[message_id], message_text("warning", message_id, values), dict(values), message_id)
+
+    def text(self, language: str = "en", **shown: str) -> str:
+        """The message in ``language`` (``shown``: placeholders already written for display)."""
+        return message_text("warning", self.message_id or self.code, self.values, language, **shown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **({"values": self.values} if self.values else {})}

@@ -1,0 +1,105 @@
+"""From a calibration to the rest of the command line: the JSON that ``calibrate --format json`` writes
+read as a scenario file (``--params``), the same written as a TOML scenario (``--write-params``), and
+the inputs a model warning involves, split into those from the data and those from the preset.
+
+The estimates set their parameters (clipped to valid ranges), their 95 % intervals become uncertainty
+ranges, and each parameter's provenance names the file, its rows, the interval and the reasons classed
+by hand. Parameters the file cannot inform are left out, so they keep the preset's values.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from estimator.parameters import PARAMETER_SPECS, InputError
+from estimator.paths import data_dir
+
+__all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration", "write_params"]
+
+#: Keys that make a JSON file a calibration result rather than a scenario.
+CALIBRATION_KEYS = ("rows", "mapping", "estimates")
+
+
+def is_calibration(raw: Any) -> bool:
+    """Whether ``raw`` (a parsed JSON file) is what ``calibrate --format json`` writes."""
+    return isinstance(raw, Mapping) and all(key in raw for key in CALIBRATION_KEYS) and isinstance(raw["estimates"], Mapping)
+
+
+def _interval_text(key: str, low: float, high: float) -> str:
+    from estimator.formatting import format_parameter
+
+    return f"95 % interval {format_parameter(key, low, '')} – {format_parameter(key, high, '')}".replace("  ", " ")
+
+
+def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A scenario file's content (``parameters`` with ``ranges``, ``provenance``) from a calibration's JSON.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` and the entry when an estimate is not a value with its interval.
+    """
+    source = str(raw.get("file") or "client data")
+    rows = raw.get("rows")
+    overrides = raw.get("reason_overrides") or {}
+    values: dict[str, float] = {}
+    ranges: dict[str, dict[str, float]] = {}
+    provenance: dict[str, str] = {}
+    for key, item in raw["estimates"].items():
+        if key not in PARAMETER_SPECS:
+            raise InputError(f"{where}: estimates.{key} is not a parameter; allowed: known parameters such as churn_rate")
+        if not isinstance(item, Mapping) or not isinstance(item.get("value"), int | float) or isinstance(item.get("value"), bool):
+            raise InputError(f"{where}: estimates.{key} must have a numeric 'value', got {item!r}")
+        spec = PARAMETER_SPECS[key]
+        value = float(min(max(float(item["value"]), spec.min), spec.max))
+        if not math.isfinite(value):
+            continue
+        values[key] = value
+        described = f"calibrated from {source}; {rows:,} rows" if isinstance(rows, int) else f"calibrated from {source}"
+        low, high = item.get("ci_low"), item.get("ci_high")
+        if key != "customers" and all(isinstance(v, int | float) and math.isfinite(v) for v in (low, high)):
+            low, high = float(min(max(low, spec.min), value)), float(max(min(high, spec.max), value))
+            ranges[key] = {"low": low, "high": high}
+            described += "; " + _interval_text(key, low, high)
+        if key == "service_share" and overrides:
+            described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
+        provenance[key] = described
+    return {"name": f"Calibrated from {source}", "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+
+
+def write_params(raw: Mapping[str, Any], path: str) -> str:
+    """Write a calibration's JSON as a TOML scenario file that ``--params`` reads; returns the path written."""
+    from pathlib import Path
+
+    from estimator.scenarios import _to_toml
+
+    content = scenario_from_calibration(raw, f"calibration of {raw.get('file', '')!r}")
+    out = Path(path)
+    if out.suffix.lower() != ".toml":
+        raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")
+    text = _to_toml(content).replace("from the scenario library", "from a calibration", 1)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"--write-params: {path!r} cannot be written ({error.strerror or error})") from None
+    return str(out)
+
+
+@cache
+def _warning_inputs() -> dict[str, tuple[str, ...]]:
+    with open(data_dir() / "calibration_clashes.toml", "rb") as handle:
+        return {code: tuple(keys) for code, keys in tomllib.load(handle)["inputs"].items()}
+
+
+def clashing_inputs(code: str, from_data: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+    """For a model warning ``code``: (inputs from the data, other inputs) it involves, when it mixes both."""
+    keys = _warning_inputs().get(code)
+    if not keys:
+        return None
+    data = [key for key in keys if key in from_data]
+    others = [key for key in keys if key not in from_data]
+    return (data, others) if data and others else None

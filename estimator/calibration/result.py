@@ -1,0 +1,290 @@
+"""The result of a calibration (:class:`Calibration`): the estimates over all customers and per segment,
+the effect model, the notes; and its plain-text report for the command line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from estimator.calibration.columns import REASON_CODES, UNCLASSIFIED, normalise
+from estimator.calibration.messages import CalibrationWarning, share_digits
+from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, wilson
+from estimator.formatting import is_share_parameter
+from estimator.parameters import PARAMETER_SPECS
+
+__all__ = ["SMALL_SEGMENT", "WIDE_INTERVAL", "Calibration", "format_calibration"]
+
+#: An interval wider than this (high − low, for shares) is reported as too wide to rely on.
+WIDE_INTERVAL = 0.2
+#: Segments with fewer customers are flagged as small.
+SMALL_SEGMENT = 100
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Estimates of the model's parameters from one customer extract.
+
+    Attributes
+    ----------
+    rows : int
+        Customers (rows) read.
+    mapping : dict
+        Field → column used.
+    estimates : dict
+        Parameter key → :class:`Interval`, over all customers.
+    by_segment : dict
+        Segment → {parameter: Interval} (empty without a segment column).
+    model : EffectModel or None
+        The GLM of churn among complainers (None when not estimable or without ``resolved``).
+    warnings : list of CalibrationWarning
+    """
+
+    rows: int
+    mapping: dict[str, str]
+    estimates: dict[str, Interval]
+    by_segment: dict[str, dict[str, Interval]]
+    model: EffectModel | None
+    warnings: list[CalibrationWarning]
+    #: Figures beside the inputs: churn among complainers and non-complainers (:data:`~.statistics.FIGURES`),
+    #: the service share were every unknown reason poor service or none.
+    figures: dict[str, Interval] = field(default_factory=dict)
+    #: Every distinct churn reason: ``{"reason", "count", "class"}`` (class service, other, unknown or unclassified).
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    #: The reason classes set by hand (``--reason``, the app's table): reason → class.
+    reason_overrides: dict[str, str] = field(default_factory=dict)
+    #: The file's name (for the provenance of values set from it).
+    file: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "mapping": dict(self.mapping),
+            "estimates": {key: item.to_dict() for key, item in self.estimates.items()},
+            "by_segment": {
+                segment: {key: item.to_dict() for key, item in values.items()} for segment, values in self.by_segment.items()
+            },
+            "model": self.model.to_dict() if self.model else None,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "figures": {key: item.to_dict() for key, item in self.figures.items()},
+            "reasons": [dict(row) for row in self.reasons],
+            "reason_overrides": dict(self.reason_overrides),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (segment, parameter): value, ci_low, ci_high, n; the segment ``"all"`` first."""
+        rows = [("all", key, item) for key, item in self.estimates.items()]
+        rows += [(segment, key, item) for segment, values in self.by_segment.items() for key, item in values.items()]
+        frame = pd.DataFrame(
+            [
+                {"segment": s, "parameter": k, "value": i.value, "ci_low": i.ci_low, "ci_high": i.ci_high, "n": i.n}
+                for s, k, i in rows
+            ]
+        )
+        return frame.set_index(["segment", "parameter"])
+
+    def parameter_values(self, keys: Sequence[str] | None = None) -> dict[str, float]:
+        """Values for :class:`~estimator.Parameters` (``keys`` or every defined estimate), clipped to valid ranges."""
+        out = {}
+        for key, item in self.estimates.items():
+            if (keys is None or key in keys) and math.isfinite(item.value):
+                spec = PARAMETER_SPECS[key]
+                out[key] = float(min(max(item.value, spec.min), spec.max))
+        return out
+
+    def uncertainty_ranges(self, keys: Sequence[str] | None = None) -> dict[str, tuple[float, float]]:
+        """(low, high) from the 95 % intervals, clipped to valid ranges, for the uncertainty analyses.
+
+        ``customers`` is a count, not an estimate, and keeps its default range.
+        """
+        values = self.parameter_values(keys)
+        out = {}
+        for key, value in values.items():
+            item = self.estimates[key]
+            if key == "customers" or not (math.isfinite(item.ci_low) and math.isfinite(item.ci_high)):
+                continue
+            spec = PARAMETER_SPECS[key]
+            low = float(min(max(item.ci_low, spec.min), value))
+            high = float(max(min(item.ci_high, spec.max), value))
+            out[key] = (low, high)
+        return out
+
+
+def _wide_interval_warnings(estimates: Mapping[str, Interval]) -> list[CalibrationWarning]:
+    out = []
+    for key, item in estimates.items():
+        if not is_share_parameter(key):
+            continue
+        if item.n == 0:  # checked first: an empty group's estimate is NaN
+            out.append(CalibrationWarning.of("no_customers", parameter=key))
+        elif math.isfinite(item.value) and item.ci_high - item.ci_low > WIDE_INTERVAL:
+            width = item.ci_high - item.ci_low
+            out.append(
+                CalibrationWarning.of("wide_interval", parameter=key, n=item.n, low=item.ci_low, high=item.ci_high, width=width)
+            )
+    return out
+
+
+def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[CalibrationWarning]:
+    out = []
+    if "complained" in mapping and "had_problem" not in mapping:
+        out.append(CalibrationWarning.of("baseline_biased"))
+    if "complained" in mapping and "resolved" not in mapping:
+        out.append(CalibrationWarning.of("no_resolved"))
+    if "churn_reason" in mapping:
+        missing = int(groups.loc[(groups["churned"] == 1) & groups["reason"].isna(), "n"].sum())
+        if missing:
+            out.append(CalibrationWarning.of("reasons_missing", count=missing))
+    if "segment" in mapping and (blank := int(groups.loc[groups["segment"].isna(), "n"].sum())):
+        out.append(CalibrationWarning.of("segment_blank", count=blank))
+    return out
+
+
+def _reason_list(table: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if table is None:
+        return []
+    names = {code: name for name, code in REASON_CODES.items()}
+    return [
+        {"reason": str(row.reason), "count": int(row.n), "class": "unknown" if pd.isna(row.code) else names[int(row.code)]}
+        for row in table.itertuples(index=False)
+    ]
+
+
+def _reason_notes(reasons: list[dict[str, Any]], overrides: Mapping[str, str]) -> tuple[list[CalibrationWarning], dict]:
+    """Notes on unknown and unclassified reasons, with the service share's bounds; the bounds as figures."""
+    count = lambda *classes: sum(r["count"] for r in reasons if r["class"] in classes)  # noqa: E731
+    service, other, unsure = count("service"), count("other"), count("unknown", UNCLASSIFIED)
+    notes, figures = [], {}
+    if unsure and service + other + unsure:
+        total = service + other + unsure
+        figures = {
+            "service_share_unknown_as_other": wilson(service, total),
+            "service_share_unknown_as_service": wilson(service + unsure, total),
+        }
+        notes.append(
+            CalibrationWarning.of(
+                "reasons_unknown",
+                count=unsure,
+                known=service + other,
+                low=service / total,
+                high=(service + unsure) / total,
+            )
+        )
+    unclassified = [r for r in reasons if r["class"] == UNCLASSIFIED]
+    if unclassified:
+        shown = "; ".join(f"'{r['reason']}' ({r['count']:,})" for r in unclassified[:10])
+        more = len(unclassified) - 10
+        notes.append(
+            CalibrationWarning.of(
+                "reasons_unclassified",
+                count=sum(r["count"] for r in unclassified),
+                reasons=shown + (f" … (+{more})" if more > 0 else ""),
+                example=unclassified[0]["reason"],
+            )
+        )
+    seen = {normalise(r["reason"]) for r in reasons}
+    for text in overrides:
+        if normalise(text) not in seen:
+            notes.append(CalibrationWarning.of("reason_override_unused", reason=text))
+    return notes, figures
+
+
+def _summarise(
+    groups: pd.DataFrame,
+    mapping: Mapping[str, str],
+    notes: Sequence[CalibrationWarning] = (),
+    reason_table: pd.DataFrame | None = None,
+    reason_overrides: Mapping[str, str] | None = None,
+) -> Calibration:
+    reasons = _reason_list(reason_table)
+    reason_warnings, reason_figures = _reason_notes(reasons, reason_overrides or {}) if "churn_reason" in mapping else ([], {})
+    warnings = [*notes, *_notes(groups, mapping), *reason_warnings]
+    estimates = _estimates(groups, mapping)
+    warnings += _wide_interval_warnings(estimates)
+    by_segment: dict[str, dict[str, Interval]] = {}
+    if "segment" in mapping:
+        labelled = groups.assign(segment=groups["segment"].fillna("(blank)"))
+        for name, part in labelled.groupby("segment", sort=True):
+            by_segment[str(name)] = _estimates(part, mapping)
+            size = int(part["n"].sum())
+            if size < SMALL_SEGMENT:
+                warnings.append(CalibrationWarning.of("small_segment", segment=str(name), n=size))
+    model = None
+    if "resolved" in mapping and "complained" in mapping:
+        model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)
+    return Calibration(
+        rows=int(groups["n"].sum()),
+        mapping=dict(mapping),
+        estimates=estimates,
+        by_segment=by_segment,
+        model=model,
+        warnings=warnings,
+        figures={**_figures(groups, mapping), **reason_figures},
+        reasons=reasons,
+        reason_overrides=dict(reason_overrides or {}),
+    )
+
+
+def format_calibration(result: Calibration) -> str:
+    """A plain-text report: the estimates with intervals, per segment, the effect model and warnings."""
+
+    def shown(key: str, value: float, digits: int | None = None) -> str:
+        if not math.isfinite(value):
+            return "—"
+        if key in ("customers", "annual_value"):
+            return f"{value:,.0f}" if key == "customers" else f"{value:,.2f}"
+        if key == "silent_ratio":
+            return f"{value:.3f}"
+        return f"{value:.{share_digits(value) if digits is None else digits}%}"
+
+    def shown_all(key: str, item: Interval) -> tuple[str, str, str]:
+        """An estimate and its bounds with the same decimals, enough to tell 0.05 % from 0.1 %."""
+        digits = share_digits(*(v for v in (item.value, item.ci_low, item.ci_high) if math.isfinite(v)))
+        return shown(key, item.value, digits), shown(key, item.ci_low, digits), shown(key, item.ci_high, digits)
+
+    lines = [f"{result.rows:,} customers; columns: " + ", ".join(f"{c} → {f}" for f, c in result.mapping.items()), ""]
+    table = pd.DataFrame(
+        [
+            {
+                "parameter": key,
+                "estimate": shown_all(key, item)[0],
+                "95% interval": "{1} – {2}".format(*shown_all(key, item)) if key != "customers" else "",
+                "n": f"{item.n:,}",
+            }
+            for key, item in result.estimates.items()
+        ]
+    )
+    lines.append(table.to_string(index=False))
+    if result.figures:
+        lines += ["", "Churn by complaint:"]
+        for key, label in (("churn_complainers", "complainers"), ("churn_non_complainers", "non-complainers")):
+            value, low, high = shown_all(key, result.figures[key])
+            lines.append(f"  {label:<16} {value:>7}  (95% interval {low} – {high}; n = {result.figures[key].n:,})")
+    if result.reasons:
+        lines += ["", "Churn reasons (churned customers; class: service, other, unknown, unclassified):"]
+        table = pd.DataFrame(result.reasons[:40]).rename(columns={"count": "churners"})
+        table["reason"] = table["reason"].replace("", "(blank)")
+        lines.append(table.to_string(index=False))
+        if len(result.reasons) > 40:
+            lines.append(f"  … and {len(result.reasons) - 40:,} more (see --format json)")
+        if result.reason_overrides:
+            lines.append("  set by hand: " + "; ".join(f"{k} = {v}" for k, v in result.reason_overrides.items()))
+    if result.by_segment:
+        frame = pd.DataFrame({s: {k: shown(k, i.value) for k, i in v.items()} for s, v in result.by_segment.items()})
+        lines += ["", "By segment:", frame.to_string()]
+    if result.model is not None:
+        e = result.model.effect
+        lines += [
+            "",
+            f"Churn model (binomial GLM on {result.model.n:,} complainers, churned ~ unresolved + segment):",
+            f"  unresolved vs resolved complaint: log-odds {e['coef']:+.3f} ({e['ci_low']:+.3f} to {e['ci_high']:+.3f}), "
+            f"odds ratio {e['odds_ratio']:.2f} ({e['or_low']:.2f} to {e['or_high']:.2f})",
+        ]
+    if result.warnings:
+        lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
+    return "\n".join(lines)
