@@ -8,7 +8,7 @@ import pytest
 # The scalar reference model and the PostgreSQL helper live beside the tests; make them importable from every test module.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_server import PostgresServer, postgres_bin  # noqa: E402
+from postgres_server import PostgresServer, postgres_bin
 
 
 @pytest.fixture(scope="session")
