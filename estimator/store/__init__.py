@@ -10,7 +10,7 @@
 Everything is re-exported here (and from :mod:`estimator.scenarios`, its name before the package).
 """
 
-from estimator.store.comparison import COMPARED_OUTPUTS, DIFFERENCE_STYLE, ScenarioComparison, compare_scenarios
+from estimator.store.comparison import COMPARED_OUTPUTS, DIFFERENCE_STYLE, ScenarioComparison, changed_inputs, compare_scenarios
 from estimator.store.database import (
     BUSY_TIMEOUT_SECONDS,
     DATABASE_ENV,
@@ -73,6 +73,7 @@ __all__ = [
     "VersionInfo",
     "WorkspaceFile",
     "WorkspaceInfo",
+    "changed_inputs",
     "check_name",
     "compare_scenarios",
     "default_author",

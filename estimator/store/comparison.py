@@ -22,7 +22,7 @@ from estimator.parameters import PARAMETER_SPECS, Parameters
 from estimator.result import Estimate, estimate
 from estimator.store.types import MAX_COMPARED, ScenarioDraft, ScenarioError
 
-__all__ = ["COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "compare_scenarios"]
+__all__ = ["COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "changed_inputs", "compare_scenarios"]
 
 
 # --- Comparing scenarios ---------------------------------------------------------------------
@@ -242,3 +242,14 @@ def compare_scenarios(scenarios: Mapping[str, Mapping[str, Any]] | list[tuple[st
         params = values.parameters if isinstance(values, ScenarioDraft) else values
         estimates.append(estimate(params if isinstance(params, Parameters) else Parameters(params)))
     return ScenarioComparison(tuple(names), tuple(estimates))
+
+
+def changed_inputs(comparison: ScenarioComparison, start: int = 0, end: int = 1) -> list[tuple[str, Any, Any]]:
+    """The inputs that differ between two scenarios of a comparison: (key, value in ``start``, value in ``end``).
+
+    >>> changed_inputs(compare_scenarios({"a": Parameters(), "b": Parameters(churn_rate=0.3)}))
+    [('churn_rate', 0.18, 0.3)]
+    """
+    inputs = comparison.inputs()
+    first, second = inputs.iloc[:, start], inputs.iloc[:, end]
+    return [(key, first[key], second[key]) for key in inputs.index if first[key] != second[key]]
