@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_PRESET",
     "IGNORED_QUERY_KEYS",
     "VIEWS",
+    "WORKSPACE_QUERY",
     "LinkProblem",
     "LinkScenario",
     "encode_value",
@@ -32,6 +33,8 @@ __all__ = [
 DEFAULT_PRESET = "generic_b2c"
 #: Views of the page: ``edit`` (the default, with controls) and ``present`` (for a client meeting).
 VIEWS = ("edit", "present")
+#: The query parameter naming the scenario library's workspace (read by ``ui.state.workspace``).
+WORKSPACE_QUERY = "workspace"
 #: Query parameters that belong to Streamlit itself, not to the scenario.
 IGNORED_QUERY_KEYS = frozenset({"embed", "embed_options"})
 
@@ -117,7 +120,7 @@ def scenario_from_query(query: Mapping[str, str | list[str]]) -> LinkScenario:
 
     values: dict[str, Any] = {}
     for key, raw in query.items():
-        if key in ("preset", "view") or key in IGNORED_QUERY_KEYS:
+        if key in ("preset", "view", WORKSPACE_QUERY) or key in IGNORED_QUERY_KEYS:
             continue
         text = _single(raw)
         try:
