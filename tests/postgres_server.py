@@ -57,9 +57,10 @@ class PostgresServer:
         )  # fmt: skip
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*self._as_postgres, str(self.bin_dir / tool), *args], capture_output=True, text=True, check=check, timeout=120
-        )
+        done = subprocess.run([*self._as_postgres, str(self.bin_dir / tool), *args], capture_output=True, text=True, timeout=120)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{tool} {' '.join(args)} failed ({done.returncode}): {done.stdout} {done.stderr}")
+        return done
 
     def _options(self) -> str:
         # Sockets in our folder (not /var/run/postgresql), TCP on localhost only, quick to start and stop.

@@ -27,6 +27,7 @@ with the same save id, so it is neither lost nor made twice.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -246,6 +247,50 @@ class _CollisionError(ScenarioError):
     """A unique name taken by a concurrent transaction on PostgreSQL (a save runs again; others report it)."""
 
 
+#: What PostgreSQL says while it restarts (a read then waits for it, up to ``retry_seconds``).
+_RESTART_SIGNS = (
+    "shutting down",
+    "starting up",
+    "not yet accepting connections",
+    "in recovery mode",
+    "closed the connection unexpectedly",
+    "terminating connection",
+)
+
+
+class _UnavailableError(ScenarioError):
+    """The server cannot be reached; ``dropped`` when a connection that worked was cut (a restart, a crash)."""
+
+    def __init__(self, dropped: bool, message: str, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.dropped = dropped
+
+
+def _retrying_reads(method):
+    """Run a read again when its connection was cut under it (e.g. the server restarted), for ``retry_seconds``.
+
+    A server that is simply down fails at once, so the app can say so without making anyone wait.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: ScenarioStore, *args: Any, **kwargs: Any):
+        deadline, pause = None, 0.1
+        while True:
+            try:
+                return method(self, *args, **kwargs)
+            except _UnavailableError as error:
+                if deadline is None:
+                    if not error.dropped:
+                        raise
+                    deadline = time.monotonic() + self.retry_seconds
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    return wrapper
+
+
 class ScenarioStore:
     """Named scenarios in workspaces, with their history, in a SQLite file or on a PostgreSQL server.
 
@@ -352,7 +397,10 @@ class ScenarioStore:
             and isinstance(error, DBAPIError)
             and (error.connection_invalidated or isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError))
         ):
-            return ScenarioError(
+            # Cut under us, or a server going down or coming up: worth retrying a read (not a refused connection).
+            restarting = error.connection_invalidated or any(sign in detail for sign in _RESTART_SIGNS)
+            return _UnavailableError(
+                restarting,
                 f"database {self.location!r}: the server cannot be reached ({detail}); allowed: a running "
                 "PostgreSQL server (try again when it is back)",
                 code="unavailable",
@@ -495,6 +543,7 @@ class ScenarioStore:
         connection.execute(insert.values(name=name, created_at=_now()).on_conflict_do_nothing(index_elements=["name"]))
         return self._workspace_id(connection, name)  # type: ignore[return-value]
 
+    @_retrying_reads
     def workspaces(self) -> list[WorkspaceInfo]:
         """Every workspace with its number of scenarios, alphabetically (the default one exists from the first save)."""
         with self._reading() as connection:
@@ -509,6 +558,7 @@ class ScenarioStore:
         infos = [WorkspaceInfo(name, int(n), _parse_time(created, name, "created_at")) for name, n, created in rows]
         return sorted(infos, key=lambda info: (info.name.casefold(), info.name))
 
+    @_retrying_reads
     def workspace_exists(self, name: str | None = None) -> bool:
         """Whether the workspace (this store's by default) has been created."""
         key = check_name(name, "workspace") if name is not None else self.workspace
@@ -545,6 +595,7 @@ class ScenarioStore:
         """The names of the workspace's scenarios, in alphabetical order (ignoring case)."""
         return [info.name for info in self.list()]
 
+    @_retrying_reads
     def list(self) -> list[ScenarioInfo]:
         """Every scenario of the workspace: name, currency, notes, timestamps, current version and its author."""
         columns = [SCENARIOS.c[c] for c in ("name", "currency", "notes", "created_at", "updated_at", "version", "author")]
@@ -574,6 +625,7 @@ class ScenarioStore:
         )
         return frame.set_index("name")
 
+    @_retrying_reads
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
@@ -583,6 +635,7 @@ class ScenarioStore:
             query = sa.select(SCENARIOS.c.id).select_from(self._in_workspace()).where(self._where(name.strip()))
             return connection.execute(query).first() is not None
 
+    @_retrying_reads
     def __len__(self) -> int:
         with self._reading() as connection:
             if connection is None:
@@ -594,6 +647,7 @@ class ScenarioStore:
         query = sa.select(*SCENARIOS.c).select_from(self._in_workspace()).where(self._where(name))
         return connection.execute(query.with_for_update(of=SCENARIOS) if lock and self.url is not None else query).first()
 
+    @_retrying_reads
     def load(self, name: str) -> SavedScenario:
         """The current version of the scenario called ``name``, every value validated again.
 
@@ -611,6 +665,7 @@ class ScenarioStore:
             raise self._unknown(str(name))
         return _from_row(row._mapping, self.workspace)
 
+    @_retrying_reads
     def versions(self, name: str) -> list[VersionInfo]:
         """Every version of a scenario, oldest first: number, author, time, note and currency."""
         key = name.strip() if isinstance(name, str) else name
@@ -625,6 +680,7 @@ class ScenarioStore:
             ).all()
         return [VersionInfo(int(v), a or "", _parse_time(t, key, "saved_at"), n or "", c) for v, a, t, n, c in rows]
 
+    @_retrying_reads
     def load_version(self, name: str, version: int) -> SavedScenario:
         """One version of a scenario, as it was saved.
 
@@ -651,6 +707,7 @@ class ScenarioStore:
                 )
         return _from_version(row._mapping, found._mapping, self.workspace)
 
+    @_retrying_reads
     def history(self, name: str) -> list[SavedScenario]:
         """Every version of a scenario in full, oldest first (the last is the current one)."""
         key = name.strip() if isinstance(name, str) else name
