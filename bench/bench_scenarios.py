@@ -1,33 +1,40 @@
-"""Benchmark: the scenario library on a real SQLite file.
+"""Benchmark: the scenario library on a real SQLite file and a real PostgreSQL server.
 
-Run by hand (not part of the tests):  python bench/bench_scenarios.py [--repeats 200]
+Run by hand (not part of the tests):  python bench/bench_scenarios.py [--repeats 50] [--sizes 300 10000]
 
-Medians of --repeats runs, on a fresh library in a temporary folder holding 100 scenarios:
-  - save (a new name; validation, one IMMEDIATE transaction, WAL, synchronous=FULL), overwrite,
-    load (read and validate again), list the 100;
-  - compare four saved scenarios (load, estimate, differences, styled table) and build the
-    grouped bars and the waterfall;
-  - baselines measured in the same run: one bare ``INSERT`` + ``COMMIT`` of the same row size
-    with the same pragmas (SQLite's own floor for a durable write on this disk), and one
-    ``estimate()`` (the model's cost of a scenario).
+For each engine and each workspace size (scenarios already in the workspace), medians of --repeats runs:
+  - save (a new name: validation, one transaction, a version row; SQLite WAL + synchronous=FULL),
+    save a new version of an existing scenario (against its version number), load, list the workspace,
+    list a scenario's versions, compare four saved scenarios (load, estimate, table, bars, waterfall);
+  - baseline measured in the same run on the same engine: one bare ``INSERT`` + ``COMMIT`` of a row
+    the size of a scenario (the engine's own floor for a durable write).
+PostgreSQL runs on a server this script starts with initdb/pg_ctl (as ``postgres`` when run as root)
+and stops at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import sqlalchemy as sa
 
-from estimator import Parameters, estimate
-from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
-from estimator.scenarios import ScenarioStore, compare_scenarios
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from postgres_server import PostgresServer, postgres_bin  # noqa: E402
+
+from estimator import Parameters  # noqa: E402
+from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall  # noqa: E402
+from estimator.store import ScenarioStore, compare_scenarios  # noqa: E402
+from estimator.store.database import _content  # noqa: E402
 
 
 def median_ms(function, repeats: int) -> float:
@@ -39,21 +46,74 @@ def median_ms(function, repeats: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=200)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    store = ScenarioStore(folder / "bench.sqlite3")
-    for i in range(100):
-        store.save(f"scenario {i}", Parameters(churn_rate=0.1 + i / 1000), ranges={"churn_rate": (0.05, 0.3)}, notes="n" * 200)
-    counter = iter(range(10**9))
-    save = median_ms(lambda: store.save(f"new {next(counter)}", Parameters(churn_rate=0.2), notes="n" * 200), args.repeats)
-    overwrite = median_ms(lambda: store.save("scenario 1", Parameters(churn_rate=0.2), overwrite=True), args.repeats)
-    load = median_ms(lambda: store.load("scenario 50"), args.repeats)
-    listing = median_ms(store.list, args.repeats)
-    listed = len(store)
-    names = ["scenario 0", "scenario 10", "scenario 20", "scenario 30"]
+def fill(store: ScenarioStore, count: int) -> None:
+    """``count`` scenarios in the workspace, written in one transaction (the set-up, not measured)."""
+    from estimator.store.database import SCENARIOS, VERSIONS
+
+    store.save("scenario 0", Parameters(churn_rate=0.1), notes="n" * 200, author="bench")
+    now = "2026-12-01T00:00:00+00:00"
+    with store._writing() as connection:
+        workspace_id = store._workspace_id(connection)
+        for i in range(1, count):
+            content = _content(Parameters(churn_rate=0.1 + (i % 500) / 1000), {"churn_rate": (0.05, 0.7)}, "n" * 200, {})
+            scenario_id = connection.execute(
+                SCENARIOS.insert()
+                .values(workspace_id=workspace_id, name=f"scenario {i}", **content, created_at=now, updated_at=now)
+                .values(version=1, author="bench")
+                .returning(SCENARIOS.c.id)
+            ).scalar_one()
+            connection.execute(
+                VERSIONS.insert().values(scenario_id=scenario_id, version=1, **content, author="bench", note="", saved_at=now)
+            )
+
+
+def bare_insert_baseline(url: str, repeats: int) -> float:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool if url.startswith("sqlite") else None)
+    body = json.dumps(Parameters().model_inputs()) + "n" * 200
+    if url.startswith("sqlite"):
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _):
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            dbapi_connection.execute("PRAGMA synchronous = FULL")
+
+    with engine.begin() as connection:
+        key = "INTEGER PRIMARY KEY" if url.startswith("sqlite") else "SERIAL PRIMARY KEY"
+        connection.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS bare (id {key}, body TEXT)")
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    placeholder = "?" if url.startswith("sqlite") else "%s"
+
+    def insert():
+        if url.startswith("sqlite"):
+            cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(f"INSERT INTO bare (body) VALUES ({placeholder})", (body,))
+        if url.startswith("sqlite"):
+            cursor.execute("COMMIT")
+        else:
+            raw.commit()
+
+    floor = median_ms(insert, repeats)
+    raw.close()
+    engine.dispose()
+    return floor
+
+
+def bench(label: str, store: ScenarioStore, baseline_url: str, size: int, repeats: int) -> None:
+    fill(store, size)
+    counter = itertools.count()
+    version = {"n": store.load("scenario 0").version}
+
+    def new_version():
+        version["n"] = store.save("scenario 0", Parameters(churn_rate=0.2), expect_version=version["n"], author="bench").version
+
+    save = median_ms(lambda: store.save(f"new {next(counter)}", Parameters(churn_rate=0.2), notes="n" * 200, author="b"), repeats)
+    versioned = median_ms(new_version, repeats)
+    load = median_ms(lambda: store.load(f"scenario {size // 2}"), repeats)
+    listing = median_ms(store.list, max(5, repeats // 5))
+    versions = median_ms(lambda: store.versions("scenario 0"), repeats)
+    names = [f"scenario {i}" for i in (0, size // 4, size // 2, size - 1)]
 
     def compare():
         comparison = compare_scenarios([(name, store.load(name)) for name in names])
@@ -61,28 +121,48 @@ def main() -> None:
         channel_comparison_bars(comparison, labels={})
         scenario_waterfall(comparison, 0, 3, labels={})
 
-    comparing = median_ms(compare, max(10, args.repeats // 10))
+    comparing = median_ms(compare, max(5, repeats // 5))
+    floor = bare_insert_baseline(baseline_url, repeats)
+    listed = len(store)
+    print(f"\n{label}, {listed:,} scenarios in the workspace ({version['n']} versions of the one re-saved)")
+    print(f"  save (new name)                 {save:8.2f} ms   ({save / floor:5.1f}x the bare INSERT+COMMIT)")
+    print(f"  save (new version, checked)     {versioned:8.2f} ms   ({versioned / floor:5.1f}x)")
+    print(f"  load                            {load:8.2f} ms")
+    print(f"  list the workspace              {listing:8.2f} ms")
+    print(f"  version list                    {versions:8.2f} ms")
+    print(f"  compare 4 + table + charts      {comparing:8.2f} ms")
+    print(f"  baseline: bare INSERT+COMMIT    {floor:8.2f} ms")
 
-    raw = sqlite3.connect(folder / "raw.sqlite3", isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = FULL")
-    raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
-    body = json.dumps(Parameters().model_inputs()) + "n" * 200
 
-    def bare_insert():
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO t (body) VALUES (?)", (body,))
-        raw.execute("COMMIT")
-
-    floor = median_ms(bare_insert, args.repeats)
-    model = median_ms(lambda: estimate(Parameters(churn_rate=0.2)), args.repeats)
-    print(f"save (new name)              {save:7.2f} ms")
-    print(f"save (overwrite)             {overwrite:7.2f} ms")
-    print(f"load                         {load:7.2f} ms")
-    print(f"list ({listed} scenarios)        {listing:7.2f} ms")
-    print(f"compare 4 + table + charts   {comparing:7.2f} ms")
-    print(f"baseline: bare INSERT+COMMIT {floor:7.2f} ms  (save / floor = {save / floor:.1f}x)")
-    print(f"baseline: one estimate()     {model:7.2f} ms")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000])
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    bin_dir = postgres_bin()
+    server = PostgresServer(bin_dir) if bin_dir else None
+    if server:
+        server.start()
+    try:
+        for size in args.sizes:
+            path = folder / f"bench-{size}.sqlite3"
+            bench(
+                "SQLite",
+                ScenarioStore(path, workspace="bench"),
+                f"sqlite:///{folder / f'bare-{size}.sqlite3'}",
+                size,
+                args.repeats,
+            )
+            if server:
+                url = server.create_database(f"bench_{size}")
+                bare = server.create_database(f"bare_{size}").replace("postgresql://", "postgresql+psycopg://")
+                bench("PostgreSQL", ScenarioStore(url, workspace="bench"), bare, size, args.repeats)
+            else:
+                print("PostgreSQL: not installed (/usr/lib/postgresql/*/bin), skipped")
+    finally:
+        if server:
+            server.remove()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ __all__ = [
     "preset_title",
     "read_scenario_file",
     "scenario_title",
+    "scenario_values",
 ]
 
 ASSUMPTION = "assumption"
@@ -249,13 +250,22 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
             raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
     except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"params file {str(path)!r}: not valid {path.suffix[1:].upper()} ({error})") from None
+    return scenario_values(raw, f"params file {str(path)!r}")
+
+
+def scenario_values(raw: Any, source: str) -> dict[str, Any]:
+    """The values of a parsed scenario file's content (:func:`read_scenario_file`'s rules), not yet validated.
+
+    ``source`` names where the content came from in the error (``"params file 'x.json'"``); a
+    workspace file holds one such content per scenario.
+    """
     if not isinstance(raw, dict):
-        raise InputError(f"params file {str(path)!r}: expected a table of parameter values, found {type(raw).__name__}")
+        raise InputError(f"{source}: expected a table of parameter values, found {type(raw).__name__}")
     from estimator.calibration.params import is_calibration, scenario_from_calibration
 
     if is_calibration(raw):
         # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
-        raw = scenario_from_calibration(raw, f"params file {str(path)!r}")
+        raw = scenario_from_calibration(raw, source)
         return {"name": raw["name"], **raw["parameters"], "provenance": raw["provenance"]}
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):

@@ -25,6 +25,7 @@ __all__ = [
     "IGNORED_QUERY_KEYS",
     "LANGUAGE_QUERY",
     "VIEWS",
+    "WORKSPACE_QUERY",
     "LinkProblem",
     "LinkScenario",
     "encode_value",
@@ -42,6 +43,8 @@ VIEWS = ("edit", "present")
 IGNORED_QUERY_KEYS = frozenset({"embed", "embed_options"})
 #: The query parameter that carries the language in a shared link (``?lang=pl``).
 LANGUAGE_QUERY = "lang"
+#: The query parameter naming the scenario library's workspace (read by ``ui.state.workspace``).
+WORKSPACE_QUERY = "workspace"
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def scenario_from_query(query: Mapping[str, str | list[str]]) -> LinkScenario:
 
     values: dict[str, Any] = {}
     for key, raw in query.items():
-        if key in ("preset", "view") or key in IGNORED_QUERY_KEYS:
+        if key in ("preset", "view", WORKSPACE_QUERY) or key in IGNORED_QUERY_KEYS:
             continue
         text = _single(raw)
         try:

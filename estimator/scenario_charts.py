@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from estimator.charts import COLORS, _layout, _wrap, change_waterfall
 from estimator.formatting import format_money
 from estimator.model import CHANNELS
-from estimator.scenarios import ScenarioComparison
+from estimator.store.comparison import ScenarioComparison
 
 __all__ = ["SCENARIO_COLORS", "channel_comparison_bars", "scenario_waterfall"]
 

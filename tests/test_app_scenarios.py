@@ -35,6 +35,7 @@ def open_tab() -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=60)
     app.session_state[_CHARTS_ENABLED] = True
     app.session_state[TABS_KEY] = t("tabs.scenarios")
+    app.session_state[tab.AUTHOR] = "Tester"  # asked once per session; see test_store_app.py for the asking
     for group in GROUPS:  # every input group open, so every slider and box is drawn
         app.session_state[group_key(group)] = True
     return app.run()

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-import estimator.scenarios as scenarios
+import estimator.store.database as database
 from estimator import CHANNELS, PARAMETER_SPECS, InputError, ParameterError, Parameters, estimate, load_preset
 from estimator.cli import run
 from estimator.compare import attribute_change
 from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
 from estimator.scenarios import (
+    COMPARED_OUTPUTS,
     DATABASE_ENV,
     MAX_NAME_LENGTH,
     SCHEMA_VERSION,
@@ -39,9 +43,31 @@ RANGES = {"churn_rate": (0.15, 0.3), "service_share": (0.3, 0.6)}
 PROVENANCE = {"churn_rate": "calibrated from client_churn.csv (2024, 12,400 customers)", "complaint_rate": "CRM export"}
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> ScenarioStore:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path: Path) -> ScenarioStore:
+    """The same suite on both engines: a SQLite file in tmp_path, a fresh database on a real PostgreSQL server."""
+    if request.param == "postgresql":
+        return ScenarioStore(request.getfixturevalue("postgres_url"))
     return ScenarioStore(tmp_path / "library" / "scenarios.sqlite3")
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> ScenarioStore:
+    """For what only a file has: pragmas, hand edits with sqlite3, locks."""
+    return ScenarioStore(tmp_path / "library" / "scenarios.sqlite3")
+
+
+def _nothing_created(store: ScenarioStore) -> bool:
+    """No file (SQLite), or no table at all (PostgreSQL)."""
+    if store.path is not None:
+        return not store.path.exists()
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(store.url.set(drivername="postgresql+psycopg"))
+    try:
+        return sa.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 def _raw(store: ScenarioStore) -> sqlite3.Connection:
@@ -71,14 +97,18 @@ def test_reading_an_absent_library_creates_nothing(store):
     with pytest.raises(ScenarioError) as caught:
         store.load("Base")
     assert caught.value.code == "unknown"
-    assert not store.path.exists() and not store.path.parent.exists()
+    assert _nothing_created(store)
+    if store.path is not None:
+        assert not store.path.parent.exists()
 
 
-def test_first_save_creates_a_wal_database_at_the_current_schema_version(store):
+def test_first_save_creates_a_wal_database_at_the_current_schema_version(sqlite_store):
+    store = sqlite_store
     store.save("Base", Parameters())
     connection = _raw(store)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
     assert store.integrity_check() == "ok"
 
 
@@ -141,7 +171,7 @@ def test_bad_names_are_refused_naming_the_field(store, name, code):
     with pytest.raises(ScenarioError, match=r"^name: .*allowed: text of 1 to 100 characters") as caught:
         store.save(name, Parameters())
     assert caught.value.code == code and caught.value.field == "name"
-    assert not store.path.exists()
+    assert _nothing_created(store)
 
 
 def test_a_name_of_exactly_the_maximum_length_is_fine(store):
@@ -228,7 +258,8 @@ def test_rename_duplicate_delete_name_what_is_wrong(store):
         ("UPDATE scenarios SET created_at = 'yesterday'", "created_at", r"created_at: 'yesterday' is not a date"),
     ],
 )
-def test_a_row_edited_by_hand_gives_a_clear_error(store, sql, field, message):
+def test_a_row_edited_by_hand_gives_a_clear_error(sqlite_store, sql, field, message):
+    store = sqlite_store
     store.save("Base", Parameters(), ranges={"churn_rate": (0.1, 0.3)})
     _raw(store).execute(sql)
     with pytest.raises(ScenarioError, match=message) as caught:
@@ -237,7 +268,8 @@ def test_a_row_edited_by_hand_gives_a_clear_error(store, sql, field, message):
     assert str(caught.value).startswith("saved scenario 'Base': ")
 
 
-def test_a_damaged_row_does_not_hide_the_others(store):
+def test_a_damaged_row_does_not_hide_the_others(sqlite_store):
+    store = sqlite_store
     store.save("Good", Parameters())
     store.save("Bad", Parameters())
     _raw(store).execute("UPDATE scenarios SET parameters = json_set(parameters, '$.customers', -5) WHERE name = 'Bad'")
@@ -257,53 +289,173 @@ def test_a_file_that_is_not_a_database_is_named_in_the_error(tmp_path):
         assert caught.value.code == "database"
 
 
-def test_a_database_from_a_newer_version_is_refused_untouched(store):
+def test_a_database_from_a_newer_version_is_refused_untouched(sqlite_store):
+    store = sqlite_store
     store.save("Base", Parameters())
     _raw(store).execute("PRAGMA user_version = 99")
     for action in (store.list, lambda: store.save("x", Parameters())):
-        with pytest.raises(ScenarioError, match=r"schema version 99 is newer than this program's 1") as caught:
+        with pytest.raises(ScenarioError, match=r"schema version 99 is newer than this program's 2") as caught:
             action()
         assert caught.value.code == "newer_schema"
     assert _raw(store).execute("SELECT name FROM scenarios").fetchall() == [("Base",)]
 
 
-def test_migrations_run_once_in_order_up_to_the_newest(store, monkeypatch):
+def _migrations_with(tmp_path: Path, body: str) -> Path:
+    """A copy of the library's Alembic scripts plus a revision 0003 doing ``body``."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(database.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "versions" / "0003_tags.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0003"\ndown_revision = "0002"\n\n\n'
+        f"def upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n"
+    )
+    return folder
+
+
+def _columns(store: ScenarioStore, table: str) -> list[str]:
+    engine = (
+        sa.create_engine(store.url.set(drivername="postgresql+psycopg"))
+        if store.url
+        else sa.create_engine(f"sqlite:///{store.path}")
+    )
+    try:
+        return [column["name"] for column in sa.inspect(engine).get_columns(table)]
+    finally:
+        engine.dispose()
+
+
+def _revision(store: ScenarioStore) -> str:
+    engine = (
+        sa.create_engine(store.url.set(drivername="postgresql+psycopg"))
+        if store.url
+        else sa.create_engine(f"sqlite:///{store.path}")
+    )
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    finally:
+        engine.dispose()
+
+
+def test_migrations_run_once_in_order_up_to_the_newest(store, monkeypatch, tmp_path):
     store.save("Old", Parameters())
-    calls = []
-
-    def add_tags(connection):
-        calls.append(2)
-        connection.execute("ALTER TABLE scenarios ADD COLUMN tags TEXT NOT NULL DEFAULT ''")
-
-    monkeypatch.setattr(scenarios, "MIGRATIONS", {**scenarios.MIGRATIONS, 2: add_tags})
-    monkeypatch.setattr(scenarios, "SCHEMA_VERSION", 2)
+    calls = tmp_path / "calls.txt"
+    folder = _migrations_with(
+        tmp_path,
+        f"""
+        with open({str(calls)!r}, "a") as calls:
+            calls.write("3\\n")
+        op.add_column("scenarios", sa.Column("tags", sa.Text, nullable=False, server_default=""))
+        """,
+    )
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", folder)
     store.save("New", Parameters())
     store.save("Newer", Parameters())
-    assert calls == [2]
-    connection = _raw(store)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert "tags" in [row[1] for row in connection.execute("PRAGMA table_info(scenarios)")]
+    assert calls.read_text().split() == ["3"]
+    assert _revision(store) == "0003"
+    if store.path is not None:
+        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert "tags" in _columns(store, "scenarios")
     assert store.names() == ["New", "Newer", "Old"]
+    assert [v.version for v in store.versions("Old")] == [1]
 
 
-def test_a_failing_migration_rolls_back_everything(store, monkeypatch):
+def test_a_failing_migration_rolls_back_everything(store, monkeypatch, tmp_path):
     store.save("Old", Parameters())
-
-    def broken(connection):
-        connection.execute("ALTER TABLE scenarios ADD COLUMN tags TEXT")
+    folder = _migrations_with(
+        tmp_path,
+        """
+        op.add_column("scenarios", sa.Column("tags", sa.Text))
         raise RuntimeError("migration bug")
-
-    monkeypatch.setattr(scenarios, "MIGRATIONS", {**scenarios.MIGRATIONS, 2: broken})
-    monkeypatch.setattr(scenarios, "SCHEMA_VERSION", 2)
+        """,
+    )
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", folder)
     with pytest.raises(RuntimeError, match="migration bug"):
         store.save("New", Parameters())
-    connection = _raw(store)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert "tags" not in [row[1] for row in connection.execute("PRAGMA table_info(scenarios)")]
-    assert connection.execute("SELECT name FROM scenarios").fetchall() == [("Old",)]
+    assert _revision(store) == "0002"
+    if store.path is not None:
+        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "tags" not in _columns(store, "scenarios")
+    monkeypatch.undo()
+    assert store.names() == ["Old"]
 
 
-def test_a_write_waits_for_another_writer_then_succeeds(store):
+def test_a_library_from_a_newer_alembic_revision_is_refused_untouched(store):
+    store.save("Base", Parameters())
+    engine = (
+        sa.create_engine(store.url.set(drivername="postgresql+psycopg"))
+        if store.url
+        else sa.create_engine(f"sqlite:///{store.path}")
+    )
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    engine.dispose()
+    for action in (store.list, lambda: store.save("x", Parameters()), lambda: store.load("Base")):
+        with pytest.raises(ScenarioError, match=r"schema version 0099 is newer than this program's 2") as caught:
+            action()
+        assert caught.value.code == "newer_schema"
+    assert _revision(store) == "0099"
+
+
+LEGACY_SCHEMA = """
+CREATE TABLE scenarios (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    currency    TEXT NOT NULL,
+    parameters  TEXT NOT NULL,
+    ranges      TEXT NOT NULL,
+    notes       TEXT NOT NULL DEFAULT '',
+    provenance  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+)
+"""
+
+
+def _legacy_library(path: Path) -> None:
+    """A library exactly as the version before workspaces wrote it (PRAGMA user_version = 1)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute(LEGACY_SCHEMA)
+    connection.execute("PRAGMA user_version = 1")
+    values = json.dumps(TELECOM.model_inputs())
+    connection.execute(
+        "INSERT INTO scenarios (name, currency, parameters, ranges, notes, provenance, created_at, updated_at) "
+        "VALUES ('Telecom', 'PLN', ?, '{\"churn_rate\": [0.15, 0.3]}', 'old notes', '{}', "
+        "'2026-11-01T10:00:00+00:00', '2026-11-02T11:00:00+00:00')",
+        (values,),
+    )
+    connection.close()
+
+
+@pytest.mark.parametrize("first", ["read", "write"])
+def test_a_library_of_the_previous_version_is_upgraded_in_place_after_a_backup(tmp_path, first):
+    path = tmp_path / "library" / "scenarios.sqlite3"
+    _legacy_library(path)
+    store = ScenarioStore(path)
+    if first == "read":
+        assert store.names() == ["Telecom"]
+    else:
+        store.save("New", Parameters(), author="Anna")
+    (backup,) = path.parent.glob("scenarios.sqlite3.backup-schema1-*")
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT name, notes FROM scenarios").fetchall() == [("Telecom", "old notes")]
+    loaded = store.load("Telecom")
+    assert loaded.parameters.model_inputs() == TELECOM.model_inputs() and loaded.parameters.currency == "PLN"
+    assert loaded.ranges == {"churn_rate": (0.15, 0.3)} and loaded.notes == "old notes"
+    assert loaded.workspace == "default" and loaded.version == 1
+    assert loaded.created_at == datetime(2026, 11, 1, 10, tzinfo=UTC)
+    assert [(v.version, v.author) for v in store.versions("Telecom")] == [(1, "")]
+    assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.integrity_check() == "ok"
+    store.save("Telecom", Parameters(), expect_version=1, author="Anna")  # and it works as a new one
+    assert [v.version for v in store.versions("Telecom")] == [1, 2]
+    assert len(list(path.parent.glob("*.backup-*"))) == 1  # upgraded once
+
+
+def test_a_write_waits_for_another_writer_then_succeeds(sqlite_store):
+    store = sqlite_store
     store.save("First", Parameters())
     blocker = _raw(store)
     blocker.execute("BEGIN IMMEDIATE")
@@ -415,7 +567,7 @@ def test_comparison_lists_inputs_and_outputs_of_each_scenario():
         est = estimate(params)
         assert frame.loc[("input", "churn_rate"), name] == params.churn_rate
         assert frame.loc[("input", "currency"), name] == params.currency
-        assert_allclose(comparison.outputs()[name].to_numpy(), [getattr(est, key) for key in scenarios.COMPARED_OUTPUTS], rtol=0)
+        assert_allclose(comparison.outputs()[name].to_numpy(), [getattr(est, key) for key in COMPARED_OUTPUTS], rtol=0)
     # Hand-computed (MODEL.md's defaults): 100,000 × 0.24 × 0.4 × 600 = 5,760,000 for retention.
     assert frame.loc[("output", "retention"), "Higher churn"] == pytest.approx(5_760_000, rel=1e-12)
     assert comparison.mixed_currencies

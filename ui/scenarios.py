@@ -13,6 +13,7 @@ and escaped wherever they enter Markdown (messages) or plotly labels.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from typing import Any
 
@@ -23,22 +24,26 @@ from estimator import PARAMETER_SPECS, InputError, estimate
 from estimator.formatting import NOT_AVAILABLE, format_money
 from estimator.library import scenario_title
 from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
-from estimator.scenarios import (
+from estimator.store import (
     COMPARED_OUTPUTS,
     MAX_COMPARED,
     SavedScenario,
+    ScenarioComparison,
+    ScenarioConflictError,
     ScenarioError,
     ScenarioStore,
+    check_name,
     compare_scenarios,
     export_scenario,
     read_scenario_bytes,
+    read_workspace_bytes,
 )
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t
 from ui.plots import show_chart
 
-__all__ = ["FLASH", "download_file_name", "render_scenarios", "store"]
+__all__ = ["AUTHOR", "FLASH", "download_file_name", "render_scenarios", "render_workspace_picker", "store"]
 
 #: A message left by a callback for the next drawing of the tab: (kind, text).
 FLASH = "scenarios_flash"
@@ -56,13 +61,35 @@ IMPORT_OVERWRITE = "scenarios_import_overwrite"
 COMPARED = "scenarios_compared"
 WATERFALL_FROM = "scenarios_waterfall_from"
 WATERFALL_TO = "scenarios_waterfall_to"
+#: Who saves, asked once and kept for the session (the widget's value is copied here).
+AUTHOR = "store_author"
+AUTHOR_WIDGET = "store_author_widget"
+SAVE_NOTE = "store_version_note"
+#: The saved version the current inputs started from: (workspace, name, version); a save of that
+#: name is refused if someone saved after it (no lost edits).
+BASE = "store_base_version"
+#: A refused save waiting for the user's choice: what they tried to save and the version in the way.
+CONFLICT = "store_conflict"
+CONFLICT_NEW_NAME = "store_conflict_new_name"
+HISTORY_FROM = "store_history_from"
+HISTORY_TO = "store_history_to"
+MOVE_TO = "store_move_to"
+WORKSPACE_PICKER = "store_workspace_picker"
+NEW_WORKSPACE = "store_new_workspace"
+WORKSPACE_UPLOAD = "store_workspace_upload"
+WORKSPACE_FILE_READY = "store_workspace_file_ready"
+#: The workspaces last listed for the picker: (monotonic time, names), refreshed after the TTL or a change.
+WORKSPACES_SEEN = "store_workspaces_seen"
+WORKSPACES_TTL_SECONDS = 15.0
+#: Seconds an app save keeps retrying while the PostgreSQL server is unreachable (then says so).
+APP_RETRY_SECONDS = 3.0
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 def store() -> ScenarioStore:
-    """The library of this run (the file ``CHURN_ESTIMATOR_DB`` names, else the per-user default)."""
-    return ScenarioStore()
+    """The library of this run, in the session's workspace (``CHURN_ESTIMATOR_DB``: a file or a PostgreSQL URL)."""
+    return ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
 
 
 def plain(text: str, limit: int = 80) -> str:
@@ -88,10 +115,13 @@ def download_file_name(name: str, extension: str) -> str:
 
 def _flash(kind: str, text: str) -> None:
     st.session_state[FLASH] = (kind, text)
+    st.session_state.pop(WORKSPACES_SEEN, None)  # an action may have created a workspace
 
 
 def _error_text(error: Exception) -> str:
     """A failed action in words: translated by its code where the catalogue has it, else the message itself."""
+    if isinstance(error, ScenarioError) and has_key(f"store.error.{error.code}"):
+        return t(f"store.error.{error.code}", value=plain(str(error.value), 200), detail=plain(str(error), 300))
     if isinstance(error, ScenarioError) and has_key(f"scenarios.error.{error.code}"):
         return t(f"scenarios.error.{error.code}", value=plain(str(error.value)), detail=plain(str(error), 300))
     return t("scenarios.error.other", detail=plain(str(error), 300))
@@ -100,22 +130,128 @@ def _error_text(error: Exception) -> str:
 # --- callbacks -----------------------------------------------------------------------------------
 
 
+def _author() -> str:
+    return (st.session_state.get(AUTHOR) or "").strip()
+
+
+def _on_author() -> None:
+    st.session_state[AUTHOR] = (st.session_state.get(AUTHOR_WIDGET) or "").strip()
+
+
+def _on_change_author() -> None:
+    st.session_state[AUTHOR_WIDGET] = st.session_state.pop(AUTHOR, "")
+
+
+def _remember_base(saved: SavedScenario) -> None:
+    st.session_state[BASE] = (saved.workspace, saved.name, saved.version)
+
+
+def _expected_version(name: str) -> int | None:
+    """The version the current inputs were loaded from, when saving under that scenario's name."""
+    base = st.session_state.get(BASE)
+    try:
+        clean = check_name(name)
+    except ScenarioError:
+        return None
+    if base and base[0] == state.workspace() and base[1] == clean:
+        return int(base[2])
+    return None
+
+
+def _flash_saved(saved: SavedScenario) -> None:
+    if saved.version == 1:
+        _flash("success", t("scenarios.saved", name=plain(saved.name)))
+    else:
+        _flash("success", t("store.saved_version", name=plain(saved.name), version=saved.version))
+
+
+def _save_current(name: str, *, overwrite: bool, expect_version: int | None) -> SavedScenario:
+    params = state.current_parameters()
+    return store().save(
+        name,
+        params,
+        ranges=state.usable_ranges(params),
+        notes=st.session_state.get(SAVE_NOTES, "") or "",
+        provenance=state.provenance(),
+        overwrite=overwrite,
+        expect_version=expect_version,
+        author=_author(),
+        note=st.session_state.get(SAVE_NOTE, "") or "",
+    )
+
+
 def _on_save() -> None:
     name = st.session_state.get(SAVE_NAME, "")
+    if not _author():
+        _flash("error", t("store.author_needed"))
+        return
     try:
-        saved = store().save(
-            name,
-            state.current_parameters(),
-            ranges=state.usable_ranges(state.current_parameters()),
-            notes=st.session_state.get(SAVE_NOTES, "") or "",
-            provenance=state.provenance(),
-            overwrite=bool(st.session_state.get(SAVE_OVERWRITE)),
-        )
+        saved = _save_current(name, overwrite=bool(st.session_state.get(SAVE_OVERWRITE)), expect_version=_expected_version(name))
+    except ScenarioConflictError as conflict:
+        st.session_state[CONFLICT] = {
+            "name": conflict.value,
+            "workspace": state.workspace(),
+            "expected": conflict.expected_version,
+            "version": conflict.current.version,
+        }
+        st.session_state[CONFLICT_NEW_NAME] = t("store.conflict_copy_name", name=conflict.value, author=_author())[:100]
+        _flash("error", _conflict_text(conflict))
+        return
     except InputError as error:
         _flash("error", _error_text(error))
         return
+    st.session_state.pop(CONFLICT, None)
     st.session_state[SELECTED] = saved.name
-    _flash("success", t("scenarios.saved", name=plain(saved.name)))
+    _remember_base(saved)
+    _flash_saved(saved)
+
+
+def _conflict_text(conflict: ScenarioConflictError) -> str:
+    latest = conflict.saved_between[-1] if conflict.saved_between else None
+    return t(
+        "store.conflict",
+        name=plain(str(conflict.value)),
+        author=plain(latest.author if latest and latest.author else t("store.someone")),
+        time=latest.saved_at.strftime("%Y-%m-%d %H:%M UTC") if latest else "",
+        version=conflict.current.version,
+        expected=conflict.expected_version,
+    )
+
+
+def _on_conflict_save_as_new() -> None:
+    try:
+        saved = _save_current(st.session_state.get(CONFLICT_NEW_NAME, ""), overwrite=False, expect_version=None)
+    except InputError as error:
+        _flash("error", _error_text(error))
+        return
+    st.session_state.pop(CONFLICT, None)
+    st.session_state[SAVE_NAME] = saved.name
+    st.session_state[SELECTED] = saved.name
+    _remember_base(saved)
+    _flash_saved(saved)
+
+
+def _on_conflict_overwrite() -> None:
+    conflict = st.session_state.get(CONFLICT)
+    if not conflict:
+        return
+    try:
+        # Over the version the user was shown, and no other: a third save meanwhile is refused again.
+        saved = _save_current(conflict["name"], overwrite=False, expect_version=conflict["version"])
+    except ScenarioConflictError as again:
+        st.session_state[CONFLICT] = {**conflict, "version": again.current.version}
+        _flash("error", _conflict_text(again))
+        return
+    except InputError as error:
+        _flash("error", _error_text(error))
+        return
+    st.session_state.pop(CONFLICT, None)
+    _remember_base(saved)
+    _flash_saved(saved)
+
+
+def _on_conflict_cancel() -> None:
+    st.session_state.pop(CONFLICT, None)
 
 
 def _on_load(name: str) -> None:
@@ -127,6 +263,8 @@ def _on_load(name: str) -> None:
     state.load_scenario(scenario.parameters, scenario.ranges, scenario.provenance)
     st.session_state[SAVE_NAME] = scenario.name
     st.session_state[SAVE_NOTES] = scenario.notes
+    st.session_state.pop(CONFLICT, None)
+    _remember_base(scenario)
     _flash("success", t("scenarios.loaded", name=plain(scenario.name)))
 
 
@@ -138,13 +276,16 @@ def _on_rename(name: str) -> None:
         _flash("error", _error_text(error))
         return
     st.session_state[SELECTED] = new_name.strip()
+    base = st.session_state.get(BASE)
+    if base and base[:2] == (state.workspace(), name):
+        st.session_state[BASE] = (base[0], new_name.strip(), base[2])
     _forget_in_comparison(name)
     _flash("success", t("scenarios.renamed", name=plain(name), new_name=plain(new_name.strip())))
 
 
 def _on_duplicate(name: str) -> None:
     try:
-        copy = store().duplicate(name, st.session_state.get(COPY_NAME, ""))
+        copy = store().duplicate(name, st.session_state.get(COPY_NAME, ""), author=_author())
     except InputError as error:
         _flash("error", _error_text(error))
         return
@@ -186,12 +327,94 @@ def _on_import() -> None:
     typed = (st.session_state.get(IMPORT_NAME) or "").strip()
     try:
         draft = read_scenario_bytes(upload.getvalue(), upload.name, name=typed or None)
-        saved = store().save_draft(draft, overwrite=bool(st.session_state.get(IMPORT_OVERWRITE)))
+        saved = store().save_draft(draft, overwrite=bool(st.session_state.get(IMPORT_OVERWRITE)), author=_author())
     except InputError as error:
         _flash("error", _error_text(error))
         return
     st.session_state[SELECTED] = saved.name
     _flash("success", t("scenarios.imported", name=plain(saved.name)))
+
+
+def _on_restore(name: str, version: int, current: int) -> None:
+    if not _author():
+        _flash("error", t("store.author_needed"))
+        return
+    try:
+        restored = store().restore(name, version, author=_author(), expect_version=current)
+    except ScenarioConflictError as conflict:
+        _flash("error", _conflict_text(conflict))
+        return
+    except InputError as error:
+        _flash("error", _error_text(error))
+        return
+    _flash("success", t("store.restored", name=plain(name), version=version, new_version=restored.version))
+
+
+def _on_move(name: str) -> None:
+    target = st.session_state.get(MOVE_TO) or ""
+    try:
+        created = store().move(name, target)
+    except InputError as error:
+        _flash("error", _error_text(error))
+        return
+    st.session_state.pop(SELECTED, None)
+    _forget_in_comparison(name)
+    key = "store.moved_new" if created else "store.moved"
+    _flash("success", t(key, name=plain(name), workspace=plain(target.strip())))
+
+
+def _on_open_workspace() -> None:
+    """Callback of the sidebar picker, and of "Open" for a typed new workspace name."""
+    typed = (st.session_state.get(NEW_WORKSPACE) or "").strip()
+    chosen = typed or st.session_state.get(WORKSPACE_PICKER) or state.workspace()
+    try:
+        name = check_name(chosen, "workspace")
+    except ScenarioError as error:
+        _flash("error", _error_text(error))
+        return
+    if name != state.workspace():
+        state.set_workspace(name)
+        for key in (SELECTED, COMPARED, PENDING_DELETE, WORKSPACE_FILE_READY, CONFLICT, WORKSPACE_PICKER):
+            st.session_state.pop(key, None)
+    st.session_state[NEW_WORKSPACE] = ""
+    st.session_state.pop(WORKSPACES_SEEN, None)
+
+
+def _on_import_workspace() -> None:
+    upload = st.session_state.get(WORKSPACE_UPLOAD)
+    if upload is None:
+        _flash("error", t("store.import_workspace_nothing"))
+        return
+    try:
+        names = store().import_workspace(read_workspace_bytes(upload.getvalue(), upload.name))
+    except InputError as error:
+        _flash("error", _error_text(error))
+        return
+    _flash("success", t("store.imported_workspace", count=len(names), workspace=plain(state.workspace())))
+
+
+def render_workspace_picker() -> None:
+    """The sidebar's workspace picker: the workspaces of the library, and a box to open a new one."""
+    current = state.workspace()
+    cached = st.session_state.get(WORKSPACES_SEEN)
+    if cached is not None and time.monotonic() - cached[0] < WORKSPACES_TTL_SECONDS:
+        names = list(cached[1])
+    else:
+        # Asked again after a while, not on every slider move: the sidebar runs on every rerun.
+        try:
+            names = [info.name for info in store().workspaces()]
+        except InputError as error:
+            st.caption(_error_text(error))
+            names = []
+        else:
+            st.session_state[WORKSPACES_SEEN] = (time.monotonic(), tuple(names))
+    if current not in names:
+        names = sorted([*names, current], key=str.casefold)
+    st.session_state[WORKSPACE_PICKER] = current
+    st.selectbox(t("store.workspace"), names, key=WORKSPACE_PICKER, help=t("store.workspace_help"), on_change=_on_open_workspace)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input(t("store.new_workspace"), key=NEW_WORKSPACE, max_chars=100, placeholder=t("store.new_workspace_hint"))
+        st.button(t("store.open_workspace"), key="store_open_workspace", on_click=_on_open_workspace)
 
 
 # --- the panel -----------------------------------------------------------------------------------
@@ -208,14 +431,76 @@ def _render_flash() -> None:
         st.error(text, icon=":material/error:")
 
 
+def _render_author() -> None:
+    """Who saves: asked once, then kept for the session (shown with a way to change it)."""
+    if _author():
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(t("store.saving_as", author=plain(_author())))
+            st.button(t("store.change_author"), key="store_change_author", type="tertiary", on_click=_on_change_author)
+        return
+    st.session_state.setdefault(AUTHOR_WIDGET, "")
+    st.text_input(t("store.author"), key=AUTHOR_WIDGET, max_chars=100, help=t("store.author_help"), on_change=_on_author)
+
+
 def _render_save(ctx: Context) -> None:
     st.subheader(t("scenarios.save_title"))
+    _render_author()
     st.session_state.setdefault(SAVE_NAME, scenario_title(ctx.parameters.name or ""))
     st.text_input(t("scenarios.name"), key=SAVE_NAME, max_chars=200, help=t("scenarios.name_help"))
     st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80)
+    st.text_input(t("store.version_note"), key=SAVE_NOTE, max_chars=500, help=t("store.version_note_help"))
+    base = st.session_state.get(BASE)
+    if base and base[0] == state.workspace():
+        st.caption(t("store.based_on", name=plain(base[1]), version=base[2]))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(t("scenarios.save"), key="scenarios_save", type="primary", icon=":material/save:", on_click=_on_save)
         st.checkbox(t("scenarios.overwrite"), key=SAVE_OVERWRITE, help=t("scenarios.overwrite_help"))
+    _render_conflict(ctx)
+
+
+def _differing_rows(comparison: ScenarioComparison, ctx: Context) -> pd.DataFrame:
+    """The comparison's rows where the two columns differ: what an overwrite would change."""
+    text = comparison.display_frame(_output_labels(), locale=ctx.locale, choice_labels=_method_labels())
+    mask = comparison.differences().iloc[:, 1].to_numpy()
+    return text[mask]
+
+
+def _render_conflict(ctx: Context) -> None:
+    """A refused save: who saved in between, what differs, and the two ways on."""
+    conflict = st.session_state.get(CONFLICT)
+    if not conflict or conflict.get("workspace") != state.workspace():
+        return
+    try:
+        theirs = store().load(conflict["name"])
+    except InputError as error:
+        st.error(_error_text(error), icon=":material/error:")
+        return
+    with st.container(key="store_conflict_panel", border=True):
+        st.warning(
+            t(
+                "store.conflict_title",
+                name=plain(theirs.name),
+                author=plain(theirs.author or t("store.someone")),
+                version=theirs.version,
+            ),
+            icon=":material/sync_problem:",
+        )
+        comparison = compare_scenarios(
+            [
+                (t("store.theirs", version=theirs.version, author=theirs.author or t("store.someone")), theirs.parameters),
+                (t("store.yours"), state.current_parameters()),
+            ]
+        )
+        differing = _differing_rows(comparison, ctx)
+        if len(differing):
+            st.dataframe(differing, width="stretch", key="store_conflict_difference")
+        else:
+            st.caption(t("store.conflict_same"))
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.text_input(t("store.conflict_new_name"), key=CONFLICT_NEW_NAME, max_chars=200)
+            st.button(t("store.save_as_new"), key="store_save_as_new", type="primary", on_click=_on_conflict_save_as_new)
+            st.button(t("store.overwrite_seen"), key="store_overwrite_seen", on_click=_on_conflict_overwrite)
+            st.button(t("store.conflict_cancel"), key="store_conflict_cancel", type="tertiary", on_click=_on_conflict_cancel)
 
 
 def _library_table(library: ScenarioStore, ctx: Context) -> pd.DataFrame:
@@ -240,7 +525,7 @@ def _library_table(library: ScenarioStore, ctx: Context) -> pd.DataFrame:
 
 def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> None:
     st.subheader(t("scenarios.library_title"))
-    st.caption(t("scenarios.library_where", path=plain(str(library.path), 200)))
+    st.caption(t("store.library_where", workspace=plain(library.workspace), path=plain(library.location, 200)))
     if not names:
         st.info(t("scenarios.empty"), icon=":material/inventory_2:")
         return
@@ -316,6 +601,63 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
             on_click=_on_duplicate,
             args=(name,),
         )
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input(t("store.move_to"), key=MOVE_TO, max_chars=100, help=t("store.move_help"))
+        st.button(t("store.move"), key="store_move", icon=":material/drive_file_move:", on_click=_on_move, args=(name,))
+    if scenario is not None:
+        _render_history(ctx, library, scenario)
+
+
+def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenario) -> None:
+    """Every version of the selected scenario; any two compared; one restored as the current version."""
+    with st.expander(t("store.history_title", count=scenario.version), icon=":material/history:"):
+        try:
+            versions = library.versions(scenario.name)
+        except InputError as error:
+            st.error(_error_text(error), icon=":material/error:")
+            return
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("store.column_version"): [v.version for v in versions],
+                    t("store.column_author"): [v.author or t("store.someone") for v in versions],
+                    t("store.column_saved"): [v.saved_at.strftime("%Y-%m-%d %H:%M UTC") for v in versions],
+                    t("store.column_note"): [v.note for v in versions],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="store_history_table",
+        )
+        numbers = [v.version for v in versions]
+        if len(numbers) < 2:
+            st.caption(t("store.history_one"))
+            return
+        for key, default in ((HISTORY_FROM, numbers[-2]), (HISTORY_TO, numbers[-1])):
+            if st.session_state.get(key) not in numbers:
+                st.session_state[key] = default
+        columns = st.columns(2)
+        first = columns[0].selectbox(t("store.history_from"), numbers, key=HISTORY_FROM)
+        second = columns[1].selectbox(t("store.history_to"), numbers, key=HISTORY_TO)
+        st.button(
+            t("store.restore", version=first),
+            key="store_restore",
+            icon=":material/restore:",
+            disabled=first == scenario.version,
+            on_click=_on_restore,
+            args=(scenario.name, first, scenario.version),
+        )
+        if first == second:
+            st.info(t("scenarios.waterfall_same"), icon=":material/info:")
+            return
+        try:
+            comparison = compare_scenarios(
+                [(t("store.version_label", version=n), library.load_version(scenario.name, n)) for n in (first, second)]
+            )
+        except InputError as error:
+            st.error(_error_text(error), icon=":material/error:")
+            return
+        _render_comparison(ctx, comparison, 0, 1, key="store_history")
 
 
 def _render_import() -> None:
@@ -355,21 +697,7 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     except InputError as error:
         st.error(_error_text(error), icon=":material/error:")
         return
-    if comparison.mixed_currencies:
-        st.warning(t("scenarios.mixed_currencies"), icon=":material/currency_exchange:")
-    labels = _output_labels()
-    st.caption(t("scenarios.compare_caption"))
-    st.dataframe(
-        comparison.styled(labels, locale=ctx.locale, choice_labels=_method_labels()),
-        width="stretch",
-        height=560,
-        key="scenarios_compare_table",
-    )
-    show_chart(
-        lambda: channel_comparison_bars(comparison, labels=channel_labels(), locale=ctx.locale, title=t("scenarios.bars_title")),
-        key="scenarios_compare_bars",
-        height=420,
-    )
+    _render_table_and_bars(ctx, comparison, key="scenarios_compare")
     if len(chosen) < 2:
         return
     columns = st.columns(2)
@@ -378,6 +706,28 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     if start == end:
         st.info(t("scenarios.waterfall_same"), icon=":material/info:")
         return
+    _render_waterfall(ctx, comparison, start, end, key="scenarios_compare")
+
+
+def _render_table_and_bars(ctx: Context, comparison: ScenarioComparison, *, key: str) -> None:
+    if comparison.mixed_currencies:
+        st.warning(t("scenarios.mixed_currencies"), icon=":material/currency_exchange:")
+    labels = _output_labels()
+    st.caption(t("scenarios.compare_caption"))
+    st.dataframe(
+        comparison.styled(labels, locale=ctx.locale, choice_labels=_method_labels()),
+        width="stretch",
+        height=560,
+        key=f"{key}_table",
+    )
+    show_chart(
+        lambda: channel_comparison_bars(comparison, labels=channel_labels(), locale=ctx.locale, title=t("scenarios.bars_title")),
+        key=f"{key}_bars",
+        height=420,
+    )
+
+
+def _render_waterfall(ctx: Context, comparison: ScenarioComparison, start: int | str, end: int | str, *, key: str) -> None:
     show_chart(
         lambda: scenario_waterfall(
             comparison,
@@ -387,9 +737,48 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
             locale=ctx.locale,
             title=t("scenarios.waterfall_title"),
         ),
-        key="scenarios_compare_waterfall",
+        key=f"{key}_waterfall",
         height=420,
     )
+
+
+def _render_comparison(ctx: Context, comparison: ScenarioComparison, start: int, end: int, *, key: str) -> None:
+    """Two scenarios (or versions): the table, the channel bars and the waterfall from one to the other."""
+    _render_table_and_bars(ctx, comparison, key=key)
+    _render_waterfall(ctx, comparison, start, end, key=key)
+
+
+def _render_workspace_files(library: ScenarioStore) -> None:
+    """The whole workspace as one file, and a workspace file read into this one."""
+    with st.expander(t("store.workspace_files", workspace=plain(library.workspace)), icon=":material/folder_zip:"):
+        if st.session_state.get(WORKSPACE_FILE_READY) == library.workspace:
+            try:
+                data = library.export_workspace()
+            except InputError as error:
+                st.error(_error_text(error), icon=":material/error:")
+            else:
+                st.download_button(
+                    t("store.download_workspace"),
+                    data=data,
+                    file_name=download_file_name(library.workspace, "json"),
+                    mime="application/json",
+                    key="store_download_workspace",
+                    icon=":material/download:",
+                )
+        else:
+            st.button(
+                t("store.prepare_workspace"),
+                key="store_prepare_workspace",
+                icon=":material/folder_zip:",
+                on_click=lambda: st.session_state.__setitem__(WORKSPACE_FILE_READY, library.workspace),
+            )
+        st.file_uploader(t("store.workspace_file"), type=["json"], key=WORKSPACE_UPLOAD, help=t("store.workspace_file_help"))
+        st.button(
+            t("store.import_workspace"),
+            key="store_import_workspace",
+            icon=":material/upload_file:",
+            on_click=_on_import_workspace,
+        )
 
 
 def render_scenarios(ctx: Context) -> None:
@@ -405,5 +794,6 @@ def render_scenarios(ctx: Context) -> None:
     st.divider()
     _render_library(ctx, library, names)
     _render_import()
+    _render_workspace_files(library)
     st.divider()
     _render_compare(ctx, library, names)

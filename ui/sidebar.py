@@ -17,6 +17,7 @@ from ui.context import Context
 from ui.controls import GROUP_ORDER, control_for, group_parameters
 from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
+from ui.scenarios import render_workspace_picker
 
 __all__ = ["render_sidebar"]
 
@@ -215,5 +216,6 @@ def render_sidebar(ctx: Context) -> None:
             width="stretch",
         )
         st.caption(t("sidebar.share_help"))
+        render_workspace_picker()
         for group in GROUP_ORDER:
             _group(ctx, group)

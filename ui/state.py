@@ -44,6 +44,7 @@ __all__ = [
     "on_language",
     "slider_key",
     "sync_query_params",
+    "workspace",
 ]
 
 SCENARIO = "scenario"
@@ -61,6 +62,9 @@ LANGUAGE_CHOSEN = "language_chosen"
 LANGUAGE_WIDGET = "language_picker"
 #: The query parameter that carries the language in a shared link (``?lang=pl``).
 LANGUAGE_QUERY = links.LANGUAGE_QUERY
+#: The scenario library's workspace of this session, and whether it was chosen (then it goes into the link).
+WORKSPACE = "store_workspace"
+WORKSPACE_CHOSEN = "store_workspace_chosen"
 
 
 VERSIONS = "widget_versions"
@@ -140,6 +144,7 @@ def initialise() -> None:
     st.session_state[LINK_PROBLEMS] = list(link.problems)
     st.session_state[ENTRY_PROBLEMS] = {}
     st.session_state[BASELINE] = None
+    workspace()  # read the link's workspace before the URL is rewritten
 
 
 def current_parameters() -> Parameters:
@@ -379,9 +384,31 @@ def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, fl
 # --- the URL ------------------------------------------------------------------------------------
 
 
+def workspace() -> str:
+    """The session's workspace of the scenario library: the one picked, else the link's ``workspace``, else the default."""
+    if WORKSPACE not in st.session_state:
+        from estimator.store import DEFAULT_WORKSPACE, ScenarioError, check_name
+
+        raw = st.query_params.get(links.WORKSPACE_QUERY)
+        try:
+            st.session_state[WORKSPACE] = check_name(raw, "workspace") if raw else DEFAULT_WORKSPACE
+        except ScenarioError:  # an unusable name in a link: the default workspace, as for any bad link value
+            st.session_state[WORKSPACE] = DEFAULT_WORKSPACE
+        st.session_state[WORKSPACE_CHOSEN] = bool(raw) and st.session_state[WORKSPACE] != DEFAULT_WORKSPACE
+    return st.session_state[WORKSPACE]
+
+
+def set_workspace(name: str) -> None:
+    """Open another workspace for this session (it goes into the link)."""
+    st.session_state[WORKSPACE] = name
+    st.session_state[WORKSPACE_CHOSEN] = True
+
+
 def sync_query_params() -> None:
     """Write the scenario into the URL (only when it changed), so a copied link reopens it."""
     wanted = links.scenario_to_query(current_preset(), current_parameters(), view=view())
+    if st.session_state.get(WORKSPACE_CHOSEN):
+        wanted[links.WORKSPACE_QUERY] = workspace()
     # The language travels with the link once it is not English or was chosen (the picker or
     # the opening link), so a shared link opens in the language it was made in.
     if language() != DEFAULT_LANGUAGE or st.session_state.get(LANGUAGE_CHOSEN):
