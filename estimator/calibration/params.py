@@ -75,13 +75,13 @@ def write_params(raw: Mapping[str, Any], path: str) -> str:
     """Write a calibration's JSON as a TOML scenario file that ``--params`` reads; returns the path written."""
     from pathlib import Path
 
-    from estimator.scenarios import _to_toml
+    from estimator.store.files import to_toml
 
     content = scenario_from_calibration(raw, f"calibration of {raw.get('file', '')!r}")
     out = Path(path)
     if out.suffix.lower() != ".toml":
         raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")
-    text = _to_toml(content).replace("from the scenario library", "from a calibration", 1)
+    text = to_toml(content).replace("from the scenario library", "from a calibration", 1)
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as error:

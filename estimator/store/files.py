@@ -48,6 +48,7 @@ __all__ = [
     "read_scenario_path",
     "read_workspace_bytes",
     "read_workspace_path",
+    "to_toml",
 ]
 
 #: The ``format`` field of a workspace file.
@@ -98,7 +99,8 @@ def _toml_key(key: str) -> str:
     return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else _toml_string(key)
 
 
-def _to_toml(content: Mapping[str, Any]) -> str:
+def to_toml(content: Mapping[str, Any]) -> str:
+    """A scenario file's content (name, currency, notes, parameters with ranges, provenance) as TOML."""
     lines = [
         f"# Churn-cost scenario {_toml_string(content['name'])}, from the scenario library.",
         "# Read it with: python -m estimator estimate --params FILE",
@@ -133,7 +135,7 @@ def export_scenario(scenario: ScenarioDraft, fmt: str = "json") -> str:
     if fmt == "json":
         return json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "toml":
-        return _to_toml(content)
+        return to_toml(content)
     raise ScenarioError(
         f"format: {fmt!r} is not a scenario file format; allowed: 'json' or 'toml'", code="invalid", field="format", value=fmt
     )
