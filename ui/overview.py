@@ -113,7 +113,11 @@ def render_overview(ctx: Context) -> None:
     chart_column, check_column = st.columns([3, 2], gap="large")
     with chart_column:
         render_channels(ctx)
-        with st.expander(t("overview.details")):
-            st.table(_channel_table(ctx), hide_index=True, border="horizontal")
+        # Lazy: the table (a DataFrame sent as Arrow) is built only while its expander is open,
+        # so a slider move does not pay for a table nobody sees.
+        details = st.expander(t("overview.details"), key="overview_details", on_change="rerun")
+        with details:
+            if details.open:
+                st.table(_channel_table(ctx), hide_index=True, border="horizontal")
     with check_column:
         render_cross_check(ctx)
