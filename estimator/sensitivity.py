@@ -30,8 +30,8 @@ __all__ = [
     "MonteCarloResult",
     "UncertainRange",
     "UncertaintyRanges",
-    "heatmap",
     "evaluate_intervention",
+    "heatmap",
     "initiative_roi",
     "intervention_rule",
     "levers",
@@ -724,8 +724,9 @@ def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cos
 
     The gain is the drop in yearly revenue lost, valued by :func:`evaluate_intervention`
     (under top-down the customers lost follow complaint handling, MODEL.md v2), at the
-    gross margin; ``revenue_recovered_bottom_up`` is the same under the bottom-up method. Over ``horizon_years`` H at ``discount_rate`` d, with the benefit and
-    yearly cost arriving at the end of each year:
+    gross margin; ``revenue_recovered_bottom_up`` is the same under the bottom-up method.
+    Over ``horizon_years`` H at ``discount_rate`` d, with the benefit and yearly cost
+    arriving at the end of each year:
     NPV = -one_off + sum_{j=1..H} (profit_recovered - yearly_cost) / (1+d)^j, and
     ROI = NPV / (one_off + sum_{j=1..H} yearly_cost / (1+d)^j).
     Payback in months = 12 × one_off / (profit_recovered - yearly_cost), undiscounted.

@@ -118,7 +118,7 @@ def test_initiatives_use_the_same_rule_and_show_both_values():
     # Combined changes: c and h at once; c moves Ltd directly, h in proportion to Lbu.
     both = evaluate_intervention(BASE, {"churn_rate": 0.15, "resolved_share": 0.77})
     assert float(both.improved.top_down_customers) == pytest.approx(100_000 * 0.15 * 0.40 * 5_375 / 5_625)
-    with pytest.raises(ParameterError, match="resolved_share: 1.5"):
+    with pytest.raises(ParameterError, match=r"resolved_share: 1\.5"):
         initiative_roi(BASE, {"resolved_share": 1.5}, one_off_cost=0)
     with pytest.raises(ParameterError, match="method"):
         evaluate_intervention(BASE, {"method": "bottom_up"})
