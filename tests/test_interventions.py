@@ -231,3 +231,48 @@ def test_broadcast_interventions_match_one_at_a_time():
     batch = evaluate_intervention(BASE, {"churn_unresolved": values}).recovered()
     single = [float(evaluate_intervention(BASE, {"churn_unresolved": v}).recovered()) for v in values]
     np.testing.assert_allclose(batch, single, rtol=1e-12)
+
+
+# --- Where the values are shown -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "hu", "nl", "el"])
+def test_levers_chart_shows_both_values_and_says_how_they_relate(lang):
+    from estimator.i18n import language_scope, t
+    from estimator.uncertainty_charts import levers_chart
+
+    table = levers(BASE)
+    with language_scope(lang):
+        figure = levers_chart(table, currency="EUR", locale=lang)
+        note = t("interventions.note_scaled")
+        method, bottom_up = t("interventions.series_method"), t("interventions.series_bottom_up")
+    assert [trace.name for trace in figure.data] == [method, bottom_up]
+    np.testing.assert_allclose(sorted(figure.data[0].x), sorted(table["recovered"]))
+    np.testing.assert_allclose(sorted(figure.data[1].x), sorted(table["recovered_bottom_up"]))
+    text = figure.layout.annotations[0].text.replace("<br>", " ")
+    assert text == note and "interventions." not in text
+    assert min(figure.data[0].x) > 0  # no good action drawn as a loss
+    # Under bottom-up one series and no sentence: there is nothing to reconcile.
+    plain = levers_chart(levers(BASE.replace(method="bottom_up")), currency="EUR")
+    assert len(plain.data) == 1 and not plain.layout.annotations
+
+
+def test_deck_levers_slide_has_both_series_and_the_sentence():
+    import io
+
+    from pptx import Presentation
+
+    from estimator.i18n import t
+    from estimator.reports import build_content, pptx_bytes
+
+    content = build_content(BASE, draws=200, seed=1)
+    deck = Presentation(io.BytesIO(pptx_bytes(content)))
+    title = t("report.levers.title")
+    slide = next(s for s in deck.slides if any(sh.has_text_frame and sh.text_frame.text == title for sh in s.shapes))
+    chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
+    names = [series.name for series in chart.plots[0].series]
+    assert names == [t("interventions.series_method"), t("interventions.series_bottom_up")]
+    by_lever = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values, strict=True))
+    assert by_lever[t("lever.churn_unresolved")] == pytest.approx(264_369.6)
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert t("interventions.note_scaled") in texts
