@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10,000)")
     report.add_argument("--seed", type=int, default=2026, help="Monte Carlo seed (default 2026, as in the app)")
     report.add_argument("--lang", default="en", help="language of the document (default en)")
+    report.add_argument("--published", action="store_true", help="add the slide comparing the scenario with published estimates")
 
     evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
@@ -142,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from estimator.scenario_cli import add_scenarios_parser
 
     add_scenarios_parser(commands, _scenario_options)
+    from estimator.published_cli import add_published_parser
+
+    add_published_parser(commands)
     return parser
 
 
@@ -377,6 +381,10 @@ def run(argv: Sequence[str] | None = None) -> str:
         return format_calibration(result) + (f"\n\n{written}" if written else "")
     if args.command == "report":
         return _report_output(args)
+    if args.command == "published":
+        from estimator.published_cli import published_command
+
+        return published_command(args)
     if args.command == "scenarios":
         from estimator.scenario_cli import scenarios_command
 

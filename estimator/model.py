@@ -150,12 +150,23 @@ def _horizon_factor(c: np.ndarray, d: np.ndarray, horizon: np.ndarray) -> np.nda
     return np.where(one_minus_q > 0, geometric, horizon)
 
 
+#: Where an intervention's top-down count travels with the parameters through the blocks.
+_TOP_DOWN_OVERRIDE = "top_down_customers"
+
+
 @cache
 def _default_inputs() -> dict[str, Any]:
     return Parameters.defaults().model_inputs()
 
 
-def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = True, **overrides: Any) -> Outputs:
+def evaluate(
+    params: Mapping[str, Any] | None = None,
+    /,
+    *,
+    validate: bool = True,
+    top_down_customers: Any = None,
+    **overrides: Any,
+) -> Outputs:
     """Compute every output of MODEL.md for one scenario or many at once.
 
     Parameters
@@ -166,6 +177,11 @@ def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = Tru
     validate : bool, default True
         Check every value against its valid range (vectorised; cheap). Turn off only for
         inputs already validated, such as draws from validated ranges.
+    top_down_customers : float or array_like, optional
+        The top-down count of customers lost to use instead of Ltd = N·c·s. Only
+        interventions pass it (MODEL.md v2: under top-down, an intervention on complaint
+        handling moves Ltd in proportion to the bottom-up count); see
+        :func:`estimator.sensitivity.evaluate_intervention`. It may be negative.
     **overrides : float or array_like
         Values or arrays for any parameter; arrays broadcast against each other, so
         ``evaluate(p, churn_rate=np.linspace(0, 1, 101))`` evaluates 101 scenarios.
@@ -187,6 +203,12 @@ def evaluate(params: Mapping[str, Any] | None = None, /, *, validate: bool = Tru
     if unknown:
         raise ParameterError(unknown)
     values = {k: _as_array(k, supplied[k]) for k in NUMERIC_KEYS}
+    if top_down_customers is not None:
+        # Not a parameter: it is not range-checked, only required to be numeric and finite.
+        count = np.asarray(top_down_customers, dtype=float)
+        if not np.isfinite(count).all():
+            raise ParameterError([Problem("top_down_customers", float(count.flat[0]), "finite numbers", "not finite")])
+        values[_TOP_DOWN_OVERRIDE] = count
     method = np.asarray(supplied["method"])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _compute_in_blocks(values, method, validate)
@@ -289,7 +311,7 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
     bottom_up_unresolved = unresolved * (cu - c0)
     bottom_up_silent = silent * (cs - c0)
     bottom_up = bottom_up_resolved + bottom_up_unresolved + bottom_up_silent
-    top_down = N * c * s
+    top_down = p[_TOP_DOWN_OVERRIDE] if _TOP_DOWN_OVERRIDE in p else N * c * s
     lost_retention = np.where(use_bottom_up, bottom_up, top_down)
     lost_retention_positive = np.maximum(lost_retention, 0.0)
 

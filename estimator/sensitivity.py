@@ -21,13 +21,17 @@ from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Para
 from estimator.paths import data_dir
 
 __all__ = [
+    "BOTTOM_UP_KEYS",
     "DEFAULT_SEED",
     "Initiative",
+    "Intervention",
     "MonteCarloResult",
     "UncertainRange",
     "UncertaintyRanges",
+    "evaluate_intervention",
     "heatmap",
     "initiative_roi",
+    "intervention_rule",
     "levers",
     "monte_carlo",
     "sobol_indices",
@@ -635,20 +639,104 @@ def improved_value(params: Parameters, key: str, step: float, kind: str) -> floa
     return float(np.clip(moved, spec.min, spec.max))
 
 
+#: The parameters of the bottom-up count Lbu. Under top-down, an intervention on any of them
+#: moves the top-down count in proportion to Lbu (MODEL.md v2, "Interventions").
+BOTTOM_UP_KEYS = (
+    "resolved_share",
+    "churn_resolved",
+    "churn_unresolved",
+    "churn_silent",
+    "baseline_churn",
+    "complaint_rate",
+    "silent_ratio",
+)
+#: How an intervention's value was computed (the ``rule`` of levers, initiatives and the CLI).
+RULE_SCALED = "top_down_scaled"  # top-down, Lbu > 0: Ltd' = Ltd · Lbu'/Lbu
+RULE_SHIFTED = "top_down_shifted"  # top-down, Lbu <= 0: Ltd' = Ltd + (Lbu' - Lbu)
+RULE_DIFFERENCE = "bottom_up_difference"  # bottom-up: the difference of two evaluations
+RULES = (RULE_SCALED, RULE_SHIFTED, RULE_DIFFERENCE)
+
+
+def intervention_rule(params: Parameters) -> str:
+    """Which rule values an intervention on ``params``: one of :data:`RULES`."""
+    if params.method == "bottom_up":
+        return RULE_DIFFERENCE
+    return RULE_SCALED if float(evaluate(params).bottom_up_customers) > 0 else RULE_SHIFTED
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A scenario before and after an intervention, valued as MODEL.md v2 says."""
+
+    base: Outputs
+    improved: Outputs
+
+    def recovered(self, output: str = "total") -> np.ndarray:
+        """How much of ``output`` the intervention recovers: before minus after."""
+        _check_output(output)
+        return np.asarray(self.base[output]) - np.asarray(self.improved[output])
+
+
+def evaluate_intervention(params: Parameters, changes: Mapping[str, Any], *, method: Any = None) -> Intervention:
+    """Evaluate ``params`` before and after ``changes``, with the top-down count following complaint handling.
+
+    This is the one place where an intervention is valued; levers, initiatives and every
+    "what is it worth fixing" figure call it. Under ``bottom_up`` the improved scenario is
+    a plain evaluation. Under ``top_down`` the measured count Ltd = N·c·s does not contain
+    any complaint-handling parameter, so the improved scenario's top-down count is moved
+    with the bottom-up count Lbu (MODEL.md v2):
+
+    - Ltd' = Ltd · Lbu'/Lbu when Lbu > 0,
+    - Ltd' = Ltd + (Lbu' − Lbu) when Lbu ≤ 0,
+
+    where Ltd already holds any change of ``churn_rate`` or ``service_share`` (those change
+    it directly). Every channel using Lret (retention, word of mouth, value at risk,
+    replacement cost) then uses Ltd': :func:`estimator.model.evaluate` is called with it, so
+    no formula is written twice. Uncertainty analyses do not use this.
+
+    Parameters
+    ----------
+    params : Parameters
+        The scenario before.
+    changes : mapping
+        New values (or arrays of values, which broadcast) of any parameters.
+    method : str or array_like, optional
+        Evaluate under this method (or several, broadcast) instead of the scenario's.
+
+    Returns
+    -------
+    Intervention
+        ``base`` and ``improved`` outputs; ``recovered(output)`` is their difference.
+    """
+    unknown = [key for key in changes if key not in NUMERIC_KEYS]
+    if unknown:
+        raise ParameterError([Problem(key, changes[key], "a numeric parameter", "not a parameter to change") for key in unknown])
+    chosen = {} if method is None else {"method": method}
+    base = evaluate(params, **chosen)
+    plain = evaluate(params, **chosen, **changes)
+    before, after = np.asarray(base.bottom_up_customers), np.asarray(plain.bottom_up_customers)
+    measured = np.asarray(plain.top_down_customers)  # N·c'·s': a change of c or s counts directly
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = measured * (after / np.where(before > 0, before, 1.0))
+    follows = np.where(before > 0, scaled, measured + (after - before))
+    return Intervention(base, evaluate(params, top_down_customers=follows, **chosen, **changes))
+
+
 def levers(params: Parameters, output: str = "total", scale: float = 1.0) -> pd.DataFrame:
     """Revenue recovered by a standard improvement of each controllable parameter.
 
     The levers and their steps (10 points for shares, 10 % for counts and durations) are in
     ``data/levers.toml``; ``scale`` multiplies every step (2.0 = twice the improvement).
-    Each row is the difference of two model evaluations, base minus improved.
+    Each row is valued by :func:`evaluate_intervention`: under top-down, the customers lost
+    follow complaint handling in proportion to the bottom-up count (MODEL.md v2).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by parameter: ``lever`` (what changes), ``from``, ``to``, ``recovered``
-        (of ``output``, under the scenario's method), ``recovered_bottom_up`` (the same under
-        the bottom-up method, where complaint handling drives retention) and
-        ``recovered_profit`` (``recovered`` × gross margin), largest first.
+        (of ``output``, under the scenario's method with the v2 rule), ``recovered_bottom_up``
+        (the same under the bottom-up method), ``recovered_profit`` (``recovered`` × gross
+        margin) and ``rule`` (see :data:`RULES`), largest first.
     """
     _check_output(output)
     specs = _lever_specs()
@@ -659,12 +747,9 @@ def levers(params: Parameters, output: str = "total", scale: float = 1.0) -> pd.
         column = np.full(len(keys), float(params[key]))
         column[i] = targets[i]
         columns[key] = column
-    # Each lever under the scenario's method and under bottom-up: top-down retention
-    # (customers x churn x service share) does not respond to complaint handling at all.
+    # Each lever under the scenario's method and under bottom-up, in one batch.
     methods = np.array(["top_down", "bottom_up"])[:, None] if params.method == "top_down" else params.method
-    improved = np.asarray(evaluate(params, method=methods, **columns)[output])
-    base = np.asarray(evaluate(params, method=methods)[output])
-    recovered = np.atleast_2d(base - improved)
+    recovered = np.atleast_2d(evaluate_intervention(params, columns, method=methods).recovered(output))
     frame = pd.DataFrame(
         {
             "lever": [specs[k]["label"] for k in keys],
@@ -676,6 +761,7 @@ def levers(params: Parameters, output: str = "total", scale: float = 1.0) -> pd.
         index=pd.Index(keys, name="parameter"),
     )
     frame["recovered_profit"] = frame["recovered"] * params.gross_margin
+    frame["rule"] = intervention_rule(params)
     return frame.sort_values("recovered", ascending=False, kind="stable")
 
 
@@ -692,6 +778,8 @@ class Initiative:
     payback_months: float | None  # None when it never pays back
     net_present_value: float  # over the horizon, discounted
     roi: float | None  # NPV / discounted costs; None when there are no costs
+    revenue_recovered_bottom_up: float = math.nan  # a year, under the bottom-up method
+    rule: str = RULE_DIFFERENCE  # how revenue_recovered was valued (see RULES)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -700,9 +788,11 @@ class Initiative:
 def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cost: float, yearly_cost: float = 0.0) -> Initiative:
     """Yearly gain, payback and return over the horizon of an initiative that changes some parameters.
 
-    The gain is the drop in yearly revenue lost (two model evaluations), valued at the
-    gross margin. Over ``horizon_years`` H at ``discount_rate`` d, with the benefit and
-    yearly cost arriving at the end of each year:
+    The gain is the drop in yearly revenue lost, valued by :func:`evaluate_intervention`
+    (under top-down the customers lost follow complaint handling, MODEL.md v2), at the
+    gross margin; ``revenue_recovered_bottom_up`` is the same under the bottom-up method.
+    Over ``horizon_years`` H at ``discount_rate`` d, with the benefit and yearly cost
+    arriving at the end of each year:
     NPV = -one_off + sum_{j=1..H} (profit_recovered - yearly_cost) / (1+d)^j, and
     ROI = NPV / (one_off + sum_{j=1..H} yearly_cost / (1+d)^j).
     Payback in months = 12 × one_off / (profit_recovered - yearly_cost), undiscounted.
@@ -714,8 +804,10 @@ def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cos
     ]
     if problems:
         raise ParameterError(problems)
-    improved = params.replace(**changes)
-    revenue_recovered = float(evaluate(params).total) - float(evaluate(improved).total)
+    improved = params.replace(**changes)  # validates the new values, naming any bad one
+    changed = {key: improved[key] for key in changes}
+    revenue_recovered = float(evaluate_intervention(params, changed).recovered())
+    bottom_up = float(evaluate_intervention(params, changed, method="bottom_up").recovered())
     profit_recovered = revenue_recovered * params.gross_margin
     net = profit_recovered - yearly_cost
     annuity = sum((1 + params.discount_rate) ** -j for j in range(1, params.horizon_years + 1))
@@ -732,4 +824,6 @@ def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cos
         payback_months=payback,
         net_present_value=npv,
         roi=npv / costs if costs > 0 else None,
+        revenue_recovered_bottom_up=bottom_up,
+        rule=intervention_rule(params),
     )

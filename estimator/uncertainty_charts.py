@@ -18,7 +18,15 @@ from estimator.formatting import format_money
 from estimator.i18n import t
 from estimator.sensitivity import Heatmap, MonteCarloResult, Tornado
 
-__all__ = ["distribution_chart", "heatmap_chart", "levers_chart", "sobol_chart", "spider_chart", "tornado_chart"]
+__all__ = [
+    "distribution_chart",
+    "heatmap_chart",
+    "levers_chart",
+    "levers_note",
+    "sobol_chart",
+    "spider_chart",
+    "tornado_chart",
+]
 
 
 def _label(labels: Mapping[str, str] | None, key: str) -> str:
@@ -187,22 +195,77 @@ def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, t
     return _layout(figure, title=title, height=420)
 
 
+def levers_note(rule: str) -> str | None:
+    """The plain sentence saying how a top-down lever value follows complaint handling (None for bottom-up)."""
+    from estimator.sensitivity import RULE_SCALED, RULE_SHIFTED
+
+    return {RULE_SCALED: t("interventions.note_scaled"), RULE_SHIFTED: t("interventions.note_shifted")}.get(rule)
+
+
 def levers_chart(
-    table: pd.DataFrame, *, currency: str, column: str = "recovered", locale: str = "en", title: str | None = None
+    table: pd.DataFrame,
+    *,
+    currency: str,
+    column: str = "recovered",
+    locale: str = "en",
+    title: str | None = None,
+    both: bool = True,
 ) -> go.Figure:
-    """Revenue recovered a year by each standard improvement, largest first."""
+    """Revenue recovered a year by each standard improvement, largest first.
+
+    With ``both`` (the default) and a top-down table (its ``rule`` column, see
+    :func:`estimator.sensitivity.levers`), the bottom-up value is drawn beside each bar
+    and one sentence above the chart says how the top-down value follows complaint
+    handling (MODEL.md v2). The first trace is always ``column``.
+    """
     rows = table.sort_values(column).iloc[-10:]
-    figure = go.Figure(
-        go.Bar(
+    rule = str(rows["rule"].iloc[0]) if "rule" in rows and len(rows) else ""
+    note = levers_note(rule)
+    wanted = both and note and column != "recovered_bottom_up" and "recovered_bottom_up" in rows
+    second = "recovered_bottom_up" if wanted else None
+    series = [(column, t("interventions.series_method") if second else None, None)]
+    if second:
+        series.append((second, t("interventions.series_bottom_up"), COLORS["muted"]))
+    figure = go.Figure()
+    for name, label, color in series:
+        figure.add_bar(
             y=rows["lever"],
-            x=rows[column],
+            x=rows[name],
             orientation="h",
-            marker_color=[COLORS["gain"] if v >= 0 else COLORS["loss"] for v in rows[column]],
-            text=[format_money(v, currency, locale=locale) for v in rows[column]],
+            name=label,
+            marker_color=color or [COLORS["gain"] if v >= 0 else COLORS["loss"] for v in rows[name]],
+            text=[format_money(v, currency, locale=locale) for v in rows[name]],
             textposition="outside",
-            hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+            hovertemplate=f"%{{y}}{' (' + label + ')' if label else ''}: %{{x:,.0f}}<extra></extra>",
             cliponaxis=False,
         )
-    )
-    figure.update_xaxes(range=_value_range(list(rows[column])))  # room for the amounts beside the bars
-    return _layout(figure, title=title, height=90 + 40 * len(rows), locale=locale)
+    shown = [v for name, _, _ in series for v in rows[name]]
+    figure.update_xaxes(range=_value_range(shown))  # room for the amounts beside the bars
+    per_bar = 40 * len(series) - (10 if second else 0)
+    _layout(figure, title=title, height=90 + per_bar * len(rows) + (60 if note else 0), locale=locale)
+    if second:
+        figure.update_layout(
+            barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.02, "yanchor": "top", "traceorder": "reversed"}
+        )
+    if note:
+        figure.add_annotation(
+            text=_wrap_sentence(note, 95),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": 13, "color": COLORS["total"]},
+        )
+        figure.update_layout(margin={"t": (50 if title else 20) + 48, "b": 50 if second else 10})
+    return figure
+
+
+def _wrap_sentence(text: str, width: int) -> str:
+    """Break a sentence over lines for a plotly annotation (plotly does not wrap text)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width)) or text

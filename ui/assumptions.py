@@ -12,6 +12,7 @@ from ui.calibration import data_source
 from ui.context import Context
 from ui.controls import GROUP_ORDER
 from ui.i18n import grade_label, param_label, t
+from ui.published import render_published
 
 __all__ = ["assumptions_table", "render_assumptions"]
 
@@ -60,3 +61,5 @@ def render_assumptions(ctx: Context, *, title: bool = True) -> None:
     table = assumptions_table(ctx)
     # A static table: every row visible in a deck, and no data-grid code for the browser to load.
     st.table(table, hide_index=True, border="horizontal")
+    if title:  # the full tab (not the presentation view): the published estimates reproduced
+        render_published(ctx)

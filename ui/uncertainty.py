@@ -35,6 +35,7 @@ from estimator.uncertainty_charts import (
     distribution_chart,
     heatmap_chart,
     levers_chart,
+    levers_note,
     sobol_chart,
     spider_chart,
     tornado_chart,
@@ -274,15 +275,12 @@ def _render_levers(ctx: Context, params_key: tuple) -> None:
     st.markdown(f"#### {t('uncertainty.levers_title')}")
     table = _levers(params_key)
     table = table.assign(lever=[t(f"lever.{key}", default=label) for key, label in table["lever"].items()])
-    column = "recovered"
-    if ctx.parameters.method == "top_down":
-        st.caption(t("uncertainty.levers_top_down"))
-        if st.toggle(t("uncertainty.levers_show_bottom_up"), key="uncertainty_levers_bottom_up"):
-            column = "recovered_bottom_up"
+    # Under top-down both values are drawn (MODEL.md v2), with the sentence saying how they relate.
+    both = ctx.parameters.method == "top_down"
     show_chart(
-        lambda: levers_chart(table, currency=ctx.currency, column=column, locale=ctx.locale),
+        lambda: levers_chart(table, currency=ctx.currency, locale=ctx.locale),
         key="chart_levers",
-        height=90 + 40 * len(table),
+        height=150 + 70 * len(table) if both else 90 + 40 * len(table),
     )
 
 
@@ -354,6 +352,9 @@ def _render_initiative(ctx: Context) -> None:
         t("uncertainty.roi", years=params.horizon_years), "—" if plan.roi is None else format_share(plan.roi, locale=ctx.locale)
     )
     st.caption(t("uncertainty.npv_caption", npv=money(plan.net_present_value), years=params.horizon_years))
+    note = levers_note(plan.rule)
+    if note:
+        st.caption(note + " " + t("interventions.initiative_bottom_up", amount=money(plan.revenue_recovered_bottom_up)))
 
 
 #: Outputs offered for the heatmap: the headline figures and the channels.

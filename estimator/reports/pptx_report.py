@@ -28,6 +28,7 @@ from estimator.library import scenario_title
 from estimator.model import CHANNELS
 from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import TORNADO_TOP, ReportContent, finite, source_grade_note, warning_texts
+from estimator.uncertainty_charts import levers_note
 
 __all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes"]
 
@@ -473,17 +474,29 @@ def _levers_slide(deck: _Deck) -> None:
     slide = deck.slide(t("report.levers.title"), takeaway, t("report.pptx.notes.levers"))
     chart_width = Inches(7.4)
     values = list(table["recovered"])
-    fmt = chart_money_format(max([abs(v) for v in values] + [1.0]), content.currency, content.locale)
+    # Under top-down both values are shown, with the sentence saying how they relate (MODEL.md v2).
+    note = levers_note(str(table["rule"].iloc[0])) if "rule" in table else None
+    series_data = [(t("interventions.series_method") if note else t("report.levers.series"), values)]
+    if note:
+        series_data.append((t("interventions.series_bottom_up"), list(table["recovered_bottom_up"])))
+    shown = [v for _, column in series_data for v in column]
+    fmt = chart_money_format(max([abs(v) for v in shown] + [1.0]), content.currency, content.locale)
+    chart_height = BODY_HEIGHT - (Inches(0.75) if note else 0)
     chart = deck.bar_chart(
         slide,
         XL_CHART_TYPE.BAR_CLUSTERED,
         [t(f"lever.{key}", default=row["lever"]) for key, row in table.iterrows()],
-        [(t("report.levers.series"), values)],
-        (MARGIN, BODY_TOP, chart_width, BODY_HEIGHT),
+        series_data,
+        (MARGIN, BODY_TOP, chart_width, chart_height),
         fmt,
     )
+    if note:
+        _text(slide, MARGIN, BODY_TOP + chart_height + Inches(0.05), chart_width, Inches(0.7), note, size=12, color=MUTED)
     plot = chart.plots[0]
     plot.gap_width = 50
+    if note:
+        _color_series(plot.series[1], GREY)
+        plot.series[1].invert_if_negative = False
     series = plot.series[0]
     _color_series(series, GAIN)
     series.invert_if_negative = False
@@ -503,6 +516,16 @@ def _levers_slide(deck: _Deck) -> None:
         (t("report.initiative.one_off"), deck.money(plan.one_off_cost)),
         (t("report.initiative.yearly"), deck.money(plan.yearly_cost)),
         (t("uncertainty.revenue_recovered"), deck.money(plan.revenue_recovered)),
+        *(
+            [
+                (
+                    f"{t('uncertainty.revenue_recovered')} ({t('interventions.series_bottom_up')})",
+                    deck.money(plan.revenue_recovered_bottom_up),
+                )
+            ]
+            if note
+            else []
+        ),
         (t("uncertainty.profit_recovered"), deck.money(plan.profit_recovered)),
         (
             t("uncertainty.payback"),

@@ -29,6 +29,7 @@ from estimator.model import CHANNELS, HOURS_PER_YEAR
 from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
+from estimator.uncertainty_charts import levers_note
 
 __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
 
@@ -254,6 +255,9 @@ def _write_sensitivity(w: _Writer, sheet: Worksheet) -> None:
     row += 1
     for col, name in enumerate(("key", "lever", "from", "to", "recovered", "recovered_bottom_up", "recovered_profit")):
         sheet.write_string(row, col, t(f"report.xlsx.column.{name}"), w.header)
+    note = levers_note(str(content.levers["rule"].iloc[0])) if len(content.levers) else None
+    if note:  # under top-down, how the "recovered" column follows complaint handling (MODEL.md v2)
+        w.text_cell(sheet, row, 7, note, w.muted)
     for key, lever in content.levers.iterrows():
         row += 1
         sheet.write_string(row, 0, key, w.key)

@@ -1,0 +1,61 @@
+"""``python -m estimator published``: the published estimates reproduced, as JSON or a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from estimator.formatting import format_parameter, format_share
+from estimator.i18n import available_languages, language_scope, param_label, t
+from estimator.parameters import InputError
+from estimator.published import published_records
+from estimator.published_charts import published_figure_text
+
+__all__ = ["add_published_parser", "published_command"]
+
+#: The keys of each JSON record (MODEL.md v2 and issue 12), in this order.
+JSON_KEYS = ("id", "source", "year", "published", "unit", "reproduced", "relative_error", "inputs", "whole_model", "note")
+
+
+def _signed_share(value: float, locale: str) -> str:
+    text = format_share(value, locale=locale, digits=2)
+    return text if value < 0 or text.startswith(("-", "−")) else "+" + text
+
+
+def add_published_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("published", help="published estimates reproduced through the model")
+    parser.add_argument("--format", choices=("json", "table"), default="table")
+    parser.add_argument("--lang", default="en", help="language of the notes (default en)")
+
+
+def published_command(args: argparse.Namespace) -> str:
+    """Every published estimate, reproduced and through the whole model, in ``args.lang``."""
+    if args.lang not in available_languages():
+        raise InputError(f"--lang: {args.lang!r} is not available; allowed: {', '.join(available_languages())}")
+    with language_scope(args.lang):
+        records = published_records()
+        if args.format == "json":
+            return json.dumps([{key: record[key] for key in JSON_KEYS} for record in records], indent=2, ensure_ascii=False)
+        lines = []
+        for record in records:
+            shown = lambda value, unit=record["unit"]: published_figure_text(value, unit, locale=args.lang)  # noqa: E731
+            year = f" ({record['year']})" if record["year"] else ""
+            lines.append(f"{record['source']}{year}")
+            lines.append(
+                f"  {t('published.column_published')}: {shown(record['published'])}   "
+                f"{t('published.column_reproduced')}: {shown(record['reproduced'])} ({record['relative_error']:+.2%})   "
+                f"{t('published.column_whole_model')}: {shown(record['whole_model'])}"
+            )
+            currency = "EUR" if record["unit"] == "share" else record["unit"]
+            inputs = "; ".join(
+                t(
+                    "published.input",
+                    parameter=param_label(key),
+                    value=format_parameter(key, item["value"], currency, locale=args.lang),
+                    status=t("published." + item["status"]),
+                )
+                for key, item in record["inputs"].items()
+            )
+            lines.append(f"  {t('published.column_inputs')}: {inputs}")
+            lines.append(f"  {record['note']}")
+        return "\n".join(lines)
