@@ -355,6 +355,7 @@ def _report_output(args: argparse.Namespace) -> str:
         draws=args.draws,
         seed=args.seed,
         language=args.lang,
+        published=args.published,
     )
     path = write_report(content, args.out)
     return f"wrote {path} ({path.stat().st_size:,} bytes)"
