@@ -415,6 +415,7 @@ def _report_output(args: argparse.Namespace) -> str:
         seed=args.seed,
         language=args.lang,
         data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
+        published=args.published,
     )
     path = write_report(content, args.out)
     return f"wrote {path} ({path.stat().st_size:,} bytes)"

@@ -84,3 +84,12 @@ def test_levers_chart_shows_both_values_and_no_good_action_as_a_loss():
         t("interventions.initiative_bottom_up", amount=format_money(plan.revenue_recovered_bottom_up, "EUR", locale="en"))
         in captions
     )
+
+
+def test_exports_offer_the_published_slide():
+    app = open_tab("tabs.exports")
+    assert not app.exception
+    box = next(c for c in app.checkbox if c.label == t("published.export_option"))
+    assert box.value is False
+    app = box.check().run()
+    assert not app.exception

@@ -185,3 +185,39 @@ def test_a_preset_using_a_published_figure_names_the_published_estimate():
             assert estimate.citation in ref.note, f"{name}: {key}'s note should name the published estimate {estimate.citation!r}"
     # The Polish preset's churn and value, the service share everywhere, the spending cuts: all tied.
     assert checked >= 10
+
+
+def test_the_decks_optional_slide_compares_the_scenario_with_the_published_shares():
+    import io
+
+    from pptx import Presentation
+
+    from estimator.reports import build_content, pptx_bytes
+    from estimator.reports.pptx_report import SLIDE_COUNT
+
+    params = Parameters(churn_rate=0.25)
+    without = Presentation(io.BytesIO(pptx_bytes(build_content(params, draws=100))))
+    assert len(without.slides) == SLIDE_COUNT
+    content = build_content(params, draws=100, published=True, language="nl")
+    deck = Presentation(io.BytesIO(pptx_bytes(content)))
+    assert len(deck.slides) == SLIDE_COUNT + 1
+    with language_scope("nl"):
+        title = t("published.slide_title")
+        slide = next(s for s in deck.slides if any(sh.has_text_frame and sh.text_frame.text == title for sh in s.shapes))
+        chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
+        categories = list(chart.plots[0].categories)
+        shares = dict(zip(categories, chart.plots[0].series[0].values, strict=True))
+        assert shares[t("published.share_scenario")] == pytest.approx(float(evaluate(params).share_of_revenue))
+        assert shares["Qualtrics XM Institute"] == pytest.approx(0.095)
+        assert shares[f"NewVoiceMedia 2013 ({t('published.implied')})"] == pytest.approx(41e9 / (237.7e6 * 392))
+    assert content.to_dict()["published"][-1]["id"] == "scenario"
+
+
+def test_cli_report_with_the_published_slide(tmp_path, capsys):
+    from pptx import Presentation
+
+    from estimator.reports.pptx_report import SLIDE_COUNT
+
+    out = tmp_path / "deck.pptx"
+    assert main(["report", "--out", str(out), "--published", "--draws", "100"]) == 0
+    assert len(Presentation(str(out)).slides) == SLIDE_COUNT + 1

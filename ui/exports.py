@@ -32,7 +32,14 @@ ICONS = {"pptx": ":material/slideshow:", "xlsx": ":material/table_chart:", "html
 
 @st.cache_data(max_entries=24, show_spinner=False)
 def build_report(
-    params_key: tuple, custom: tuple, preset: str, kind: str, language: str, data_sources: tuple = (), notes: str = ""
+    params_key: tuple,
+    custom: tuple,
+    preset: str,
+    kind: str,
+    language: str,
+    data_sources: tuple = (),
+    notes: str = "",
+    published: bool = False,
 ) -> bytes:
     """The deliverable ``kind`` of a scenario, cached on plain data.
 
@@ -48,6 +55,8 @@ def build_report(
     language : str
     data_sources : tuple
         ``(parameter, description)`` pairs of values calibrated from the client's data.
+    published : bool
+        Add the deck's slide comparing the scenario with the published estimates.
     notes : str
         The scenario's notes (typed in the Scenarios tab, or of the scenario loaded there).
 
@@ -67,6 +76,7 @@ def build_report(
         language=language,
         data_sources=dict(data_sources),
         notes=notes,
+        published=published,
     )
     return report_bytes(content, kind)
 
@@ -99,13 +109,14 @@ def render_exports(ctx: Context) -> None:
         with column, st.container(border=True):
             st.markdown(f"**{label}**")
             st.caption(t(f"{label_key}_help"))
+            with_published = kind == "pptx" and st.checkbox(t("published.export_option"), key="exports_published")
             if st.button(
                 t("exports.build", kind=label), key=f"exports_build_{kind}", icon=ICONS.get(kind), use_container_width=True
             ):
                 with st.spinner(t("exports.building", kind=label)):
-                    data = build_report(params_key, custom, ctx.preset.name, kind, language, from_data, notes)
-                    built[kind] = (scenario_key, data)
-            if kind in built and built[kind][0] == scenario_key:
+                    data = build_report(params_key, custom, ctx.preset.name, kind, language, from_data, notes, with_published)
+                    built[kind] = ((scenario_key, with_published), data)
+            if kind in built and built[kind][0] == (scenario_key, with_published):
                 data = built[kind][1]
                 st.download_button(
                     t("exports.download", kind=label),

@@ -19,6 +19,7 @@ import pandas as pd
 from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
 from estimator.library import ASSUMPTION, SourceRef
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
+from estimator.published import share_comparison
 from estimator.result import Estimate, estimate
 from estimator.sensitivity import (
     DEFAULT_SEED,
@@ -100,6 +101,9 @@ class ReportContent:
     notes: str = ""
     language: str = DEFAULT_LANGUAGE
     created: date = field(default_factory=date.today)
+    #: The scenario's share of revenue next to the published shares (the deck's optional slide),
+    #: from :func:`estimator.published.share_comparison`; None leaves the slide out.
+    published: pd.DataFrame | None = None
 
     @property
     def currency(self) -> str:
@@ -123,6 +127,7 @@ class ReportContent:
             "notes": self.notes,
             "language": self.language,
             "created": self.created.isoformat(),
+            "published": None if self.published is None else self.published.reset_index().to_dict(orient="records"),
         }
 
 
@@ -182,6 +187,7 @@ def build_content(
     notes: str = "",
     language: str = DEFAULT_LANGUAGE,
     data_sources: Mapping[str, str] | None = None,
+    published: bool = False,
 ) -> ReportContent:
     """Compute everything the deliverables show for ``params``.
 
@@ -209,6 +215,8 @@ def build_content(
         ``{parameter: description}`` for values calibrated from the client's own data (e.g.
         "client data: extract.csv; 20,000 rows; 95 % interval …"): cited as their source, with
         the grade "client data", instead of a benchmark or "your input".
+    published : bool, default False
+        Add the slide comparing the scenario's share of revenue with the published estimates.
 
     Returns
     -------
@@ -234,6 +242,7 @@ def build_content(
         assumptions=_assumptions(params, sources, base, data_sources),
         notes=notes,
         language=language if language in available_languages() else DEFAULT_LANGUAGE,
+        published=share_comparison(params) if published else None,
     )
 
 

@@ -150,7 +150,7 @@ class _Deck:
         data = CategoryChartData(number_format=fmt)
         data.categories = list(categories)
         for name, values in series:
-            data.add_series(name, [float(v) for v in values])
+            data.add_series(name, [None if v is None else float(v) for v in values])  # None: no bar
         left, top, width, height = box
         chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
         chart.font.size = Pt(12)
@@ -162,7 +162,7 @@ class _Deck:
             chart.legend.include_in_layout = False
         value_axis = chart.value_axis
         # Bars start at zero (an axis starting at 33,000 would exaggerate a difference) unless some are negative.
-        smallest = min((float(v) for _, values in series for v in values), default=0.0)
+        smallest = min((float(v) for _, values in series for v in values if v is not None), default=0.0)
         if smallest >= 0 and kind != XL_CHART_TYPE.BAR_CLUSTERED:
             value_axis.minimum_scale = 0
         value_axis.tick_labels.number_format = fmt
@@ -557,6 +557,49 @@ def _levers_slide(deck: _Deck) -> None:
                 paragraph.alignment = PP_ALIGN.RIGHT
 
 
+def _published_slide(deck: _Deck) -> None:
+    """The scenario's share of revenue lost next to the published shares (optional, MODEL.md v2)."""
+    content = deck.content
+    table = content.published
+    rows = table.drop(index="scenario")
+    scenario_share = float(table.loc["scenario", "published_share"])
+    implied = t("published.implied")
+    categories = [f"{name} ({implied})" if flag else name for name, flag in zip(rows["name"], rows["share_implied"], strict=True)]
+    categories.append(t("published.share_scenario"))
+    published = [*map(float, rows["published_share"]), scenario_share]
+    whole = [*map(float, rows["whole_model_share"]), None]  # the scenario has one share, drawn once
+    takeaway = t(
+        "published.slide_takeaway",
+        share=deck.share(scenario_share),
+        low=deck.share(min(published[:-1])),
+        high=deck.share(max(published[:-1])),
+    )
+    slide = deck.slide(t("published.slide_title"), takeaway, t("published.slide_notes"))
+    chart_height = BODY_HEIGHT - Inches(0.7)
+    chart = deck.bar_chart(
+        slide,
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        categories[::-1],  # PowerPoint draws the first category at the bottom
+        [(t("published.share_published"), published[::-1]), (t("published.share_whole_model"), whole[::-1])],
+        (MARGIN, BODY_TOP, BODY_WIDTH, chart_height),
+        "0%",
+    )
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    _color_series(plot.series[0], INK)
+    _color_series(plot.series[1], GREY)
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "0.0%"
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(11)
+    point = plot.series[0].points[0]  # the scenario, drawn at the top, in the colour of losses
+    point.format.fill.solid()
+    point.format.fill.fore_color.rgb = LOSS
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    caption = t("published.share_caption")
+    _text(slide, MARGIN, BODY_TOP + chart_height + Inches(0.05), BODY_WIDTH, Inches(0.6), caption, size=11, color=MUTED)
+
+
 def _assumption_slides(deck: _Deck) -> None:
     content = deck.content
     rows = list(content.assumptions.iterrows())
@@ -615,7 +658,8 @@ def pptx_bytes(content: ReportContent) -> bytes:
     Returns
     -------
     bytes
-        A .pptx file of :data:`SLIDE_COUNT` slides, every chart a native chart object.
+        A .pptx file of :data:`SLIDE_COUNT` slides (one more with ``content.published``),
+        every chart a native chart object.
     """
     with language_scope(content.language):
         deck = _Deck(content)
@@ -626,6 +670,8 @@ def pptx_bytes(content: ReportContent) -> bytes:
         _tornado_slide(deck)
         _distribution_slide(deck)
         _levers_slide(deck)
+        if content.published is not None:
+            _published_slide(deck)
         _assumption_slides(deck)
         buffer = io.BytesIO()
         deck.presentation.save(buffer)
