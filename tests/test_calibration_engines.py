@@ -74,3 +74,39 @@ def test_transpiled_query_has_no_duckdb_only_function(dialect):
     sql = transpile(group_counts_sql(reading), dialect).upper()
     assert "TRY_CAST" not in sql or dialect == "spark"  # PostgreSQL has none: a guarded CAST
     assert "CONTAINS(" not in sql and "ISNAN" not in sql
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("calibration-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_spark_dialect_gives_duckdbs_group_counts(spark):
+    frame = _customers()
+    con = duckdb.connect()
+    con.register("raw", frame)
+    con.execute("CREATE VIEW src AS SELECT * FROM raw")
+    reading, _, _ = _code_values(con, {name: name for name in frame.columns})
+    expected = _group_counts(reading)
+    spark.createDataFrame(frame.astype(object).where(frame != "", None)).createOrReplaceTempView("src")
+    found = spark.sql(transpile(group_counts_sql(reading), "spark")).toPandas()
+    keys = ["segment", "churned", "complained", "resolved", "had_problem", "value_state"]
+    expected = expected.sort_values(keys).reset_index(drop=True)
+    found = found.sort_values(keys).reset_index(drop=True)
+    assert len(found) == len(expected) > 10
+    np.testing.assert_array_equal(found["segment"].astype(str), expected["segment"].astype(str))
+    for key in keys[1:]:
+        np.testing.assert_array_equal(found[key].astype("float64"), expected[key].astype("float64"))
+    np.testing.assert_array_equal(found["n"], expected["n"])
+    for column in ("value_mean", "value_var"):
+        np.testing.assert_allclose(found[column].astype("float64"), expected[column], rtol=1e-9)
