@@ -38,7 +38,7 @@ MAX_SEGMENTS = 100
 def _number_sql(column: str) -> str:
     """The cell as a number: decimal point or comma, spaces as thousands separators."""
     s = f"replace(replace(trim({column}), ' ', ''), chr(160), '')"
-    both = f"(contains({s}, ',') AND contains({s}, '.'))"
+    both = f"(strpos({s}, ',') > 0 AND strpos({s}, '.') > 0)"
     european = f"strpos(reverse({s}), ',') < strpos(reverse({s}), '.')"
     text = (
         f"CASE WHEN {both} AND {european} THEN replace(replace({s}, '.', ''), ',', '.') "
@@ -160,26 +160,60 @@ def _row_sql(reading: _Reading, numbered: bool = False) -> str:
     return f"SELECT {', '.join(parts)} FROM {source} {joins}"
 
 
+#: NaN and the infinities, as every dialect writes them (DuckDB's isnan/isinf have no PostgreSQL twin).
+_NOT_FINITE = "CAST('NaN' AS DOUBLE), CAST('Infinity' AS DOUBLE), CAST('-Infinity' AS DOUBLE)"
+
+
 def _with_state(rows_sql: str) -> str:
     """Add ``value_state``: 0 valid, 1 blank or NaN text, 2 not a number, 3 NaN or infinite, 4 negative."""
     return f"""SELECT *, CASE WHEN value_missing THEN 1 WHEN value_raw IS NULL THEN 2
-                   WHEN isnan(value_raw) OR isinf(value_raw) THEN 3 WHEN value_raw < 0 THEN 4 ELSE 0 END AS value_state
-               FROM ({rows_sql})"""
+                   WHEN value_raw IN ({_NOT_FINITE}) THEN 3 WHEN value_raw < 0 THEN 4 ELSE 0 END AS value_state
+               FROM ({rows_sql}) AS customer_rows"""
 
 
 _GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
 
 
-def _group_counts(reading: _Reading) -> pd.DataFrame:
-    """Counts, value means and variances per group: the whole file in a few hundred rows at most."""
+def group_counts_sql(reading: _Reading) -> str:
+    """The one group-count query, in DuckDB's SQL (other engines get it through :func:`transpile`)."""
     keys = ", ".join(_GROUP_KEYS)
-    query = f"""
+    return f"""
         SELECT {keys}, count(*) AS n,
                count(value) AS n_value, avg(value) AS value_mean, coalesce(var_pop(value), 0) AS value_var
-        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_with_state(_row_sql(reading))}))
+        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_with_state(_row_sql(reading))}) AS stated)
+             AS valued
         GROUP BY {keys}
     """
-    groups = reading.con.execute(query).df()
+
+
+def transpile(sql: str, dialect: str) -> str:
+    """The DuckDB query in another engine's dialect (``"postgres"``, ``"spark"``), through sqlglot."""
+    if dialect == "duckdb":
+        return sql
+    import sqlglot  # only engines other than DuckDB need it
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect == "postgres":
+        # PostgreSQL has no TRY_CAST: cast only what DuckDB would read as a number (else NULL, as DuckDB).
+        def guarded(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.TryCast):
+                text = exp.func("TRIM", node.this.copy())
+                test = exp.RegexpILike(this=text, expression=exp.Literal.string(_NUMBER_PATTERN))
+                return exp.Case(ifs=[exp.If(this=test, true=exp.Cast(this=text.copy(), to=node.to.copy()))])
+            return node
+
+        tree = tree.transform(guarded)
+    return tree.sql(dialect=dialect)
+
+
+#: What DuckDB's TRY_CAST(text AS DOUBLE) accepts, for engines without TRY_CAST.
+_NUMBER_PATTERN = r"^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf|infinity|nan)$"
+
+
+def _group_counts(reading: _Reading) -> pd.DataFrame:
+    """Counts, value means and variances per group: the whole file in a few hundred rows at most."""
+    groups = reading.con.execute(group_counts_sql(reading)).df()
     # Plain floats (NaN for a blank cell): comparisons with a blank are simply false.
     for name in ("churned", "complained", "resolved", "had_problem", "reason"):
         groups[name] = groups[name].astype("float64")
