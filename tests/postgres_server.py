@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 #: The superuser's password: every test URL carries it, and no output may show it.
@@ -94,3 +95,21 @@ class PostgresServer:
             if time.monotonic() > deadline:
                 raise TimeoutError("PostgreSQL did not come back")
             time.sleep(0.1)
+
+
+def running_server() -> Iterator[PostgresServer]:
+    """Start a server, hand it to the caller, remove it afterwards: the body of every server fixture.
+
+    Skips the test (with how to get the binaries) where PostgreSQL is not installed.
+    """
+    import pytest
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/pg_ctl); scripts/test.sh installs it")
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()

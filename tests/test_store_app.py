@@ -4,7 +4,7 @@ workspaces from the sidebar and the link, and a PostgreSQL server that goes away
 from __future__ import annotations
 
 import pytest
-from postgres_server import PASSWORD, PostgresServer, postgres_bin
+from postgres_server import PASSWORD, running_server
 from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_headline, assert_no_exception, slider
 from test_app_scenarios import errors, library_table, successes
@@ -159,15 +159,7 @@ def test_a_second_server_sees_a_save_on_its_next_rerun(library):
 @pytest.fixture
 def own_postgres():
     """A server of this test's own, to stop and start without disturbing the others."""
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed; scripts/test.sh installs it")
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.remove()
+    yield from running_server()
 
 
 def test_the_app_says_plainly_when_the_server_is_down_and_recovers_without_a_restart(own_postgres, monkeypatch):

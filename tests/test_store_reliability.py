@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from postgres_server import PASSWORD, PostgresServer, postgres_bin
+from postgres_server import PASSWORD, running_server
 
 from estimator import Parameters
 from estimator.store import ScenarioStore
@@ -183,15 +183,7 @@ def test_writers_killed_mid_save_leave_no_half_written_scenario(engine, request,
 
 @pytest.fixture
 def own_postgres():
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed; scripts/test.sh installs it")
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.remove()
+    yield from running_server()
 
 
 def test_a_server_restarted_mid_run_loses_no_returned_save(own_postgres):
