@@ -57,18 +57,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app served by ``streamlit run app.py`` on 127.0.0.1; yields its base URL."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+@contextlib.contextmanager
+def app_server(env: dict[str, str] | None = None, start_timeout: float = 60) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1 (with ``env`` added to the environment);
+    yields its base URL once it answers, and stops it afterwards."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = {**os.environ, **env} if env else None
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             with contextlib.suppress(OSError), urllib.request.urlopen(url + "_stcore/health", timeout=1) as response:
                 if response.status == 200:
@@ -83,6 +83,15 @@ def server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app served by ``streamlit run app.py`` on 127.0.0.1; yields its base URL."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with app_server(start_timeout=30) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,12 @@ on its next rerun (``streamlit run app.py`` twice, ``CHURN_ESTIMATOR_DB`` naming
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from postgres_server import PASSWORD
-from test_browser import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, HEADLINE, ROOT, WAIT_MS, _free_port, wait_idle
+from test_browser import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, HEADLINE, ROOT, WAIT_MS, wait_idle
+from test_browser import app_server as serve_app
 
 from estimator.store import ScenarioStore
 from ui.i18n import t
@@ -23,30 +18,9 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
-@contextlib.contextmanager
-def app_server(database: str) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    env = {**os.environ, "CHURN_ESTIMATOR_DB": database, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(url + "_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("a Streamlit server did not start")
-            time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def app_server(database: str):
+    """The app on a free port with its scenario library on ``database``."""
+    return serve_app({"CHURN_ESTIMATOR_DB": database, "PYTHONPATH": str(ROOT)})
 
 
 def open_scenarios(browser, url: str):
