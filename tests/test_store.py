@@ -221,3 +221,17 @@ def test_the_environment_variable_takes_a_url(postgres_url, monkeypatch):
     assert store.engine_name == "postgresql" and store.path is None
     store.save("Base", Parameters())
     assert ScenarioStore(postgres_url).names() == ["Base"]
+
+
+def test_a_process_that_looked_before_another_created_the_schema_sees_it_and_does_not_create_it_again(postgres_url):
+    # The race CI hit with eight writers on a new database: one looked (no tables) while another created
+    # them; after the migration lock it must see them (a cached catalog lookup said "absent" and the second
+    # CREATE TABLE failed with 'relation "workspaces" already exists').
+    late, first = ScenarioStore(postgres_url), ScenarioStore(postgres_url)
+    with late._transaction(write=True) as connection:
+        assert late._state(connection)[0] == "absent"
+        first.save("Base", Parameters(churn_rate=0.1))
+        assert late._state(connection)[0] == "current"
+        late._upgrade(connection)
+    late.save("Other", Parameters(churn_rate=0.2))
+    assert sorted(late.names()) == ["Base", "Other"]

@@ -457,10 +457,16 @@ class ScenarioStore:
                 )
             }
         else:
-            alembic, scenarios = connection.exec_driver_sql(
-                "SELECT to_regclass('alembic_version') IS NOT NULL, to_regclass('scenarios') IS NOT NULL"
-            ).one()
-            tables = {name for name, present in (("alembic_version", alembic), ("scenarios", scenarios)) if present}
+            # A plain query of pg_class, not to_regclass(): that one goes through the backend's catalog
+            # cache, which can still say "absent" after another process created the tables and released
+            # the migration lock (an advisory lock does not make the backend read catalog changes).
+            tables = {
+                row[0]
+                for row in connection.exec_driver_sql(
+                    "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relname IN ('alembic_version', 'scenarios')"
+                )
+            }
         if "alembic_version" not in tables:
             return ("legacy", None) if "scenarios" in tables else ("absent", None)
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
