@@ -14,10 +14,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
-from estimator.parameters import InputError, ParameterError, Parameters, parse_value
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     UncertaintyRanges,
     heatmap,
     levers,
@@ -27,6 +24,9 @@ from estimator.sensitivity import (
     spider,
     tornado,
 )
+from estimator.core.parameters import InputError, ParameterError, Parameters, parse_value
+from estimator.core.result import Estimate, estimate
+from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
 
 SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
 
@@ -396,8 +396,8 @@ def _report_output(args: argparse.Namespace) -> str:
     """Write the deliverable named by ``--out``; the preset's sources back the values it sets."""
     from pathlib import Path
 
-    from estimator.i18n import available_languages
     from estimator.reports import FORMATS, build_content, write_report
+    from estimator.text.i18n import available_languages
 
     kind = Path(args.out).suffix.lower().lstrip(".")
     if kind not in FORMATS:

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import t
-from estimator.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
+from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
 from estimator.paths import data_dir
+from estimator.text.i18n import t
 
 __all__ = [
     "ASSUMPTION",
@@ -178,7 +178,7 @@ def preset_title(preset: Preset) -> str:
 
     Examples
     --------
-    >>> from estimator.i18n import language_scope
+    >>> from estimator.text.i18n import language_scope
     >>> with language_scope("pl"):
     ...     preset_title(load_preset("poland_consumer_services"))
     'Usługi konsumenckie w Polsce'
@@ -210,7 +210,7 @@ def scenario_title(name: str) -> str:
 
     Examples
     --------
-    >>> from estimator.i18n import language_scope
+    >>> from estimator.text.i18n import language_scope
     >>> with language_scope("nl"):
     ...     scenario_title("Telecom and cable TV"), scenario_title("My telecom case")
     ('Telecom en kabel-tv', 'My telecom case')

@@ -145,7 +145,7 @@ def test_estimate_views_read_well_in_a_notebook():
 
 def test_large_batches_evaluated_in_blocks_equal_one_pass():
     """Batches above BLOCK_SIZE run block by block in threads; the figures must not change."""
-    from estimator.model import BLOCK_SIZE, _compute
+    from estimator.core.model import BLOCK_SIZE, _compute
 
     rng = np.random.default_rng(7)
     count = 3 * BLOCK_SIZE + 123  # a partial last block too

@@ -29,10 +29,10 @@ from estimator.calibration import (
     calibrate,
     inspect_columns,
 )
-from estimator.formatting import format_count, format_parameter
 from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
-from estimator.texts import provenance_description
+from estimator.text.formatting import format_count, format_parameter
+from estimator.text.sentences import provenance_description
 from ui import state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t

@@ -5,8 +5,8 @@ from __future__ import annotations
 from estimator import PARAMETER_SPECS
 from estimator.controls import EntryProblem
 from estimator.library import preset_names
-from estimator.texts import allowed_range
-from estimator.texts import entry_problem_text as _entry_problem_text
+from estimator.text.sentences import allowed_range
+from estimator.text.sentences import entry_problem_text as _entry_problem_text
 from ui.context import Context
 from ui.i18n import t
 from ui.links import LinkProblem
@@ -47,5 +47,5 @@ def link_problem_text(problem: LinkProblem) -> str:
 
 
 def entry_problem_text(ctx: Context, problem: EntryProblem) -> str:
-    """A typed value that is not used, in the units of the box (:func:`estimator.texts.entry_problem_text`)."""
+    """A typed value that is not used, in the units of the box (:func:`estimator.text.sentences.entry_problem_text`)."""
     return _entry_problem_text(problem, ctx.parameters[problem.key], locale=ctx.locale)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -138,7 +138,7 @@ def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
 
 def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
     """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
-    from estimator.formatting import format_count, format_share
+    from estimator.text.formatting import format_count, format_share
 
     shown = {}
     bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
@@ -167,7 +167,7 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     values : mapping
         The message's placeholders, as raw values (numbers are formatted for the language).
     language : str, optional
-        A language code of :data:`estimator.i18n.LANGUAGES`; English by default (the CLI and the API).
+        A language code of :data:`estimator.text.i18n.LANGUAGES`; English by default (the CLI and the API).
     **shown
         Placeholders already written for display (e.g. a parameter's label instead of its key).
 
@@ -175,7 +175,7 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     -------
     str
     """
-    from estimator.i18n import LANGUAGES, language_scope, t
+    from estimator.text.i18n import LANGUAGES, language_scope, t
 
     registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
     if message_id not in registry:

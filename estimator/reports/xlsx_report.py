@@ -2,7 +2,7 @@
 
 The Model sheet implements MODEL.md with spreadsheet formulas that read the Inputs sheet's
 named cells (workbook names equal MODEL.md's parameter keys, e.g. ``churn_rate``), in the
-same order of operations as :func:`estimator.model.evaluate`; so when the client changes an
+same order of operations as :func:`estimator.core.model.evaluate`; so when the client changes an
 input in Excel or LibreOffice, every output recomputes and equals what the estimator gives
 (the tests recalculate with LibreOffice and compare to 1e-9 relative). Tornado, Monte Carlo,
 levers and the initiative are written as values: they come from thousands of evaluations and
@@ -23,13 +23,13 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.i18n import language_scope, param_description, param_label, t
+from estimator.core.model import CHANNELS, HOURS_PER_YEAR
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence, scenario_title
-from estimator.model import CHANNELS, HOURS_PER_YEAR
-from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
-from estimator.uncertainty_charts import levers_note
+from estimator.text.i18n import language_scope, param_description, param_label, t
 
 __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
 

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from estimator.analysis.sensitivity import read_ranges
+from estimator.core.parameters import InputError, ParameterError, Parameters
 from estimator.library import read_scenario_file, scenario_values
-from estimator.parameters import InputError, ParameterError, Parameters
-from estimator.sensitivity import read_ranges
 from estimator.store.types import (
     FILE_METADATA_KEYS,
     MAX_NAME_LENGTH,
@@ -178,7 +178,7 @@ def read_scenario_path(path: str | Path, *, name: str | None = None, default_nam
     Raises
     ------
     InputError
-        An unreadable file (naming it); :class:`~estimator.parameters.ParameterError` for bad
+        An unreadable file (naming it); :class:`~estimator.core.parameters.ParameterError` for bad
         values or ranges; :class:`ScenarioError` for bad notes, provenance or name.
     """
     path = Path(path)

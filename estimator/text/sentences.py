@@ -3,8 +3,8 @@
 The headline sentence and its six figures, the channel names, the model's warnings in plain
 words, an input's help (meaning, source, evidence grade) and the message about a typed value
 that cannot be used. Every text comes from the i18n catalogues in the current language
-(:func:`estimator.i18n.use_language` / :func:`~estimator.i18n.language_scope`); figures are
-written with :mod:`estimator.formatting` for the given Babel ``locale``. Nothing here draws.
+(:func:`estimator.text.i18n.use_language` / :func:`~estimator.text.i18n.language_scope`); figures are
+written with :mod:`estimator.text.formatting` for the given Babel ``locale``. Nothing here draws.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ from babel.numbers import format_decimal
 
 from estimator.calibration import Calibration
 from estimator.controls import EntryProblem, control_for
-from estimator.formatting import (
+from estimator.core.model import CHANNELS
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
+from estimator.core.result import Estimate, ModelWarning
+from estimator.library import Preset
+from estimator.text.formatting import (
     format_count,
     format_count_delta,
     format_money,
@@ -26,11 +30,7 @@ from estimator.formatting import (
     format_share,
     format_share_points_delta,
 )
-from estimator.i18n import current_locale, grade_label, param_description, param_label, t
-from estimator.library import Preset
-from estimator.model import CHANNELS
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
-from estimator.result import Estimate, ModelWarning
+from estimator.text.i18n import current_locale, grade_label, param_description, param_label, t
 
 __all__ = [
     "HeadlineFigure",

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.model import CHANNELS, Outputs, evaluate
-from estimator.parameters import Parameters
+from estimator.core.model import CHANNELS, Outputs, evaluate
+from estimator.core.parameters import Parameters
 
 __all__ = ["Estimate", "ModelWarning", "estimate", "model_warnings"]
 

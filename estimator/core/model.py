@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.parameters import (
+from estimator.core.parameters import (
     NUMERIC_KEYS,
     PARAMETER_SPECS,
     TEXT_KEYS,
@@ -181,7 +181,7 @@ def evaluate(
         The top-down count of customers lost to use instead of Ltd = N·c·s. Only
         interventions pass it (MODEL.md v2: under top-down, an intervention on complaint
         handling moves Ltd in proportion to the bottom-up count); see
-        :func:`estimator.sensitivity.evaluate_intervention`. It may be negative.
+        :func:`estimator.analysis.sensitivity.evaluate_intervention`. It may be negative.
     **overrides : float or array_like
         Values or arrays for any parameter; arrays broadcast against each other, so
         ``evaluate(p, churn_rate=np.linspace(0, 1, 101))`` evaluates 101 scenarios.
