@@ -44,19 +44,18 @@ from estimator.formatting import format_count, format_entry, format_money, forma
 from estimator.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
+from estimator.messages import entry_problem_text, warning_text
 from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.result import Estimate, estimate
 from estimator.scenarios import SavedScenario, ScenarioStore
 from estimator.sensitivity import DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.texts import (
     channel_labels,
-    entry_problem_text,
     headline_figures,
     headline_sentence,
     largest_channel_text,
     parameter_help,
     provenance_description,
-    warning_text,
 )
 from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
 
@@ -557,7 +556,7 @@ class Explorer:
         warnings = est.warnings
         self._warnings.value = (
             f"<div style='background:#fff8e1;padding:6px 10px;border-radius:6px'><b>{html.escape(t('warnings.title'))}</b><ul>"
-            + "".join(f"<li>{_markdown_html(warning_text(w, locale=locale))}</li>" for w in warnings)
+            + "".join(f"<li>{_markdown_html(warning_text(w, self._language, emphasis='*'))}</li>" for w in warnings)
             + "</ul></div>"
             if warnings
             else ""

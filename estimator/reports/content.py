@@ -18,6 +18,7 @@ import pandas as pd
 
 from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
 from estimator.library import ASSUMPTION, SourceRef
+from estimator.messages import warning_text
 from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.published import share_comparison
 from estimator.result import Estimate, estimate
@@ -32,7 +33,6 @@ from estimator.sensitivity import (
     monte_carlo,
     tornado,
 )
-from estimator.texts import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 
@@ -248,7 +248,7 @@ def build_content(
 
 def warning_texts(content: ReportContent) -> list[str]:
     """The estimate's warnings in the current language, figures formatted, parameter keys as labels."""
-    return [warning_text(warning, locale=content.locale, emphasis="") for warning in content.estimate.warnings]
+    return [warning_text(warning, content.language) for warning in content.estimate.warnings]
 
 
 def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
