@@ -94,8 +94,8 @@ def model_warnings(params: Parameters, outputs: Outputs) -> list[ModelWarning]:
     )
     for output, rate in groups:
         if o[output] < 0:
-            # customers: the group's (negative) contribution; fewer: by how much it lowers the count.
-            warn(f"negative_{output}", customers=o[output], fewer=-o[output], rate=p[rate], baseline=p.baseline_churn)
+            # fewer: by how much the group lowers the customers lost (minus its contribution).
+            warn(f"negative_{output}", fewer=-o[output], rate=p[rate], baseline=p.baseline_churn)
     if o["bottom_up_customers"] < 0:
         # Under bottom_up the negative count is used: retention is negative, word of mouth counts nobody.
         warn("negative_bottom_up_in_use" if p.method == "bottom_up" else "negative_bottom_up", customers=o["bottom_up_customers"])
