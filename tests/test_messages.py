@@ -12,7 +12,8 @@ import pytest
 
 import estimator
 from estimator import Parameters, estimate
-from estimator.calibration.messages import ERROR_MESSAGES, WARNING_MESSAGES as CALIBRATION_MESSAGES
+from estimator.calibration.messages import ERROR_MESSAGES
+from estimator.calibration.messages import WARNING_MESSAGES as CALIBRATION_MESSAGES
 from estimator.cli import main
 from estimator.controls import read_entry
 from estimator.i18n import LANGUAGES, catalogue, has_key, language_scope, use_language
@@ -101,7 +102,8 @@ def test_every_model_message_quotes_exactly_the_figures_it_carries(language):
 
 def test_every_reason_of_an_unusable_value_has_a_text_in_every_language():
     reasons = {"empty", "unreadable_number", "unknown_preset", "not_a_choice"}
-    for key, text in (("churn_rate", "2"), ("churn_rate", "nan"), ("customers", "inf"), ("horizon_years", "2.5"), ("currency", "ZZZ")):
+    bad = (("churn_rate", "2"), ("churn_rate", "nan"), ("customers", "inf"), ("horizon_years", "2.5"), ("currency", "ZZZ"))
+    for key, text in bad:
         reasons |= {problem.reason for problem in scenario_from_query({key: text}).problems}
     reasons |= {problem.reason for problem in scenario_from_query({"no_such_input": "1"}).problems}
     assert {"out_of_range", "not_a_number", "infinite", "not_whole", "unknown_currency"} <= reasons

@@ -114,6 +114,8 @@ WARNING_MESSAGES: dict[str, str] = {
     "separation_effect": "separation_effect",
     "separation_effect_fit": "separation_effect",
 }
+
+
 def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
     """Decimals of a percentage that show every one of ``values`` with two significant digits.
 
