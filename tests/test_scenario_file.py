@@ -51,7 +51,7 @@ def test_one_scenario_object_holds_values_ranges_provenance_and_notes(tmp_path):
 def test_a_malformed_range_names_the_file_as_its_reader_was_told():
     scenario = ScenarioFile("params file 'x.toml'", {"churn_rate": 0.2, "ranges": {"churn_rate": "wide"}}, {})
     with pytest.raises(InputError, match=r"params file 'x.toml': range of 'churn_rate' must have a numeric low and high"):
-        scenario.ranges
+        _ = scenario.ranges
 
 
 @pytest.fixture
