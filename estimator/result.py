@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.model import CHANNELS, Outputs, evaluate
+from estimator.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
 from estimator.parameters import Parameters
 
 __all__ = ["WARNING_MESSAGES", "Estimate", "ModelWarning", "estimate", "model_warnings"]
@@ -149,10 +149,7 @@ class Estimate:
             "inputs": self.parameters.to_dict(),
             "revenue_lost": {"total": o["total"], **{name: o[name] for name in CHANNELS}},
             "customers_lost": {
-                "retention": o["customers_lost_retention"],
-                "missed_contacts": o["customers_lost_missed_contacts"],
-                "word_of_mouth": o["customers_lost_word_of_mouth"],
-                "incidents": o["customers_lost_incidents"],
+                **{channel.name: o[channel.customers] for channel in CHANNEL_SPECS if channel.customers},
                 "total": o["customers_lost_total"],
             },
             "share_of_revenue": _finite_or_none(o["share_of_revenue"]),
@@ -175,13 +172,7 @@ class Estimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The channels as a table: revenue lost, its share of the total, customers lost."""
-        customers = {
-            "retention": self.customers_lost_retention,
-            "spend_reduction": 0.0,
-            "missed_contacts": self.customers_lost_missed_contacts,
-            "word_of_mouth": self.customers_lost_word_of_mouth,
-            "incidents": self.customers_lost_incidents,
-        }
+        customers = {channel.name: getattr(self, channel.customers) if channel.customers else 0.0 for channel in CHANNEL_SPECS}
         frame = pd.DataFrame(
             {
                 "revenue_lost": self.channels,

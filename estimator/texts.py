@@ -27,7 +27,7 @@ from estimator.formatting import (
 from estimator.i18n import grade_label, param_description, t
 from estimator.library import Preset
 from estimator.messages import allowed_range, entry_problem_text, warning_text
-from estimator.model import CHANNELS
+from estimator.model import CHANNEL_SPECS, CHANNELS
 from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
 from estimator.result import Estimate
 
@@ -136,7 +136,7 @@ def largest_channel_text(est: Estimate, *, locale: str) -> str | None:
 
 def channel_labels() -> dict[str, str]:
     """The name of each channel, and of the total, in the current language."""
-    return {name: t(f"channel.{name}") for name in (*CHANNELS, "total")}
+    return {**{channel.name: t(channel.label_key) for channel in CHANNEL_SPECS}, "total": t("channel.total")}
 
 
 def parameter_help(key: str, preset: Preset, params: Parameters, *, locale: str) -> str:
