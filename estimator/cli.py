@@ -14,12 +14,14 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.analysis.sensitivity import (
+from estimator.library import list_presets, load_evidence, load_preset, read_scenario
+from estimator.parameters import InputError, ParameterError, Parameters, parse_value
+from estimator.result import Estimate, estimate
+from estimator.sensitivity import (
     UncertaintyRanges,
     heatmap,
     levers,
     monte_carlo,
-    read_ranges,
     sobol_indices,
     spider,
     tornado,
@@ -160,10 +162,10 @@ def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
     for path in args.params:
-        content = read_scenario_file(path)
-        ranges.update(read_ranges(content.pop("ranges", {}), f"params file {path!r}"))
-        provenance.update(content.pop("provenance", None) or {})
-        values.update(content)
+        scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
+        ranges.update(scenario.ranges)
+        provenance.update(scenario.provenance or {})
+        values.update(scenario.values)
     for text in getattr(args, "ranges", []):
         key, sep, bounds = text.partition("=")
         low, colon, high = bounds.partition(":")

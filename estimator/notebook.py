@@ -46,18 +46,19 @@ from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
+from estimator.messages import entry_problem_text, warning_text
+from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
+from estimator.result import Estimate, estimate
 from estimator.scenarios import SavedScenario, ScenarioStore
 from estimator.text.formatting import format_count, format_entry, format_money, format_share, is_currency_parameter
 from estimator.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
 from estimator.text.sentences import (
     channel_labels,
-    entry_problem_text,
     headline_figures,
     headline_sentence,
     largest_channel_text,
     parameter_help,
     provenance_description,
-    warning_text,
 )
 
 __all__ = ["ANALYSES", "Explorer", "explore"]
@@ -557,7 +558,7 @@ class Explorer:
         warnings = est.warnings
         self._warnings.value = (
             f"<div style='background:#fff8e1;padding:6px 10px;border-radius:6px'><b>{html.escape(t('warnings.title'))}</b><ul>"
-            + "".join(f"<li>{_markdown_html(warning_text(w, locale=locale))}</li>" for w in warnings)
+            + "".join(f"<li>{_markdown_html(warning_text(w, self._language, emphasis='*'))}</li>" for w in warnings)
             + "</ul></div>"
             if warnings
             else ""

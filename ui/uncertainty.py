@@ -357,14 +357,10 @@ def _render_initiative(ctx: Context) -> None:
         st.caption(note + " " + t("interventions.initiative_bottom_up", amount=money(plan.revenue_recovered_bottom_up)))
 
 
-#: Outputs offered for the heatmap: the headline figures and the channels.
+#: Outputs offered for the heatmap: the headline figures and the channels (the model's registry).
 HEATMAP_OUTPUTS = (
     "total",
-    "retention",
-    "spend_reduction",
-    "missed_contacts",
-    "word_of_mouth",
-    "incidents",
+    *CHANNELS,
     "customers_lost_total",
     "profit_lost",
     "value_at_risk",

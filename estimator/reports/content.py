@@ -16,8 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.analysis.published import share_comparison
-from estimator.analysis.sensitivity import (
+from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
+from estimator.library import ASSUMPTION, SourceRef
+from estimator.messages import warning_text
+from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
+from estimator.published import share_comparison
+from estimator.result import Estimate, estimate
+from estimator.sensitivity import (
     DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
@@ -28,11 +33,6 @@ from estimator.analysis.sensitivity import (
     monte_carlo,
     tornado,
 )
-from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
-from estimator.core.result import Estimate, estimate
-from estimator.library import ASSUMPTION, SourceRef
-from estimator.text.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
-from estimator.text.sentences import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 
@@ -248,7 +248,7 @@ def build_content(
 
 def warning_texts(content: ReportContent) -> list[str]:
     """The estimate's warnings in the current language, figures formatted, parameter keys as labels."""
-    return [warning_text(warning, locale=content.locale, emphasis="") for warning in content.estimate.warnings]
+    return [warning_text(warning, content.language) for warning in content.estimate.warnings]
 
 
 def source_grade_note(row: pd.Series) -> tuple[str, str, str]:

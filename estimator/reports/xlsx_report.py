@@ -27,6 +27,8 @@ from estimator.core.model import CHANNELS, HOURS_PER_YEAR
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence, scenario_title
+from estimator.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
+from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
 from estimator.text.i18n import language_scope, param_description, param_label, t
@@ -35,6 +37,10 @@ __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
 
 #: Spreadsheet row (1-based) of the first parameter on the Inputs sheet.
 INPUT_FIRST_ROW = 5
+
+#: The sums over the model's channels (its registry), as workbook formulas.
+_CHANNEL_SUM = "+".join(channel.name for channel in CHANNEL_SPECS)
+_CUSTOMERS_SUM = "+".join(channel.customers for channel in CHANNEL_SPECS if channel.customers)
 
 #: Every output of MODEL.md as a formula over named cells, in evaluation order:
 #: (name, formula). Names of parameters and of earlier outputs are workbook names.
@@ -69,11 +75,8 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
         f"customers*annual_value*MIN(incidents_per_year*incident_hours/{HOURS_PER_YEAR:g},1)*unrecovered_sales",
     ),
     ("incidents", "customers_lost_incidents*annual_value+downtime_revenue"),
-    ("total", "retention+spend_reduction+missed_contacts+word_of_mouth+incidents"),
-    (
-        "customers_lost_total",
-        "customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents",
-    ),
+    ("total", _CHANNEL_SUM),
+    ("customers_lost_total", _CUSTOMERS_SUM),
     ("share_of_revenue", 'IF(customers*annual_value=0,"",total/(customers*annual_value))'),
     ("profit_lost", "total*gross_margin"),
     (
@@ -84,8 +87,7 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
     ),
     (
         "value_at_risk",
-        "(customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents)"
-        "*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
+        f"({_CUSTOMERS_SUM})*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
     ),
     ("replacement_cost", "(MAX(customers_lost_retention,0)+customers_lost_incidents)*acquisition_cost"),
     ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),
