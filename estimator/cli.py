@@ -14,10 +14,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.library import list_presets, load_evidence, load_preset, read_scenario
-from estimator.parameters import InputError, ParameterError, Parameters, parse_value
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     UncertaintyRanges,
     heatmap,
     levers,
@@ -28,7 +25,7 @@ from estimator.sensitivity import (
 )
 from estimator.core.parameters import InputError, ParameterError, Parameters, parse_value
 from estimator.core.result import Estimate, estimate
-from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.library import list_presets, load_evidence, load_preset, read_scenario
 
 SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
 

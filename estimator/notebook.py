@@ -46,12 +46,10 @@ from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
-from estimator.messages import entry_problem_text, warning_text
-from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
-from estimator.result import Estimate, estimate
 from estimator.scenarios import SavedScenario, ScenarioStore
 from estimator.text.formatting import format_count, format_entry, format_money, format_share, is_currency_parameter
 from estimator.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
+from estimator.text.messages import entry_problem_text, warning_text
 from estimator.text.sentences import (
     channel_labels,
     headline_figures,

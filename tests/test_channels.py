@@ -1,4 +1,4 @@
-"""The model's channel registry (estimator.model.CHANNEL_SPECS): each channel declared once has every
+"""The model's channel registry (estimator.core.model.CHANNEL_SPECS): each channel declared once has every
 piece a channel needs (its outputs, its words in every language, its workbook formula, its place in
 the Estimate, the reference model and the app), and the views iterate over it."""
 
@@ -9,9 +9,9 @@ from numpy.testing import assert_allclose
 from reference_model import reference_outputs
 
 from estimator import CHANNELS, Parameters, estimate
-from estimator.i18n import LANGUAGES, has_key
-from estimator.model import CHANNEL_SPECS, Channel, Outputs
+from estimator.core.model import CHANNEL_SPECS, Channel, Outputs
 from estimator.reports.xlsx_report import MODEL_FORMULAS
+from estimator.text.i18n import LANGUAGES, has_key
 
 FORMULAS = dict(MODEL_FORMULAS)
 

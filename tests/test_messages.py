@@ -1,4 +1,4 @@
-"""One message pipeline (estimator.messages): every code raised has its words in every catalogue, and
+"""One message pipeline (estimator.text.messages): every code raised has its words in every catalogue, and
 the app, the command line, the notebook app and the documents all say the same thing."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from estimator.calibration.messages import ERROR_MESSAGES
 from estimator.calibration.messages import WARNING_MESSAGES as CALIBRATION_MESSAGES
 from estimator.cli import main
 from estimator.controls import read_entry
-from estimator.i18n import LANGUAGES, catalogue, has_key, language_scope, use_language
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.core.result import WARNING_MESSAGES
 from estimator.links import scenario_from_query
-from estimator.messages import entry_problem_text, link_problem_text, name_parameters, warning_text
-from estimator.parameters import PARAMETER_SPECS
 from estimator.reports import build_content
 from estimator.reports.content import warning_texts
-from estimator.result import WARNING_MESSAGES
+from estimator.text.i18n import LANGUAGES, catalogue, has_key, language_scope, use_language
+from estimator.text.messages import entry_problem_text, link_problem_text, name_parameters, warning_text
 
 ESTIMATOR = Path(estimator.__file__).parent
 

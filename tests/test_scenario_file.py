@@ -10,8 +10,8 @@ import pytest
 
 from estimator import load_preset
 from estimator.cli import main
+from estimator.core.parameters import InputError
 from estimator.library import ScenarioFile, read_scenario, read_scenario_file
-from estimator.parameters import InputError
 from estimator.store import ScenarioDraft, export_scenario, read_scenario_path
 
 SCENARIO = """\

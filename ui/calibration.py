@@ -29,9 +29,9 @@ from estimator.calibration import (
     inspect_columns,
 )
 from estimator.library import ASSUMPTION
-from estimator.messages import calibration_text
 from estimator.paths import data_dir
 from estimator.text.formatting import format_count, format_parameter
+from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
 from ui import state
 from ui.context import Context

@@ -2,7 +2,7 @@
 
 Each message id is registered here with its code; its text is ``calibration.error.<id>`` or
 ``calibration.warning.<id>`` in the i18n catalogues, in every language, rendered by
-:func:`estimator.messages.calibration_text`. The CLI and the Python API
+:func:`estimator.text.messages.calibration_text`. The CLI and the Python API
 speak English; the app asks :meth:`CalibrationError.text` for the user's language.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -152,7 +152,7 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     -------
     str
     """
-    from estimator.messages import calibration_text
+    from estimator.text.messages import calibration_text
 
     return calibration_text(kind, message_id, values, language, **shown)
 

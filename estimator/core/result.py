@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
-from estimator.parameters import Parameters
+from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
+from estimator.core.parameters import Parameters
 
 __all__ = ["WARNING_MESSAGES", "Estimate", "ModelWarning", "estimate", "model_warnings"]
 
@@ -45,7 +45,7 @@ class ModelWarning:
     the figures it quotes, raw; ``message_id`` (a key of :data:`WARNING_MESSAGES`, the code by
     default) picks its text. The words are only in the catalogue: :attr:`message` is the English
     text with parameter keys (as the command line and the Python API speak), :meth:`text` the
-    text in another language (:func:`estimator.messages.warning_text`).
+    text in another language (:func:`estimator.text.messages.warning_text`).
     """
 
     code: str
@@ -64,7 +64,7 @@ class ModelWarning:
 
     def text(self, language: str = "en", *, labels: bool = True, emphasis: str = "") -> str:
         """The warning in ``language``, parameters named by their labels unless ``labels=False``."""
-        from estimator.messages import warning_text
+        from estimator.text.messages import warning_text
 
         return warning_text(self, language, labels=labels, emphasis=emphasis)
 

@@ -16,13 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
-from estimator.library import ASSUMPTION, SourceRef
-from estimator.messages import warning_text
-from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
-from estimator.published import share_comparison
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
+from estimator.analysis.published import share_comparison
+from estimator.analysis.sensitivity import (
     DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
@@ -33,6 +28,11 @@ from estimator.sensitivity import (
     monte_carlo,
     tornado,
 )
+from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
+from estimator.core.result import Estimate, estimate
+from estimator.library import ASSUMPTION, SourceRef
+from estimator.text.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
+from estimator.text.messages import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 

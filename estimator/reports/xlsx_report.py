@@ -23,12 +23,10 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.core.model import CHANNELS, HOURS_PER_YEAR
+from estimator.core.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence, scenario_title
-from estimator.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
-from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
 from estimator.text.i18n import language_scope, param_description, param_label, t

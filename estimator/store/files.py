@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from estimator.core.parameters import InputError, ParameterError, Parameters
 from estimator.library import ScenarioFile, read_scenario, scenario_file
-from estimator.parameters import InputError, ParameterError, Parameters
 from estimator.store.types import (
     FILE_METADATA_KEYS,
     MAX_NAME_LENGTH,

@@ -2,9 +2,9 @@
 
 The headline sentence and its six figures, the channel names and an input's help (meaning,
 source, evidence grade). The model's warnings and the message about a typed value that cannot
-be used are rendered by :mod:`estimator.messages` (re-exported here). Every text comes from
-the i18n catalogues in the current language (:func:`estimator.i18n.use_language` /
-:func:`~estimator.i18n.language_scope`); figures are written with :mod:`estimator.formatting`
+be used are rendered by :mod:`estimator.text.messages` (re-exported here). Every text comes from
+the i18n catalogues in the current language (:func:`estimator.text.i18n.use_language` /
+:func:`~estimator.text.i18n.language_scope`); figures are written with :mod:`estimator.text.formatting`
 for the given Babel ``locale``. Nothing here draws.
 """
 
@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 from estimator.calibration import Calibration
 from estimator.controls import control_for
-from estimator.formatting import (
+from estimator.core.model import CHANNEL_SPECS, CHANNELS
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
+from estimator.core.result import Estimate
+from estimator.library import Preset
+from estimator.text.formatting import (
     format_count,
     format_count_delta,
     format_money,
@@ -24,12 +28,8 @@ from estimator.formatting import (
     format_share,
     format_share_points_delta,
 )
-from estimator.i18n import grade_label, param_description, t
-from estimator.library import Preset
-from estimator.messages import allowed_range, entry_problem_text, warning_text
-from estimator.model import CHANNEL_SPECS, CHANNELS
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
-from estimator.result import Estimate
+from estimator.text.i18n import grade_label, param_description, t
+from estimator.text.messages import allowed_range, entry_problem_text, warning_text
 
 __all__ = [
     "HeadlineFigure",

@@ -3,7 +3,7 @@
 A message is a code and raw values; its words live only in ``data/i18n/<language>/*.toml``
 (English included). The families and their catalogue keys:
 
-- model warnings (:class:`estimator.result.ModelWarning`): ``warning.<message id>``;
+- model warnings (:class:`estimator.core.result.ModelWarning`): ``warning.<message id>``;
 - calibration errors and notes (:mod:`estimator.calibration.messages`):
   ``calibration.error.<id>`` / ``calibration.warning.<id>``;
 - a value of a link that is not used (:class:`estimator.links.LinkProblem`): ``link.ignored_item``;
@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from babel.numbers import format_decimal, format_percent
 
-from estimator.i18n import LANGUAGES, current_language, language_scope, param_label, t
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
+from estimator.text.i18n import LANGUAGES, current_language, language_scope, param_label, t
 
 if TYPE_CHECKING:
     from estimator.controls import EntryProblem
+    from estimator.core.result import ModelWarning
     from estimator.links import LinkProblem
-    from estimator.result import ModelWarning
 
 __all__ = [
     "KEY_PATTERN",
@@ -74,7 +74,7 @@ def render(key: str, values: Mapping[str, str], language: str | None = None, *, 
     values : mapping of str
         The placeholders, already written for the language.
     language : str, optional
-        A code of :data:`estimator.i18n.LANGUAGES`; unknown ones fall back to English.
+        A code of :data:`estimator.text.i18n.LANGUAGES`; unknown ones fall back to English.
     labels : bool, default True
         Replace parameter keys by their labels; ``False`` keeps the keys (command line, Python API).
     emphasis : str, default ""
@@ -129,7 +129,7 @@ _CALIBRATION_SHARES = {"low": 1, "high": 1, "width": 0}
 def _calibration_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
     """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
     from estimator.calibration.messages import share_digits
-    from estimator.formatting import format_count, format_share
+    from estimator.text.formatting import format_count, format_share
 
     shown = {}
     bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
