@@ -37,6 +37,7 @@ SCENARIOS = {
     "bottom_up_exceeds_churn": {"churn_rate": 0.02},
     "methods_disagree": {"service_share": 0.1},
     "downtime_capped": {"incidents_per_year": 365, "incident_hours": 48},
+    "missed_prospects_large": {"customers": 4000},  # 20,000 x 0.10 x 0.20 = 400 lost prospects, 10 %
     "share_undefined": {"annual_value": 0},
     "implied_share_undefined": {"churn_rate": 0},
 }

@@ -17,6 +17,10 @@ __all__ = ["WARNING_MESSAGES", "Estimate", "ModelWarning", "estimate", "model_wa
 
 #: Top-down and bottom-up estimates further apart than this factor get a warning.
 METHOD_DISAGREEMENT_FACTOR = 2.0
+#: Prospects lost through unanswered contacts above this share of the customer base get a warning: the
+#: presets lose 0.4-0.75 % a year; much more means prospect_contacts belongs to a larger company (as when
+#: a calibration sets customers from a small extract and the preset's contact volume stays).
+MISSED_PROSPECTS_SHARE = 0.05
 
 
 #: Every warning the model can give: message id -> its code (what the warning is about, for tests
@@ -32,6 +36,7 @@ WARNING_MESSAGES: dict[str, str] = {
     "bottom_up_exceeds_churn": "bottom_up_exceeds_churn",
     "methods_disagree": "methods_disagree",
     "downtime_capped": "downtime_capped",
+    "missed_prospects_large": "missed_prospects_large",
     "share_undefined": "share_undefined",
     "implied_share_undefined": "implied_share_undefined",
 }
@@ -105,6 +110,15 @@ def model_warnings(params: Parameters, outputs: Outputs) -> list[ModelWarning]:
     top_down, bottom_up = o["top_down_customers"], o["bottom_up_customers"]
     if top_down > 0 and bottom_up > 0 and max(top_down, bottom_up) > METHOD_DISAGREEMENT_FACTOR * min(top_down, bottom_up):
         warn("methods_disagree", top_down=top_down, bottom_up=bottom_up)
+    lost_prospects = o["customers_lost_missed_contacts"]
+    if p.customers > 0 and lost_prospects > MISSED_PROSPECTS_SHARE * p.customers:
+        warn(
+            "missed_prospects_large",
+            prospects=lost_prospects,
+            share=lost_prospects / p.customers,
+            customers=p.customers,
+            contacts=p.prospect_contacts,
+        )
     if o["downtime_capped"]:
         warn("downtime_capped", hours=p.incidents_per_year * p.incident_hours)
     if math.isnan(o["share_of_revenue"]):

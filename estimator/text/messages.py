@@ -88,7 +88,7 @@ def render(key: str, values: Mapping[str, str], language: str | None = None, *, 
 # --- model warnings -------------------------------------------------------------------------
 
 #: Values of model warnings that are shares (the others count customers or hours).
-_WARNING_SHARES = frozenset({"requested", "used", "rate", "baseline"})
+_WARNING_SHARES = frozenset({"requested", "used", "rate", "baseline", "share"})
 
 
 def _warning_share(value: float, locale: str) -> str:
