@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 
 from estimator import Parameters, load_preset
 from estimator.calibration import calibrate
-from estimator.cli import _scenario_and_ranges as scenario_and_ranges
+from estimator.cli.common import _scenario_and_ranges as scenario_and_ranges
 from estimator.cli import build_parser, main, run
 from estimator.parameters import InputError
 

@@ -14,7 +14,7 @@ from estimator.model import evaluate
 from estimator.parameters import InputError
 from estimator.published import _read_estimate, load_published, published_records, published_table, share_comparison
 from estimator.published_charts import published_chart, share_chart
-from estimator.published_cli import JSON_KEYS
+from estimator.cli.published import JSON_KEYS
 
 LANGUAGES = ("en", "pl", "hu", "nl", "el")
 ESTIMATES = {estimate.id: estimate for estimate in load_published()}

@@ -140,10 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
     evidence.add_argument("--format", choices=("json", "table"), default="table")
 
-    from estimator.scenario_cli import add_scenarios_parser
+    from estimator.cli.scenarios import add_scenarios_parser
 
     add_scenarios_parser(commands, _scenario_options)
-    from estimator.published_cli import add_published_parser
+    from estimator.cli.published import add_published_parser
 
     add_published_parser(commands)
     return parser
@@ -382,11 +382,11 @@ def run(argv: Sequence[str] | None = None) -> str:
     if args.command == "report":
         return _report_output(args)
     if args.command == "published":
-        from estimator.published_cli import published_command
+        from estimator.cli.published import published_command
 
         return published_command(args)
     if args.command == "scenarios":
-        from estimator.scenario_cli import scenarios_command
+        from estimator.cli.scenarios import scenarios_command
 
         return scenarios_command(args, _scenario_and_ranges, format_estimate)
     return _benchmarks_output(args.format, args.parameter)
