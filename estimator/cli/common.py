@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--n", type=int, default=1024, help="Sobol: base sample size (a power of two)")
     sensitivity.add_argument("--format", choices=("json", "table"), default="table")
 
-    calibration = commands.add_parser("calibrate", help="estimate the parameters, with 95% intervals, from customer data")
+    calibration = commands.add_parser("calibrate", help="estimate the parameters, with 95%% intervals, from customer data")
     calibration.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
     calibration.add_argument(
         "--map",
