@@ -47,7 +47,7 @@ from estimator.links import DEFAULT_PRESET, scenario_url
 from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.result import Estimate, estimate
 from estimator.scenarios import SavedScenario, ScenarioStore
-from estimator.sensitivity import DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
+from estimator.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.texts import (
     channel_labels,
     entry_problem_text,
@@ -64,8 +64,8 @@ __all__ = ["ANALYSES", "Explorer", "explore"]
 
 #: The analyses computed on demand, one tab each after the overview.
 ANALYSES = ("tornado", "monte_carlo", "levers")
-#: Monte Carlo draws of the on-demand summary (the deliverables use 10,000 as well).
-MONTE_CARLO_DRAWS = 10_000
+#: Monte Carlo draws of the on-demand summary (the deliverables' number).
+MONTE_CARLO_DRAWS = DEFAULT_DRAWS
 #: Width of the inputs column; the results take the rest (and wrap below on a narrow notebook).
 INPUTS_WIDTH = "430px"
 #: Buttons as wide as their words (a fixed width cuts the longer languages).
