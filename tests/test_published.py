@@ -8,13 +8,13 @@ import pytest
 
 from estimator import Parameters, load_preset
 from estimator.cli import main
+from estimator.cli.published import JSON_KEYS
 from estimator.i18n import has_key, language_scope, t
 from estimator.library import list_presets, load_evidence
 from estimator.model import evaluate
 from estimator.parameters import InputError
 from estimator.published import _read_estimate, load_published, published_records, published_table, share_comparison
 from estimator.published_charts import published_chart, share_chart
-from estimator.cli.published import JSON_KEYS
 
 LANGUAGES = ("en", "pl", "hu", "nl", "el")
 ESTIMATES = {estimate.id: estimate for estimate in load_published()}

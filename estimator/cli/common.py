@@ -1,4 +1,5 @@
-"""Command line: ``python -m estimator estimate|presets|benchmarks``.
+"""What the commands share: the parser class, the scenario options and the scenario they build,
+the plain-text estimate, and the one-line report of bad input.
 
 Bad input (a bad value, an unknown key or preset, an unreadable file, a malformed option)
 ends with exit status 2 and one line on standard error naming the problem; never a traceback.
@@ -7,40 +8,46 @@ ends with exit status 2 and one line on standard error naming the problem; never
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.i18n import available_languages
+from estimator.library import load_preset, read_scenario_file
 from estimator.parameters import InputError, ParameterError, Parameters, parse_value
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
-    UncertaintyRanges,
-    heatmap,
-    levers,
-    monte_carlo,
-    read_ranges,
-    sobol_indices,
-    spider,
-    tornado,
-)
+from estimator.result import Estimate
+from estimator.sensitivity import read_ranges
 
-SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "CliParser",
+    "check_language",
+    "format_estimate",
+    "format_option",
+    "from_data_lines",
+    "language_option",
+    "print_or_report",
+    "scenario_and_ranges",
+    "scenario_from_args",
+    "scenario_options",
+]
 
+EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-class _Parser(argparse.ArgumentParser):
+class CliParser(argparse.ArgumentParser):
     """argparse prints the usage and exits; we want one line naming the problem."""
 
     def error(self, message: str) -> NoReturn:
         raise InputError(f"{message} (see '{self.prog} --help')")
 
 
-def _scenario_options(parser: argparse.ArgumentParser) -> None:
+def scenario_options(parser: argparse.ArgumentParser) -> None:
+    """``--preset``, ``--params`` and ``--set``: what :func:`scenario_and_ranges` builds a scenario from."""
     parser.add_argument("--preset", metavar="NAME", help="start from a preset (see 'presets'); default: MODEL.md's defaults")
     parser.add_argument(
         "--params",
@@ -59,102 +66,35 @@ def _scenario_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m estimator", description="Estimate the yearly revenue lost to poor customer service.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def format_option(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("json", "table")) -> None:
+    """``--format``: machine-readable JSON or a table for people (the default)."""
+    parser.add_argument("--format", choices=choices, default="table")
 
-    run = commands.add_parser("estimate", help="estimate one scenario")
-    _scenario_options(run)
-    run.add_argument("--format", choices=("json", "table"), default="table")
 
-    presets = commands.add_parser("presets", help="list the presets")
-    presets.add_argument("--format", choices=("json", "table"), default="table")
+def language_option(parser: argparse.ArgumentParser, of: str) -> None:
+    """``--lang``, the language ``of`` what the command writes; check it with :func:`check_language`."""
+    parser.add_argument("--lang", default="en", help=f"language of {of} (default en)")
 
-    sensitivity = commands.add_parser(
-        "sensitivity", help="which assumptions matter, how sure the estimate is, what fixing is worth"
-    )
-    _scenario_options(sensitivity)
-    sensitivity.add_argument("--kind", required=True, choices=SENSITIVITY_KINDS)
-    sensitivity.add_argument("--output", default="total", help="the model output to analyse (default: the yearly total)")
-    sensitivity.add_argument(
-        "--range",
-        metavar="KEY=LOW:HIGH",
-        action="append",
-        default=[],
-        dest="ranges",
-        help="an uncertainty range replacing the default one, e.g. --range churn_rate=0.1:0.3",
-    )
-    sensitivity.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (up to 1,000,000)")
-    sensitivity.add_argument("--seed", type=int, help="random seed; Monte Carlo reports the one used")
-    sensitivity.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
-    sensitivity.add_argument("--threshold", type=float, help="Monte Carlo: report the probability of exceeding it")
-    sensitivity.add_argument("--top", type=int, help="tornado: keep the largest swings only")
-    sensitivity.add_argument("--x", help="heatmap: parameter across the columns")
-    sensitivity.add_argument("--y", help="heatmap: parameter down the rows")
-    sensitivity.add_argument("--points", type=int, default=21, help="heatmap: grid points per side")
-    sensitivity.add_argument("--n", type=int, default=1024, help="Sobol: base sample size (a power of two)")
-    sensitivity.add_argument("--format", choices=("json", "table"), default="table")
 
-    calibration = commands.add_parser("calibrate", help="estimate the parameters, with 95%% intervals, from customer data")
-    calibration.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
-    calibration.add_argument(
-        "--map",
-        metavar="COLUMN=FIELD",
-        action="append",
-        default=[],
-        dest="mapping",
-        help="use COLUMN for FIELD (customer_id, churned, complained, resolved, annual_value, segment, had_problem, "
-        "churn_reason, or 'ignore'); may be repeated",
-    )
-    calibration.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
-    calibration.add_argument(
-        "--reason",
-        metavar="TEXT=CLASS",
-        action="append",
-        default=[],
-        dest="reasons",
-        help='class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); '
-        "may be repeated",
-    )
-    calibration.add_argument(
-        "--value-period",
-        choices=("yearly", "monthly"),
-        help="the period of the value column (default: from its name; monthly values are annualised x12)",
-    )
-    calibration.add_argument("--format", choices=("json", "table"), default="table")
-    calibration.add_argument(
-        "--write-params",
-        metavar="OUT.toml",
-        help="also write the estimates as a scenario file for --params (intervals as uncertainty ranges)",
-    )
+def check_language(language: str) -> str:
+    """``language`` if the catalogues have it.
 
-    report = commands.add_parser("report", help="write the deliverable: a deck (.pptx), a workbook (.xlsx) or a page (.html)")
-    _scenario_options(report)
-    report.add_argument("--out", required=True, metavar="FILE", help="FILE.pptx, FILE.xlsx or FILE.html")
-    report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10,000)")
-    report.add_argument("--seed", type=int, default=2026, help="Monte Carlo seed (default 2026, as in the app)")
-    report.add_argument("--lang", default="en", help="language of the document (default en)")
-    report.add_argument("--published", action="store_true", help="add the slide comparing the scenario with published estimates")
-
-    evidence = commands.add_parser("benchmarks", help="list the evidence library behind the defaults")
-    evidence.add_argument("--parameter", metavar="KEY", help="only the figures informing this parameter")
-    evidence.add_argument("--format", choices=("json", "table"), default="table")
-
-    from estimator.cli.scenarios import add_scenarios_parser
-
-    add_scenarios_parser(commands, _scenario_options)
-    from estimator.cli.published import add_published_parser
-
-    add_published_parser(commands)
-    return parser
+    Raises
+    ------
+    InputError
+        Naming the value and the languages available.
+    """
+    if language not in available_languages():
+        raise InputError(f"--lang: {language!r} is not available; allowed: {', '.join(available_languages())}")
+    return language
 
 
 def scenario_from_args(args: argparse.Namespace) -> Parameters:
     """Combine preset, scenario files and ``--set`` values, in that order of precedence."""
-    return _scenario_and_ranges(args)[0]
+    return scenario_and_ranges(args)[0]
 
 
-def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str, tuple[float, float]]]:
+def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str, tuple[float, float]]]:
     """The scenario, and the uncertainty ranges its files and ``--range`` options set."""
     values: dict[str, Any] = load_preset(args.preset).parameters.to_dict() if args.preset else {}
     ranges: dict[str, tuple[float, float]] = {}
@@ -233,7 +173,7 @@ def format_estimate(result: Estimate) -> str:
     return "\n".join(lines)
 
 
-def _from_data_lines(result: Estimate | None, provenance: dict[str, str]) -> str:
+def from_data_lines(result: Estimate | None, provenance: dict[str, str]) -> str:
     """Which inputs came from client data, and for each warning that mixes them with others, which clash."""
     if not provenance:
         return ""
@@ -251,183 +191,11 @@ def _from_data_lines(result: Estimate | None, provenance: dict[str, str]) -> str
     return "\n" + "\n".join(lines)
 
 
-def _presets_output(fmt: str) -> str:
-    presets = list_presets()
-    if fmt == "json":
-        return json.dumps(
-            [
-                {
-                    "name": p.name,
-                    "title": p.title,
-                    "description": p.description,
-                    "currency": p.parameters.currency,
-                    "parameters": p.parameters.model_inputs(),
-                    "sources": {k: ref.evidence_id for k, ref in p.sources.items()},
-                }
-                for p in presets
-            ],
-            indent=2,
-            ensure_ascii=False,
-        )
-    rows = [
-        {
-            "name": p.name,
-            "currency": p.parameters.currency,
-            "title": p.title,
-            "yearly loss": f"{estimate(p.parameters).total:,.0f}",
-        }
-        for p in presets
-    ]
-    return pd.DataFrame(rows).to_string(index=False)
-
-
-def _benchmarks_output(fmt: str, parameter: str | None) -> str:
-    evidence = load_evidence()
-    if parameter:
-        evidence = evidence[evidence["parameter"] == parameter]
-        if evidence.empty:
-            raise InputError(f"--parameter: no evidence row informs {parameter!r}")
-    if fmt == "json":
-        return evidence.reset_index().to_json(orient="records", indent=2, force_ascii=False)
-    columns = ["value", "measures", "country", "year", "source", "parameter", "grade"]
-    with pd.option_context("display.max_colwidth", 40, "display.width", 200):
-        return evidence[columns].to_string()
-
-
-def _readable(value: float) -> str:
-    """Money and counts with thousands separators; shares and indices with four significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _frame_output(frame: pd.DataFrame, fmt: str) -> str:
-    if fmt == "json":
-        return frame.reset_index().to_json(orient="records", indent=2, force_ascii=False)
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", _readable):
-        return frame.to_string()
-
-
-def _sensitivity_output(args: argparse.Namespace) -> str:
-    params, custom = _scenario_and_ranges(args)
-    ranges = UncertaintyRanges.around(params, custom)
-    kind, fmt = args.kind, args.format
-    if kind == "tornado":
-        result = tornado(params, ranges, output=args.output, top=args.top)
-        if fmt == "json":
-            return json.dumps(result.to_dict(), indent=2)
-        return f"{args.output} at base: {result.base:,.0f}\n" + _frame_output(result.to_df(), fmt)
-    if kind == "spider":
-        return _frame_output(spider(params, output=args.output).set_index("parameter"), fmt)
-    if kind == "heatmap":
-        if not args.x or not args.y:
-            raise InputError("--kind heatmap needs --x and --y, two parameters to put on the grid")
-        result = heatmap(params, args.x, args.y, output=args.output, ranges=ranges, points=args.points)
-        return json.dumps(result.to_dict(), indent=2) if fmt == "json" else _frame_output(result.to_df(), fmt)
-    if kind == "montecarlo":
-        result = monte_carlo(
-            params, ranges, draws=args.draws, seed=args.seed, output=args.output, sampling=args.sampling, threshold=args.threshold
-        )
-        if fmt == "json":
-            return json.dumps(result.to_dict(), indent=2)
-        lines = [
-            f"{args.output}: {result.draws:,} draws ({result.sampling}, seed {result.seed})",
-            f"point estimate {result.point_estimate:,.0f}; mean {result.mean:,.0f} (standard error {result.std_error:,.0f})",
-            *(f"  {name.upper():>4} {value:,.0f}" for name, value in result.percentiles.items()),
-        ]
-        if result.threshold is not None:
-            lines.append(f"probability above {result.threshold:,.0f}: {result.probability_above:.1%}")
-        return "\n".join(lines)
-    if kind == "sobol":
-        return _frame_output(
-            sobol_indices(params, ranges, n=args.n, seed=args.seed if args.seed is not None else 0, output=args.output), fmt
-        )
-    return _frame_output(levers(params, output=args.output), fmt)
-
-
-def run(argv: Sequence[str] | None = None) -> str:
-    """Run one command and return what it prints; raises :class:`InputError` on bad input."""
-    args = build_parser().parse_args(argv)
-    if args.command == "estimate":
-        result = estimate(scenario_from_args(args))
-        if args.format == "json":
-            content = result.to_dict()
-            if args.provenance:
-                content["provenance"] = dict(args.provenance)
-            return json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False)
-        return format_estimate(result) + _from_data_lines(result, args.provenance)
-    if args.command == "presets":
-        return _presets_output(args.format)
-    if args.command == "sensitivity":
-        text = _sensitivity_output(args)
-        return text if args.format == "json" or not args.provenance else text + _from_data_lines(None, args.provenance)
-    if args.command == "calibrate":
-        from estimator.calibration import calibrate, format_calibration, parse_mapping, parse_reasons
-
-        result = calibrate(
-            args.file,
-            parse_mapping(args.mapping),
-            encoding=args.encoding,
-            value_period=args.value_period,
-            reasons=parse_reasons(args.reasons),
-        )
-        written = ""
-        if args.write_params:
-            from estimator.calibration.params import write_params
-
-            written = f"wrote {write_params(result.to_dict(), args.write_params)} (use it with --params)"
-        if args.format == "json":
-            if written:
-                print(written, file=sys.stderr)
-            return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
-        return format_calibration(result) + (f"\n\n{written}" if written else "")
-    if args.command == "report":
-        return _report_output(args)
-    if args.command == "published":
-        from estimator.cli.published import published_command
-
-        return published_command(args)
-    if args.command == "scenarios":
-        from estimator.cli.scenarios import scenarios_command
-
-        return scenarios_command(args, _scenario_and_ranges, format_estimate)
-    return _benchmarks_output(args.format, args.parameter)
-
-
-def _report_output(args: argparse.Namespace) -> str:
-    """Write the deliverable named by ``--out``; the preset's sources back the values it sets."""
-    from pathlib import Path
-
-    from estimator.i18n import available_languages
-    from estimator.reports import FORMATS, build_content, write_report
-
-    kind = Path(args.out).suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise InputError(f"--out: {args.out!r} has no supported extension; allowed: {', '.join('.' + k for k in FORMATS)}")
-    if args.lang not in available_languages():
-        raise InputError(f"--lang: {args.lang!r} is not available; allowed: {', '.join(available_languages())}")
-    params, ranges = _scenario_and_ranges(args)
-    preset = load_preset(args.preset) if args.preset else None
-    content = build_content(
-        params,
-        sources=preset.sources if preset else None,
-        base=preset.parameters if preset else Parameters.defaults(),
-        custom_ranges=ranges,
-        draws=args.draws,
-        seed=args.seed,
-        language=args.lang,
-        data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
-        published=args.published,
-    )
-    path = write_report(content, args.out)
-    return f"wrote {path} ({path.stat().st_size:,} bytes)"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def print_or_report(produce: Callable[[], str]) -> int:
+    """Print what ``produce`` returns and give exit status 0, or print bad input's one line and give 2."""
     try:
-        print(run(argv))
+        print(produce())
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return 0
-
-
-__all__ = ["build_parser", "format_estimate", "main", "run", "scenario_from_args"]
+    return EXIT_OK
