@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from estimator.cli.common import format_option
+from estimator.cli.common import format_option, repeated_option
 
 __all__ = ["add_parser", "run"]
 
@@ -17,24 +17,21 @@ __all__ = ["add_parser", "run"]
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = commands.add_parser("calibrate", help="estimate the parameters, with 95%% intervals, from customer data")
     parser.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
-    parser.add_argument(
+    repeated_option(
+        parser,
         "--map",
-        metavar="COLUMN=FIELD",
-        action="append",
-        default=[],
-        dest="mapping",
-        help="use COLUMN for FIELD (customer_id, churned, complained, resolved, annual_value, segment, had_problem, "
+        "COLUMN=FIELD",
+        "use COLUMN for FIELD (customer_id, churned, complained, resolved, annual_value, segment, had_problem, "
         "churn_reason, or 'ignore'); may be repeated",
+        dest="mapping",
     )
     parser.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
-    parser.add_argument(
+    repeated_option(
+        parser,
         "--reason",
-        metavar="TEXT=CLASS",
-        action="append",
-        default=[],
+        "TEXT=CLASS",
+        'class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); may be repeated',
         dest="reasons",
-        help='class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); '
-        "may be repeated",
     )
     parser.add_argument(
         "--value-period",

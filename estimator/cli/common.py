@@ -30,6 +30,7 @@ __all__ = [
     "from_data_lines",
     "language_option",
     "print_or_report",
+    "repeated_option",
     "scenario_and_ranges",
     "scenario_from_args",
     "scenario_options",
@@ -46,23 +47,23 @@ class CliParser(argparse.ArgumentParser):
         raise InputError(f"{message} (see '{self.prog} --help')")
 
 
+def repeated_option(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str, dest: str | None = None) -> None:
+    """An option that may be given several times, collected in a list (empty when never given)."""
+    parser.add_argument(flag, metavar=metavar, action="append", default=[], dest=dest, help=help)
+
+
 def scenario_options(parser: argparse.ArgumentParser) -> None:
     """``--preset``, ``--params`` and ``--set``: what :func:`scenario_and_ranges` builds a scenario from."""
     parser.add_argument("--preset", metavar="NAME", help="start from a preset (see 'presets'); default: MODEL.md's defaults")
-    parser.add_argument(
-        "--params",
-        metavar="FILE",
-        action="append",
-        default=[],
-        help="a JSON or TOML scenario file; may be repeated, later files override earlier ones",
+    repeated_option(
+        parser, "--params", "FILE", "a JSON or TOML scenario file; may be repeated, later files override earlier ones"
     )
-    parser.add_argument(
+    repeated_option(
+        parser,
         "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
+        "KEY=VALUE",
+        "set one parameter, e.g. --set churn_rate=0.2; overrides preset and files",
         dest="assignments",
-        help="set one parameter, e.g. --set churn_rate=0.2; overrides preset and files",
     )
 
 

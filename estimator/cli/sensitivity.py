@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 
-from estimator.cli.common import format_option, from_data_lines, scenario_and_ranges, scenario_options
+from estimator.cli.common import format_option, from_data_lines, repeated_option, scenario_and_ranges, scenario_options
 from estimator.parameters import InputError
 from estimator.sensitivity import (
     DEFAULT_DRAWS,
@@ -34,13 +34,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     scenario_options(parser)
     parser.add_argument("--kind", required=True, choices=SENSITIVITY_KINDS)
     parser.add_argument("--output", default="total", help="the model output to analyse (default: the yearly total)")
-    parser.add_argument(
+    repeated_option(
+        parser,
         "--range",
-        metavar="KEY=LOW:HIGH",
-        action="append",
-        default=[],
+        "KEY=LOW:HIGH",
+        "an uncertainty range replacing the default one, e.g. --range churn_rate=0.1:0.3",
         dest="ranges",
-        help="an uncertainty range replacing the default one, e.g. --range churn_rate=0.1:0.3",
     )
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"Monte Carlo draws (up to {MAX_DRAWS:,})")
     parser.add_argument("--seed", type=int, help="random seed; Monte Carlo reports the one used")
