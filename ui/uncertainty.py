@@ -18,7 +18,10 @@ from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
 from estimator.formatting import format_count, format_money, format_parameter, format_share
 from estimator.parameters import NUMERIC_KEYS
 from estimator.sensitivity import (
+    DEFAULT_DRAWS,
     DEFAULT_SEED,
+    MAX_DRAWS,
+    SOBOL_BASE_SAMPLES,
     Heatmap,
     MonteCarloResult,
     Tornado,
@@ -48,10 +51,10 @@ from ui.plots import show_chart
 
 __all__ = ["render_uncertainty"]
 
-DRAW_CHOICES = (10_000, 100_000, 1_000_000)
+DRAW_CHOICES = (DEFAULT_DRAWS, 100_000, MAX_DRAWS)
 #: Custom (low, high) ranges the user typed, by parameter; kept for the session only.
 RANGES_KEY = state.CUSTOM_RANGES
-SOBOL_N = 1024
+SOBOL_N = SOBOL_BASE_SAMPLES
 
 
 # --- Cached analyses: keyed by plain data, so a rerun with the same inputs costs nothing ---------
