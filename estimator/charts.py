@@ -9,12 +9,15 @@ formula is computed here: the numbers come from :func:`~estimator.estimate` and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale
 
 from estimator.formatting import format_count, format_money, format_money_delta
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["COLORS", "change_waterfall", "channel_bars", "channel_waterfall", "cross_check_bars"]
 

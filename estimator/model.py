@@ -13,10 +13,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from estimator.parameters import (
     NUMERIC_KEYS,
@@ -27,6 +26,9 @@ from estimator.parameters import (
     Problem,
     unknown_parameter,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CHANNELS", "HOURS_PER_YEAR", "Outputs", "evaluate"]
 
@@ -95,6 +97,8 @@ class Outputs:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario, one column per output (a 0-d result gives one row)."""
+        import pandas as pd  # imported when a table is made: it takes about a second
+
         return pd.DataFrame({name: np.ravel(getattr(self, name)) for name in self.names()})
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
 
-from estimator.calibration import Calibration
 from estimator.controls import EntryProblem, control_for
 from estimator.formatting import (
     format_count,
@@ -31,6 +31,9 @@ from estimator.library import Preset
 from estimator.model import CHANNELS
 from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
 from estimator.result import Estimate, ModelWarning
+
+if TYPE_CHECKING:
+    from estimator.calibration import Calibration  # duckdb and pandas: not for the first screen
 
 __all__ = [
     "HeadlineFigure",

@@ -28,7 +28,6 @@ from estimator.controls import EntryProblem, control_for, read_entry
 from estimator.formatting import format_entry
 from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from estimator.parameters import NUMERIC_KEYS, InputError
-from estimator.sensitivity import UncertaintyRanges
 from ui import links
 
 __all__ = [
@@ -144,7 +143,10 @@ def initialise() -> None:
     st.session_state[LINK_PROBLEMS] = list(link.problems)
     st.session_state[ENTRY_PROBLEMS] = {}
     st.session_state[BASELINE] = None
-    workspace()  # read the link's workspace before the URL is rewritten
+    if st.query_params.get(links.WORKSPACE_QUERY):
+        workspace()  # read the link's workspace before the URL is rewritten
+    # Without one the default workspace is settled when first needed: checking a name takes the
+    # scenario library's modules (SQLAlchemy, pandas), which the first screen does without.
 
 
 def current_parameters() -> Parameters:
@@ -324,6 +326,8 @@ def custom_ranges() -> dict[str, tuple[float, float]]:
 def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
     """The custom ranges that fit ``params`` (a range no longer holding its value after a slider
     moved is set aside; the uncertainty tab says so)."""
+    from estimator.sensitivity import UncertaintyRanges  # with pandas: not needed for the first screen
+
     usable = {}
     for key, bounds in custom_ranges().items():
         try:
