@@ -14,6 +14,10 @@ of issue 14):
 The baseline is a bare Streamlit page with one slider in an expander and one metric
 (Streamlit's own floor on this machine), so the ratios say what the app adds to any page.
 
+Beside the wall-clock figures it prints the server process's CPU seconds (user + system, from
+``/proc``) to the first interactive page and per slider change: on a shared machine the wall
+clock moves with everyone else's load, the server's own CPU time much less.
+
 The latency is timed inside the page (``performance.now()`` at the keydown event and at the
 mutation that changes the headline), so the Python side and the DevTools protocol add nothing.
 Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package.
@@ -22,6 +26,7 @@ Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -103,6 +108,15 @@ def wait_until_served(port: int, deadline: float) -> None:
     raise TimeoutError("the server did not answer in time")
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User + system CPU seconds the process has used so far (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_idle(page: Page) -> None:
     """Wait until no script run is in progress (the status widget is gone)."""
     page.wait_for_selector(RUNNING, state="detached", timeout=TIMEOUT_MS)
@@ -160,22 +174,30 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def measure(browser, script: str, runs: int, changes: int, log: str | None) -> tuple[list[float], list[float]]:
-    """Start-up seconds of ``runs`` server starts and slider latencies (ms) on the first."""
+def measure(
+    browser, script: str, runs: int, changes: int, log: str | None
+) -> tuple[list[float], list[float], list[float], float]:
+    """Start-up seconds of ``runs`` server starts and slider latencies (ms) on the first; the
+    server's CPU seconds to each first interactive page, and per slider change (ms) on the first."""
     startups: list[float] = []
     latencies: list[float] = []
+    cpu_startups: list[float] = []
+    cpu_per_change = float("nan")
     for run in range(runs):
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         server, _, seconds = measure_startup(page, script, log)
         try:
             startups.append(seconds)
+            cpu_startups.append(cpu_seconds(server))
             if run == 0:
+                before = cpu_seconds(server)
                 latencies = measure_slider(page, changes)
+                cpu_per_change = (cpu_seconds(server) - before) / changes * 1000
         finally:
             page.close()
             server.terminate()
             server.wait(timeout=10)
-    return startups, latencies
+    return startups, latencies, cpu_startups, cpu_per_change
 
 
 def main() -> int:
@@ -191,8 +213,10 @@ def main() -> int:
         baseline_script.write_text(BASELINE_APP)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            base_startups, base_latencies = measure(browser, str(baseline_script), args.runs, args.changes, None)
-            startups, latencies = measure(browser, args.app, args.runs, args.changes, args.server_log)
+            base_startups, base_latencies, base_cpu, base_cpu_change = measure(
+                browser, str(baseline_script), args.runs, args.changes, None
+            )
+            startups, latencies, cpu, cpu_change = measure(browser, args.app, args.runs, args.changes, args.server_log)
         finally:
             browser.close()
 
@@ -214,6 +238,12 @@ def main() -> int:
         baseline = f"{base:.2f} {unit}" if unit == "s" else f"{base:.0f} {unit}"
         print(f"{name:<24} {figure:>9} {baseline:>10} {ratio:>6.2f}x {'<= ' + str(target) + 'x':>7}")
     print(f"slider: {len(latencies)} changes, min {min(latencies):.0f} ms, max {max(latencies):.0f} ms")
+    cpu_startup, base_cpu_startup = statistics.median(cpu), statistics.median(base_cpu)
+    print(
+        f"server CPU to first interactive page (median): app {cpu_startup:.2f} s, bare page {base_cpu_startup:.2f} s "
+        f"({cpu_startup / base_cpu_startup:.2f}x); per slider change: app {cpu_change:.0f} ms, "
+        f"bare page {base_cpu_change:.0f} ms ({cpu_change / base_cpu_change:.2f}x)"
+    )
     print("within targets" if ok else "OUTSIDE TARGETS")
     return 0 if ok else 1
 

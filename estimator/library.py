@@ -7,19 +7,21 @@ sources in ``parameters.toml``.
 
 from __future__ import annotations
 
+import csv
 import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
 from estimator.paths import data_dir
 from estimator.text.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ASSUMPTION",
@@ -56,6 +58,8 @@ def load_evidence() -> pd.DataFrame:
         secondary report or assumption), ``note``, and ``proxy`` (True when the figure is not
         a yearly rate of customers and a default built on it is only a proxy).
     """
+    import pandas as pd  # imported when the table is asked for: it takes about a second
+
     frame = pd.read_csv(
         data_dir() / "evidence.csv",
         dtype={"year": "Int64"},
@@ -64,6 +68,29 @@ def load_evidence() -> pd.DataFrame:
     )
     frame["proxy"] = frame["measures"].str.contains("|".join(PROXY_MEASURES))
     return frame.set_index("id")
+
+
+def _is_proxy(measures: str) -> bool:
+    """Whether a figure measuring ``measures`` is not a yearly rate of customers (see :data:`PROXY_MEASURES`)."""
+    return any(kind in measures for kind in PROXY_MEASURES)
+
+
+@cache
+def _citations() -> dict[str, tuple[str, str]]:
+    """Each evidence id's short citation and grade, "Accenture (US, 2013)" and "published survey (proxy)".
+
+    The same file as :func:`load_evidence`, read with the csv module: the sidebar's tooltips
+    quote these on the first screen, which then needs no pandas (about a second to import).
+    """
+    with open(data_dir() / "evidence.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    citations = {}
+    for row in rows:
+        where = ", ".join(part for part in (row["country"], row["year"]) if part)
+        citation = f"{row['source']} ({where})" if where else row["source"]
+        grade = f"{row['grade']} (proxy)" if _is_proxy(row["measures"]) else row["grade"]
+        citations[row["id"]] = (citation, grade)
+    return citations
 
 
 @dataclass(frozen=True)
@@ -82,17 +109,14 @@ class SourceRef:
         """Evidence grade; a figure that is not a yearly rate of customers is marked as a proxy."""
         if self.is_assumption:
             return ASSUMPTION
-        row = load_evidence().loc[self.evidence_id]
-        return f"{row.grade} (proxy)" if row.proxy else row.grade
+        return _citations()[self.evidence_id][1]
 
     @property
     def citation(self) -> str:
         """A short citation: source, country and year, e.g. "Accenture (US, 2013)"."""
         if self.is_assumption:
             return "Assumption"
-        row = load_evidence().loc[self.evidence_id]
-        where = ", ".join(str(part) for part in (row.country, row.year) if part is not pd.NA and str(part))
-        return f"{row.source} ({where})" if where else row.source
+        return _citations()[self.evidence_id][0]
 
 
 @dataclass(frozen=True)
@@ -107,6 +131,8 @@ class Preset:
 
     def assumptions(self) -> pd.DataFrame:
         """Every parameter with its value, source, evidence grade and note (for a deck or a notebook)."""
+        import pandas as pd
+
         rows = []
         for key, spec in PARAMETER_SPECS.items():
             ref = self.sources[key]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from estimator import PARAMETER_SPECS
@@ -14,6 +14,10 @@ from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import param_label, t
 from ui.plots import show_chart
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
 
 __all__ = ["render_baseline_bar", "render_comparison", "render_comparison_chart"]
 
@@ -80,6 +84,8 @@ def render_comparison_chart(ctx: Context, by: str = "parameter", *, height: int 
 
 
 def _changes_table(ctx: Context) -> pd.DataFrame:
+    import pandas as pd  # only with a baseline pinned: it takes about a second to import
+
     assert ctx.baseline is not None
     keys = changed_parameters(ctx.baseline, ctx.parameters)
     effects = attribute_change(ctx.baseline, ctx.parameters, by="parameter")

@@ -6,7 +6,10 @@ slider moves the new figures reach the browser while the rest of the page is sti
 
 from __future__ import annotations
 
+import gc
 import html
+import importlib
+import sys
 from collections.abc import Callable
 
 import streamlit as st
@@ -14,21 +17,15 @@ import streamlit as st
 from estimator import estimate
 from estimator.library import preset_title, scenario_title
 from ui import state
-from ui.assumptions import render_assumptions
 from ui.baseline import render_baseline_bar, render_comparison
-from ui.calibration import render_calibration
 from ui.context import Context
-from ui.exports import render_exports
 from ui.headline import render_headline_sentence, render_metrics
 from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts, forget_deferred_charts
-from ui.present import render_presentation
-from ui.scenarios import render_scenarios
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
-from ui.uncertainty import render_uncertainty
 
 __all__ = ["TABS", "build_context", "run"]
 
@@ -36,15 +33,31 @@ __all__ = ["TABS", "build_context", "run"]
 SIDEBAR_WIDTH = 420
 
 TABS_KEY = "main_tabs"
+
+
+def _panel(module: str, name: str) -> Callable[[Context], None]:
+    """The panel ``module.name``, its module imported when the tab is first opened.
+
+    The first screen shows the overview only; the other tabs' modules bring DuckDB, pandas,
+    SQLAlchemy and the report writers, about two seconds of imports at start-up.
+    """
+
+    def render(ctx: Context) -> None:
+        getattr(importlib.import_module(module), name)(ctx)
+
+    render.__name__ = render.__qualname__ = name
+    return render
+
+
 #: The tabs under the headline: (catalogue key of the title, panel). Later issues add theirs here.
 TABS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("tabs.overview", render_overview),
     ("tabs.baseline", render_comparison),
-    ("tabs.assumptions", render_assumptions),
-    ("tabs.sensitivity", render_uncertainty),
-    ("tabs.calibration", render_calibration),
-    ("tabs.scenarios", render_scenarios),
-    ("tabs.exports", render_exports),
+    ("tabs.assumptions", _panel("ui.assumptions", "render_assumptions")),
+    ("tabs.sensitivity", _panel("ui.uncertainty", "render_uncertainty")),
+    ("tabs.calibration", _panel("ui.calibration", "render_calibration")),
+    ("tabs.scenarios", _panel("ui.scenarios", "render_scenarios")),
+    ("tabs.exports", _panel("ui.exports", "render_exports")),
 )
 
 
@@ -97,6 +110,27 @@ def _render_edit(ctx: Context) -> None:
                 render(ctx)
 
 
+#: How many modules were loaded when the long-lived objects were last frozen.
+_frozen_with_modules = 0
+
+
+def _freeze_long_lived_objects() -> None:
+    """After a run that imported modules, leave what exists now out of later garbage collections.
+
+    Streamlit runs a full collection after every script run (``runner.postScriptGC``). With
+    numpy, plotly, babel's data and the scenario library loaded it walks about 170,000 objects,
+    some 130 ms holding the GIL after each slider move: most of the server's time per move, and
+    what five users queue on. What exists after the imports (modules, classes, validators,
+    catalogues) lives as long as the process, so it is frozen (:func:`gc.freeze`) and each later
+    collection walks only what its run made. Done again when a run imported more (a tab opened
+    for the first time): a few times per process, each keeping at most that run's cyclic garbage.
+    """
+    global _frozen_with_modules
+    if len(sys.modules) != _frozen_with_modules:
+        gc.freeze()
+        _frozen_with_modules = len(sys.modules)
+
+
 def run() -> None:
     """One script run: the whole app."""
     use_language(state.initialise_language())
@@ -113,8 +147,11 @@ def run() -> None:
     apply_style()
     ctx = build_context()
     if presenting:
+        from ui.present import render_presentation  # the assumptions table's modules, not needed to edit
+
         render_presentation(ctx)
     else:
         _render_edit(ctx)
     state.sync_query_params()
     draw_deferred_charts()
+    _freeze_long_lived_objects()

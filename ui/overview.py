@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from estimator.figures.charts import channel_waterfall, cross_check_bars
@@ -12,6 +12,9 @@ from estimator.text.formatting import format_count, format_money, format_share
 from ui.context import Context, channel_labels, warning_text
 from ui.i18n import t
 from ui.plots import show_chart
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["render_channels", "render_cross_check", "render_overview", "render_warnings"]
 
@@ -38,6 +41,8 @@ def render_channels(ctx: Context, *, height: int = 380) -> None:
 
 
 def _channel_table(ctx: Context) -> pd.DataFrame:
+    import pandas as pd  # only while the table is open: it takes about a second to import
+
     frame = ctx.estimate.to_frame()
     labels = channel_labels()
     return pd.DataFrame(

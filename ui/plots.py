@@ -8,17 +8,32 @@ run, such as after a slider move, draws the charts in place directly.
 
 The pause is part of the first run (not a second run), so no widget state is at stake: a
 slider moved during it simply interrupts the run, and the rerun draws everything.
+
+Parts of the page that need slow imports or a database (the sidebar's workspace picker, which
+lists the scenario library's workspaces through SQLAlchemy) are deferred the same way with
+:func:`show_deferred`; they are drawn first, during the pause, so the pause costs nothing extra.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import streamlit as st
 
-__all__ = ["CHART_CONFIG", "FIRST_PAINT_PAUSE", "charts_enabled", "draw_deferred_charts", "forget_deferred_charts", "show_chart"]
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "CHART_CONFIG",
+    "FIRST_PAINT_PAUSE",
+    "charts_enabled",
+    "draw_deferred_charts",
+    "forget_deferred_charts",
+    "show_chart",
+    "show_deferred",
+]
 
 #: Plotly's mode bar distracts an executive; hovering still shows exact amounts.
 CHART_CONFIG = {"displayModeBar": False}
@@ -26,6 +41,7 @@ CHART_CONFIG = {"displayModeBar": False}
 FIRST_PAINT_PAUSE = 0.6
 _CHARTS_ENABLED = "charts_enabled"
 _PENDING = "charts_pending"
+_PENDING_PARTS = "parts_pending"
 
 
 def charts_enabled() -> bool:
@@ -53,10 +69,25 @@ def show_chart(build: Callable[[], go.Figure], *, key: str, height: int) -> None
     st.session_state.setdefault(_PENDING, []).append((slot, build, key))
 
 
+def show_deferred(draw: Callable[[], None]) -> None:
+    """Draw a part of the page with ``draw()`` here, or on a session's first run at the end of it.
+
+    Parameters
+    ----------
+    draw : callable
+        Draws the part (widgets included) into the current container.
+    """
+    if charts_enabled():
+        draw()
+        return
+    st.session_state.setdefault(_PENDING_PARTS, []).append((st.empty(), draw))
+
+
 def forget_deferred_charts() -> None:
     """At the start of a run: drop charts a previous, interrupted first run left waiting
     (their places are gone, and drawing them again would repeat their keys)."""
     st.session_state.pop(_PENDING, None)
+    st.session_state.pop(_PENDING_PARTS, None)
 
 
 def draw_deferred_charts() -> None:
@@ -65,8 +96,13 @@ def draw_deferred_charts() -> None:
         return
     st.session_state[_CHARTS_ENABLED] = True
     pending = st.session_state.pop(_PENDING, [])
+    parts = st.session_state.pop(_PENDING_PARTS, [])
+    resume = time.monotonic() + FIRST_PAINT_PAUSE
+    for slot, draw in parts:  # during the pause: their imports overlap the browser's first paint
+        with slot.container():
+            draw()
     if not pending:
         return
-    time.sleep(FIRST_PAINT_PAUSE)
+    time.sleep(max(0.0, resume - time.monotonic()))
     for slot, build, key in pending:
         slot.plotly_chart(build(), config=CHART_CONFIG, key=key)

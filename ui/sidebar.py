@@ -17,7 +17,7 @@ from ui.context import Context
 from ui.controls import GROUP_ORDER, control_for, group_parameters
 from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
-from ui.scenarios import render_workspace_picker
+from ui.plots import show_deferred
 
 __all__ = ["render_sidebar"]
 
@@ -111,6 +111,13 @@ def _parameter_input(ctx: Context, key: str) -> None:
     problem = state.entry_problems().get(key)
     if problem is not None:
         st.error(entry_problem_text(ctx, problem), icon=":material/error:")
+
+
+def _workspace_picker() -> None:
+    # The scenario library (SQLAlchemy, about a second to import) is opened after the first paint.
+    from ui.scenarios import render_workspace_picker
+
+    render_workspace_picker()
 
 
 def group_key(group: str) -> str:
@@ -216,6 +223,6 @@ def render_sidebar(ctx: Context) -> None:
             width="stretch",
         )
         st.caption(t("sidebar.share_help"))
-        render_workspace_picker()
+        show_deferred(_workspace_picker)
         for group in GROUP_ORDER:
             _group(ctx, group)

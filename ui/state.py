@@ -24,7 +24,6 @@ from typing import Any
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
-from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.controls import EntryProblem, control_for, read_entry
 from estimator.core.parameters import NUMERIC_KEYS, InputError, Problem
 from estimator.text.formatting import format_entry
@@ -146,7 +145,10 @@ def initialise() -> None:
     st.session_state[LINK_PROBLEMS] = list(link.problems)
     st.session_state[ENTRY_PROBLEMS] = {}
     st.session_state[BASELINE] = None
-    workspace()  # read the link's workspace before the URL is rewritten
+    if st.query_params.get(links.WORKSPACE_QUERY):
+        workspace()  # read the link's workspace before the URL is rewritten
+    # Without one the default workspace is settled when first needed: checking a name takes the
+    # scenario library's modules (SQLAlchemy, pandas), which the first screen does without.
 
 
 def current_parameters() -> Parameters:
@@ -354,6 +356,8 @@ def checked_ranges(params: Parameters) -> tuple[dict[str, tuple[float, float]], 
     A range typed earlier may no longer hold the scenario's value after a slider moved: it is set
     aside, not deleted, and the default range is used instead (the uncertainty tab says so).
     """
+    from estimator.analysis.sensitivity import UncertaintyRanges  # with pandas: not needed for the first screen
+
     usable, set_aside = {}, []
     for key, bounds in custom_ranges().items():
         try:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from estimator.core.model import CHANNELS, evaluate
 from estimator.core.parameters import PARAMETER_SPECS, Parameters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["GROUPS", "MAX_SHAPLEY_PLAYERS", "attribute_change", "changed_parameters"]
 
@@ -100,6 +102,8 @@ def attribute_change(
     >>> bool(np.isclose(parts.sum(), estimate(churn_rate=0.2, annual_value=700).total - estimate().total))
     True
     """
+    import pandas as pd  # imported when a comparison is made: it takes about a second
+
     base, now = Parameters(baseline), Parameters(current)
     if by == "channel":
         if output != "total":

@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cache, reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from estimator.core.parameters import (
     NUMERIC_KEYS,
@@ -28,6 +27,9 @@ from estimator.core.parameters import (
     Problem,
     unknown_parameter,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CHANNELS", "CHANNEL_SPECS", "HOURS_PER_YEAR", "Channel", "Outputs", "evaluate"]
 
@@ -130,6 +132,8 @@ class Outputs:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario, one column per output (a 0-d result gives one row)."""
+        import pandas as pd  # imported when a table is made: it takes about a second
+
         return pd.DataFrame({name: np.ravel(getattr(self, name)) for name in self.names()})
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
 from estimator.core.parameters import Parameters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["WARNING_MESSAGES", "Estimate", "ModelWarning", "estimate", "model_warnings"]
 
@@ -186,6 +188,8 @@ class Estimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The channels as a table: revenue lost, its share of the total, customers lost."""
+        import pandas as pd  # imported when a table is made: it takes about a second
+
         customers = {channel.name: getattr(self, channel.customers) if channel.customers else 0.0 for channel in CHANNEL_SPECS}
         frame = pd.DataFrame(
             {
@@ -200,6 +204,8 @@ class Estimate:
 
     def summary(self) -> pd.Series:
         """The headline figures, as a Series for a notebook."""
+        import pandas as pd
+
         names = ("total", "share_of_revenue", "customers_lost_total", "profit_lost", "value_at_risk", "replacement_cost")
         return pd.Series({name: getattr(self, name) for name in names}, name=self.parameters.name or "estimate")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from estimator.calibration import Calibration
 from estimator.controls import control_for
 from estimator.core.model import CHANNEL_SPECS, CHANNELS
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
@@ -30,6 +30,9 @@ from estimator.text.formatting import (
 )
 from estimator.text.i18n import grade_label, param_description, t
 from estimator.text.messages import allowed_range, entry_problem_text, warning_text
+
+if TYPE_CHECKING:
+    from estimator.calibration import Calibration  # duckdb and pandas: not for the first screen
 
 __all__ = [
     "HeadlineFigure",
