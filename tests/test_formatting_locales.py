@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.figures.charts import plotly_separators
+from estimator.figures.base import plotly_separators
 from estimator.text.formatting import (
     format_count,
     format_count_delta,

@@ -12,114 +12,22 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
-from babel import Locale
 
+from estimator.figures.base import (
+    COLORS,
+    WATERFALL_COLORS,
+    base_layout,
+    figure_from_dicts,
+    value_axis,
+    value_range,
+    wrap,
+)
 from estimator.text.formatting import format_count, format_money, format_money_delta
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["COLORS", "change_waterfall", "channel_bars", "channel_waterfall", "cross_check_bars"]
-
-#: One palette for every chart: losses in warm reds, totals in ink, savings in green.
-COLORS = {
-    "loss": "#C0392B",
-    "gain": "#1E8449",
-    "total": "#1F2A44",
-    "muted": "#8E9AAF",
-    "accent": "#2E5EAA",
-}
-#: A waterfall's colours: increases, decreases, totals and the dotted connectors.
-_WATERFALL_COLORS = {
-    "increasing": {"marker": {"color": COLORS["loss"]}},
-    "decreasing": {"marker": {"color": COLORS["gain"]}},
-    "totals": {"marker": {"color": COLORS["total"]}},
-    "connector": {"line": {"color": COLORS["muted"], "width": 1, "dash": "dot"}},
-}
-_FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 14, "color": "#1F2A44"}
-
-
-def _wrap(label: str, width: int = 10) -> str:
-    """Break a long axis label over lines (plotly does not wrap), so labels need no rotation.
-
-    >>> _wrap("Customers who spend less")
-    'Customers<br>who spend<br>less'
-    """
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
-def _value_range(values: list[float], headroom: float = 0.3) -> list[float]:
-    """An axis range with room beyond the bars for the amounts written outside them."""
-    low, high = min(0.0, *values), max(0.0, *values)
-    span = (high - low) or 1.0
-    return [low - headroom * span if low < 0 else 0.0, high + headroom * span if high > 0 else 0.0]
-
-
-def plotly_separators(locale: str) -> str:
-    """Plotly's ``separators`` for a locale: its decimal mark, then its group mark (",\xa0" for Polish).
-
-    >>> plotly_separators("en"), plotly_separators("nl")
-    ('.,', ',.')
-    """
-    symbols = Locale.parse(locale).number_symbols["latn"]
-    return symbols["decimal"] + symbols["group"]
-
-
-def _layout(figure: go.Figure, *, title: str | None, height: int, locale: str | None = None) -> go.Figure:
-    if locale is not None:
-        # Numbers plotly writes itself (hover texts, axis ticks) in the locale's marks.
-        figure.update_layout(separators=plotly_separators(locale))
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
-        # No template: building one costs more than the rest of the figure, and Streamlit
-        # applies its own theme; plain white keeps notebooks consistent with the app.
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        font=_FONT,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        showlegend=False,
-    )
-    return figure
-
-
-def _base_layout(*, title: str | None, height: int, locale: str | None) -> dict:
-    """The layout :func:`_layout` gives, as a plain dict (for :func:`_figure`)."""
-    layout: dict = {} if locale is None else {"separators": plotly_separators(locale)}
-    layout.update(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else {},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        font=dict(_FONT),
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        showlegend=False,
-    )
-    return layout
-
-
-def _value_axis(value_range: list[float]) -> dict:
-    """The axis of the amounts: no ticks or grid (the bars carry their amounts), a zero line."""
-    return {"showticklabels": False, "showgrid": False, "zeroline": True, "zerolinecolor": COLORS["muted"], "range": value_range}
-
-
-def _figure(trace: dict, layout: dict) -> go.Figure:
-    """A figure from one trace and a layout written as plain dicts, without plotly's validation.
-
-    Validating each property (and ``update_layout``'s path parsing) cost about 40 ms a figure,
-    most of an app rerun after a slider move. The dicts here are fixed in code and hold only
-    documented plotly properties, and tests compare the result with plotly's validated
-    figure, so nothing is lost; later changes to the figure are validated as usual.
-    """
-    figure = go.Figure({"data": [trace], "layout": layout}, _validate=False)
-    figure._validate = True  # only the construction skips validation
-    return figure
 
 
 def channel_waterfall(
@@ -152,12 +60,12 @@ def channel_waterfall(
     -------
     plotly.graph_objects.Figure
     """
-    names = [_wrap(labels.get(key, key)) for key in channels]
+    names = [wrap(labels.get(key, key)) for key in channels]
     values = list(channels.values())
     total = sum(values)
     trace = {
         "type": "waterfall",
-        "x": [*names, _wrap(total_label)],
+        "x": [*names, wrap(total_label)],
         "y": [*values, 0.0],
         "measure": ["relative"] * len(values) + ["total"],
         "text": [format_money(v, currency, locale=locale) for v in [*values, total]],
@@ -165,14 +73,14 @@ def channel_waterfall(
         "hovertext": [format_money(v, currency, locale=locale, compact=False) for v in [*values, total]],
         "hoverinfo": "x+text",
         "hovertemplate": "%{x}: %{hovertext}<extra></extra>",
-        **_WATERFALL_COLORS,
+        **WATERFALL_COLORS,
         "cliponaxis": False,
     }
     running = [sum(values[: i + 1]) for i in range(len(values))]
-    layout = _base_layout(title=title, height=height, locale=locale)
-    layout["yaxis"] = _value_axis(_value_range(running, 0.12))
+    layout = base_layout(title=title, height=height, locale=locale)
+    layout["yaxis"] = value_axis(value_range(running, 0.12))
     layout["xaxis"] = {"tickfont": {"size": 12}, "tickangle": 0}
-    return _figure(trace, layout)
+    return figure_from_dicts(trace, layout)
 
 
 def channel_bars(
@@ -202,9 +110,9 @@ def channel_bars(
         "hovertemplate": "%{y}: %{hovertext}<extra></extra>",
         "cliponaxis": False,
     }
-    layout = _base_layout(title=title, height=height, locale=locale)
-    layout["xaxis"] = _value_axis(_value_range(values))
-    return _figure(trace, layout)
+    layout = base_layout(title=title, height=height, locale=locale)
+    layout["xaxis"] = value_axis(value_range(values))
+    return figure_from_dicts(trace, layout)
 
 
 def change_waterfall(
@@ -241,11 +149,11 @@ def change_waterfall(
     plotly.graph_objects.Figure
         Increases of the loss in red, decreases in green.
     """
-    names = [_wrap(labels.get(key, key)) for key in parts.index]
+    names = [wrap(labels.get(key, key)) for key in parts.index]
     steps = [float(v) for v in parts.to_numpy()]
     trace = {
         "type": "waterfall",
-        "x": [_wrap(baseline_label), *names, _wrap(current_label)],
+        "x": [wrap(baseline_label), *names, wrap(current_label)],
         # The last bar is a "total": plotly draws baseline + every step, which equals current_total.
         "y": [baseline_total, *steps, 0.0],
         "measure": ["absolute"] + ["relative"] * len(steps) + ["total"],
@@ -257,14 +165,14 @@ def change_waterfall(
         "textposition": "outside",
         "hovertext": [format_money(v, currency, locale=locale, compact=False) for v in [baseline_total, *steps, current_total]],
         "hovertemplate": "%{x}: %{hovertext}<extra></extra>",
-        **_WATERFALL_COLORS,
+        **WATERFALL_COLORS,
         "cliponaxis": False,
     }
     running = [baseline_total + sum(steps[: i + 1]) for i in range(len(steps))]
-    layout = _base_layout(title=title, height=height, locale=locale)
-    layout["yaxis"] = _value_axis(_value_range([baseline_total, *running, current_total], 0.12))
+    layout = base_layout(title=title, height=height, locale=locale)
+    layout["yaxis"] = value_axis(value_range([baseline_total, *running, current_total], 0.12))
     layout["xaxis"] = {"tickfont": {"size": 12}, "tickangle": 0}
-    return _figure(trace, layout)
+    return figure_from_dicts(trace, layout)
 
 
 def cross_check_bars(
@@ -301,6 +209,6 @@ def cross_check_bars(
         "hovertemplate": "%{y}: %{text}<extra></extra>",
         "cliponaxis": False,
     }
-    layout = _base_layout(title=title, height=height, locale=locale)
-    layout["xaxis"] = _value_axis(_value_range(values))
-    return _figure(trace, layout)
+    layout = base_layout(title=title, height=height, locale=locale)
+    layout["xaxis"] = value_axis(value_range(values))
+    return figure_from_dicts(trace, layout)

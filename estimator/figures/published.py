@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from estimator.figures.charts import COLORS, _layout, _value_range
+from estimator.figures.base import COLORS, apply_layout, value_range
 from estimator.text.formatting import format_money, format_share
 from estimator.text.i18n import t
 
@@ -60,8 +60,8 @@ def published_chart(table: pd.DataFrame, *, locale: str = "en", title: str | Non
             cliponaxis=False,
             hovertemplate="%{y}, " + label + ": %{text}<extra></extra>",
         )
-    figure.update_xaxes(title=t("published.chart_axis"), tickformat=".0%", range=_value_range(relative_all, headroom=0.35))
-    _layout(figure, title=title, height=140 + 75 * len(rows), locale=locale)
+    figure.update_xaxes(title=t("published.chart_axis"), tickformat=".0%", range=value_range(relative_all, headroom=0.35))
+    apply_layout(figure, title=title, height=140 + 75 * len(rows), locale=locale)
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.18, "traceorder": "reversed"})
     figure.update_layout(margin={"b": 60})
     return figure
@@ -101,8 +101,8 @@ def share_chart(comparison: pd.DataFrame, *, locale: str = "en", title: str | No
         font={"color": COLORS["loss"], "size": 13},
     )
     values = [*rows["published_share"], *rows["whole_model_share"], scenario_share]
-    figure.update_xaxes(title=t("published.share_axis"), tickformat=".0%", range=_value_range(values, headroom=0.25))
-    _layout(figure, title=title, height=160 + 60 * len(rows), locale=locale)
+    figure.update_xaxes(title=t("published.share_axis"), tickformat=".0%", range=value_range(values, headroom=0.25))
+    apply_layout(figure, title=title, height=160 + 60 * len(rows), locale=locale)
     figure.update_layout(
         barmode="group",
         showlegend=True,

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 
 from estimator.core.model import CHANNELS
-from estimator.figures.charts import COLORS, _layout, _wrap, change_waterfall
+from estimator.figures.base import COLORS, apply_layout, wrap
+from estimator.figures.charts import change_waterfall
 from estimator.store.comparison import ScenarioComparison
 from estimator.text.formatting import format_money
 
@@ -65,7 +66,7 @@ def channel_comparison_bars(
         figure.add_trace(
             go.Bar(
                 name=_plain_text(name),
-                x=[_wrap(labels.get(channel, channel), 14) for channel in CHANNELS],
+                x=[wrap(labels.get(channel, channel), 14) for channel in CHANNELS],
                 y=values,
                 marker={"color": SCENARIO_COLORS[index % len(SCENARIO_COLORS)]},
                 text=[format_money(v, currency, locale=locale) for v in values],
@@ -77,7 +78,7 @@ def channel_comparison_bars(
                 cliponaxis=False,
             )
         )
-    figure = _layout(figure, title=title, height=height)
+    figure = apply_layout(figure, title=title, height=height)
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.2})
     figure.update_yaxes(showgrid=True, gridcolor="#EEF1F5", zeroline=True, zerolinecolor=COLORS["muted"], tickformat="~s")
     figure.update_xaxes(tickangle=0)

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
-from estimator.figures.charts import COLORS, _layout, _value_range
+from estimator.figures.base import COLORS, apply_layout, value_range
 from estimator.text.formatting import format_money
 from estimator.text.i18n import t
 
@@ -70,7 +70,7 @@ def tornado_chart(
         annotation_position="top",
     )
     figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
-    _layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
+    apply_layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -116,7 +116,7 @@ def distribution_chart(
     if result.threshold is not None:
         figure.add_vline(x=result.threshold, line_color=COLORS["muted"], line_dash="dash")
     figure.update_yaxes(tickformat=".0%")
-    return _layout(figure, title=title, height=340, locale=locale)
+    return apply_layout(figure, title=title, height=340, locale=locale)
 
 
 def sobol_chart(
@@ -153,7 +153,7 @@ def sobol_chart(
         hovertemplate="%{y}: %{x:.0%}<extra></extra>",
     )
     figure.update_xaxes(tickformat=".0%", rangemode="tozero")
-    _layout(figure, title=title, height=90 + 40 * len(rows))
+    apply_layout(figure, title=title, height=90 + 40 * len(rows))
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.12})
     return figure
 
@@ -174,7 +174,7 @@ def spider_chart(
         rows = frame[frame["parameter"] == key]
         figure.add_scatter(x=rows["change"], y=rows[output], mode="lines+markers", name=_label(labels, key))
     figure.update_xaxes(tickformat="+.0%")
-    _layout(figure, title=title, height=420, locale=locale)
+    apply_layout(figure, title=title, height=420, locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -192,7 +192,7 @@ def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, t
     )
     figure.update_xaxes(title=_label(labels, result.x))
     figure.update_yaxes(title=_label(labels, result.y))
-    return _layout(figure, title=title, height=420)
+    return apply_layout(figure, title=title, height=420)
 
 
 def levers_note(rule: str) -> str | None:
@@ -240,9 +240,9 @@ def levers_chart(
             cliponaxis=False,
         )
     shown = [v for name, _, _ in series for v in rows[name]]
-    figure.update_xaxes(range=_value_range(shown))  # room for the amounts beside the bars
+    figure.update_xaxes(range=value_range(shown))  # room for the amounts beside the bars
     per_bar = 40 * len(series) - (10 if second else 0)
-    _layout(figure, title=title, height=90 + per_bar * len(rows) + (60 if note else 0), locale=locale)
+    apply_layout(figure, title=title, height=90 + per_bar * len(rows) + (60 if note else 0), locale=locale)
     if second:
         figure.update_layout(
             barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.02, "yanchor": "top", "traceorder": "reversed"}
