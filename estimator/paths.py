@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Environment variable naming the scenario library: a SQLite path or a ``postgresql://`` URL.
+DATABASE_ENV = "CHURN_ESTIMATOR_DB"
 #: The repository's ``data/`` folder; ``ESTIMATOR_DATA_DIR`` points elsewhere (e.g. a client's own presets).
 _DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -71,3 +71,16 @@ def test_no_number_written_as_an_option_default_and_commands_import_no_other_com
         return
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert {name for name in imported if name.startswith("estimator.cli")} <= {"estimator.cli.common"}
+
+
+def test_commands_other_than_scenarios_start_without_the_scenario_library():
+    # SQLAlchemy and Alembic cost about 0.4 s at every start; only `scenarios` needs them.
+    code = (
+        "import sys, contextlib, io\n"
+        "from estimator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['estimate'])\n"
+        "print(sorted(name for name in ('sqlalchemy', 'alembic', 'estimator.store') if name in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == "[]"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from estimator.cli.common import format_option
 from estimator.core.parameters import InputError
 from estimator.library import load_evidence
@@ -30,5 +28,7 @@ def run(args: argparse.Namespace) -> str:
     if args.format == "json":
         return evidence.reset_index().to_json(orient="records", indent=2, force_ascii=False)
     columns = ["value", "measures", "country", "year", "source", "parameter", "grade"]
+    import pandas as pd  # only here: the other commands start without it
+
     with pd.option_context("display.max_colwidth", 40, "display.width", 200):
         return evidence[columns].to_string()

@@ -12,25 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from estimator.cli.common import format_estimate, format_option, scenario_and_ranges, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
-from estimator.store import (
-    DATABASE_ENV,
-    SavedScenario,
-    ScenarioConflictError,
-    ScenarioError,
-    ScenarioStore,
-    changed_inputs,
-    compare_scenarios,
-    default_author,
-    export_scenario,
-    read_scenario_path,
-    read_workspace_path,
-)
+from estimator.paths import DATABASE_ENV
+
+if TYPE_CHECKING:  # the store brings SQLAlchemy (about 0.4 s): imported when a scenarios action runs
+    from estimator.store import SavedScenario, ScenarioConflictError, ScenarioStore
 
 __all__ = ["add_parser", "run"]
 
@@ -178,6 +170,8 @@ def _conflict_message(error: ScenarioConflictError, mine: Parameters) -> str:
     lines = [str(error), "", f"Saved since version {error.expected_version}:"]
     for info in error.saved_between:
         lines.append(f"  version {info.version} by {info.author or 'unknown'} at {info.saved_at:%Y-%m-%d %H:%M} UTC  {info.note}")
+    from estimator.store import changed_inputs, compare_scenarios
+
     comparison = compare_scenarios([(f"version {error.current.version}", error.current.parameters), ("this save", mine)])
     changed = changed_inputs(comparison)
     lines += ["", f"What this save changes against version {error.current.version}:"]
@@ -241,6 +235,17 @@ def run(args: argparse.Namespace) -> str:
         For any bad name, value or file (a :class:`~estimator.store.ScenarioError` names the field and
         value); a refused save says who saved in between and what differs.
     """
+    from estimator.store import (
+        ScenarioConflictError,
+        ScenarioError,
+        ScenarioStore,
+        compare_scenarios,
+        default_author,
+        export_scenario,
+        read_scenario_path,
+        read_workspace_path,
+    )
+
     store = ScenarioStore(args.db, workspace=args.workspace)
     action = args.action
     who = getattr(args, "author", None)

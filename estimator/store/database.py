@@ -53,6 +53,7 @@ from sqlalchemy.pool import NullPool
 
 from estimator.analysis.sensitivity import read_ranges
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
+from estimator.paths import DATABASE_ENV
 from estimator.store.files import WorkspaceFile, export_workspace
 from estimator.store.types import (
     DEFAULT_WORKSPACE,
@@ -80,8 +81,6 @@ __all__ = [
     "hide_password",
 ]
 
-#: Environment variable naming the library: a SQLite path or a ``postgresql://`` URL.
-DATABASE_ENV = "CHURN_ESTIMATOR_DB"
 #: Seconds a writer waits for another one to finish before giving up (SQLite).
 BUSY_TIMEOUT_SECONDS = 30.0
 #: Seconds a save keeps retrying while the server cannot be reached (PostgreSQL).
