@@ -48,6 +48,7 @@ def test_percentiles_and_probability_equal_the_api():
         result.probability_above, locale="en"
     )
     assert len(app.get("plotly_chart")) >= 4  # distribution, tornado, research, levers
+    assert app.text_input(key="uncertainty_seed").value == str(DEFAULT_SEED)  # a name, not an amount: no "2,026"
 
 
 def test_a_changed_scenario_and_a_custom_range_reach_the_analyses():

@@ -29,6 +29,7 @@ def number_entry(
     minimum: float | None = None,
     maximum: float | None = None,
     integer: bool = False,
+    grouping: bool = True,
     help: str | None = None,
 ) -> float:
     """Draw a text box for a number in ``container`` and return the number it holds.
@@ -49,6 +50,8 @@ def number_entry(
         The allowed range (inclusive).
     integer : bool
         Whole numbers only.
+    grouping : bool
+        Thousands marks in the box; off for numbers that are names (a seed).
     help : str, optional
         Tooltip.
 
@@ -59,7 +62,7 @@ def number_entry(
     """
     valid_key = f"{key}__valid"
     last_valid = float(st.session_state.get(valid_key, default))
-    text = container.text_input(label, value=format_entry(default, locale=locale), key=key, help=help)
+    text = container.text_input(label, value=format_entry(default, locale=locale, grouping=grouping), key=key, help=help)
     try:
         number = parse_number(text or "", locale=locale)
         problem = None

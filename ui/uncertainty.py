@@ -181,6 +181,7 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         minimum=0,
         maximum=2**32 - 1,
         integer=True,
+        grouping=False,
         help=t("uncertainty.seed_help"),
     )
     point = ctx.estimate.total

@@ -382,12 +382,17 @@ def parse_number(text: str, *, locale: str = "en") -> float:
     return value
 
 
-def format_entry(value: float, *, locale: str = "en") -> str:
+def format_entry(value: float, *, locale: str = "en", grouping: bool = True) -> str:
     """A value as an exact-entry box shows it: every significant decimal, the locale's marks.
+
+    ``grouping=False`` leaves out the thousands marks, for numbers that are names rather than
+    amounts (a random seed reads "2026", not "2,026").
 
     Examples
     --------
     >>> format_entry(100000, locale="pl"), format_entry(612.34, locale="nl"), format_entry(18.25, locale="en")
     ('100\xa0000', '612,34', '18.25')
+    >>> format_entry(2026, locale="en", grouping=False)
+    '2026'
     """
-    return format_decimal(value, format="#,##0.##########", locale=locale)
+    return format_decimal(value, format="#,##0.##########" if grouping else "0.##########", locale=locale)
