@@ -10,7 +10,7 @@ from estimator.sensitivity import (
     UncertainRange,
     UncertaintyRanges,
     _pert_from_uniforms,
-    _uniforms,
+    _ScenarioSampler,
     draw_scenarios,
 )
 
@@ -58,11 +58,13 @@ def test_quantile_table_keeps_draws_inside_the_range_and_leaves_its_input_alone(
 
 
 def test_latin_hypercube_column_has_exactly_one_number_in_each_stratum():
-    rng = np.random.default_rng(5)
+    ranges = UncertaintyRanges.around(Parameters())
     for draws in (1, 7, 1000):
-        u = _uniforms(rng, draws, "lhs")
-        assert np.array_equal(np.sort(np.floor(u * draws)), np.arange(draws))
-        assert np.all((u >= 0) & (u < 1))
+        sampler = _ScenarioSampler(ranges, draws, 5, "lhs")
+        for key in sampler.keys:
+            u = sampler.uniforms(key, 0, draws)
+            assert np.array_equal(np.sort(np.floor(u * draws)), np.arange(draws))
+            assert np.all((u >= 0) & (u < 1))
 
 
 def test_draws_follow_the_pert_distribution():
