@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from estimator import Parameters
+from estimator import ParameterError, Parameters, evaluate
 from estimator.sensitivity import (
     _QUANTILE_CELLS,
     UncertainRange,
@@ -12,6 +12,7 @@ from estimator.sensitivity import (
     _pert_from_uniforms,
     _ScenarioSampler,
     draw_scenarios,
+    monte_carlo,
 )
 
 # Shapes from the flattest to the most skewed a PERT takes (alpha, beta from 1 to 5).
@@ -93,3 +94,72 @@ def test_only_parameters_with_a_range_are_drawn_and_the_seed_fixes_every_draw():
     # Whole-number parameters come out whole.
     years = first["horizon_years"]
     assert np.array_equal(years, np.rint(years)) and set(np.unique(years)) <= set(range(3, 9)) and len(np.unique(years)) > 3
+
+
+def _recipe(ranges, key, draws, seed, sampling):
+    """The README's seed contract, written out independently of the sampler."""
+    name = tuple(key.encode())
+    u = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, *name))).random(draws)
+    if sampling == "lhs":
+        u = (np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, *name))).permutation(draws) + u) / draws
+    values = _pert_from_uniforms(ranges[key], u)
+    return np.rint(values) if key == "horizon_years" else values
+
+
+@pytest.mark.parametrize("sampling", ["random", "lhs"])
+def test_draws_follow_the_documented_seed_contract(sampling):
+    ranges = UncertaintyRanges.around(Parameters(), {"horizon_years": (3, 8)})
+    drawn = draw_scenarios(ranges, 70_001, seed=12, sampling=sampling)  # three blocks, the last a short one
+    for key in ranges.uncertain:
+        assert np.array_equal(drawn[key], _recipe(ranges, key, 70_001, 12, sampling)), key
+
+
+@pytest.mark.parametrize("sampling", ["random", "lhs"])
+def test_draws_and_results_do_not_depend_on_block_size_or_thread_count(sampling, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import estimator.model as model
+    import estimator.sensitivity as sensitivity
+
+    params = Parameters()
+    ranges = UncertaintyRanges.around(params)
+    draws = draw_scenarios(ranges, 50_000, seed=8, sampling=sampling)
+    result = monte_carlo(params, ranges, draws=50_000, seed=8, sampling=sampling, threshold=7e6).to_dict()
+    one_thread = ThreadPoolExecutor(max_workers=1)
+    for block_size, pool in ((777, model._pool()), (4096, one_thread), (100_000, one_thread)):
+        monkeypatch.setattr(model, "BLOCK_SIZE", block_size)
+        monkeypatch.setattr(sensitivity, "BLOCK_SIZE", block_size)
+        monkeypatch.setattr(model, "_pool", lambda pool=pool: pool)
+        again = draw_scenarios(ranges, 50_000, seed=8, sampling=sampling)
+        assert all(np.array_equal(draws[key], again[key]) for key in draws), block_size
+        assert monte_carlo(params, ranges, draws=50_000, seed=8, sampling=sampling, threshold=7e6).to_dict() == result
+    one_thread.shutdown()
+
+
+@pytest.mark.parametrize("sampling", ["random", "lhs"])
+def test_monte_carlo_evaluates_exactly_the_drawn_scenarios(sampling):
+    params = Parameters()
+    ranges = UncertaintyRanges.around(params)
+    totals = np.asarray(evaluate(params, **draw_scenarios(ranges, 40_000, seed=21, sampling=sampling)).total)
+    result = monte_carlo(params, ranges, draws=40_000, seed=21, sampling=sampling)
+    assert list(result.percentiles.values()) == list(np.percentile(totals, [5, 10, 50, 90, 95]))
+    assert result.mean == totals.mean()
+    assert np.array_equal(result.histogram_counts, np.histogram(totals, bins=50)[0])
+
+
+def test_a_parameters_draws_do_not_change_when_another_loses_its_range():
+    params = Parameters()
+    every = draw_scenarios(UncertaintyRanges.around(params), 5000, seed=4, sampling="lhs")
+    fewer = draw_scenarios(UncertaintyRanges.around(params, {"customers": (params.customers,) * 2}), 5000, seed=4, sampling="lhs")
+    assert "customers" in every and "customers" not in fewer
+    assert all(np.array_equal(fewer[key], every[key]) for key in fewer)
+    # ... while different parameters do get different numbers.
+    assert not np.array_equal(every["churn_rate"], every["service_share"])
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "7"])
+def test_a_seed_that_is_not_a_whole_number_of_at_least_zero_is_refused_by_name(seed):
+    with pytest.raises(ParameterError, match="seed"):
+        monte_carlo(Parameters(), draws=100, seed=seed)
+    with pytest.raises(ParameterError, match="seed"):
+        draw_scenarios(UncertaintyRanges.around(Parameters()), 100, seed=seed)
