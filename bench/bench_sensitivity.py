@@ -8,11 +8,11 @@ Times, on the generic preset with its default ranges (medians of --repeats runs)
   - a 1,000,000-draw Monte Carlo (target: at most 2 s), random and Latin hypercube, and
     the drawing alone;
   - as a baseline, one evaluate() over the same 1,000,000 scenarios (drawn beforehand), so
-    the cost of drawing and summarising can be told from the model's own. Each million-draw
-    run is timed in turn with a baseline run (pairs, so that a machine shared with other work
-    slows both alike) and printed as the median of the pairs' ratios (targets: 5x random,
-    8x Latin hypercube), by the wall clock and by CPU time (all threads; on a shared machine
-    the wall clock also counts other processes' turns, CPU time does not).
+    the cost of drawing and summarising can be told from the model's own. The baseline is
+    timed again just before and after each million-draw row, and each row is printed as the
+    ratio of the medians (targets: 5x random, 8x Latin hypercube), by the wall clock and by
+    CPU time (all threads; on a shared machine the wall clock also counts other processes'
+    turns, CPU time does not).
 """
 
 from __future__ import annotations
@@ -42,17 +42,24 @@ def median_seconds(function: Callable[[], object], repeats: int) -> float:
 
 
 def paired(function: Callable[[], object], baseline: Callable[[], object], repeats: int) -> dict[str, float]:
-    """Medians of ``function``'s and ``baseline``'s times, run in turn, and of their ratios."""
-    runs = [(timed(baseline), timed(function)) for _ in range(repeats)]
+    """Medians of ``function``'s times and of ``baseline``'s, run just before and just after it.
+
+    The baseline runs in a row of its own (a first run after other work can pay for fresh memory
+    the later ones reuse), before and after ``function``'s row, so both see the same machine.
+    """
+    before = [timed(baseline) for _ in range(repeats)]
+    runs = [timed(function) for _ in range(repeats)]
+    base = before + [timed(baseline) for _ in range(repeats)]
     median = statistics.median
-    return {
-        "wall": median(run[1][0] for run in runs),
-        "cpu": median(run[1][1] for run in runs),
-        "baseline_wall": median(run[0][0] for run in runs),
-        "baseline_cpu": median(run[0][1] for run in runs),
-        "ratio_wall": median(run[1][0] / run[0][0] for run in runs),
-        "ratio_cpu": median(run[1][1] / run[0][1] for run in runs),
+    figures = {
+        "wall": median(run[0] for run in runs),
+        "cpu": median(run[1] for run in runs),
+        "baseline_wall": median(run[0] for run in base),
+        "baseline_cpu": median(run[1] for run in base),
     }
+    figures["ratio_wall"] = figures["wall"] / figures["baseline_wall"]
+    figures["ratio_cpu"] = figures["cpu"] / figures["baseline_cpu"]
+    return figures
 
 
 def main() -> None:
