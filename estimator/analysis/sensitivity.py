@@ -7,6 +7,7 @@ none re-implements a formula. Results are small objects with ``to_df()`` and ``t
 from __future__ import annotations
 
 import math
+import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.core.model import Outputs, evaluate
+from estimator.core.model import BLOCK_SIZE, Outputs, evaluate, evaluate_drawn, map_in_threads
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
 from estimator.paths import data_dir
 
@@ -382,22 +383,8 @@ def _pert_inverse_cdf(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
     scipy's exact inverse costs about a microsecond per value; interpolating the CDF on
     4,097 points is a hundred times faster and within 0.03 % of the range.
     """
-    from scipy import special  # imported on first use: 0.4 s the app's first screen does not need
-
     alpha, beta = item.pert_shape()
-    grid = np.linspace(0.0, 1.0, _PERT_GRID)
-    cdf = special.betainc(alpha, beta, grid)
-    return item.low + (item.high - item.low) * np.interp(uniforms, cdf, grid)
-
-
-@cache
-def _pert_quantile_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
-    """Beta(alpha, beta) quantiles, exact, at ``_QUANTILE_CELLS + 1`` equally spaced probabilities,
-    and the step from each to the next."""
-    from scipy import special
-
-    quantiles = special.betaincinv(alpha, beta, np.linspace(0.0, 1.0, _QUANTILE_CELLS + 1))
-    return quantiles, np.diff(quantiles)
+    return item.low + (item.high - item.low) * np.interp(uniforms, _pert_cdf_table(alpha, beta), _pert_grid())
 
 
 @cache
@@ -405,40 +392,141 @@ def _pert_grid() -> np.ndarray:
     return np.linspace(0.0, 1.0, _PERT_GRID)
 
 
-def _pert_from_uniforms(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
-    """Beta-PERT values for uniform numbers in [0, 1], through the quantile table.
+@cache
+def _pert_cdf_table(alpha: float, beta: float) -> np.ndarray:
+    """The Beta(alpha, beta) CDF at the ``_PERT_GRID`` points of :func:`_pert_grid`."""
+    from scipy import special  # imported on first use: 0.4 s the app's first screen does not need
+
+    return special.betainc(alpha, beta, _pert_grid())
+
+
+@cache
+def _pert_quantile_table(alpha: float, beta: float) -> np.ndarray:
+    """Beta(alpha, beta) quantiles, exact, at ``_QUANTILE_CELLS + 1`` equally spaced probabilities."""
+    from scipy import special
+
+    return special.betaincinv(alpha, beta, np.linspace(0.0, 1.0, _QUANTILE_CELLS + 1))
+
+
+class _PertSampler:
+    """One range's Beta-PERT quantile function, as tables in the parameter's own units.
 
     Between the table's exact points the quantile function is interpolated linearly (an error
     far below 1e-6 of the range in the body); the steep ends go through the CDF table of
-    :func:`_pert_inverse_cdf`. About five times faster than generating Beta variates.
+    :func:`_pert_inverse_cdf`. A draw costs an index, two table look-ups and a multiply-add.
     """
-    alpha, beta = item.pert_shape()
-    quantiles, steps = _pert_quantile_table(alpha, beta)
-    position = uniforms * _QUANTILE_CELLS
-    cell = position.astype(np.intp)
-    np.minimum(cell, _QUANTILE_CELLS - 1, out=cell)  # u = 1 reads the last cell at its end
-    position -= cell  # now the fraction within the cell
-    values = quantiles[cell]
-    values += position * steps[cell]
-    # Cells in the tails, as one unsigned comparison: cell - tail wraps round when below 0.
-    cell -= _QUANTILE_TAIL_CELLS
-    tails = np.flatnonzero(cell.view(np.uintp) >= _QUANTILE_CELLS - 2 * _QUANTILE_TAIL_CELLS)
-    from scipy import special
 
-    values[tails] = np.interp(uniforms[tails], special.betainc(alpha, beta, _pert_grid()), _pert_grid())
-    values *= item.high - item.low
-    values += item.low
-    return values
+    def __init__(self, item: UncertainRange, whole_numbers: bool = False):
+        alpha, beta = item.pert_shape()
+        width = item.high - item.low
+        quantiles = item.low + width * _pert_quantile_table(alpha, beta)
+        self._values = quantiles
+        # The step to the next point; u = 1 reads the last point with no step, so needs no clip.
+        self._steps = np.append(np.diff(quantiles), 0.0)
+        self._tail_cdf = _pert_cdf_table(alpha, beta)
+        self._tail_values = item.low + width * _pert_grid()
+        self._whole_numbers = whole_numbers
+
+    def __call__(self, uniforms: np.ndarray) -> np.ndarray:
+        """Values for ``uniforms`` in [0, 1] (left unchanged), rounded for a whole-number parameter."""
+        position = uniforms * _QUANTILE_CELLS  # exact: the cell count is a power of two
+        cell = position.astype(np.intp)
+        position -= cell  # now the fraction within the cell
+        values = np.take(self._values, cell)
+        position *= np.take(self._steps, cell)
+        values += position
+        # Cells in the tails, as one unsigned comparison: cell - tail wraps round when below 0.
+        cell -= _QUANTILE_TAIL_CELLS
+        tails = np.flatnonzero(cell.view(np.uintp) >= _QUANTILE_CELLS - 2 * _QUANTILE_TAIL_CELLS)
+        if tails.size:
+            values[tails] = np.interp(uniforms[tails], self._tail_cdf, self._tail_values)
+        if self._whole_numbers:
+            np.rint(values, out=values)
+        return values
 
 
-def _uniforms(rng: np.random.Generator, draws: int, sampling: str) -> np.ndarray:
-    """``draws`` uniform numbers of one parameter: independent, or a Latin hypercube column."""
-    if sampling == "lhs":
-        # One number in each of `draws` equal strata, the strata in random order: the column of
-        # a Latin hypercube as scipy's qmc.LatinHypercube draws it, at a fraction of its cost
-        # (2.7 s there for 26 columns of 1,000,000, most of it outside the permutations).
-        return (rng.permutation(draws) + rng.random(draws)) / draws
-    return rng.random(draws)
+def _pert_from_uniforms(item: UncertainRange, uniforms: np.ndarray) -> np.ndarray:
+    """Beta-PERT values of ``item`` for uniform numbers in [0, 1], through the quantile table."""
+    return _PertSampler(item)(uniforms)
+
+
+def _seed_sequence(entropy: int | Sequence[int], key: str, purpose: int) -> np.random.SeedSequence:
+    """The seed of one parameter's own random numbers: ``purpose`` 0 for its uniform numbers,
+    1 for its Latin hypercube permutation. Keyed by the parameter's name, so a parameter's draws
+    do not change when another parameter gains or loses a range."""
+    return np.random.SeedSequence(entropy, spawn_key=(purpose, *key.encode()))
+
+
+#: Buckets of the Latin hypercube's shuffle (:func:`_strata`): about 4,000 draws each at a million
+#: draws, so each bucket's shuffle runs in the CPU cache.
+_SHUFFLE_BUCKETS = 256
+
+
+def _strata(entropy: int | Sequence[int], key: str, draws: int) -> np.ndarray:
+    """A Latin hypercube column's strata in random order: a uniformly random permutation of ``range(draws)``.
+
+    Made by the Rao-Sandelius shuffle, exact like Fisher-Yates but a third cheaper here: each
+    stratum gets a random bucket (``integers(0, 256, draws, dtype=uint8)``), the strata are sorted
+    by bucket (stably, a radix sort), then each bucket is shuffled in place by the same generator,
+    in bucket order. Fisher-Yates over a million strata waits on memory at every swap; a bucket
+    fits in the cache.
+    """
+    rng = np.random.default_rng(_seed_sequence(entropy, key, 1))
+    buckets = rng.integers(0, _SHUFFLE_BUCKETS, draws, dtype=np.uint8)
+    strata = np.argsort(buckets, kind="stable")
+    start = 0
+    for end in np.cumsum(np.bincount(buckets, minlength=_SHUFFLE_BUCKETS)).tolist():
+        if end - start > 1:
+            rng.shuffle(strata[start:end])  # a 1-d array: numpy shuffles it without the GIL
+        start = end
+    return strata
+
+
+class _ScenarioSampler:
+    """Beta-PERT draws of every parameter with a range, made block by block, with the same numbers
+    whatever the blocks and however many threads ask for them.
+
+    Parameter ``key`` gets the uniform numbers ``default_rng(SeedSequence(seed, spawn_key=(0, *key
+    encoded as UTF-8))).random(draws)``; a block starting at draw ``start`` reads them from a copy of
+    that generator advanced by ``start`` (``random`` takes one 64-bit output per number). For a Latin
+    hypercube, draw i of ``key`` is ``(strata[i] + u[i]) / draws`` with ``strata`` the permutation of
+    ``range(draws)`` that :func:`_strata` draws with a second generator, ``spawn_key=(1, ...)``, made
+    whole up front (a thread per parameter: a permutation cannot be made in blocks).
+    """
+
+    def __init__(self, ranges: UncertaintyRanges, draws: int, seed: int | None, sampling: str):
+        if sampling not in ("random", "lhs"):
+            raise ParameterError([Problem("sampling", sampling, "'random' or 'lhs'", "not a sampling method")])
+        if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
+            raise ParameterError([Problem("draws", draws, f"a whole number from 1 to {MAX_DRAWS:,}", "not allowed")])
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
+            raise ParameterError([Problem("seed", seed, "a whole number of at least 0", "not allowed")])
+        entropy = np.random.SeedSequence(seed).entropy  # without a seed: fresh entropy, shared by all
+        self.draws = draws
+        self.keys = ranges.uncertain
+        self._samplers = {key: _PertSampler(ranges[key], PARAMETER_SPECS[key].kind == "integer") for key in self.keys}
+        self._states = {key: np.random.PCG64(_seed_sequence(entropy, key, 0)).state for key in self.keys}
+        self._strata = None
+        if sampling == "lhs":
+            self._strata = dict(zip(self.keys, map_in_threads(lambda key: _strata(entropy, key, draws), self.keys), strict=True))
+        self._local = threading.local()
+
+    def uniforms(self, key: str, start: int, stop: int) -> np.ndarray:
+        """Draws ``start`` to ``stop`` of ``key``'s uniform numbers (Latin hypercube or independent)."""
+        generator = getattr(self._local, "generator", None)
+        if generator is None:  # one per thread: a generator is not to be shared between threads
+            generator = self._local.generator = np.random.Generator(np.random.PCG64())
+        generator.bit_generator.state = self._states[key]
+        generator.bit_generator.advance(start)
+        uniforms = generator.random(stop - start)
+        if self._strata is not None:
+            uniforms += self._strata[key][start:stop]
+            uniforms /= self.draws
+        return uniforms
+
+    def block(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Every uncertain parameter's draws ``start`` to ``stop``."""
+        return {key: sampler(self.uniforms(key, start, stop)) for key, sampler in self._samplers.items()}
 
 
 def draw_scenarios(
@@ -446,21 +534,19 @@ def draw_scenarios(
 ) -> dict[str, np.ndarray]:
     """Beta-PERT draws for every uncertain parameter (``sampling`` "random" or "lhs").
 
-    Parameters without a range are not drawn. Each parameter, in the order of
-    ``ranges.uncertain``, takes ``draws`` uniform numbers from one ``numpy.random.Generator``
-    seeded with ``seed`` (for "lhs": a permutation of the strata, then a uniform position in
-    each), turned into PERT values by the quantile table. The same seed gives the same draws.
+    Parameters without a range are not drawn. Each parameter has its own random numbers,
+    seeded by ``seed`` and its name (see README, "the seed contract", and :class:`_ScenarioSampler`),
+    turned into PERT values by the quantile table; the same seed gives the same draws, which
+    are the ones :func:`monte_carlo` evaluates.
     """
-    if sampling not in ("random", "lhs"):
-        raise ParameterError([Problem("sampling", sampling, "'random' or 'lhs'", "not a sampling method")])
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
-        raise ParameterError([Problem("draws", draws, f"a whole number from 1 to {MAX_DRAWS:,}", "not allowed")])
-    rng = np.random.default_rng(seed)
-    samples = {}
-    for key in ranges.uncertain:
-        samples[key] = _pert_from_uniforms(ranges[key], _uniforms(rng, draws, sampling))
-        if PARAMETER_SPECS[key].kind == "integer":
-            np.rint(samples[key], out=samples[key])
+    sampler = _ScenarioSampler(ranges, draws, seed, sampling)
+    samples = {key: np.empty(draws) for key in sampler.keys}
+
+    def fill(block: slice) -> None:
+        for key, values in sampler.block(block.start, block.stop).items():
+            samples[key][block] = values
+
+    map_in_threads(fill, [slice(start, min(start + BLOCK_SIZE, draws)) for start in range(0, draws, BLOCK_SIZE)])
     return samples
 
 
@@ -542,9 +628,9 @@ def monte_carlo(
     ranges = _ranges_for(params, ranges)
     if seed is None:  # draw one, and report it, so that any run can be repeated
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    samples = draw_scenarios(ranges, draws, seed, sampling)
-    if samples:
-        values = np.asarray(evaluate(params, validate=False, **samples)[output])  # draws lie in validated ranges
+    sampler = _ScenarioSampler(ranges, draws, seed, sampling)
+    if sampler.keys:  # drawn and evaluated block by block; the draws lie in validated ranges
+        values = evaluate_drawn(params, draws, sampler.block, output)
     else:
         values = np.full(draws, float(evaluate(params)[output]))
     finite = values[np.isfinite(values)]

@@ -65,6 +65,7 @@ from estimator.calibration.messages import (
 )
 from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibration, _summarise, format_calibration
 from estimator.calibration.sources import FORMATS, Source, first_line, open_source
+from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
 
 __all__ = [
@@ -261,22 +262,95 @@ def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
     return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)
 
 
+#: Rows read to find the columns that could hold a missing flag: an error path, the start of the file will do.
+_CANDIDATE_ROWS = 2_000
+#: Most distinct values a column may have to be offered as a missing flag (Churned / Stayed / Joined...).
+_CANDIDATE_VALUES = 5
+#: When no column looks like the missing field, the unused columns are all offered if there are this few.
+_LIST_UNUSED_UP_TO = 6
+
+
+def _flag_candidates(source: Source, name: str, columns: list[str]) -> list[tuple[str, list[str], int]]:
+    """The ``columns`` that may hold the flag ``name`` by their values in the file's first rows, best first.
+
+    Each comes with its distinct values and a rank: 0 when all its values are yes/no words (for
+    ``churned`` also status words) with both a yes and a no, 1 when they are all of one of the two so
+    far, 2 for any other column with exactly two values ('J' / 'N', 'Storno' / 'Aktiv').
+    """
+    if not columns:
+        return []
+    texts = [f"CAST({sql_ident(column)} AS VARCHAR)" for column in columns]
+    sample = f"(SELECT * FROM src LIMIT {_CANDIDATE_ROWS})"
+    counts = source.connection.execute(f"SELECT {', '.join(f'count(DISTINCT {t})' for t in texts)} FROM {sample}").fetchone()
+    few = [i for i, count in enumerate(counts) if 1 <= count <= _CANDIDATE_VALUES + 1]  # + 1: a blank word
+    if not few:
+        return []
+    lists = source.connection.execute(f"SELECT {', '.join(f'list(DISTINCT {texts[i]})' for i in few)} FROM {sample}").fetchone()
+    ranked = []
+    for i, values in zip(few, lists, strict=True):
+        values = sorted(v for v in values if flag_code(v, name) is not None)  # blanks ("", "NA") are no value
+        codes = {flag_code(v, name) for v in values}
+        if not values or len(values) > _CANDIDATE_VALUES:
+            continue
+        if -1 not in codes:
+            ranked.append((0 if codes == {0, 1} else 1, i, columns[i], values))
+        elif len(values) == 2:
+            ranked.append((2, i, columns[i], values))
+    return [(column, values, rank) for rank, _, column, values in sorted(ranked)]
+
+
+def _offered_columns(close: list[str], found: list[tuple[str, list[str], int]], limit: int = 3) -> list[str]:
+    """The columns to offer for a missing flag, best first: named like it and with a flag's values, then
+    with a flag's values, then named like it; columns that merely have two values only when nothing else is."""
+    flags = [column for column, _, rank in found if rank <= 1]
+    offered = [c for c in close if c in flags] + [c for c in flags if c not in close] + [c for c in close if c not in flags]
+    return (offered or [column for column, _, _ in found])[:limit]
+
+
+def _shown_values(values: list[str]) -> str:
+    return "(" + " / ".join("'" + (v if len(v) <= 30 else v[:29] + "…") + "'" for v in values) + ")"
+
+
 def _missing_column(source: Source, plan: ColumnPlan) -> None:
-    """Name every missing required field at once, each with the closest columns and the --map line to copy."""
+    """Name every missing required field at once, each with the columns that could be it and the --map line to copy.
+
+    The columns offered are those named like the field (rapidfuzz) and, for a flag, those whose values
+    are a yes/no column's (:func:`_flag_candidates`, :func:`_offered_columns`), with their values; when
+    none is, and the file has only a few unused columns, all of them. Only when none is left does the
+    line read ``COLUMN``.
+    """
     name = plan.missing[0]
     accepted = sorted(vocabulary().synonyms[name])[:8]
     rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
     row = rows[0] if rows else None
     example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
     one_column = len(source.columns) == 1 and source.kind == "csv"
-    suggestions = []
+    unused = [c for c in source.columns if c in plan.unmapped]
+    suggestions, kinds = [], []
     for missing in plan.missing:
         close = plan.suggestions(missing)
-        suggestions.append(
-            f"{missing}: " + (" or ".join(_map_line(c, missing) for c in close) if close else _map_line("COLUMN", missing))
-        )
+        found = _flag_candidates(source, missing, unused) if not one_column and missing in FLAG_FIELDS else []
+        offered = _offered_columns(close, found) if found else close
+        values = {column: shown for column, shown, _ in found}
+        if offered and offered == close:  # named like it, and no column's values say more
+            kinds.append("named")
+            lines = [_map_line(c, missing) for c in offered]
+        elif offered:
+            kinds.append("values")
+            lines = [
+                f"{_map_line(c, missing)} {_shown_values(values[c])}" if c in values else _map_line(c, missing) for c in offered
+            ]
+        elif not one_column and 0 < len(unused) <= _LIST_UNUSED_UP_TO:
+            kinds.append("listed")
+            lines = [_map_line(c, missing) for c in unused]
+        else:
+            kinds.append("none")
+            lines = [_map_line("COLUMN", missing)]
+        suggestions.append(f"{missing}: " + " or ".join(lines))
+    by_kind = {"values": "missing_column_values", "listed": "missing_column_listed"}
+    message = "missing_column_one_column" if one_column else by_kind.get(kinds[0], "missing_column")
     raise CalibrationError(
-        "missing_column_one_column" if one_column else "missing_column",
+        message,
         field=", ".join(plan.missing),
         accepted=", ".join(accepted),
         columns=", ".join(source.columns),

@@ -62,6 +62,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "xlsx_entities": "unreadable",
     "missing_column": "missing_column",
     "missing_column_one_column": "missing_column",
+    "missing_column_values": "missing_column",
+    "missing_column_listed": "missing_column",
     "too_many_segments": "too_many_segments",
     "blank_value": "blank_value",
     "blank_value_id": "blank_value",

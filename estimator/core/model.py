@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import operator
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cache, reduce
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from estimator.core.parameters import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CHANNELS", "CHANNEL_SPECS", "HOURS_PER_YEAR", "Channel", "Outputs", "evaluate"]
+__all__ = ["CHANNELS", "CHANNEL_SPECS", "HOURS_PER_YEAR", "Channel", "Outputs", "evaluate", "evaluate_drawn", "map_in_threads"]
 
 HOURS_PER_YEAR = 8760.0
 #: Scenarios evaluated at a time in large batches, so temporaries fit in the CPU cache.
@@ -251,6 +251,74 @@ def evaluate(
     method = np.asarray(supplied["method"])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _compute_in_blocks(values, method, validate)
+
+
+def evaluate_drawn(
+    params: Mapping[str, Any] | None,
+    size: int,
+    draw: Callable[[int, int], Mapping[str, np.ndarray]],
+    output: str,
+) -> np.ndarray:
+    """One output of ``size`` scenarios whose inputs ``draw(start, stop)`` makes block by block.
+
+    Monte Carlo's way into the model: each block's draws are made, evaluated and dropped while
+    they are in the CPU cache, on every core (``draw`` runs in the blocks' threads, so the
+    drawing is parallel too), and only ``output`` is kept. The formulas are :func:`evaluate`'s.
+
+    Parameters
+    ----------
+    params : Parameters or mapping, optional
+        The scenario, for every parameter ``draw`` does not give; validated here.
+    size : int
+        How many scenarios.
+    draw : callable
+        ``draw(start, stop)`` gives arrays of ``stop - start`` values for some parameters. They
+        are not validated (they must come from validated ranges). It is called from several
+        threads at once and must give a block the same values whichever thread asks.
+    output : str
+        The output to keep (see :meth:`Outputs.names`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``output`` of each scenario, in order.
+    """
+    base = params.model_inputs() if isinstance(params, Parameters) else dict(params or {})
+    supplied = {**_default_inputs(), **base}
+    unknown = [unknown_parameter(k, v) for k, v in supplied.items() if k not in PARAMETER_SPECS and k not in TEXT_KEYS]
+    if unknown:
+        raise ParameterError(unknown)
+    values = {k: _as_array(k, supplied[k]) for k in NUMERIC_KEYS}
+    method = np.asarray(supplied["method"])
+    use_bottom_up = method == "bottom_up"
+    _check_arrays(values, method, use_bottom_up)
+    blocks = [slice(start, min(start + BLOCK_SIZE, size)) for start in range(0, size, BLOCK_SIZE)]
+
+    def compute_block(block: slice) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _compute({**values, **draw(block.start, block.stop)}, use_bottom_up)[output]
+
+    first = compute_block(blocks[0])
+    result = np.empty(size, dtype=np.asarray(first).dtype)
+    result[blocks[0]] = first
+
+    def store(block: slice) -> None:
+        result[block] = compute_block(block)
+
+    map_in_threads(store, blocks[1:])
+    return result
+
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def map_in_threads(function: Callable[[_Item], _Result], items: Iterable[_Item]) -> list[_Result]:
+    """``[function(item) for item in items]``, run on the model's threads (one per core).
+
+    For numpy work that releases the GIL, such as blocks of scenarios or a shuffle.
+    """
+    return list(_pool().map(function, items))
 
 
 def _checked_compute(values: Mapping[str, np.ndarray], method: np.ndarray, validate: bool) -> dict[str, np.ndarray]:
