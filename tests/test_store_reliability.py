@@ -150,7 +150,8 @@ def test_four_processes_on_sqlite_lose_nothing(tmp_path):
 
 def _read_lines(stream, into: list[str]) -> None:
     for line in stream:
-        into.append(line.strip())
+        if line.endswith("\n"):  # a writer killed while printing leaves a last line cut short: not a report
+            into.append(line.strip())
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
