@@ -77,7 +77,8 @@ _WORDS = ", ".join(_sql_string(w) for w in MISSING_WORDS)
 def _id_missing_sql(column: str, numeric: bool) -> str:
     if numeric:
         return f"({column} IS NULL)"
-    return f"({column} IS NULL OR (length({column}) <= 5 AND lower(trim({column})) IN ({_WORDS})))"
+    # CASE, not AND: the words are compared only for the few short ids (DuckDB evaluates both sides of AND).
+    return f"(CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 5 THEN false ELSE lower(trim({column})) IN ({_WORDS}) END)"
 
 
 def _value_sql(column: str, numeric: bool, factor: float) -> tuple[str, str]:
@@ -126,22 +127,25 @@ def scan_sql(mapping: Mapping[str, str], numeric: Collection[str] = (), value_fa
         raw.append(f"{state} AS value_state")
     else:
         raw += ["CAST(NULL AS DOUBLE) AS value", "0 AS value_state"]
+    # Distinct hashes, not strings: much faster on millions of ids (a collision is ruled out exactly later;
+    # engines other than DuckDB count the ids themselves, see transpile()).
+    raw.append(f"hash({col['customer_id']}) AS id_key" if "customer_id" in col else "1 AS id_key")
     keys = [f"raw_{name}" for name in _keys(mapping)] + ["id_missing", "value_state"]
     listed = ", ".join(keys)
+    # One CTE read by both aggregates: DuckDB streams the one scan to both (no second pass, nothing stored).
+    rows = f"WITH customer_rows AS (SELECT {', '.join(raw)} FROM {RELATION}) "
     groups = (
         f"SELECT 0 AS kind, {listed}, count(*) AS n, count(value) AS n_value, avg(value) AS value_mean, "
         f"coalesce(var_pop(value), 0) AS value_var, CAST(NULL AS BIGINT) AS ids "
-        f"FROM (SELECT {', '.join(raw)} FROM {RELATION}) AS customer_rows GROUP BY {listed}"
+        f"FROM customer_rows GROUP BY {listed}"
     )
-    # Distinct hashes, not strings: much faster on millions of ids (a collision is ruled out exactly later;
-    # engines other than DuckDB count the ids themselves, see transpile()).
-    ids = f"count(DISTINCT hash({col['customer_id']}))" if "customer_id" in col else "count(*)"
+    ids = "count(DISTINCT id_key)" if "customer_id" in col else "count(*)"
     nulls = ", ".join(["NULL"] * len(keys))
     totals = (
         f"SELECT 1 AS kind, {nulls}, count(*) AS n, CAST(NULL AS BIGINT) AS n_value, CAST(NULL AS DOUBLE) AS value_mean, "
-        f"CAST(NULL AS DOUBLE) AS value_var, {ids} AS ids FROM {RELATION}"
+        f"CAST(NULL AS DOUBLE) AS value_var, {ids} AS ids FROM customer_rows"
     )
-    return f"{groups} UNION ALL {totals}"
+    return f"{rows}{groups} UNION ALL {totals}"
 
 
 def transpile(sql: str, dialect: str) -> str:
