@@ -179,9 +179,9 @@ def _bad_tables(customers: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def _message(run) -> str:
+def _message(source, **options) -> str:
     with pytest.raises(CalibrationError) as caught:
-        run()
+        calibrate(source, **options)
     return f"{caught.value.code}: {caught.value}"
 
 
@@ -189,7 +189,7 @@ def test_the_same_bad_input_gets_the_same_message_on_every_engine(customers, tmp
     for name, frame in _bad_tables(customers).items():
         path = tmp_path / f"{name}.csv"
         frame.to_csv(path, index=False)
-        expected = _message(lambda: calibrate(path))
+        expected = _message(path)
         assert (
             expected.split(":")[0]
             == {
@@ -202,9 +202,9 @@ def test_the_same_bad_input_gets_the_same_message_on_every_engine(customers, tmp
         )
         if name == "not_binary":
             assert "row 124" in expected and "complained='maybe'" in expected
-        _load(postgres_url, frame, f"bad_{name}")
-        assert _message(lambda: calibrate(postgres_url, table=f"bad_{name}")) == expected, name
-        assert _message(lambda: calibrate(path, engine="spark", spark=spark_session)) == expected, name
+        _load(postgres_url, frame.replace("", None), f"bad_{name}")  # an empty CSV field is NULL
+        assert _message(postgres_url, table=f"bad_{name}") == expected, name
+        assert _message(path, engine="spark", spark=spark_session) == expected, name
 
 
 # --- the one statement ---------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_duckdb_counts_equal_a_plain_group_by(files, customers):
         rows = engine.rows(scan_sql(mapping, engine.numeric))
     finally:
         engine.close()
-    totals = [row for row in rows if row[0] == 1][0]
+    totals = next(row for row in rows if row[0] == 1)
     assert totals[-5] == len(customers) and totals[-1] == customers["customer_id"].nunique()
     groups = [row for row in rows if row[0] == 0]
     assert sum(row[-5] for row in groups) == len(customers)

@@ -78,7 +78,8 @@ def _id_missing_sql(column: str, numeric: bool) -> str:
     if numeric:
         return f"({column} IS NULL)"
     # CASE, not AND: the words are compared only for the few short ids (DuckDB evaluates both sides of AND).
-    return f"(CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 5 THEN false ELSE lower(trim({column})) IN ({_WORDS}) END)"
+    words = f"lower(trim({column})) IN ({_WORDS})"
+    return f"(CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 5 THEN false ELSE {words} END)"
 
 
 def _value_sql(column: str, numeric: bool, factor: float) -> tuple[str, str]:

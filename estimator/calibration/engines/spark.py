@@ -8,6 +8,7 @@ is already running (a notebook's, the tests') is reused and left running.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from pathlib import Path
@@ -145,10 +146,8 @@ class SparkEngine(Engine):
             raise self.failure(error) from None
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a stopped session has nothing left to drop
             self.spark.catalog.dropTempView(self.view)
-        except Exception:  # a stopped session has nothing left to drop
-            pass
 
 
 def open_engine(source: str | Path | None, **options: object) -> SparkEngine:
