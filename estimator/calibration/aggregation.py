@@ -82,28 +82,36 @@ def _id_missing_sql(column: str, numeric: bool) -> str:
     return f"(CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 5 THEN false ELSE {words} END)"
 
 
-def _value_sql(column: str, numeric: bool, factor: float) -> tuple[str, str]:
-    """The value as a yearly number, and its state: 0 valid, 1 blank or NaN, 2 not a number, 3 infinite, 4 negative.
+def _number(column: str, numeric: bool) -> str:
+    """The cell as a number (before any ×12): a typed number as it is, text parsed."""
+    return f"CAST({column} AS DOUBLE)" if numeric else _number_sql(column)
 
-    The cheap test first: a plain non-negative number (nearly every cell) needs nothing else.
+
+def _state_sql(column: str, number: str, numeric: bool) -> str:
+    """The value's state: 0 valid, 1 blank or NaN, 2 not a number, 3 infinite, 4 negative.
+
+    ``number`` is the cell as a number (:func:`_number`), computed once by the caller; the cheap test
+    first: a plain non-negative number (nearly every cell) needs nothing else.
     """
-    scale = "" if factor == 1 else f" * {float(factor)!r}"
     if numeric:
-        number = f"CAST({column} AS DOUBLE)"
         # A NaN in a typed column is what a text NaN is: a blank (as when the file was read as text).
-        state = (
+        return (
             f"CASE WHEN {column} IS NULL OR {number} = CAST('NaN' AS DOUBLE) THEN 1 "
             f"WHEN {number} IN ({_NOT_FINITE}) THEN 3 WHEN {number} < 0 THEN 4 ELSE 0 END"
         )
-    else:
-        number = _number_sql(column)
-        state = (
-            f"CASE WHEN {column} IS NULL THEN 1 "
-            f"WHEN {number} >= 0 AND {number} NOT IN ({_NOT_FINITE}) THEN 0 "
-            f"WHEN lower(trim({column})) IN ({_WORDS}) THEN 1 WHEN {number} IS NULL THEN 2 "
-            f"WHEN {number} IN ({_NOT_FINITE}) THEN 3 ELSE 4 END"
-        )
-    return f"({number}){scale}", state
+    return (
+        f"CASE WHEN {column} IS NULL THEN 1 "
+        f"WHEN {number} >= 0 AND {number} NOT IN ({_NOT_FINITE}) THEN 0 "
+        f"WHEN lower(trim({column})) IN ({_WORDS}) THEN 1 WHEN {number} IS NULL THEN 2 "
+        f"WHEN {number} IN ({_NOT_FINITE}) THEN 3 ELSE 4 END"
+    )
+
+
+def _value_sql(column: str, numeric: bool, factor: float) -> tuple[str, str]:
+    """The value as a yearly number and its state, for one row (the checks' example rows)."""
+    scale = "" if factor == 1 else f" * {float(factor)!r}"
+    number = _number(column, numeric)
+    return f"({number}){scale}", _state_sql(column, number, numeric)
 
 
 def _keys(mapping: Mapping[str, str]) -> list[str]:
@@ -122,19 +130,30 @@ def scan_sql(mapping: Mapping[str, str], numeric: Collection[str] = (), value_fa
         raw.append(f"{_id_missing_sql(col['customer_id'], mapping['customer_id'] in numeric)} AS id_missing")
     else:
         raw.append("false AS id_missing")
+    # Three steps, each computing one thing once: the number, its state, the valid value.
+    first = list(raw)
     if "annual_value" in col:
-        number, state = _value_sql(col["annual_value"], mapping["annual_value"] in numeric, value_factor)
-        raw.append(f"CASE WHEN {state} = 0 THEN {number} END AS value")
-        raw.append(f"{state} AS value_state")
+        is_numeric = mapping["annual_value"] in numeric
+        first += [f"{col['annual_value']} AS value_cell", f"{_number(col['annual_value'], is_numeric)} AS value_number"]
+        state = _state_sql("value_cell", "value_number", is_numeric)
     else:
-        raw += ["CAST(NULL AS DOUBLE) AS value", "0 AS value_state"]
+        first += ["CAST(NULL AS VARCHAR) AS value_cell", "CAST(NULL AS DOUBLE) AS value_number"]
+        state = "0"
+    scale = "" if value_factor == 1 else f" * {float(value_factor)!r}"
     # Distinct hashes, not strings: much faster on millions of ids (a collision is ruled out exactly later;
     # engines other than DuckDB count the ids themselves, see transpile()).
-    raw.append(f"hash({col['customer_id']}) AS id_key" if "customer_id" in col else "1 AS id_key")
+    first.append(f"hash({col['customer_id']}) AS id_key" if "customer_id" in col else "1 AS id_key")
+    passed = [*(f"raw_{name}" for name in _keys(mapping)), "id_missing", "id_key"]
+    cells = f"SELECT {', '.join(first)} FROM {RELATION}"
+    second = f"SELECT {', '.join(passed)}, value_number, {state} AS value_state FROM ({cells}) AS cells"
+    third = (
+        f"SELECT {', '.join(passed)}, value_state, CASE WHEN value_state = 0 THEN value_number{scale} END AS value "
+        f"FROM ({second}) AS stated"
+    )
     keys = [f"raw_{name}" for name in _keys(mapping)] + ["id_missing", "value_state"]
     listed = ", ".join(keys)
     # One CTE read by both aggregates: DuckDB streams the one scan to both (no second pass, nothing stored).
-    rows = f"WITH customer_rows AS (SELECT {', '.join(raw)} FROM {RELATION}) "
+    rows = f"WITH customer_rows AS ({third}) "
     groups = (
         f"SELECT 0 AS kind, {listed}, count(*) AS n, count(value) AS n_value, avg(value) AS value_mean, "
         f"coalesce(var_pop(value), 0) AS value_var, CAST(NULL AS BIGINT) AS ids "
