@@ -18,7 +18,7 @@ from pathlib import Path
 from estimator.calibration.engines.base import Engine, Progress
 from estimator.calibration.messages import CalibrationError
 
-__all__ = ["ENGINES", "Engine", "Progress", "choose_engine", "open_engine"]
+__all__ = ["ENGINES", "Engine", "Progress", "add_source_arguments", "choose_engine", "open_engine", "source_options"]
 
 #: Engine name → its module (imported when used: Spark and PostgreSQL drivers load only when asked for).
 ENGINES: dict[str, str] = {
@@ -48,3 +48,26 @@ def open_engine(source: str | Path | None, engine: str | None = None, **options:
         raise CalibrationError("table_needs_engine", value=str(options.get("table") or options.get("query")))
     module = import_module(ENGINES[name])
     return module.open_engine(source, **{k: v for k, v in options.items() if v is not None})
+
+
+def add_source_arguments(parser) -> None:
+    """The command line's options saying where the table is and which engine aggregates it."""
+    parser.add_argument(
+        "--engine",
+        choices=tuple(ENGINES),
+        help="where the aggregation runs: duckdb (default for files), spark (files, directories, --table), "
+        "postgresql (default for a postgresql:// source)",
+    )
+    parser.add_argument("--table", metavar="NAME", help="a table of Spark's catalogue or of a postgresql:// database")
+    parser.add_argument("--query", metavar="SQL", help='a query run by the postgresql:// source\'s server ("SELECT …")')
+    parser.add_argument("--spark-master", metavar="URL", help="Spark's master (default local[*]; spark://host:7077, yarn...)")
+    parser.add_argument(
+        "--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server (default: the SPARK_REMOTE variable, if set)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def source_options(args) -> dict[str, object]:
+    """The keyword arguments of :func:`~estimator.calibration.calibrate` from :func:`add_source_arguments`'s options."""
+    names = ("engine", "table", "query", "spark_master", "spark_remote")
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
