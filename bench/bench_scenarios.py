@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from postgres_server import PostgresServer, postgres_bin  # noqa: E402
 
 from estimator import Parameters  # noqa: E402
-from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall  # noqa: E402
+from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall  # noqa: E402
 from estimator.store import ScenarioStore, compare_scenarios  # noqa: E402
 from estimator.store.database import _content  # noqa: E402
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from estimator import Parameters, evaluate
-from estimator.sensitivity import UncertaintyRanges, draw_scenarios, monte_carlo, sobol_indices, tornado
+from estimator.analysis.sensitivity import UncertaintyRanges, draw_scenarios, monte_carlo, sobol_indices, tornado
 
 
 def median_seconds(function, repeats: int) -> float:

@@ -10,10 +10,10 @@ MODEL.md. Typical use in a notebook::
 For many scenarios at once, :func:`evaluate` takes arrays and returns arrays.
 """
 
+from estimator.core.model import CHANNELS, Outputs, evaluate
+from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
+from estimator.core.result import Estimate, ModelWarning, estimate
 from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset, read_scenario_file
-from estimator.model import CHANNELS, Outputs, evaluate
-from estimator.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
-from estimator.result import Estimate, ModelWarning, estimate
 
 __all__ = [
     "CHANNELS",

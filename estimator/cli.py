@@ -14,19 +14,18 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.library import list_presets, load_evidence, load_preset, read_scenario_file
-from estimator.parameters import InputError, ParameterError, Parameters, parse_value
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     UncertaintyRanges,
     heatmap,
     levers,
     monte_carlo,
-    read_ranges,
     sobol_indices,
     spider,
     tornado,
 )
+from estimator.core.parameters import InputError, ParameterError, Parameters, parse_value
+from estimator.core.result import Estimate, estimate
+from estimator.library import list_presets, load_evidence, load_preset, read_scenario
 
 SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
 
@@ -160,10 +159,10 @@ def _scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
     for path in args.params:
-        content = read_scenario_file(path)
-        ranges.update(read_ranges(content.pop("ranges", {}), f"params file {path!r}"))
-        provenance.update(content.pop("provenance", None) or {})
-        values.update(content)
+        scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
+        ranges.update(scenario.ranges)
+        provenance.update(scenario.provenance or {})
+        values.update(scenario.values)
     for text in getattr(args, "ranges", []):
         key, sep, bounds = text.partition("=")
         low, colon, high = bounds.partition(":")
@@ -396,8 +395,8 @@ def _report_output(args: argparse.Namespace) -> str:
     """Write the deliverable named by ``--out``; the preset's sources back the values it sets."""
     from pathlib import Path
 
-    from estimator.i18n import available_languages
     from estimator.reports import FORMATS, build_content, write_report
+    from estimator.text.i18n import available_languages
 
     kind = Path(args.out).suffix.lower().lstrip(".")
     if kind not in FORMATS:

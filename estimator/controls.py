@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from estimator.formatting import NumberEntryError, is_currency_parameter, is_share_parameter, parse_number
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
 from estimator.links import reason_code
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS
+from estimator.text.formatting import NumberEntryError, is_currency_parameter, is_share_parameter, parse_number
 
 __all__ = ["GROUP_ORDER", "Control", "EntryProblem", "control_for", "group_parameters", "nice_ceiling", "read_entry"]
 

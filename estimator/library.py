@@ -17,20 +17,23 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import t
-from estimator.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
+from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
 from estimator.paths import data_dir
+from estimator.text.i18n import t
 
 __all__ = [
     "ASSUMPTION",
     "Preset",
+    "ScenarioFile",
     "SourceRef",
     "list_presets",
     "load_evidence",
     "load_preset",
     "preset_description",
     "preset_title",
+    "read_scenario",
     "read_scenario_file",
+    "scenario_file",
     "scenario_title",
     "scenario_values",
 ]
@@ -178,7 +181,7 @@ def preset_title(preset: Preset) -> str:
 
     Examples
     --------
-    >>> from estimator.i18n import language_scope
+    >>> from estimator.text.i18n import language_scope
     >>> with language_scope("pl"):
     ...     preset_title(load_preset("poland_consumer_services"))
     'Usługi konsumenckie w Polsce'
@@ -210,7 +213,7 @@ def scenario_title(name: str) -> str:
 
     Examples
     --------
-    >>> from estimator.i18n import language_scope
+    >>> from estimator.text.i18n import language_scope
     >>> with language_scope("nl"):
     ...     scenario_title("Telecom and cable TV"), scenario_title("My telecom case")
     ('Telecom en kabel-tv', 'My telecom case')
@@ -221,15 +224,64 @@ def scenario_title(name: str) -> str:
     return name
 
 
-def read_scenario_file(path: str | Path) -> dict[str, Any]:
-    """Read the values of a JSON or TOML scenario file (not yet validated).
+@dataclass(frozen=True)
+class ScenarioFile:
+    """One scenario file, read and parsed once: its values, ranges, provenance and notes (not yet validated).
+
+    Attributes
+    ----------
+    source : str
+        Where the content came from, as errors name it (``"params file 'x.json'"``).
+    content : mapping
+        The scenario's entries as :func:`read_scenario_file` returns them: the values (with
+        ``name`` and ``currency``), ``ranges`` and ``provenance`` when the file has them.
+    top : mapping
+        The file's top level (``notes``, timestamps and the other entries beside the values).
+    """
+
+    source: str
+    content: Mapping[str, Any]
+    top: Mapping[str, Any]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The scenario's values (parameters, ``name``, ``currency``), without ranges and provenance."""
+        return {key: value for key, value in self.content.items() if key not in ("ranges", "provenance")}
+
+    @property
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """The uncertainty ranges, ``{parameter: (low, high)}``; :class:`InputError` naming ``source`` if malformed."""
+        from estimator.analysis.sensitivity import read_ranges
+
+        return read_ranges(self.content.get("ranges", {}), self.source)
+
+    @property
+    def provenance(self) -> Any:
+        """Where values came from, ``{parameter: description}`` (the top level's, else a calibration's); raw."""
+        return self.top["provenance"] if "provenance" in self.top else self.content.get("provenance")
+
+    @property
+    def notes(self) -> Any:
+        """The scenario's notes as the file holds them (``""`` when it has none); raw."""
+        return self.top.get("notes") or ""
+
+
+def read_scenario(path: str | Path, *, source: str | None = None) -> ScenarioFile:
+    """Read a JSON or TOML scenario file once: the one reader of scenario files (CLI, library, store).
 
     The file holds parameter keys at its top level, or under ``parameters`` or ``inputs``
     (so the command line's own JSON output can be read back). ``currency`` and ``name``
     are accepted too, and uncertainty ranges as a ``ranges`` table at the top level or
     inside the section. The JSON of ``calibrate --format json`` is read too: its estimates
     as values, their 95 % intervals as ``ranges`` and a ``provenance`` table (parameter →
-    where its value came from), returned beside the values.
+    where its value came from). ``notes`` and ``provenance`` sit at the top level.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json`` or ``.toml`` file.
+    source : str, optional
+        How errors about its content name it; ``params file '<path>'`` by default.
 
     Raises
     ------
@@ -250,11 +302,23 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
             raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
     except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"params file {str(path)!r}: not valid {path.suffix[1:].upper()} ({error})") from None
-    return scenario_values(raw, f"params file {str(path)!r}")
+    return scenario_file(raw, source or f"params file {str(path)!r}")
 
 
-def scenario_values(raw: Any, source: str) -> dict[str, Any]:
-    """The values of a parsed scenario file's content (:func:`read_scenario_file`'s rules), not yet validated.
+def read_scenario_file(path: str | Path) -> dict[str, Any]:
+    """The values of a JSON or TOML scenario file (not yet validated), with its ``ranges`` and
+    ``provenance`` tables when it has them: :attr:`ScenarioFile.content` of :func:`read_scenario`.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or parsed, or holds no table of values.
+    """
+    return dict(read_scenario(path).content)
+
+
+def scenario_file(raw: Any, source: str) -> ScenarioFile:
+    """A parsed scenario file's content (:func:`read_scenario`'s rules) as a :class:`ScenarioFile`.
 
     ``source`` names where the content came from in the error (``"params file 'x.json'"``); a
     workspace file holds one such content per scenario.
@@ -265,11 +329,17 @@ def scenario_values(raw: Any, source: str) -> dict[str, Any]:
 
     if is_calibration(raw):
         # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
-        raw = scenario_from_calibration(raw, source)
-        return {"name": raw["name"], **raw["parameters"], "provenance": raw["provenance"]}
+        scenario = scenario_from_calibration(raw, source)
+        content = {"name": scenario["name"], **scenario["parameters"], "provenance": scenario["provenance"]}
+        return ScenarioFile(source, content, raw)
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):
             # Ranges may sit beside the section ([ranges]) or inside it ([parameters.ranges]).
             outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k in ("ranges", "provenance")}
-            return {**outer, **raw[section]}
-    return raw
+            return ScenarioFile(source, {**outer, **raw[section]}, raw)
+    return ScenarioFile(source, raw, raw)
+
+
+def scenario_values(raw: Any, source: str) -> dict[str, Any]:
+    """The values of a parsed scenario file's content, not yet validated (:attr:`ScenarioFile.content`)."""
+    return dict(scenario_file(raw, source).content)

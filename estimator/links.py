@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
+from estimator.core.parameters import TEXT_KEYS, parse_value
 from estimator.library import preset_names
-from estimator.parameters import TEXT_KEYS, parse_value
 
 __all__ = [
     "DEFAULT_PRESET",

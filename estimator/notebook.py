@@ -10,8 +10,8 @@ Typical use::
     app.link("http://localhost:8501")   # the Streamlit app opening the same scenario
 
 A thin layer over the package, like the Streamlit app: the input groups and slider scales come
-from :mod:`estimator.controls`, every text from :mod:`estimator.texts` and the i18n catalogues,
-every figure from :mod:`estimator.charts` and :mod:`estimator.uncertainty_charts`, and links
+from :mod:`estimator.controls`, every text from :mod:`estimator.text.sentences` and the i18n catalogues,
+every figure from :mod:`estimator.figures.charts` and :mod:`estimator.figures.uncertainty`, and links
 from :mod:`estimator.links`. Only standard ipywidgets 8 are used (imported here, never by
 ``import estimator``). Charts are plain plotly figures shown in ``Output`` widgets (the plotly
 mime type, which JupyterLab, Notebook 7 and VS Code render); ``FigureWidget`` needs the
@@ -37,28 +37,27 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.numbers import get_currency_symbol
 
+from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.calibration import Calibration
-from estimator.charts import channel_waterfall, cross_check_bars
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
-from estimator.formatting import format_count, format_entry, format_money, format_share, is_currency_parameter
-from estimator.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
+from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
+from estimator.core.result import Estimate, estimate
+from estimator.figures.charts import channel_waterfall, cross_check_bars
+from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
-from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
-from estimator.result import Estimate, estimate
 from estimator.scenarios import SavedScenario, ScenarioStore
-from estimator.sensitivity import DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
-from estimator.texts import (
+from estimator.text.formatting import format_count, format_entry, format_money, format_share, is_currency_parameter
+from estimator.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
+from estimator.text.messages import entry_problem_text, warning_text
+from estimator.text.sentences import (
     channel_labels,
-    entry_problem_text,
     headline_figures,
     headline_sentence,
     largest_channel_text,
     parameter_help,
     provenance_description,
-    warning_text,
 )
-from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
 
 __all__ = ["ANALYSES", "Explorer", "explore"]
 
@@ -557,7 +556,7 @@ class Explorer:
         warnings = est.warnings
         self._warnings.value = (
             f"<div style='background:#fff8e1;padding:6px 10px;border-radius:6px'><b>{html.escape(t('warnings.title'))}</b><ul>"
-            + "".join(f"<li>{_markdown_html(warning_text(w, locale=locale))}</li>" for w in warnings)
+            + "".join(f"<li>{_markdown_html(warning_text(w, self._language, emphasis='*'))}</li>" for w in warnings)
             + "</ul></div>"
             if warnings
             else ""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from estimator.formatting import format_parameter, format_share
-from estimator.i18n import available_languages, language_scope, param_label, t
-from estimator.parameters import InputError
-from estimator.published import published_records
-from estimator.published_charts import published_figure_text
+from estimator.analysis.published import published_records
+from estimator.core.parameters import InputError
+from estimator.figures.published import published_figure_text
+from estimator.text.formatting import format_parameter, format_share
+from estimator.text.i18n import available_languages, language_scope, param_label, t
 
 __all__ = ["add_published_parser", "published_command"]
 

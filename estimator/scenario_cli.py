@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from estimator.parameters import InputError, Parameters
-from estimator.result import Estimate, estimate
+from estimator.core.parameters import InputError, Parameters
+from estimator.core.result import Estimate, estimate
 from estimator.store import (
     DATABASE_ENV,
     SavedScenario,

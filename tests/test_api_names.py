@@ -3,7 +3,7 @@
 import pandas as pd
 
 from estimator import Parameters, estimate, evaluate
-from estimator.sensitivity import UncertaintyRanges, heatmap, monte_carlo, tornado
+from estimator.analysis.sensitivity import UncertaintyRanges, heatmap, monte_carlo, tornado
 
 PARAMS = Parameters()
 

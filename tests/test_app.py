@@ -1,7 +1,7 @@
 """The Streamlit app, driven headlessly with ``streamlit.testing.v1.AppTest``.
 
 Every figure the app shows is checked against what the ``estimator`` API computes for the
-same scenario, formatted with ``estimator.formatting``: a wrong wiring, a lost value or a
+same scenario, formatted with ``estimator.text.formatting``: a wrong wiring, a lost value or a
 stale widget makes these tests fail. Exact amounts are checked through the metrics' help
 texts, which quote each figure in full.
 """
@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 import ui.controls
 import ui.links
 from estimator import PARAMETER_SPECS, Parameters, estimate, list_presets, load_preset
-from estimator.compare import GROUPS, attribute_change
-from estimator.formatting import (
+from estimator.analysis.compare import GROUPS, attribute_change
+from estimator.text.formatting import (
     format_count,
     format_count_delta,
     format_entry,

@@ -14,7 +14,7 @@ from test_app import assert_headline, run_app, slider
 
 from estimator import Parameters, load_preset
 from estimator.calibration import CalibrationError, calibrate
-from estimator.formatting import format_parameter
+from estimator.text.formatting import format_parameter
 from ui import state
 from ui.calibration import SAMPLE_FILE
 from ui.exports import BUILT_KEY

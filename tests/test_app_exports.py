@@ -10,7 +10,7 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
-from estimator.formatting import format_money
+from estimator.text.formatting import format_money
 from ui.exports import BUILT_KEY
 from ui.i18n import t
 from ui.main import TABS_KEY

@@ -9,10 +9,10 @@ from test_app import APP, assert_headline, assert_no_exception, entry_number, me
 
 import ui.controls
 from estimator import PARAMETER_SPECS, Parameters, estimate, load_preset
-from estimator.compare import GROUPS
-from estimator.formatting import format_money, format_parameter
-from estimator.parameters import NUMERIC_KEYS
+from estimator.analysis.compare import GROUPS
+from estimator.core.parameters import NUMERIC_KEYS
 from estimator.scenarios import DATABASE_ENV, ScenarioStore, compare_scenarios
+from estimator.text.formatting import format_money, format_parameter
 from ui import scenarios as tab
 from ui import state
 from ui.i18n import param_label, t

@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_app import GENERIC, assert_no_exception, run_app, slider
 
 from estimator import estimate
-from estimator.formatting import format_money
+from estimator.text.formatting import format_money
 from ui.context import channel_labels
 from ui.i18n import t
 

@@ -1,4 +1,4 @@
-"""The uncertainty tab, driven headlessly: every figure equals what estimator.sensitivity computes."""
+"""The uncertainty tab, driven headlessly: every figure equals what estimator.analysis.sensitivity computes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
-from estimator.formatting import format_money, format_share
-from estimator.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
+from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
+from estimator.text.formatting import format_money, format_share
 from ui.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED

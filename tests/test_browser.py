@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from estimator import estimate, load_preset
-from estimator.formatting import format_money
+from estimator.text.formatting import format_money
 from ui.i18n import LANGUAGES, language_scope, t
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from test_browser import EXCEPTION, HEADLINE, expect, wait_for_headline, wait_id
 
 from estimator import Parameters, estimate, load_preset
 from estimator.calibration import calibrate
-from estimator.formatting import format_money
+from estimator.text.formatting import format_money
 from ui.calibration import SAMPLE_FILE
 from ui.i18n import param_label, t
 

@@ -16,9 +16,9 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from estimator import Parameters, estimate
+from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.calibration import Calibration, auto_mapping, calibrate, inspect_columns
 from estimator.cli import run
-from estimator.sensitivity import UncertaintyRanges
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_customers.csv"

@@ -13,8 +13,8 @@ import pytest
 import estimator.calibration as calibration
 from estimator.calibration import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES, CalibrationError, calibrate, message_text
 from estimator.cli import main
-from estimator.formatting import format_share
-from estimator.i18n import LANGUAGES, catalogue, language_scope
+from estimator.text.formatting import format_share
+from estimator.text.i18n import LANGUAGES, catalogue, language_scope
 
 #: Every module of the calibration package (messages are raised and emitted all over it).
 SOURCES = sorted(Path(calibration.__file__).parent.rglob("*.py"))

@@ -16,7 +16,7 @@ from estimator import Parameters, load_preset
 from estimator.calibration import calibrate
 from estimator.cli import _scenario_and_ranges as scenario_and_ranges
 from estimator.cli import build_parser, main, run
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.charts import plotly_separators
-from estimator.formatting import (
+from estimator.figures.charts import plotly_separators
+from estimator.text.formatting import (
     format_count,
     format_count_delta,
     format_money,
@@ -18,7 +18,7 @@ from estimator.formatting import (
     format_parameter,
     format_share,
 )
-from estimator.i18n import LANGUAGES
+from estimator.text.i18n import LANGUAGES
 
 NB = "\xa0"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.i18n import (
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.text.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     available_languages,
@@ -25,7 +26,6 @@ from estimator.i18n import (
     param_description,
     t,
 )
-from estimator.parameters import PARAMETER_SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "data" / "i18n"

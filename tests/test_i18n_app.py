@@ -12,9 +12,9 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
-from estimator.compare import GROUPS
-from estimator.formatting import format_money, format_share
-from estimator.i18n import LANGUAGES, catalogue, language_scope, t
+from estimator.analysis.compare import GROUPS
+from estimator.text.formatting import format_money, format_share
+from estimator.text.i18n import LANGUAGES, catalogue, language_scope, t
 from ui import state
 from ui.main import TABS, TABS_KEY
 from ui.plots import _CHARTS_ENABLED

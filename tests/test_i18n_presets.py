@@ -10,9 +10,9 @@ import pytest
 from pptx import Presentation
 from test_i18n_app import run_app, screen_text
 
-from estimator.i18n import LANGUAGES, catalogue, language_scope
 from estimator.library import Preset, list_presets, load_preset, preset_description, preset_title, scenario_title
 from estimator.reports import build_content, html_bytes, pptx_bytes, safe_filename, xlsx_bytes
+from estimator.text.i18n import LANGUAGES, catalogue, language_scope
 from ui.scenarios import SAVE_NAME
 
 PRESETS = list_presets()

@@ -13,10 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from estimator import ParameterError, Parameters, estimate
-from estimator.cli import main
-from estimator.model import evaluate
-from estimator.parameters import PARAMETER_SPECS
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     BOTTOM_UP_KEYS,
     RULE_DIFFERENCE,
     RULE_SCALED,
@@ -28,6 +25,9 @@ from estimator.sensitivity import (
     monte_carlo,
     tornado,
 )
+from estimator.cli import main
+from estimator.core.model import evaluate
+from estimator.core.parameters import PARAMETER_SPECS
 
 BASE = Parameters()
 
@@ -238,8 +238,8 @@ def test_broadcast_interventions_match_one_at_a_time():
 
 @pytest.mark.parametrize("lang", ["en", "pl", "hu", "nl", "el"])
 def test_levers_chart_shows_both_values_and_says_how_they_relate(lang):
-    from estimator.i18n import language_scope, t
-    from estimator.uncertainty_charts import levers_chart
+    from estimator.figures.uncertainty import levers_chart
+    from estimator.text.i18n import language_scope, t
 
     table = levers(BASE)
     with language_scope(lang):
@@ -262,8 +262,8 @@ def test_deck_levers_slide_has_both_series_and_the_sentence():
 
     from pptx import Presentation
 
-    from estimator.i18n import t
     from estimator.reports import build_content, pptx_bytes
+    from estimator.text.i18n import t
 
     content = build_content(BASE, draws=200, seed=1)
     deck = Presentation(io.BytesIO(pptx_bytes(content)))

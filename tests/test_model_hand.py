@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from estimator import Parameters, estimate, evaluate
+from estimator import Parameters, estimate, evaluate, load_preset
 
 
 def test_defaults_reproduce_model_md_figures():
@@ -145,7 +145,7 @@ def test_estimate_views_read_well_in_a_notebook():
 
 def test_large_batches_evaluated_in_blocks_equal_one_pass():
     """Batches above BLOCK_SIZE run block by block in threads; the figures must not change."""
-    from estimator.model import BLOCK_SIZE, _compute
+    from estimator.core.model import BLOCK_SIZE, _compute
 
     rng = np.random.default_rng(7)
     count = 3 * BLOCK_SIZE + 123  # a partial last block too
@@ -173,3 +173,20 @@ def test_large_batches_evaluated_in_blocks_equal_one_pass():
         grid.total[123, 45]
         == estimate(churn_rate=float(np.linspace(0, 1, 300)[123]), service_share=float(np.linspace(0, 1, 200)[45])).total
     )
+
+
+def test_prospects_lost_beyond_five_percent_of_the_customers_are_flagged():
+    # Telecom preset: 100,000 prospect contacts x 0.15 unanswered x 0.25 converting = 3,750 lost a year,
+    # 0.75 % of its 500,000 customers; with the 20,000 customers of a small extract they are 18.75 %.
+    telecom = load_preset("telecom_cable").parameters
+    assert "missed_prospects_large" not in [w.code for w in estimate(telecom).warnings]
+    small = estimate(telecom.replace(customers=20_000))
+    (warning,) = [w for w in small.warnings if w.code == "missed_prospects_large"]
+    assert warning.values["prospects"] == pytest.approx(3750)
+    assert warning.values["share"] == pytest.approx(0.1875)
+    assert "3,750 would-be customers a year, 18.8% of the customer base (20,000)" in warning.message
+    assert "prospect_contacts (100,000)" in warning.message
+    # The limit is 5 % of the customers: 3,750 / 75,000 is exactly 5 % (no warning), one customer fewer is over.
+    assert "missed_prospects_large" not in [w.code for w in estimate(telecom.replace(customers=75_000)).warnings]
+    assert "missed_prospects_large" in [w.code for w in estimate(telecom.replace(customers=74_999)).warnings]
+    assert "missed_prospects_large" not in [w.code for w in estimate(telecom.replace(customers=0)).warnings]

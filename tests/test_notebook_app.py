@@ -18,12 +18,12 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import Parameters, estimate, load_preset
 from estimator.calibration import calibrate
-from estimator.formatting import format_count, format_money, format_share
-from estimator.i18n import language_scope, t
+from estimator.core.parameters import ParameterError
 from estimator.links import read_scenario_url
 from estimator.notebook import ANALYSES, explore
-from estimator.parameters import ParameterError
 from estimator.scenarios import ScenarioStore
+from estimator.text.formatting import format_count, format_money, format_share
+from estimator.text.i18n import language_scope, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_customers.csv"
@@ -65,7 +65,9 @@ def library(tmp_path, monkeypatch) -> Path:
 
 
 def test_importing_the_package_does_not_import_ipywidgets():
-    code = "import sys, estimator, estimator.reports, estimator.texts, estimator.links; print('ipywidgets' in sys.modules)"
+    code = (
+        "import sys, estimator, estimator.reports, estimator.text.sentences, estimator.links; print('ipywidgets' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

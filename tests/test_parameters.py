@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, estimate, evaluate
-from estimator.parameters import NUMERIC_KEYS, parse_value
+from estimator.core.parameters import NUMERIC_KEYS, parse_value
 
 
 def invalid_values(spec):
@@ -114,7 +114,7 @@ def test_vectorised_evaluate_validates_arrays_and_names_the_first_bad_value():
 def test_one_bad_value_deep_in_a_large_batch_is_found():
     """Validation settles most arrays by their min and max; a single bad value in a later block
     (NaN, infinity, out of range, fractional years) must still be found and named."""
-    from estimator.model import BLOCK_SIZE
+    from estimator.core.model import BLOCK_SIZE
 
     size = 2 * BLOCK_SIZE + 17
     cases = [

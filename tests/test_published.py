@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from estimator import Parameters, load_preset
+from estimator.analysis.published import _read_estimate, load_published, published_records, published_table, share_comparison
 from estimator.cli import main
-from estimator.i18n import has_key, language_scope, t
+from estimator.core.model import evaluate
+from estimator.core.parameters import InputError
+from estimator.figures.published import published_chart, share_chart
 from estimator.library import list_presets, load_evidence
-from estimator.model import evaluate
-from estimator.parameters import InputError
-from estimator.published import _read_estimate, load_published, published_records, published_table, share_comparison
-from estimator.published_charts import published_chart, share_chart
 from estimator.published_cli import JSON_KEYS
+from estimator.text.i18n import has_key, language_scope, t
 
 LANGUAGES = ("en", "pl", "hu", "nl", "el")
 ESTIMATES = {estimate.id: estimate for estimate in load_published()}

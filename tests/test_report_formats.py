@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from estimator import Parameters
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 from estimator.reports import FORMATS, REPORT_FORMATS, build_content, report_bytes
 
 MAGIC = {"pptx": b"PK", "xlsx": b"PK", "html": b"<!DOCTYPE html>"}

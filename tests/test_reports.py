@@ -12,10 +12,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from estimator import Parameters, estimate, load_preset
+from estimator.analysis.sensitivity import UncertaintyRanges, evaluate_intervention, monte_carlo, tornado
 from estimator.cli import main
-from estimator.formatting import format_money
-from estimator.i18n import has_key, language_scope, t
-from estimator.parameters import PARAMETER_SPECS
+from estimator.core.parameters import PARAMETER_SPECS
 from estimator.reports import (
     InitiativePlan,
     build_content,
@@ -27,7 +26,8 @@ from estimator.reports import (
     xlsx_bytes,
 )
 from estimator.reports.pptx_report import chart_money_format
-from estimator.sensitivity import UncertaintyRanges, evaluate_intervention, monte_carlo, tornado
+from estimator.text.formatting import format_money
+from estimator.text.i18n import has_key, language_scope, t
 
 EVIL = "<script>alert(1)</script>"
 

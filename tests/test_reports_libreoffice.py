@@ -20,7 +20,7 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 from estimator import Outputs, Parameters, evaluate, load_preset
-from estimator.parameters import PARAMETER_SPECS
+from estimator.core.parameters import PARAMETER_SPECS
 from estimator.reports import build_content, write_report
 from estimator.reports.xlsx_report import MODEL_FORMULAS
 

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from estimator import Parameters
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     _QUANTILE_CELLS,
     UncertainRange,
     UncertaintyRanges,

@@ -19,9 +19,10 @@ from numpy.testing import assert_allclose
 
 import estimator.store.database as database
 from estimator import CHANNELS, PARAMETER_SPECS, InputError, ParameterError, Parameters, estimate, load_preset
+from estimator.analysis.compare import attribute_change
+from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.cli import run
-from estimator.compare import attribute_change
-from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
+from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall
 from estimator.scenarios import (
     COMPARED_OUTPUTS,
     DATABASE_ENV,
@@ -36,7 +37,6 @@ from estimator.scenarios import (
     read_scenario_bytes,
     read_scenario_path,
 )
-from estimator.sensitivity import UncertaintyRanges
 
 TELECOM = load_preset("telecom_cable").parameters.replace(churn_rate=0.23, currency="PLN")
 RANGES = {"churn_rate": (0.15, 0.3), "service_share": (0.3, 0.6)}

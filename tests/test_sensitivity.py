@@ -9,9 +9,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from estimator import ParameterError, Parameters, estimate
-from estimator.cli import main
-from estimator.parameters import NUMERIC_KEYS
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     BOTTOM_UP_KEYS,
     UncertainRange,
     UncertaintyRanges,
@@ -25,6 +23,8 @@ from estimator.sensitivity import (
     tornado,
     variance_contributions,
 )
+from estimator.cli import main
+from estimator.core.parameters import NUMERIC_KEYS
 
 BASE = Parameters()
 

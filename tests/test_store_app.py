@@ -12,7 +12,7 @@ from test_app_scenarios import errors, library_table, successes
 import ui.controls
 import ui.i18n
 from estimator import Parameters
-from estimator.compare import GROUPS
+from estimator.analysis.compare import GROUPS
 from estimator.store import DATABASE_ENV, ScenarioStore
 from ui import scenarios as tab
 from ui import state

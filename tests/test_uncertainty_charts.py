@@ -4,8 +4,8 @@ import numpy as np
 from numpy.testing import assert_allclose
 
 from estimator import Parameters
-from estimator.sensitivity import heatmap, levers, monte_carlo, sobol_indices, spider, tornado
-from estimator.uncertainty_charts import (
+from estimator.analysis.sensitivity import heatmap, levers, monte_carlo, sobol_indices, spider, tornado
+from estimator.figures.uncertainty import (
     distribution_chart,
     heatmap_chart,
     levers_chart,

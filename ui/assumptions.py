@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from estimator import PARAMETER_SPECS
-from estimator.formatting import format_parameter
 from estimator.library import ASSUMPTION
+from estimator.text.formatting import format_parameter
 from ui.calibration import data_source
 from ui.context import Context
 from ui.controls import GROUP_ORDER

@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from estimator import PARAMETER_SPECS
-from estimator.charts import change_waterfall
-from estimator.compare import attribute_change, changed_parameters
-from estimator.formatting import format_money, format_money_delta, format_parameter
+from estimator.analysis.compare import attribute_change, changed_parameters
+from estimator.figures.charts import change_waterfall
+from estimator.text.formatting import format_money, format_money_delta, format_parameter
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import param_label, t

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,11 @@ from estimator.calibration import (
     calibrate,
     inspect_columns,
 )
-from estimator.formatting import format_count, format_parameter
 from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
-from estimator.texts import provenance_description
+from estimator.text.formatting import format_count, format_parameter
+from estimator.text.messages import calibration_text
+from estimator.text.sentences import provenance_description
 from ui import state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
@@ -324,15 +324,11 @@ def _apply(result_key: tuple, source: str) -> None:
     st.session_state["calibration_applied_message"] = message
 
 
-#: Parameter keys (those with an underscore never occur in ordinary words), to show them as labels.
-_KEY_PATTERN = re.compile(r"\b(" + "|".join(key for key in PARAMETER_SPECS if "_" in key) + r")\b")
-
-
 def warning_text(warning: CalibrationWarning) -> str:
-    """A calibration note in the session's language, parameters named by their labels."""
+    """A calibration note in the session's language, parameters named by their labels (in italics)."""
     shown = {"parameter": param_label(warning.values["parameter"])} if "parameter" in warning.values else {}
-    text = warning.text(current_language(), **shown)
-    return _KEY_PATTERN.sub(lambda match: f"*{param_label(match.group(1)).lower()}*", text)
+    message_id = warning.message_id or warning.code
+    return calibration_text("warning", message_id, warning.values, current_language(), labels=True, emphasis="*", **shown)
 
 
 def _render_apply(outcome: _Outcome, source: str) -> None:

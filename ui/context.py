@@ -7,9 +7,8 @@ from datetime import datetime
 from functools import cached_property
 
 from estimator import PARAMETER_SPECS, Estimate, ModelWarning, Parameters, Preset
-from estimator.texts import channel_labels
-from estimator.texts import warning_text as _warning_text
-from ui.i18n import current_locale
+from estimator.text.messages import warning_text as _warning_text
+from estimator.text.sentences import channel_labels
 
 __all__ = ["Context", "channel_labels", "warning_text"]
 
@@ -51,5 +50,5 @@ class Context:
 
 
 def warning_text(warning: ModelWarning) -> str:
-    """A model warning in plain words (:func:`estimator.texts.warning_text`, labels in italics)."""
-    return _warning_text(warning, locale=current_locale())
+    """A model warning in plain words (:func:`estimator.text.messages.warning_text`, labels in italics)."""
+    return _warning_text(warning, emphasis="*")

@@ -12,10 +12,10 @@ from __future__ import annotations
 import streamlit as st
 
 from estimator import Parameters
-from estimator.formatting import format_count
-from estimator.i18n import LANGUAGES, current_language
 from estimator.library import load_preset, preset_names, preset_title, scenario_title
 from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, REPORT_FORMATS, build_content, report_bytes, safe_filename
+from estimator.text.formatting import format_count
+from estimator.text.i18n import LANGUAGES, current_language
 from ui import state
 from ui.calibration import data_source, is_from_data
 from ui.context import Context

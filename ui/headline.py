@@ -6,10 +6,10 @@ import html
 
 import streamlit as st
 
-from estimator.formatting import format_count, format_money, format_share
-from estimator.texts import HeadlineFigure, largest_channel_text
-from estimator.texts import headline_figures as _headline_figures
-from estimator.texts import headline_sentence as _headline_sentence
+from estimator.text.formatting import format_count, format_money, format_share
+from estimator.text.sentences import HeadlineFigure, largest_channel_text
+from estimator.text.sentences import headline_figures as _headline_figures
+from estimator.text.sentences import headline_sentence as _headline_sentence
 from ui.context import Context
 from ui.i18n import t
 
@@ -18,7 +18,7 @@ __all__ = ["HeadlineFigure", "headline_figures", "render_headline_sentence", "re
 
 def headline_figures(ctx: Context) -> list[HeadlineFigure]:
     """The six headline figures of the current scenario, with their change since the baseline
-    (:func:`estimator.texts.headline_figures`)."""
+    (:func:`estimator.text.sentences.headline_figures`)."""
     return _headline_figures(ctx.estimate, ctx.parameters, locale=ctx.locale, baseline=ctx.baseline_estimate)
 
 

@@ -1,6 +1,6 @@
-"""The app's translation function: :mod:`estimator.i18n`, shared with the exports and the CLI."""
+"""The app's translation function: :mod:`estimator.text.i18n`, shared with the exports and the CLI."""
 
-from estimator.i18n import (
+from estimator.text.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     available_languages,

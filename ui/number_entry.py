@@ -2,7 +2,7 @@
 
 Streamlit's number input is an HTML number field, and Chromium drops a typed decimal comma
 there ("12,99" becomes 1299). These boxes are text boxes read with the page language's marks by
-:func:`estimator.formatting.parse_number`; text that is not a number, or is out of range, stays
+:func:`estimator.text.formatting.parse_number`; text that is not a number, or is out of range, stays
 in the box with a message naming the field, the value and what is allowed, and the last valid
 number is used meanwhile.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.formatting import NumberEntryError, format_entry, parse_number
+from estimator.text.formatting import NumberEntryError, format_entry, parse_number
 from ui.i18n import t
 
 __all__ = ["number_entry"]

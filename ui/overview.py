@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from estimator.charts import channel_waterfall, cross_check_bars
-from estimator.formatting import format_count, format_money, format_share
+from estimator.figures.charts import channel_waterfall, cross_check_bars
+from estimator.text.formatting import format_count, format_money, format_share
 from ui.context import Context, channel_labels, warning_text
 from ui.i18n import t
 from ui.plots import show_chart

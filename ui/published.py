@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.formatting import format_parameter, format_share
-from estimator.published import published_table, share_comparison
-from estimator.published_charts import published_chart, published_figure_text, share_chart
+from estimator.analysis.published import published_table, share_comparison
+from estimator.figures.published import published_chart, published_figure_text, share_chart
+from estimator.text.formatting import format_parameter, format_share
 from ui.context import Context
 from ui.i18n import param_label, t
 from ui.plots import show_chart

@@ -21,9 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, InputError, estimate
-from estimator.formatting import NOT_AVAILABLE, format_money
+from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall
 from estimator.library import scenario_title
-from estimator.scenario_charts import channel_comparison_bars, scenario_waterfall
 from estimator.store import (
     COMPARED_OUTPUTS,
     MAX_COMPARED,
@@ -38,6 +37,7 @@ from estimator.store import (
     read_scenario_bytes,
     read_workspace_bytes,
 )
+from estimator.text.formatting import NOT_AVAILABLE, format_money
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t

@@ -9,9 +9,9 @@ import streamlit as st
 from babel.numbers import get_currency_name, list_currencies
 
 from estimator import PARAMETER_SPECS, load_preset
-from estimator.formatting import format_count, format_money, format_parameter, is_currency_parameter
 from estimator.library import preset_description, preset_names, preset_title
-from estimator.texts import parameter_help
+from estimator.text.formatting import format_count, format_money, format_parameter, is_currency_parameter
+from estimator.text.sentences import parameter_help
 from ui import state
 from ui.context import Context
 from ui.controls import GROUP_ORDER, control_for, group_parameters

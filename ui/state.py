@@ -24,11 +24,11 @@ from typing import Any
 import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
+from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.controls import EntryProblem, control_for, read_entry
-from estimator.formatting import format_entry
-from estimator.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
-from estimator.parameters import NUMERIC_KEYS, InputError
-from estimator.sensitivity import UncertaintyRanges
+from estimator.core.parameters import NUMERIC_KEYS, InputError
+from estimator.text.formatting import format_entry
+from estimator.text.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from ui import links
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 The tab is a fragment: its own controls (draws, seed, ranges, an initiative) rerun only this
 panel. A slider in the sidebar reruns the page, and the tab recomputes from the cached
-analyses. All figures come from :mod:`estimator.sensitivity`; nothing is computed here.
+analyses. All figures come from :mod:`estimator.analysis.sensitivity`; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
-from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.parameters import NUMERIC_KEYS
-from estimator.sensitivity import (
+from estimator.analysis.sensitivity import (
     DEFAULT_SEED,
     Heatmap,
     MonteCarloResult,
@@ -31,7 +29,8 @@ from estimator.sensitivity import (
     spider,
     tornado,
 )
-from estimator.uncertainty_charts import (
+from estimator.core.parameters import NUMERIC_KEYS
+from estimator.figures.uncertainty import (
     distribution_chart,
     heatmap_chart,
     levers_chart,
@@ -40,6 +39,7 @@ from estimator.uncertainty_charts import (
     spider_chart,
     tornado_chart,
 )
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from ui import state
 from ui.context import Context
 from ui.i18n import param_label, t
@@ -357,14 +357,10 @@ def _render_initiative(ctx: Context) -> None:
         st.caption(note + " " + t("interventions.initiative_bottom_up", amount=money(plan.revenue_recovered_bottom_up)))
 
 
-#: Outputs offered for the heatmap: the headline figures and the channels.
+#: Outputs offered for the heatmap: the headline figures and the channels (the model's registry).
 HEATMAP_OUTPUTS = (
     "total",
-    "retention",
-    "spend_reduction",
-    "missed_contacts",
-    "word_of_mouth",
-    "incidents",
+    *CHANNELS,
     "customers_lost_total",
     "profit_lost",
     "value_at_risk",

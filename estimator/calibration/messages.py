@@ -1,7 +1,8 @@
 """Every message calibration can show: errors (:class:`CalibrationError`) and notes (:class:`CalibrationWarning`).
 
 Each message id is registered here with its code; its text is ``calibration.error.<id>`` or
-``calibration.warning.<id>`` in the i18n catalogues, in every language. The CLI and the Python API
+``calibration.warning.<id>`` in the i18n catalogues, in every language, rendered by
+:func:`estimator.text.messages.calibration_text`. The CLI and the Python API
 speak English; the app asks :meth:`CalibrationError.text` for the user's language.
 """
 
@@ -12,9 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -119,8 +118,6 @@ WARNING_MESSAGES: dict[str, str] = {
     "separation_effect": "separation_effect",
     "separation_effect_fit": "separation_effect",
 }
-#: Placeholders holding shares, shown as percentages (the least number of decimals).
-_SHARE_PLACEHOLDERS = {"low": 1, "high": 1, "width": 0}
 
 
 def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
@@ -140,26 +137,6 @@ def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
     return min(digits, most)
 
 
-def _shown_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
-    """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
-    from estimator.formatting import format_count, format_share
-
-    shown = {}
-    bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
-    for name, value in values.items():
-        if isinstance(value, bool) or value is None:
-            shown[name] = str(value)
-        elif name in _SHARE_PLACEHOLDERS and isinstance(value, int | float):
-            least = _SHARE_PLACEHOLDERS[name]
-            digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
-            shown[name] = format_share(float(value), locale=locale, digits=digits)
-        elif isinstance(value, int | float | np.integer):
-            shown[name] = format_count(value, locale=locale, compact=False)
-        else:
-            shown[name] = str(value)
-    return shown
-
-
 def message_text(kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", **shown: str) -> str:
     """The text of an error (``kind="error"``) or warning (``"warning"``) in ``language``.
 
@@ -171,7 +148,7 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     values : mapping
         The message's placeholders, as raw values (numbers are formatted for the language).
     language : str, optional
-        A language code of :data:`estimator.i18n.LANGUAGES`; English by default (the CLI and the API).
+        A language code of :data:`estimator.text.i18n.LANGUAGES`; English by default (the CLI and the API).
     **shown
         Placeholders already written for display (e.g. a parameter's label instead of its key).
 
@@ -179,19 +156,9 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     -------
     str
     """
-    from estimator.i18n import LANGUAGES, language_scope, t
+    from estimator.text.messages import calibration_text
 
-    registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
-    if message_id not in registry:
-        raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
-    with language_scope(language):
-        locale = LANGUAGES[language].locale if language in LANGUAGES else "en"
-        filled = {**_shown_values(values, locale), **shown}
-        text = t(f"calibration.{kind}.{message_id}", **filled)
-        if kind == "error" and message_id in ROW_MESSAGES:
-            tail = "one" if values.get("count") == 1 else "other"
-            text = f"{text} {t(f'calibration.error_rows.{tail}', **filled)}"
-    return text
+    return calibration_text(kind, message_id, values, language, **shown)
 
 
 class CalibrationError(InputError):

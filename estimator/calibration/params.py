@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from estimator.parameters import PARAMETER_SPECS, InputError
+from estimator.core.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
 
 __all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration", "write_params"]
@@ -30,7 +30,7 @@ def is_calibration(raw: Any) -> bool:
 
 
 def _interval_text(key: str, low: float, high: float) -> str:
-    from estimator.formatting import format_parameter
+    from estimator.text.formatting import format_parameter
 
     return f"95 % interval {format_parameter(key, low, '')} – {format_parameter(key, high, '')}".replace("  ", " ")
 

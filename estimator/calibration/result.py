@@ -13,8 +13,8 @@ import pandas as pd
 from estimator.calibration.columns import REASON_CODES, UNCLASSIFIED, normalise
 from estimator.calibration.messages import CalibrationWarning, share_digits
 from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, wilson
-from estimator.formatting import is_share_parameter
-from estimator.parameters import PARAMETER_SPECS
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.text.formatting import is_share_parameter
 
 __all__ = ["SMALL_SEGMENT", "WIDE_INTERVAL", "Calibration", "format_calibration"]
 

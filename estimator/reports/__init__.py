@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from estimator.parameters import InputError
+from estimator.core.parameters import InputError
 from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
 from estimator.reports.formats import REPORT_FORMATS, ReportFormat
 from estimator.reports.safety import escape_html, neutralise_formula, safe_filename

@@ -16,12 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
-from estimator.library import ASSUMPTION, SourceRef
-from estimator.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
-from estimator.published import share_comparison
-from estimator.result import Estimate, estimate
-from estimator.sensitivity import (
+from estimator.analysis.published import share_comparison
+from estimator.analysis.sensitivity import (
     DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
@@ -32,7 +28,11 @@ from estimator.sensitivity import (
     monte_carlo,
     tornado,
 )
-from estimator.texts import warning_text
+from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
+from estimator.core.result import Estimate, estimate
+from estimator.library import ASSUMPTION, SourceRef
+from estimator.text.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
+from estimator.text.messages import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 
@@ -77,7 +77,7 @@ class ReportContent:
     monte_carlo : MonteCarloResult
         The distribution of the yearly total.
     levers : pandas.DataFrame
-        Revenue recovered by each standard improvement (see :func:`estimator.sensitivity.levers`).
+        Revenue recovered by each standard improvement (see :func:`estimator.analysis.sensitivity.levers`).
     initiative : Initiative
         The priced initiative.
     assumptions : pandas.DataFrame
@@ -102,7 +102,7 @@ class ReportContent:
     language: str = DEFAULT_LANGUAGE
     created: date = field(default_factory=date.today)
     #: The scenario's share of revenue next to the published shares (the deck's optional slide),
-    #: from :func:`estimator.published.share_comparison`; None leaves the slide out.
+    #: from :func:`estimator.analysis.published.share_comparison`; None leaves the slide out.
     published: pd.DataFrame | None = None
 
     @property
@@ -248,7 +248,7 @@ def build_content(
 
 def warning_texts(content: ReportContent) -> list[str]:
     """The estimate's warnings in the current language, figures formatted, parameter keys as labels."""
-    return [warning_text(warning, locale=content.locale, emphasis="") for warning in content.estimate.warnings]
+    return [warning_text(warning, content.language) for warning in content.estimate.warnings]
 
 
 def source_grade_note(row: pd.Series) -> tuple[str, str, str]:

@@ -1,7 +1,7 @@
 """The HTML page: one self-contained file with the interactive charts, working offline and printable.
 
 plotly.js is embedded inline once (no CDN, no external link), and each chart is a plotly
-figure from :mod:`estimator.charts` / :mod:`estimator.uncertainty_charts`. Every text a user
+figure from :mod:`estimator.figures.charts` / :mod:`estimator.figures.uncertainty`. Every text a user
 typed (scenario name, notes) is HTML-escaped; the figures carry it only as JSON data, which
 plotly renders as text.
 """
@@ -13,13 +13,13 @@ from functools import cache
 import plotly.graph_objects as go
 import plotly.offline
 
-from estimator.charts import channel_waterfall, cross_check_bars
-from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import language_scope, param_label, t
+from estimator.figures.charts import channel_waterfall, cross_check_bars
+from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import scenario_title
 from estimator.reports.content import ReportContent, finite, source_grade_note, warning_texts
 from estimator.reports.safety import escape_html
-from estimator.uncertainty_charts import distribution_chart, levers_chart, tornado_chart
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share
+from estimator.text.i18n import language_scope, param_label, t
 
 __all__ = ["html_bytes"]
 

@@ -2,7 +2,7 @@
 
 Every chart is a python-pptx chart object (the client can click it, edit its data in
 PowerPoint and restyle it), never a picture. Each slide has speaker notes explaining the
-method behind it. Amounts use :mod:`estimator.formatting` with the scenario's currency; chart
+method behind it. Amounts use :mod:`estimator.text.formatting` with the scenario's currency; chart
 axes and data labels use a number format with the same currency symbol, so they stay right
 when the client edits the numbers.
 """
@@ -22,13 +22,13 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.i18n import language_scope, param_label, t
+from estimator.core.model import CHANNELS
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.figures.uncertainty import levers_note
 from estimator.library import scenario_title
-from estimator.model import CHANNELS
-from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import TORNADO_TOP, ReportContent, finite, source_grade_note, warning_texts
-from estimator.uncertainty_charts import levers_note
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share
+from estimator.text.i18n import language_scope, param_label, t
 
 __all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes"]
 

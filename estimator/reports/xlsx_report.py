@@ -2,7 +2,7 @@
 
 The Model sheet implements MODEL.md with spreadsheet formulas that read the Inputs sheet's
 named cells (workbook names equal MODEL.md's parameter keys, e.g. ``churn_rate``), in the
-same order of operations as :func:`estimator.model.evaluate`; so when the client changes an
+same order of operations as :func:`estimator.core.model.evaluate`; so when the client changes an
 input in Excel or LibreOffice, every output recomputes and equals what the estimator gives
 (the tests recalculate with LibreOffice and compare to 1e-9 relative). Tornado, Monte Carlo,
 levers and the initiative are written as values: they come from thousands of evaluations and
@@ -23,18 +23,22 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.i18n import language_scope, param_description, param_label, t
+from estimator.core.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence, scenario_title
-from estimator.model import CHANNELS, HOURS_PER_YEAR
-from estimator.parameters import PARAMETER_SPECS
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
-from estimator.uncertainty_charts import levers_note
+from estimator.text.i18n import language_scope, param_description, param_label, t
 
 __all__ = ["INPUT_FIRST_ROW", "MODEL_FORMULAS", "xlsx_bytes"]
 
 #: Spreadsheet row (1-based) of the first parameter on the Inputs sheet.
 INPUT_FIRST_ROW = 5
+
+#: The sums over the model's channels (its registry), as workbook formulas.
+_CHANNEL_SUM = "+".join(channel.name for channel in CHANNEL_SPECS)
+_CUSTOMERS_SUM = "+".join(channel.customers for channel in CHANNEL_SPECS if channel.customers)
 
 #: Every output of MODEL.md as a formula over named cells, in evaluation order:
 #: (name, formula). Names of parameters and of earlier outputs are workbook names.
@@ -69,11 +73,8 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
         f"customers*annual_value*MIN(incidents_per_year*incident_hours/{HOURS_PER_YEAR:g},1)*unrecovered_sales",
     ),
     ("incidents", "customers_lost_incidents*annual_value+downtime_revenue"),
-    ("total", "retention+spend_reduction+missed_contacts+word_of_mouth+incidents"),
-    (
-        "customers_lost_total",
-        "customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents",
-    ),
+    ("total", _CHANNEL_SUM),
+    ("customers_lost_total", _CUSTOMERS_SUM),
     ("share_of_revenue", 'IF(customers*annual_value=0,"",total/(customers*annual_value))'),
     ("profit_lost", "total*gross_margin"),
     (
@@ -84,8 +85,7 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
     ),
     (
         "value_at_risk",
-        "(customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents)"
-        "*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
+        f"({_CUSTOMERS_SUM})*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
     ),
     ("replacement_cost", "(MAX(customers_lost_retention,0)+customers_lost_incidents)*acquisition_cost"),
     ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),

@@ -2,7 +2,7 @@
 
 :func:`compare_scenarios` takes one to four scenarios (saved ones, versions of one scenario,
 or plain parameters) and returns a :class:`ScenarioComparison`; its charts are in
-:mod:`estimator.scenario_charts`.
+:mod:`estimator.figures.scenarios`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from estimator.compare import attribute_change
-from estimator.formatting import format_count, format_money, format_parameter, format_share
-from estimator.model import CHANNELS
-from estimator.parameters import PARAMETER_SPECS, Parameters
-from estimator.result import Estimate, estimate
+from estimator.analysis.compare import attribute_change
+from estimator.core.model import CHANNELS
+from estimator.core.parameters import PARAMETER_SPECS, Parameters
+from estimator.core.result import Estimate, estimate
 from estimator.store.types import MAX_COMPARED, ScenarioDraft, ScenarioError
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 
 __all__ = ["COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "changed_inputs", "compare_scenarios"]
 
@@ -169,7 +169,7 @@ class ScenarioComparison:
         """The change of the yearly total from scenario ``start`` to ``end``, split exactly by input.
 
         ``start`` and ``end`` are positions or names; the parts (Shapley values, see
-        :func:`~estimator.compare.attribute_change`) sum to the difference of the totals.
+        :func:`~estimator.analysis.compare.attribute_change`) sum to the difference of the totals.
         """
         first, second = self._position(start), self._position(end)
         return attribute_change(self.parameters[first], self.parameters[second], by=by)  # type: ignore[arg-type]

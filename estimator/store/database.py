@@ -51,8 +51,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
-from estimator.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
-from estimator.sensitivity import read_ranges
+from estimator.analysis.sensitivity import read_ranges
+from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
 from estimator.store.files import WorkspaceFile, export_workspace
 from estimator.store.types import (
     DEFAULT_WORKSPACE,
@@ -801,7 +801,7 @@ class ScenarioStore:
             Someone saved after ``expect_version`` (it says who and when).
         ScenarioError
             ``duplicate`` when the name is taken and neither ``expect_version`` nor ``overwrite``
-            is given; a bad name, provenance or database. :class:`~estimator.parameters.ParameterError`
+            is given; a bad name, provenance or database. :class:`~estimator.core.parameters.ParameterError`
             for a bad value or range.
         """
         clean_name = check_name(name)

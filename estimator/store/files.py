@@ -3,8 +3,8 @@
 One scenario is exported with ``name`` and ``currency`` at the top, the values under
 ``parameters`` with the uncertainty ranges in ``parameters.ranges``; ``notes``, ``provenance``,
 the timestamps and the version sit beside them, where the command line ignores them. Files are
-read by :func:`estimator.library.read_scenario_file` (the one reader of scenario files), so the
-library accepts exactly what ``--params`` accepts.
+read by :func:`estimator.library.read_scenario` (the one reader of scenario files, read once), so
+the library accepts exactly what ``--params`` accepts.
 
 A workspace file (:func:`export_workspace`) is one JSON document holding every scenario of a
 workspace with its whole history, each version in the single-scenario format.
@@ -15,16 +15,14 @@ from __future__ import annotations
 import json
 import math
 import tempfile
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from estimator.library import read_scenario_file, scenario_values
-from estimator.parameters import InputError, ParameterError, Parameters
-from estimator.sensitivity import read_ranges
+from estimator.core.parameters import InputError, ParameterError, Parameters
+from estimator.library import ScenarioFile, read_scenario, scenario_file
 from estimator.store.types import (
     FILE_METADATA_KEYS,
     MAX_NAME_LENGTH,
@@ -141,11 +139,10 @@ def export_scenario(scenario: ScenarioDraft, fmt: str = "json") -> str:
     )
 
 
-def _draft(
-    values: dict[str, Any], metadata: Mapping[str, Any], source: str, name: str | None, default_name: str
-) -> ScenarioDraft:
-    """A validated draft from a file's values (as :func:`read_scenario_file` returns them) and its top level."""
-    ranges = read_ranges(values.pop("ranges", {}), source)
+def _draft(file: ScenarioFile, name: str | None, default_name: str) -> ScenarioDraft:
+    """A validated draft from a scenario file's content (:func:`~estimator.library.read_scenario`)."""
+    ranges = file.ranges
+    values = file.values
     for key in FILE_METADATA_KEYS:  # a flat file carries them beside the values: not parameters
         values.pop(key, None)
     file_name = values.pop("name", None)
@@ -153,15 +150,8 @@ def _draft(
         name = file_name if isinstance(file_name, str) and file_name.strip() else default_name
     chosen = check_name(name)
     params = Parameters(values, name=chosen)
-    notes = check_text(metadata.get("notes") or "", "notes")
-    return ScenarioDraft(chosen, params, check_ranges(params, ranges), notes, check_provenance(metadata.get("provenance")))
-
-
-def _raw_metadata(path: Path) -> dict[str, Any]:
-    """``notes`` and ``provenance`` from a file's top level (read_scenario_file has already parsed it)."""
-    data = path.read_bytes()
-    raw = tomllib.loads(data.decode("utf-8")) if path.suffix.lower() == ".toml" else json.loads(data)
-    return {key: raw[key] for key in ("notes", "provenance") if key in raw}
+    notes = check_text(file.notes, "notes")
+    return ScenarioDraft(chosen, params, check_ranges(params, ranges), notes, check_provenance(file.provenance))
 
 
 def read_scenario_path(path: str | Path, *, name: str | None = None, default_name: str | None = None) -> ScenarioDraft:
@@ -178,15 +168,11 @@ def read_scenario_path(path: str | Path, *, name: str | None = None, default_nam
     Raises
     ------
     InputError
-        An unreadable file (naming it); :class:`~estimator.parameters.ParameterError` for bad
+        An unreadable file (naming it); :class:`~estimator.core.parameters.ParameterError` for bad
         values or ranges; :class:`ScenarioError` for bad notes, provenance or name.
     """
     path = Path(path)
-    content = read_scenario_file(path)
-    metadata = _raw_metadata(path)
-    if "provenance" not in metadata and content.get("provenance") is not None:  # a calibration's JSON
-        metadata["provenance"] = content["provenance"]
-    return _draft(content, metadata, f"params file {path.name!r}", name, default_name or path.stem)
+    return _draft(read_scenario(path, source=f"params file {path.name!r}"), name, default_name or path.stem)
 
 
 def read_scenario_bytes(data: bytes, filename: str, *, name: str | None = None) -> ScenarioDraft:
@@ -282,7 +268,7 @@ def read_workspace_bytes(data: bytes, filename: str) -> WorkspaceFile:
         versions = []
         for raw in history:
             label = f"workspace file {source}, scenario {name!r}"
-            draft = _draft(scenario_values(dict(raw) if isinstance(raw, dict) else raw, label), raw, label, name, name)
+            draft = _draft(scenario_file(dict(raw) if isinstance(raw, dict) else raw, label), name, name)
             author = check_text(raw.get("author") or "", "author")
             note = check_text(raw.get("note") or "", "note")
             versions.append(ImportedVersion(draft, author, _moment(raw.get("updated_at") or datetime.now(UTC), source), note))

@@ -3,7 +3,7 @@
 A :class:`ScenarioDraft` is a scenario not (yet) in the library (a file, the app's current
 inputs); a :class:`SavedScenario` is one version of a saved scenario, with its workspace, its
 version number, who saved it, when, and the note they left. Errors are :class:`ScenarioError`
-(an :class:`~estimator.parameters.InputError` naming the field and the value), and
+(an :class:`~estimator.core.parameters.InputError` naming the field and the value), and
 :class:`ScenarioConflictError` when a save would silently replace a version someone else saved.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from estimator.parameters import PARAMETER_SPECS, InputError, Parameters
-from estimator.sensitivity import UncertaintyRanges
+from estimator.analysis.sensitivity import UncertaintyRanges
+from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 
 __all__ = [
     "DEFAULT_WORKSPACE",

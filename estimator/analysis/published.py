@@ -1,7 +1,7 @@
 """Published headline figures of the revenue lost to poor service, reproduced by the model (MODEL.md v2).
 
 Each figure in ``data/published_estimates.toml`` is one multiplication of a few of the model's
-inputs. :func:`reproduce` evaluates it through :func:`estimator.model.evaluate` with only the
+inputs. :func:`reproduce` evaluates it through :func:`estimator.core.model.evaluate` with only the
 channels the publication counts, then runs the same evidence through the whole model, with the
 evidence library's defaults for what the publication leaves out, so a user sees what each
 published number counts, leaves out or overstates.
@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.i18n import t
-from estimator.model import CHANNELS, evaluate
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Parameters
+from estimator.core.model import CHANNELS, evaluate
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Parameters
 from estimator.paths import data_dir
+from estimator.text.i18n import t
 
 __all__ = [
     "PublishedEstimate",

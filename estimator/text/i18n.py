@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from estimator.parameters import PARAMETER_SPECS
+from estimator.core.parameters import PARAMETER_SPECS
 from estimator.paths import data_dir
 
 __all__ = [

@@ -40,7 +40,7 @@ from babel.numbers import (
     parse_decimal,
 )
 
-from estimator.parameters import PARAMETER_SPECS
+from estimator.core.parameters import PARAMETER_SPECS
 
 __all__ = [
     "COMPACT_STYLES",
@@ -361,7 +361,7 @@ def parse_number(text: str, *, locale: str = "en") -> float:
     >>> parse_number("37,5", locale="en")
     Traceback (most recent call last):
     ...
-    estimator.formatting.NumberEntryError: '37,5' is not a number as written in en
+    estimator.text.formatting.NumberEntryError: '37,5' is not a number as written in en
     """
     cleaned = text.strip().removesuffix("%").strip().replace("\u2212", "-")
     if not cleaned:

@@ -1,9 +1,9 @@
 """Plotly figures of an estimate, for the app and for notebooks alike.
 
 The figures take their words (channel names, axis titles) as arguments, so any language can
-be shown; amounts are formatted with :mod:`estimator.formatting` for the given locale. No
+be shown; amounts are formatted with :mod:`estimator.text.formatting` for the given locale. No
 formula is computed here: the numbers come from :func:`~estimator.estimate` and
-:func:`~estimator.compare.attribute_change`.
+:func:`~estimator.analysis.compare.attribute_change`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale
 
-from estimator.formatting import format_count, format_money, format_money_delta
+from estimator.text.formatting import format_count, format_money, format_money_delta
 
 __all__ = ["COLORS", "change_waterfall", "channel_bars", "channel_waterfall", "cross_check_bars"]
 
@@ -190,7 +190,7 @@ def change_waterfall(
     ----------
     parts : pandas.Series
         The change attributed to each input, group or channel, as returned by
-        :func:`~estimator.compare.attribute_change`; it sums to ``current_total - baseline_total``.
+        :func:`~estimator.analysis.compare.attribute_change`; it sums to ``current_total - baseline_total``.
     baseline_total, current_total : float
         The totals of the two scenarios (the first and last bars).
     labels : mapping

@@ -1,7 +1,7 @@
-"""Plotly figures of the published estimates reproduced (:mod:`estimator.published`), for the app and notebooks.
+"""Plotly figures of the published estimates reproduced (:mod:`estimator.analysis.published`), for the app and notebooks.
 
-Like :mod:`estimator.charts`, the figures compute nothing: they draw a table from
-:func:`estimator.published.published_table` in the current language.
+Like :mod:`estimator.figures.charts`, the figures compute nothing: they draw a table from
+:func:`estimator.analysis.published.published_table` in the current language.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from estimator.charts import COLORS, _layout, _value_range
-from estimator.formatting import format_money, format_share
-from estimator.i18n import t
+from estimator.figures.charts import COLORS, _layout, _value_range
+from estimator.text.formatting import format_money, format_share
+from estimator.text.i18n import t
 
 __all__ = ["published_chart", "published_figure_text", "share_chart"]
 

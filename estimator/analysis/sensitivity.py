@@ -1,6 +1,6 @@
 """Which assumptions matter, how sure the estimate is, and what fixing service is worth.
 
-Every analysis here evaluates the one vectorised model (:func:`estimator.model.evaluate`);
+Every analysis here evaluates the one vectorised model (:func:`estimator.core.model.evaluate`);
 none re-implements a formula. Results are small objects with ``to_df()`` and ``to_dict()``.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.model import Outputs, evaluate
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
+from estimator.core.model import Outputs, evaluate
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
 from estimator.paths import data_dir
 
 __all__ = [
@@ -691,7 +691,7 @@ def evaluate_intervention(params: Parameters, changes: Mapping[str, Any], *, met
 
     where Ltd already holds any change of ``churn_rate`` or ``service_share`` (those change
     it directly). Every channel using Lret (retention, word of mouth, value at risk,
-    replacement cost) then uses Ltd': :func:`estimator.model.evaluate` is called with it, so
+    replacement cost) then uses Ltd': :func:`estimator.core.model.evaluate` is called with it, so
     no formula is written twice. Uncertainty analyses do not use this.
 
     Parameters

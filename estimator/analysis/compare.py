@@ -6,7 +6,7 @@ groups, or the five channels) so that the parts sum to the difference. Inputs in
 (churn and customer value multiply), so attributing by substituting one input after another
 would depend on the order chosen; the split here uses Shapley values instead: each input
 gets its average effect over every order, which is order-free and still sums exactly. All
-the scenarios needed are computed in one vectorised :func:`~estimator.model.evaluate` call.
+the scenarios needed are computed in one vectorised :func:`~estimator.core.model.evaluate` call.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from estimator.model import CHANNELS, evaluate
-from estimator.parameters import PARAMETER_SPECS, Parameters
+from estimator.core.model import CHANNELS, evaluate
+from estimator.core.parameters import PARAMETER_SPECS, Parameters
 
 __all__ = ["GROUPS", "MAX_SHAPLEY_PLAYERS", "attribute_change", "changed_parameters"]
 
@@ -75,7 +75,7 @@ def attribute_change(
         ``"group"``: one part per changed parameter group (business, resignations ...).
         ``"channel"``: the change of each of the five channels (``output`` must be ``"total"``).
     output : str, default "total"
-        Any output of :func:`~estimator.model.evaluate`, e.g. ``"value_at_risk"``.
+        Any output of :func:`~estimator.core.model.evaluate`, e.g. ``"value_at_risk"``.
 
     Returns
     -------

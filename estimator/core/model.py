@@ -8,17 +8,18 @@ call it; nothing else implements the formulas.
 from __future__ import annotations
 
 import math
+import operator
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, reduce
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from estimator.parameters import (
+from estimator.core.parameters import (
     NUMERIC_KEYS,
     PARAMETER_SPECS,
     TEXT_KEYS,
@@ -28,13 +29,47 @@ from estimator.parameters import (
     unknown_parameter,
 )
 
-__all__ = ["CHANNELS", "HOURS_PER_YEAR", "Outputs", "evaluate"]
+__all__ = ["CHANNELS", "CHANNEL_SPECS", "HOURS_PER_YEAR", "Channel", "Outputs", "evaluate"]
 
 HOURS_PER_YEAR = 8760.0
 #: Scenarios evaluated at a time in large batches, so temporaries fit in the CPU cache.
 BLOCK_SIZE = 32_768
-#: The five channels through which revenue is lost, in MODEL.md's order.
-CHANNELS = ("retention", "spend_reduction", "missed_contacts", "word_of_mouth", "incidents")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel through which revenue is lost: declared once, everything else iterates over it.
+
+    Attributes
+    ----------
+    name : str
+        The output of :func:`evaluate` with the yearly revenue lost through it; also its key in
+        ``Estimate.to_dict()`` and ``to_frame()``, and its workbook name.
+    customers : str or None
+        The output counting the customers it loses a year (``Estimate.to_dict()["customers_lost"]``),
+        or ``None`` when it loses none (customers who spend less stay).
+    """
+
+    name: str
+    customers: str | None
+
+    @property
+    def label_key(self) -> str:
+        """Its name in the i18n catalogues (``data/i18n/<language>/app.toml``, ``[channel]``)."""
+        return f"channel.{self.name}"
+
+
+#: The five channels through which revenue is lost, in MODEL.md's order. A new channel: its
+#: formula in :func:`_compute`, its row here, its labels and its workbook formula (ARCHITECTURE.md).
+CHANNEL_SPECS: tuple[Channel, ...] = (
+    Channel("retention", "customers_lost_retention"),
+    Channel("spend_reduction", None),
+    Channel("missed_contacts", "customers_lost_missed_contacts"),
+    Channel("word_of_mouth", "customers_lost_word_of_mouth"),
+    Channel("incidents", "customers_lost_incidents"),
+)
+#: The channels' names (the outputs of revenue lost), in the same order.
+CHANNELS: tuple[str, ...] = tuple(channel.name for channel in CHANNEL_SPECS)
 
 
 @dataclass(frozen=True)
@@ -181,7 +216,7 @@ def evaluate(
         The top-down count of customers lost to use instead of Ltd = N·c·s. Only
         interventions pass it (MODEL.md v2: under top-down, an intervention on complaint
         handling moves Ltd in proportion to the bottom-up count); see
-        :func:`estimator.sensitivity.evaluate_intervention`. It may be negative.
+        :func:`estimator.analysis.sensitivity.evaluate_intervention`. It may be negative.
     **overrides : float or array_like
         Values or arrays for any parameter; arrays broadcast against each other, so
         ``evaluate(p, churn_rate=np.linspace(0, 1, 101))`` evaluates 101 scenarios.
@@ -328,7 +363,6 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
     downtime_capped = downtime_share > 1.0
     downtime_revenue = N * V * np.minimum(downtime_share, 1.0) * u
     incidents = lost_incidents * V + downtime_revenue
-    total = retention + spend_reduction + missed_contacts + word_of_mouth + incidents
 
     revenue = N * V
     churners = N * c
@@ -339,8 +373,7 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
         + downtime_revenue
     )
 
-    outputs = {
-        "total": total,
+    by_channel = {
         "retention": retention,
         "spend_reduction": spend_reduction,
         "missed_contacts": missed_contacts,
@@ -350,7 +383,14 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
         "customers_lost_missed_contacts": lost_missed,
         "customers_lost_word_of_mouth": lost_wom,
         "customers_lost_incidents": lost_incidents,
-        "customers_lost_total": lost_retention + lost_missed + lost_wom + lost_incidents,
+    }
+    # The totals add up the registry's channels, in its order (so a new channel cannot be left out).
+    total = reduce(operator.add, (by_channel[channel.name] for channel in CHANNEL_SPECS))
+    lost_total = reduce(operator.add, (by_channel[channel.customers] for channel in CHANNEL_SPECS if channel.customers))
+    outputs = {
+        "total": total,
+        **by_channel,
+        "customers_lost_total": lost_total,
         "share_of_revenue": _ratio_or_nan(total, revenue),
         "profit_lost": total * p["gross_margin"],
         "value_at_risk": value_at_risk,

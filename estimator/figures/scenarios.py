@@ -1,8 +1,8 @@
 """Plotly figures comparing saved scenarios: channels side by side, and the way from one to another.
 
-Like :mod:`estimator.charts`, the figures take their words as arguments; the numbers come from
+Like :mod:`estimator.figures.charts`, the figures take their words as arguments; the numbers come from
 a :class:`~estimator.scenarios.ScenarioComparison` (that is, from :func:`~estimator.estimate`
-and :func:`~estimator.compare.attribute_change`). Nothing is computed here.
+and :func:`~estimator.analysis.compare.attribute_change`). Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
-from estimator.charts import COLORS, _layout, _wrap, change_waterfall
-from estimator.formatting import format_money
-from estimator.model import CHANNELS
+from estimator.core.model import CHANNELS
+from estimator.figures.charts import COLORS, _layout, _wrap, change_waterfall
 from estimator.store.comparison import ScenarioComparison
+from estimator.text.formatting import format_money
 
 __all__ = ["SCENARIO_COLORS", "channel_comparison_bars", "scenario_waterfall"]
 
@@ -98,7 +98,7 @@ def scenario_waterfall(
     """From one compared scenario's yearly total to another's, one bar per input that moved it.
 
     The steps are the exact (Shapley) attribution of :meth:`ScenarioComparison.change`, drawn
-    with :func:`estimator.charts.change_waterfall`; amounts are written in the end scenario's currency.
+    with :func:`estimator.figures.charts.change_waterfall`; amounts are written in the end scenario's currency.
 
     Parameters
     ----------

@@ -1,23 +1,25 @@
 """What the interactive views say, worded once for the Streamlit app and the notebook app alike.
 
-The headline sentence and its six figures, the channel names, the model's warnings in plain
-words, an input's help (meaning, source, evidence grade) and the message about a typed value
-that cannot be used. Every text comes from the i18n catalogues in the current language
-(:func:`estimator.i18n.use_language` / :func:`~estimator.i18n.language_scope`); figures are
-written with :mod:`estimator.formatting` for the given Babel ``locale``. Nothing here draws.
+The headline sentence and its six figures, the channel names and an input's help (meaning,
+source, evidence grade). The model's warnings and the message about a typed value that cannot
+be used are rendered by :mod:`estimator.text.messages` (re-exported here). Every text comes from
+the i18n catalogues in the current language (:func:`estimator.text.i18n.use_language` /
+:func:`~estimator.text.i18n.language_scope`); figures are written with :mod:`estimator.text.formatting`
+for the given Babel ``locale``. Nothing here draws.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
 from estimator.calibration import Calibration
-from estimator.controls import EntryProblem, control_for
-from estimator.formatting import (
+from estimator.controls import control_for
+from estimator.core.model import CHANNEL_SPECS, CHANNELS
+from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
+from estimator.core.result import Estimate
+from estimator.library import Preset
+from estimator.text.formatting import (
     format_count,
     format_count_delta,
     format_money,
@@ -26,11 +28,8 @@ from estimator.formatting import (
     format_share,
     format_share_points_delta,
 )
-from estimator.i18n import current_locale, grade_label, param_description, param_label, t
-from estimator.library import Preset
-from estimator.model import CHANNELS
-from estimator.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
-from estimator.result import Estimate, ModelWarning
+from estimator.text.i18n import grade_label, param_description, t
+from estimator.text.messages import allowed_range, entry_problem_text, warning_text
 
 __all__ = [
     "HeadlineFigure",
@@ -137,33 +136,7 @@ def largest_channel_text(est: Estimate, *, locale: str) -> str | None:
 
 def channel_labels() -> dict[str, str]:
     """The name of each channel, and of the total, in the current language."""
-    return {name: t(f"channel.{name}") for name in (*CHANNELS, "total")}
-
-
-#: Values of model warnings that are shares (the others count customers or hours).
-_SHARE_VALUES = frozenset({"requested", "used"})
-# Parameter keys with an underscore never occur in ordinary words, so they can be swapped for labels.
-_KEY_PATTERN = re.compile(r"\b(" + "|".join(k for k in PARAMETER_SPECS if "_" in k) + r")\b")
-
-
-def warning_text(warning: ModelWarning, *, locale: str | None = None, emphasis: str = "*") -> str:
-    """A model warning in plain words: translated if the catalogue has it, parameter keys shown as labels.
-
-    Parameters
-    ----------
-    warning : ModelWarning
-    locale : str, optional
-        Babel locale of the figures it quotes; the current language's by default.
-    emphasis : str, default "*"
-        Put around each parameter label (Markdown italics); ``""`` for plain text.
-    """
-    locale = locale or current_locale()
-    values = {
-        name: format_share(value, locale=locale) if name in _SHARE_VALUES else format_count(value, locale=locale)
-        for name, value in warning.values.items()
-    }
-    text = t(f"warning.{warning.code}", default=warning.message, **values)
-    return _KEY_PATTERN.sub(lambda match: f"{emphasis}{param_label(match.group(1)).lower()}{emphasis}", text)
+    return {**{channel.name: t(channel.label_key) for channel in CHANNEL_SPECS}, "total": t("channel.total")}
 
 
 def parameter_help(key: str, preset: Preset, params: Parameters, *, locale: str) -> str:
@@ -195,34 +168,6 @@ def parameter_help(key: str, preset: Preset, params: Parameters, *, locale: str)
             max=format_parameter(key, spec.max, currency, locale=locale),
         )
     return text
-
-
-def _reason(code: str) -> str:
-    # Codes come from estimator.links.reason_code; anything else is already text from the estimator.
-    return t(f"reason.{code}", default=code)
-
-
-def allowed_range(key: str, low: float, high: float, suffix: str = "", *, locale: str | None = None) -> str:
-    """What ``key`` may hold, "from 0 to 100%" (whole numbers said so), in the current language."""
-    locale = locale or current_locale()
-    values = {"low": format_decimal(low, locale=locale) + suffix, "high": format_decimal(high, locale=locale) + suffix}
-    return t("allowed.whole_range" if PARAMETER_SPECS[key].kind == "integer" else "allowed.range", **values)
-
-
-def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) -> str:
-    """A typed value that is not used, in the units of the box (percent for shares): the field, the
-    text as typed, why, what is allowed and the value used meanwhile (``current``, model units)."""
-    key = problem.key
-    control = control_for(key)
-    suffix = "%" if control.kind == "percent" else ""
-    if problem.shown is None:
-        shown = t("input.empty")
-    else:  # exactly as typed, with the box's unit
-        shown = str(problem.shown).strip()
-        shown += "" if shown.endswith(suffix) else suffix
-    used = format_decimal(control.to_display(current), locale=locale) + suffix
-    allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
-    return t("input.problem", label=param_label(key), value=shown, reason=_reason(problem.reason), allowed=allowed, used=used)
 
 
 def provenance_description(result: Calibration, key: str, source: str, currency: str, locale: str) -> str:

@@ -10,26 +10,68 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from estimator.model import CHANNELS, Outputs, evaluate
-from estimator.parameters import Parameters
+from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
+from estimator.core.parameters import Parameters
 
-__all__ = ["Estimate", "ModelWarning", "estimate", "model_warnings"]
+__all__ = ["WARNING_MESSAGES", "Estimate", "ModelWarning", "estimate", "model_warnings"]
 
 #: Top-down and bottom-up estimates further apart than this factor get a warning.
 METHOD_DISAGREEMENT_FACTOR = 2.0
+#: Prospects lost through unanswered contacts above this share of the customer base get a warning: the
+#: presets lose 0.4-0.75 % a year; much more means prospect_contacts belongs to a larger company (as when
+#: a calibration sets customers from a small extract and the preset's contact volume stays).
+MISSED_PROSPECTS_SHARE = 0.05
+
+
+#: Every warning the model can give: message id -> its code (what the warning is about, for tests
+#: and translation). A code may have several messages (the consequences differ by ``method``).
+#: The text of each is ``warning.<message id>`` in ``data/i18n/<language>/warnings.toml``.
+WARNING_MESSAGES: dict[str, str] = {
+    "silent_cap": "silent_cap",
+    "negative_bottom_up_resolved": "negative_bottom_up_resolved",
+    "negative_bottom_up_unresolved": "negative_bottom_up_unresolved",
+    "negative_bottom_up_silent": "negative_bottom_up_silent",
+    "negative_bottom_up": "negative_bottom_up",
+    "negative_bottom_up_in_use": "negative_bottom_up",
+    "bottom_up_exceeds_churn": "bottom_up_exceeds_churn",
+    "methods_disagree": "methods_disagree",
+    "downtime_capped": "downtime_capped",
+    "missed_prospects_large": "missed_prospects_large",
+    "share_undefined": "share_undefined",
+    "implied_share_undefined": "implied_share_undefined",
+}
 
 
 @dataclass(frozen=True)
 class ModelWarning:
-    """Something the user should know about a result, in plain words.
+    """Something the user should know about a result: a code and the figures it quotes.
 
     ``code`` identifies the kind of warning (for translation and tests); ``values`` holds
-    the numbers quoted in ``message``.
+    the figures it quotes, raw; ``message_id`` (a key of :data:`WARNING_MESSAGES`, the code by
+    default) picks its text. The words are only in the catalogue: :attr:`message` is the English
+    text with parameter keys (as the command line and the Python API speak), :meth:`text` the
+    text in another language (:func:`estimator.text.messages.warning_text`).
     """
 
     code: str
-    message: str
     values: Mapping[str, float] = field(default_factory=dict)
+    message_id: str = ""
+
+    @classmethod
+    def of(cls, message_id: str, **values: float) -> ModelWarning:
+        """The warning ``message_id`` of :data:`WARNING_MESSAGES` with its figures."""
+        return cls(WARNING_MESSAGES[message_id], values, message_id)
+
+    @property
+    def message(self) -> str:
+        """The warning in English, parameters named by their keys."""
+        return self.text("en", labels=False)
+
+    def text(self, language: str = "en", *, labels: bool = True, emphasis: str = "") -> str:
+        """The warning in ``language``, parameters named by their labels unless ``labels=False``."""
+        from estimator.text.messages import warning_text
+
+        return warning_text(self, language, labels=labels, emphasis=emphasis)
 
     def __str__(self) -> str:
         return self.message
@@ -45,79 +87,44 @@ def model_warnings(params: Parameters, outputs: Outputs) -> list[ModelWarning]:
     p = params
     found = []
 
-    def warn(code: str, message: str, **values: float) -> None:
-        found.append(ModelWarning(code, message, values))
+    def warn(message_id: str, **values: float) -> None:
+        found.append(ModelWarning.of(message_id, **values))
 
     if o["silent_cap_binds"]:
-        warn(
-            "silent_cap",
-            f"The silent dissatisfied customers are capped: complaint_rate × silent_ratio is "
-            f"{p.complaint_rate * p.silent_ratio:.1%} of customers, but only the {1 - p.complaint_rate:.1%} "
-            f"who did not complain can be silent, so {1 - p.complaint_rate:.1%} is used.",
-            requested=p.complaint_rate * p.silent_ratio,
-            used=1 - p.complaint_rate,
-        )
+        warn("silent_cap", requested=p.complaint_rate * p.silent_ratio, used=1 - p.complaint_rate)
     groups = (
-        ("bottom_up_resolved", "churn_resolved", "complainers whose complaint was resolved"),
-        ("bottom_up_unresolved", "churn_unresolved", "complainers whose complaint was not resolved"),
-        ("bottom_up_silent", "churn_silent", "silent dissatisfied customers"),
+        ("bottom_up_resolved", "churn_resolved"),
+        ("bottom_up_unresolved", "churn_unresolved"),
+        ("bottom_up_silent", "churn_silent"),
     )
-    for output, rate, who in groups:
+    for output, rate in groups:
         if o[output] < 0:
-            warn(
-                f"negative_{output}",
-                f"Bottom-up: {who} churn less than customers with no problem ({p[rate]:.1%} vs "
-                f"baseline_churn {p.baseline_churn:.1%}), so they lower the customers lost by {-o[output]:,.0f}.",
-                customers=o[output],
-            )
+            # fewer: by how much the group lowers the customers lost (minus its contribution).
+            warn(f"negative_{output}", fewer=-o[output], rate=p[rate], baseline=p.baseline_churn)
     if o["bottom_up_customers"] < 0:
-        consequence = (
-            " The retention channel is negative and word of mouth and replacement cost count no lost customers."
-            if p.method == "bottom_up"
-            else ""
-        )
-        warn(
-            "negative_bottom_up",
-            f"The bottom-up estimate is negative ({o['bottom_up_customers']:,.0f} customers): as entered, "
-            f"service problems make customers more loyal than those without problems.{consequence}",
-            customers=o["bottom_up_customers"],
-        )
+        # Under bottom_up the negative count is used: retention is negative, word of mouth counts nobody.
+        warn("negative_bottom_up_in_use" if p.method == "bottom_up" else "negative_bottom_up", customers=o["bottom_up_customers"])
     churners = p.customers * p.churn_rate
     if churners > 0 and o["bottom_up_customers"] > churners:
-        warn(
-            "bottom_up_exceeds_churn",
-            f"The bottom-up estimate ({o['bottom_up_customers']:,.0f} customers) is more than all resignations "
-            f"({churners:,.0f} = customers × churn_rate): the complaint and churn figures do not fit churn_rate.",
-            bottom_up=o["bottom_up_customers"],
-            churners=churners,
-        )
+        warn("bottom_up_exceeds_churn", bottom_up=o["bottom_up_customers"], churners=churners)
     top_down, bottom_up = o["top_down_customers"], o["bottom_up_customers"]
     if top_down > 0 and bottom_up > 0 and max(top_down, bottom_up) > METHOD_DISAGREEMENT_FACTOR * min(top_down, bottom_up):
+        warn("methods_disagree", top_down=top_down, bottom_up=bottom_up)
+    lost_prospects = o["customers_lost_missed_contacts"]
+    if p.customers > 0 and lost_prospects > MISSED_PROSPECTS_SHARE * p.customers:
         warn(
-            "methods_disagree",
-            f"Top-down ({top_down:,.0f}) and bottom-up ({bottom_up:,.0f}) customers lost differ by more than a "
-            f"factor of {METHOD_DISAGREEMENT_FACTOR:g}: check churn_rate and service_share against the complaint figures.",
-            top_down=top_down,
-            bottom_up=bottom_up,
+            "missed_prospects_large",
+            prospects=lost_prospects,
+            share=lost_prospects / p.customers,
+            customers=p.customers,
+            contacts=p.prospect_contacts,
         )
     if o["downtime_capped"]:
-        hours = p.incidents_per_year * p.incident_hours
-        warn(
-            "downtime_capped",
-            f"Incidents add up to {hours:,.0f} hours a year, more than the 8,760 in a year; "
-            f"revenue lost in downtime is capped at the whole year.",
-            hours=hours,
-        )
+        warn("downtime_capped", hours=p.incidents_per_year * p.incident_hours)
     if math.isnan(o["share_of_revenue"]):
-        warn(
-            "share_undefined",
-            "The share of revenue is undefined: there is no revenue to compare with (customers × annual_value is 0).",
-        )
+        warn("share_undefined")
     if math.isnan(o["implied_service_share"]):
-        warn(
-            "implied_share_undefined",
-            "The service share implied by the bottom-up estimate is undefined: nobody resigns (customers × churn_rate = 0).",
-        )
+        warn("implied_share_undefined")
     return found
 
 
@@ -156,10 +163,7 @@ class Estimate:
             "inputs": self.parameters.to_dict(),
             "revenue_lost": {"total": o["total"], **{name: o[name] for name in CHANNELS}},
             "customers_lost": {
-                "retention": o["customers_lost_retention"],
-                "missed_contacts": o["customers_lost_missed_contacts"],
-                "word_of_mouth": o["customers_lost_word_of_mouth"],
-                "incidents": o["customers_lost_incidents"],
+                **{channel.name: o[channel.customers] for channel in CHANNEL_SPECS if channel.customers},
                 "total": o["customers_lost_total"],
             },
             "share_of_revenue": _finite_or_none(o["share_of_revenue"]),
@@ -182,13 +186,7 @@ class Estimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The channels as a table: revenue lost, its share of the total, customers lost."""
-        customers = {
-            "retention": self.customers_lost_retention,
-            "spend_reduction": 0.0,
-            "missed_contacts": self.customers_lost_missed_contacts,
-            "word_of_mouth": self.customers_lost_word_of_mouth,
-            "incidents": self.customers_lost_incidents,
-        }
+        customers = {channel.name: getattr(self, channel.customers) if channel.customers else 0.0 for channel in CHANNEL_SPECS}
         frame = pd.DataFrame(
             {
                 "revenue_lost": self.channels,

@@ -1,7 +1,7 @@
 """Plotly figures of the sensitivity and uncertainty analyses, for the app and notebooks alike.
 
-Like :mod:`estimator.charts`, the figures compute nothing: they draw the results of
-:mod:`estimator.sensitivity`, with words (parameter labels, titles) passed in so any language
+Like :mod:`estimator.figures.charts`, the figures compute nothing: they draw the results of
+:mod:`estimator.analysis.sensitivity`, with words (parameter labels, titles) passed in so any language
 can be shown, and amounts formatted for the given locale.
 """
 
@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from estimator.charts import COLORS, _layout, _value_range
-from estimator.formatting import format_money
-from estimator.i18n import t
-from estimator.sensitivity import Heatmap, MonteCarloResult, Tornado
+from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
+from estimator.figures.charts import COLORS, _layout, _value_range
+from estimator.text.formatting import format_money
+from estimator.text.i18n import t
 
 __all__ = [
     "distribution_chart",
@@ -197,7 +197,7 @@ def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, t
 
 def levers_note(rule: str) -> str | None:
     """The plain sentence saying how a top-down lever value follows complaint handling (None for bottom-up)."""
-    from estimator.sensitivity import RULE_SCALED, RULE_SHIFTED
+    from estimator.analysis.sensitivity import RULE_SCALED, RULE_SHIFTED
 
     return {RULE_SCALED: t("interventions.note_scaled"), RULE_SHIFTED: t("interventions.note_shifted")}.get(rule)
 
@@ -214,7 +214,7 @@ def levers_chart(
     """Revenue recovered a year by each standard improvement, largest first.
 
     With ``both`` (the default) and a top-down table (its ``rule`` column, see
-    :func:`estimator.sensitivity.levers`), the bottom-up value is drawn beside each bar
+    :func:`estimator.analysis.sensitivity.levers`), the bottom-up value is drawn beside each bar
     and one sentence above the chart says how the top-down value follows complaint
     handling (MODEL.md v2). The first trace is always ``column``.
     """

@@ -1,0 +1,1 @@
+"""Analyses built on the model: sensitivity and uncertainty, comparison of scenarios, published estimates."""

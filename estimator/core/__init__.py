@@ -1,0 +1,1 @@
+"""The core: validated parameters, the one vectorised model, one scenario's estimate."""

@@ -1,0 +1,1 @@
+"""Plotly figure builders (no Streamlit): the estimate, uncertainty, scenario comparison, published estimates."""
