@@ -105,6 +105,14 @@ def test_spark_gives_duckdbs_calibration(spark_session, files, kind):
     assert_same(found, expected)
 
 
+def test_spark_reads_a_lake_uri_as_it_reads_a_path(spark_session, files):
+    """A URI (s3a://, hdfs://... here file://) is read by Spark alone: the header sniffed through Spark."""
+    uri = files["semicolon"].as_uri()
+    found = calibrate(uri, engine="spark", spark=spark_session)
+    assert found.file == uri
+    assert_same(found, calibrate(files["csv"]))
+
+
 def test_spark_reads_a_table_of_its_catalogue(spark_session, files):
     spark_session.read.parquet(str(files["parquet"])).createOrReplaceTempView("calibration_customers")
     found = calibrate(None, engine="spark", table="calibration_customers", spark=spark_session)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 from pathlib import Path
 
 from estimator.calibration.engines.base import Engine, watch
@@ -73,6 +74,11 @@ class SparkEngine(Engine):
         delimiter = None
         if table:
             frame, kind, label = self.spark.table(table), "table", table
+        elif re.match(r"^[a-z][a-z0-9+.-]*://", str(source)):
+            # A lake's URI (s3a://, hdfs://, abfss://...): only Spark can read it; the format from its name.
+            frame, kind = self._read_remote(str(source), encoding)
+            label = str(source)
+            delimiter = self._remote_delimiter
         else:
             path = Path(str(source))
             if not path.exists():
@@ -91,6 +97,23 @@ class SparkEngine(Engine):
         super().__init__(frame.columns, [n for n, t in frame.dtypes if t.split("(")[0] in _NUMERIC], kind, label)
         self.delimiter = delimiter
         frame.createOrReplaceTempView(self.view)
+
+    def _read_remote(self, uri: str, encoding: str | None):
+        self._remote_delimiter = None
+        if not uri.rstrip("/").lower().endswith((".csv", ".txt", ".csv.gz")):
+            return self.spark.read.parquet(uri), "parquet"
+        try:
+            header = self.spark.read.text(uri).limit(1).collect()
+        except Exception as error:  # no such path, no credentials...
+            raise self.failure(error) from None
+        if not header:
+            raise CalibrationError("empty_file")
+        line = header[0][0].lstrip("\ufeff")
+        delimiter = csv_source._sniff_csv(line.encode("utf-8"), "utf-8")
+        self._remote_delimiter = delimiter
+        reader = self.spark.read.option("header", "true").option("sep", delimiter).option("quote", '"')
+        frame = reader.option("escape", '"').option("encoding", encoding or "UTF-8").csv(uri)
+        return frame.toDF(*(name.lstrip("\ufeff").strip() for name in frame.columns)), "csv"
 
     def _read_csv(self, path: Path, first: Path, encoding: str, delimiter: str):
         import codecs
