@@ -37,7 +37,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.numbers import get_currency_symbol
 
-from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
+from estimator.analysis.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.calibration import Calibration
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
@@ -63,8 +63,8 @@ __all__ = ["ANALYSES", "Explorer", "explore"]
 
 #: The analyses computed on demand, one tab each after the overview.
 ANALYSES = ("tornado", "monte_carlo", "levers")
-#: Monte Carlo draws of the on-demand summary (the deliverables use 10,000 as well).
-MONTE_CARLO_DRAWS = 10_000
+#: Monte Carlo draws of the on-demand summary (the deliverables' number).
+MONTE_CARLO_DRAWS = DEFAULT_DRAWS
 #: Width of the inputs column; the results take the rest (and wrap below on a narrow notebook).
 INPUTS_WIDTH = "430px"
 #: Buttons as wide as their words (a fixed width cuts the longer languages).

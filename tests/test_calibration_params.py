@@ -14,8 +14,8 @@ from numpy.testing import assert_allclose
 
 from estimator import Parameters, load_preset
 from estimator.calibration import calibrate
-from estimator.cli import _scenario_and_ranges as scenario_and_ranges
 from estimator.cli import build_parser, main, run
+from estimator.cli.common import scenario_and_ranges
 from estimator.core.parameters import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,11 +9,11 @@ import pytest
 from estimator import Parameters, load_preset
 from estimator.analysis.published import _read_estimate, load_published, published_records, published_table, share_comparison
 from estimator.cli import main
+from estimator.cli.published import JSON_KEYS
 from estimator.core.model import evaluate
 from estimator.core.parameters import InputError
 from estimator.figures.published import published_chart, share_chart
 from estimator.library import list_presets, load_evidence
-from estimator.published_cli import JSON_KEYS
 from estimator.text.i18n import has_key, language_scope, t
 
 LANGUAGES = ("en", "pl", "hu", "nl", "el")

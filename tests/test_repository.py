@@ -1,5 +1,6 @@
 """Promises the repository makes to newcomers and to the architecture."""
 
+import ast
 import pkgutil
 import re
 import subprocess
@@ -28,3 +29,39 @@ def test_the_estimator_package_never_imports_streamlit():
     code = f"import sys, importlib\nfor m in {modules!r}: importlib.import_module(m)\nprint('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"
+
+
+def _ui_imports(tree: ast.Module) -> set[str]:
+    """The ``ui`` modules a module imports, anywhere in it (``from ui import state`` is ``ui.state``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "ui":
+            names |= {f"ui.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return {name for name in names if name.startswith("ui.")}
+
+
+def _assigned(tree: ast.Module, name: str) -> ast.expr:
+    """The value a module assigns to ``name`` at its top level."""
+    for node in tree.body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return node.value
+    raise AssertionError(f"no {name} assigned")
+
+
+def test_no_tab_imports_another_tab():
+    """What several tabs share lives in ui/state.py or a module that is not a tab (issue 15, point 6)."""
+    main = ast.parse((ROOT / "ui" / "main.py").read_text(encoding="utf-8"))
+    origin = {
+        alias.asname or alias.name: node.module for node in main.body if isinstance(node, ast.ImportFrom) for alias in node.names
+    }
+    panels = [node.id for node in ast.walk(_assigned(main, "TABS")) if isinstance(node, ast.Name) and node.id in origin]
+    tabs = {origin[name] for name in panels}
+    assert len(panels) == 7 and {"ui.overview", "ui.calibration", "ui.exports", "ui.uncertainty", "ui.scenarios"} <= tabs
+    for tab in sorted(tabs):
+        imported = _ui_imports(ast.parse((ROOT / (tab.replace(".", "/") + ".py")).read_text(encoding="utf-8")))
+        assert not imported & (tabs - {tab}), f"{tab} imports the tabs {sorted(imported & (tabs - {tab}))}"

@@ -8,10 +8,10 @@ import streamlit as st
 from estimator import PARAMETER_SPECS
 from estimator.library import ASSUMPTION
 from estimator.text.formatting import format_parameter
-from ui.calibration import data_source
 from ui.context import Context
 from ui.controls import GROUP_ORDER
 from ui.i18n import grade_label, param_label, t
+from ui.provenance import data_source
 from ui.published import render_published
 
 __all__ = ["assumptions_table", "render_assumptions"]

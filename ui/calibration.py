@@ -9,7 +9,6 @@ is shown as an error message naming the problem; the rest of the app stays as it
 from __future__ import annotations
 
 import hashlib
-import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +29,16 @@ from estimator.calibration import (
 )
 from estimator.library import ASSUMPTION
 from estimator.paths import data_dir
-from estimator.text.formatting import format_count, format_parameter
+from estimator.text.formatting import format_count
 from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
 from ui import state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
+from ui.provenance import data_source
+from ui.provenance import value_text as _shown
 
-__all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "data_source", "render_calibration", "upload_limit_mb"]
+__all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "render_calibration", "upload_limit_mb"]
 
 SAMPLE_FILE = data_dir() / "sample_customers.csv"
 TEMPLATE_FILE = data_dir() / "calibration_template.csv"
@@ -200,40 +201,6 @@ def _render_mapping(plan: ColumnPlan) -> None:
                 key=key,
                 format_func=lambda option: t("calibration.mapping_none") if option == NOT_MAPPED else option,
             )
-
-
-def _shown(key: str, value: float, ctx: Context) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    if key == "silent_ratio":
-        return f"{value:.2f}"
-    return format_parameter(key, value, ctx.currency, locale=ctx.locale)
-
-
-def is_from_data(ctx: Context, key: str) -> bool:
-    """Whether ``key`` still holds the value calibrated from client data (not moved by hand since)."""
-    record = state.provenance_record(key)
-    if record is None:
-        return False
-    value, current = record[0], ctx.parameters[key]
-    return current == value or (
-        isinstance(current, int | float) and isinstance(value, int | float) and math.isclose(current, value, rel_tol=1e-9)
-    )
-
-
-def data_source(ctx: Context, key: str) -> str | None:
-    """Where ``key``'s value comes from when it was set from client data (``None`` otherwise).
-
-    The record (:func:`ui.state.provenance_record`, kept with a saved scenario) remembers the value
-    the data gave, so a value moved by hand afterwards is said to be changed, not claimed for the data.
-    """
-    record = state.provenance_record(key)
-    if record is None:
-        return None
-    value, description = record
-    if is_from_data(ctx, key):
-        return t("calibration.provenance_data", source=description)
-    return t("calibration.provenance_changed", source=description, value=_shown(key, value, ctx))
 
 
 def _source_text(ctx: Context, key: str) -> str:

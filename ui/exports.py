@@ -17,10 +17,9 @@ from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, REPORT_FORMATS, build
 from estimator.text.formatting import format_count
 from estimator.text.i18n import LANGUAGES, current_language
 from ui import state
-from ui.calibration import data_source, is_from_data
 from ui.context import Context
 from ui.i18n import t
-from ui.scenarios import SAVE_NOTES
+from ui.provenance import data_source, is_from_data
 
 __all__ = ["BUILT_KEY", "ICONS", "build_report", "render_exports"]
 
@@ -96,9 +95,9 @@ def render_exports(ctx: Context) -> None:
     params = ctx.parameters
     language = current_language()
     custom = tuple(sorted(state.usable_ranges(params).items()))
-    params_key = tuple(sorted(params.to_dict().items()))
+    params_key = state.cache_key(params)
     from_data = _data_sources(ctx)
-    notes = str(st.session_state.get(SAVE_NOTES) or "")
+    notes = state.scenario_notes()
     scenario_key = (params_key, custom, ctx.preset.name, language, from_data, notes)
     built = st.session_state.setdefault(BUILT_KEY, {})
     st.caption(t("exports.intro", language=LANGUAGES[language].name if language in LANGUAGES else language))

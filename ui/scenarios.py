@@ -50,7 +50,7 @@ FLASH = "scenarios_flash"
 #: The name waiting for the user to confirm its deletion.
 PENDING_DELETE = "scenarios_pending_delete"
 SAVE_NAME = "scenarios_save_name"
-SAVE_NOTES = "scenarios_save_notes"
+SAVE_NOTES = state.SCENARIO_NOTES
 SAVE_OVERWRITE = "scenarios_save_overwrite"
 SELECTED = "scenarios_selected"
 NEW_NAME = "scenarios_new_name"

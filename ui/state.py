@@ -26,7 +26,7 @@ import streamlit as st
 from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
 from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.controls import EntryProblem, control_for, read_entry
-from estimator.core.parameters import NUMERIC_KEYS, InputError
+from estimator.core.parameters import NUMERIC_KEYS, InputError, Problem
 from estimator.text.formatting import format_entry
 from estimator.text.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 from ui import links
@@ -34,6 +34,8 @@ from ui import links
 __all__ = [
     "EntryProblem",
     "baseline",
+    "cache_key",
+    "checked_ranges",
     "current_parameters",
     "current_preset",
     "entry_key",
@@ -316,22 +318,58 @@ def load_scenario(
     record_provenance(provenance or {})
 
 
+#: The notes typed in the Scenarios tab (or of the scenario loaded there); the deliverables carry them.
+SCENARIO_NOTES = "scenarios_save_notes"
+
+
+def cache_key(params: Parameters) -> tuple:
+    """The scenario as plain, hashable data: what the tabs' cached analyses and files are keyed on."""
+    return tuple(sorted(params.to_dict().items()))
+
+
+def scenario_notes() -> str:
+    """The scenario's notes (empty when none were typed)."""
+    return str(st.session_state.get(SCENARIO_NOTES) or "")
+
+
 def custom_ranges() -> dict[str, tuple[float, float]]:
     """The uncertainty ranges the user set in this session, parameter -> (low, high)."""
     return dict(st.session_state.get(CUSTOM_RANGES, {}))
 
 
-def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
-    """The custom ranges that fit ``params`` (a range no longer holding its value after a slider
-    moved is set aside; the uncertainty tab says so)."""
-    usable = {}
+def set_custom_ranges(ranges: Mapping[str, tuple[float, float]]) -> None:
+    """Keep ``ranges`` as the user's uncertainty ranges (the range editor's table stays as edited)."""
+    st.session_state[CUSTOM_RANGES] = dict(ranges)
+
+
+def clear_custom_ranges() -> None:
+    """Back to the default ranges; the range editor starts again."""
+    st.session_state[CUSTOM_RANGES] = {}
+    st.session_state.pop(RANGE_EDITOR, None)
+
+
+def checked_ranges(params: Parameters) -> tuple[dict[str, tuple[float, float]], list[tuple[tuple[float, float], Problem]]]:
+    """The custom ranges that fit ``params``, and the bounds and problem of each that does not.
+
+    A range typed earlier may no longer hold the scenario's value after a slider moved: it is set
+    aside, not deleted, and the default range is used instead (the uncertainty tab says so).
+    """
+    usable, set_aside = {}, []
     for key, bounds in custom_ranges().items():
         try:
             UncertaintyRanges.around(params, {key: bounds})
+        except ParameterError as error:
+            set_aside += [(bounds, problem) for problem in error.problems]
         except InputError:
             continue
-        usable[key] = (float(bounds[0]), float(bounds[1]))
-    return usable
+        else:
+            usable[key] = (float(bounds[0]), float(bounds[1]))
+    return usable, set_aside
+
+
+def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
+    """The custom ranges that fit ``params`` (see :func:`checked_ranges`)."""
+    return checked_ranges(params)[0]
 
 
 def provenance() -> dict[str, str]:

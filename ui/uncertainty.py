@@ -16,7 +16,10 @@ import streamlit as st
 
 from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
 from estimator.analysis.sensitivity import (
+    DEFAULT_DRAWS,
     DEFAULT_SEED,
+    MAX_DRAWS,
+    SOBOL_BASE_SAMPLES,
     Heatmap,
     MonteCarloResult,
     Tornado,
@@ -48,17 +51,13 @@ from ui.plots import show_chart
 
 __all__ = ["render_uncertainty"]
 
-DRAW_CHOICES = (10_000, 100_000, 1_000_000)
+DRAW_CHOICES = (DEFAULT_DRAWS, 100_000, MAX_DRAWS)
 #: Custom (low, high) ranges the user typed, by parameter; kept for the session only.
 RANGES_KEY = state.CUSTOM_RANGES
-SOBOL_N = 1024
+SOBOL_N = SOBOL_BASE_SAMPLES
 
 
 # --- Cached analyses: keyed by plain data, so a rerun with the same inputs costs nothing ---------
-
-
-def _key(params: Parameters) -> tuple:
-    return tuple(sorted(params.to_dict().items()))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -97,30 +96,20 @@ def _spider(params_key: tuple, keys: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[float, float]], ...], list[str]]:
-    """The user's ranges that fit the current scenario, and a message for each that does not.
-
-    A range typed earlier may no longer contain the scenario's value after a slider moved; it
-    is set aside (not deleted) with a message naming it, and the default range is used instead.
-    """
-    custom = st.session_state.get(RANGES_KEY, {})
-    usable, problems = {}, []
-    for key, bounds in custom.items():
-        try:
-            UncertaintyRanges.around(params, {key: bounds})
-        except ParameterError as error:
-            problems += [
-                t(
-                    "uncertainty.range_problem",
-                    parameter=param_label(p.parameter),
-                    low=bounds[0],
-                    high=bounds[1],
-                    reason=p.reason,
-                    allowed=p.allowed,
-                )
-                for p in error.problems
-            ]
-        else:
-            usable[key] = bounds
+    """The user's ranges that fit the current scenario (:func:`ui.state.checked_ranges`), and a
+    message for each that does not, naming it (the default range is used instead)."""
+    usable, set_aside = state.checked_ranges(params)
+    problems = [
+        t(
+            "uncertainty.range_problem",
+            parameter=param_label(p.parameter),
+            low=bounds[0],
+            high=bounds[1],
+            reason=p.reason,
+            allowed=p.allowed,
+        )
+        for bounds, p in set_aside
+    ]
     return tuple(sorted(usable.items())), problems
 
 
@@ -150,19 +139,18 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
         },
         use_container_width=True,
     )
-    custom = dict(st.session_state.get(RANGES_KEY, {}))
+    custom = state.custom_ranges()
     for key in frame.index:
         low, high = edited.loc[key, "low"], edited.loc[key, "high"]
         if (low, high) != (frame.loc[key, "low"], frame.loc[key, "high"]):
             if pd.isna(low) or pd.isna(high):
                 continue  # a cleared cell keeps the range it had
             custom[key] = (float(low), float(high))
-    if custom != st.session_state.get(RANGES_KEY, {}):
-        st.session_state[RANGES_KEY] = custom
+    if custom != state.custom_ranges():
+        state.set_custom_ranges(custom)
         st.rerun(scope="fragment")
     if custom and st.button(t("uncertainty.reset_ranges"), key="uncertainty_reset_ranges", type="tertiary"):
-        st.session_state[RANGES_KEY] = {}
-        st.session_state.pop(state.RANGE_EDITOR, None)
+        state.clear_custom_ranges()
         st.rerun(scope="fragment")
 
 
@@ -410,7 +398,7 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
 def render_uncertainty(ctx: Context) -> None:
     """The whole tab (a fragment: its own controls rerun only this panel)."""
     st.caption(t("uncertainty.intro"))
-    params_key = _key(ctx.parameters)
+    params_key = state.cache_key(ctx.parameters)
     custom, problems = _valid_custom_ranges(ctx.parameters)
     for problem in problems:
         st.warning(problem, icon=":material/tune:")

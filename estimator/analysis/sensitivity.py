@@ -22,7 +22,10 @@ from estimator.paths import data_dir
 
 __all__ = [
     "BOTTOM_UP_KEYS",
+    "DEFAULT_DRAWS",
     "DEFAULT_SEED",
+    "HEATMAP_POINTS",
+    "SOBOL_BASE_SAMPLES",
     "Initiative",
     "Intervention",
     "MonteCarloResult",
@@ -44,6 +47,13 @@ MAX_DRAWS = 1_000_000
 #: The seed the app's uncertainty tab and the deliverables use unless told otherwise, so the
 #: percentiles in a deck are the ones the consultant saw on screen.
 DEFAULT_SEED = 2026
+#: Monte Carlo draws unless told otherwise (the app's first choice, the deliverables, the CLI):
+#: enough for stable P5/P95, quick enough to compute on a click.
+DEFAULT_DRAWS = 10_000
+#: Grid points per side of a two-way heatmap unless told otherwise.
+HEATMAP_POINTS = 21
+#: Sobol base sample size unless told otherwise (a power of two; Saltelli's scheme evaluates n·(k+2)).
+SOBOL_BASE_SAMPLES = 1024
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Points of the tabulated PERT distribution used to turn uniform numbers into draws (LHS, Sobol).
 _PERT_GRID = 4097
@@ -342,7 +352,12 @@ class Heatmap:
 
 
 def heatmap(
-    params: Parameters, x: str, y: str, output: str = "total", ranges: UncertaintyRanges | None = None, points: int = 21
+    params: Parameters,
+    x: str,
+    y: str,
+    output: str = "total",
+    ranges: UncertaintyRanges | None = None,
+    points: int = HEATMAP_POINTS,
 ) -> Heatmap:
     """``output`` over a ``points`` × ``points`` grid of two parameters, each across its uncertainty range."""
     _check_output(output)
@@ -493,7 +508,7 @@ class MonteCarloResult:
 def monte_carlo(
     params: Parameters,
     ranges: UncertaintyRanges | None = None,
-    draws: int = 10_000,
+    draws: int = DEFAULT_DRAWS,
     seed: int | None = None,
     output: str = "total",
     sampling: str = "random",
@@ -554,7 +569,7 @@ def monte_carlo(
 def variance_contributions(
     names: Sequence[str],
     model: Callable[[np.ndarray], np.ndarray],
-    n: int = 1024,
+    n: int = SOBOL_BASE_SAMPLES,
     seed: int | None = 0,
     num_resamples: int = 100,
 ) -> pd.DataFrame:
@@ -591,7 +606,7 @@ def variance_contributions(
 def sobol_indices(
     params: Parameters,
     ranges: UncertaintyRanges | None = None,
-    n: int = 1024,
+    n: int = SOBOL_BASE_SAMPLES,
     seed: int | None = 0,
     output: str = "total",
     num_resamples: int = 100,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from estimator.analysis.published import share_comparison
 from estimator.analysis.sensitivity import (
+    DEFAULT_DRAWS,
     DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
@@ -36,8 +37,6 @@ from estimator.text.messages import warning_text
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
 
-#: Monte Carlo draws of a deliverable: enough for stable P5/P95, quick enough to build on a click.
-DEFAULT_DRAWS = 10_000
 #: Tornado bars shown in the documents (the workbook lists every parameter).
 TORNADO_TOP = 10
 

@@ -6,12 +6,12 @@ import argparse
 import json
 
 from estimator.analysis.published import published_records
-from estimator.core.parameters import InputError
+from estimator.cli.common import check_language, format_option, language_option
 from estimator.figures.published import published_figure_text
 from estimator.text.formatting import format_parameter, format_share
-from estimator.text.i18n import available_languages, language_scope, param_label, t
+from estimator.text.i18n import language_scope, param_label, t
 
-__all__ = ["add_published_parser", "published_command"]
+__all__ = ["JSON_KEYS", "add_parser", "run"]
 
 #: The keys of each JSON record (MODEL.md v2 and issue 12), in this order.
 JSON_KEYS = ("id", "source", "year", "published", "unit", "reproduced", "relative_error", "inputs", "whole_model", "note")
@@ -22,16 +22,16 @@ def _signed_share(value: float, locale: str) -> str:
     return text if value < 0 or text.startswith(("-", "−")) else "+" + text
 
 
-def add_published_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = commands.add_parser("published", help="published estimates reproduced through the model")
-    parser.add_argument("--format", choices=("json", "table"), default="table")
-    parser.add_argument("--lang", default="en", help="language of the notes (default en)")
+    format_option(parser)
+    language_option(parser, "the notes")
+    return parser
 
 
-def published_command(args: argparse.Namespace) -> str:
+def run(args: argparse.Namespace) -> str:
     """Every published estimate, reproduced and through the whole model, in ``args.lang``."""
-    if args.lang not in available_languages():
-        raise InputError(f"--lang: {args.lang!r} is not available; allowed: {', '.join(available_languages())}")
+    check_language(args.lang)
     with language_scope(args.lang):
         records = published_records()
         if args.format == "json":

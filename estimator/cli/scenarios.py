@@ -4,21 +4,20 @@
 file or ``postgresql://`` URL ``--db`` names, else ``$CHURN_ESTIMATOR_DB``, else the per-user
 default file, and the workspace is ``--workspace`` (``default`` otherwise). Actions: list, show,
 save, export, import, rename, duplicate, delete, versions, compare, restore, move, workspaces,
-export-workspace, import-workspace. Wired into :mod:`estimator.cli`, which passes its scenario
-builder and report formatter in.
+export-workspace, import-workspace. ``save`` builds its scenario as ``estimate`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from estimator.cli.common import format_estimate, format_option, scenario_and_ranges, scenario_options
 from estimator.core.parameters import InputError, Parameters
-from estimator.core.result import Estimate, estimate
+from estimator.core.result import estimate
 from estimator.store import (
     DATABASE_ENV,
     SavedScenario,
@@ -33,20 +32,16 @@ from estimator.store import (
     read_workspace_path,
 )
 
-__all__ = ["add_scenarios_parser", "scenarios_command"]
+__all__ = ["add_parser", "run"]
 
 
-def add_scenarios_parser(
-    commands: argparse._SubParsersAction, scenario_options: Callable[[argparse.ArgumentParser], None]
-) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``scenarios`` and its actions to the command line's sub-commands.
 
     Parameters
     ----------
     commands : argparse sub-parsers
         The command line's sub-commands (their ``parser_class`` reports errors in one line).
-    scenario_options : callable
-        Adds ``--preset``, ``--params`` and ``--set`` to a parser (for ``scenarios save``).
     """
     library = commands.add_parser("scenarios", help="the scenario library: save, list, show, history, workspaces")
     library.add_argument(
@@ -62,12 +57,12 @@ def add_scenarios_parser(
         parser.add_argument("--message", "-m", default="", help="a note kept with this version: what changed and why")
 
     listing = actions.add_parser("list", help="the workspace's scenarios with their yearly loss and version")
-    listing.add_argument("--format", choices=("json", "table"), default="table")
+    format_option(listing)
 
     show = actions.add_parser("show", help="one saved scenario's estimate, notes, ranges and sources")
     show.add_argument("name")
     show.add_argument("--version", type=int, help="an earlier version (see 'versions')")
-    show.add_argument("--format", choices=("json", "table"), default="table")
+    format_option(show)
 
     save = actions.add_parser("save", help="save a scenario built as for 'estimate' (a new version if it exists)")
     save.add_argument("name")
@@ -109,11 +104,11 @@ def add_scenarios_parser(
 
     versions = actions.add_parser("versions", help="every version of a scenario: who saved it, when, and their note")
     versions.add_argument("name")
-    versions.add_argument("--format", choices=("json", "table"), default="table")
+    format_option(versions)
 
     compare = actions.add_parser("compare", help="up to four scenarios or versions side by side (NAME or NAME@VERSION)")
     compare.add_argument("names", nargs="+", metavar="NAME[@VERSION]")
-    compare.add_argument("--format", choices=("json", "table"), default="table")
+    format_option(compare)
 
     restore = actions.add_parser("restore", help="make an earlier version current again (as a new version)")
     restore.add_argument("name")
@@ -134,6 +129,7 @@ def add_scenarios_parser(
     import_ws = actions.add_parser("import-workspace", help="read a workspace file into --workspace (default: its own name)")
     import_ws.add_argument("file")
     import_ws.add_argument("--overwrite", action="store_true", help="add its versions after those of scenarios already saved")
+    return library
 
 
 def _count(n: int) -> str:
@@ -206,8 +202,8 @@ def _load(store: ScenarioStore, name: str, version: int | None) -> SavedScenario
     return store.load(name) if version is None else store.load_version(name, version)
 
 
-def _describe_saved(scenario: SavedScenario, describe: Callable[[Estimate], str]) -> str:
-    lines = [describe(estimate(scenario.parameters))]
+def _describe_saved(scenario: SavedScenario) -> str:
+    lines = [format_estimate(estimate(scenario.parameters))]
     if scenario.ranges:
         lines += ["", "Uncertainty ranges set:", *(f"  {k}: {low:g} to {high:g}" for k, (low, high) in scenario.ranges.items())]
     if scenario.provenance:
@@ -230,22 +226,14 @@ def _write_out(out: str, text: str) -> None:
         raise InputError(f"--out: {out!r} cannot be written ({error.strerror or error})") from None
 
 
-def scenarios_command(
-    args: argparse.Namespace,
-    build: Callable[[argparse.Namespace], tuple[Parameters, dict[str, tuple[float, float]]]],
-    describe: Callable[[Estimate], str],
-) -> str:
+def run(args: argparse.Namespace) -> str:
     """Run one ``scenarios`` action and return what it prints.
 
     Parameters
     ----------
     args : argparse.Namespace
-        As parsed by the parser :func:`add_scenarios_parser` built.
-    build : callable
-        Builds a scenario and its uncertainty ranges from ``--preset``/``--params``/``--set``/``--range``
-        (the ``estimate`` and ``sensitivity`` commands' rules).
-    describe : callable
-        The plain-text report of an estimate.
+        As parsed by the parser :func:`add_parser` built; ``save`` builds its scenario and ranges from
+        ``--preset``/``--params``/``--set`` as ``estimate`` does.
 
     Raises
     ------
@@ -265,10 +253,10 @@ def scenarios_command(
             return json.dumps(
                 {**scenario.to_dict(), "estimate": estimate(scenario.parameters).to_dict()}, indent=2, ensure_ascii=False
             )
-        return _describe_saved(scenario, describe)
+        return _describe_saved(scenario)
     if action in ("save", "import"):
         if action == "save":
-            parameters, ranges = build(args)
+            parameters, ranges = scenario_and_ranges(args)
             # provenance: from a calibration's JSON given as --params
             draft_name, notes, provenance = args.name, args.notes, getattr(args, "provenance", None) or None
             expect = args.expect_version

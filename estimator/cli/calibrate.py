@@ -1,0 +1,70 @@
+"""``python -m estimator calibrate FILE``: the parameters, with 95% intervals, from customer data.
+
+A new option is one ``add_argument`` in :func:`add_parser` and its use in :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from estimator.cli.common import format_option, repeated_option
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser("calibrate", help="estimate the parameters, with 95%% intervals, from customer data")
+    parser.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
+    repeated_option(
+        parser,
+        "--map",
+        "COLUMN=FIELD",
+        "use COLUMN for FIELD (customer_id, churned, complained, resolved, annual_value, segment, had_problem, "
+        "churn_reason, or 'ignore'); may be repeated",
+        dest="mapping",
+    )
+    parser.add_argument("--encoding", help="the CSV's text encoding (default: detected)")
+    repeated_option(
+        parser,
+        "--reason",
+        "TEXT=CLASS",
+        'class a churn reason by hand: service, other or unknown (e.g. --reason "Network reliability=other"); may be repeated',
+        dest="reasons",
+    )
+    parser.add_argument(
+        "--value-period",
+        choices=("yearly", "monthly"),
+        help="the period of the value column (default: from its name; monthly values are annualised x12)",
+    )
+    format_option(parser)
+    parser.add_argument(
+        "--write-params",
+        metavar="OUT.toml",
+        help="also write the estimates as a scenario file for --params (intervals as uncertainty ranges)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> str:
+    """The calibration of ``args.file``; with ``--write-params``, also the scenario file written."""
+    from estimator.calibration import calibrate, format_calibration, parse_mapping, parse_reasons
+
+    result = calibrate(
+        args.file,
+        parse_mapping(args.mapping),
+        encoding=args.encoding,
+        value_period=args.value_period,
+        reasons=parse_reasons(args.reasons),
+    )
+    written = ""
+    if args.write_params:
+        from estimator.calibration.params import write_params
+
+        written = f"wrote {write_params(result.to_dict(), args.write_params)} (use it with --params)"
+    if args.format == "json":
+        if written:
+            print(written, file=sys.stderr)  # standard output is the JSON alone
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+    return format_calibration(result) + (f"\n\n{written}" if written else "")
