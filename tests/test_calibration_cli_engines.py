@@ -28,7 +28,6 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_a_postgresql_table_from_the_command_line(postgres_url, tmp_path):
     import sqlalchemy as sa
-
     from postgres_server import PASSWORD
 
     frame = generate(2000, seed=5)
