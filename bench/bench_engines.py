@@ -80,7 +80,7 @@ def child(kind: str, source: str) -> dict:
         out["seconds"] = time.perf_counter() - started
         out["rows"], out["churn_rate"] = result.rows, result.estimates["churn_rate"].value
     elif kind == "spark-bare":
-        from pyspark.sql import functions as F
+        from pyspark.sql import functions as spark_functions
 
         spark = _spark()
         spark.range(1).count()
@@ -88,10 +88,10 @@ def child(kind: str, source: str) -> dict:
         frame = spark.read.parquet(source)
         groups = (
             frame.groupBy(*GROUPS.split(", "))
-            .agg(F.count("*").alias("n"), F.avg("annual_value"), F.var_pop("annual_value"))
+            .agg(spark_functions.count("*").alias("n"), spark_functions.avg("annual_value"), spark_functions.var_pop("annual_value"))
             .collect()
         )
-        frame.agg(F.count("*") - F.countDistinct("customer_id")).collect()
+        frame.agg(spark_functions.count("*") - spark_functions.countDistinct("customer_id")).collect()
         out["seconds"] = time.perf_counter() - started
         out["rows"] = sum(row["n"] for row in groups)
     elif kind == "postgresql":
