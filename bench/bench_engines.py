@@ -88,7 +88,11 @@ def child(kind: str, source: str) -> dict:
         frame = spark.read.parquet(source)
         groups = (
             frame.groupBy(*GROUPS.split(", "))
-            .agg(spark_functions.count("*").alias("n"), spark_functions.avg("annual_value"), spark_functions.var_pop("annual_value"))
+            .agg(
+                spark_functions.count("*").alias("n"),
+                spark_functions.avg("annual_value"),
+                spark_functions.var_pop("annual_value"),
+            )
             .collect()
         )
         frame.agg(spark_functions.count("*") - spark_functions.countDistinct("customer_id")).collect()
