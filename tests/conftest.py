@@ -24,3 +24,21 @@ _DATABASE_NUMBERS = itertools.count()
 def postgres_url(postgres_server) -> str:
     """The URL (with its password) of a fresh, empty database on the session's server."""
     return postgres_server.create_database(f"test_{os.getpid()}_{next(_DATABASE_NUMBERS)}")
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One real Spark session (local mode, one core) for the whole run: starting Spark costs seconds."""
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("churn-cost tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

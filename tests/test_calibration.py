@@ -328,6 +328,7 @@ def test_cli_json_and_table(tmp_path):
     data = json.loads(run(["calibrate", str(SAMPLE), "--format", "json"]))
     assert set(data) == {
         "file",
+        "engine",
         "rows",
         "mapping",
         "estimates",

@@ -60,6 +60,20 @@ def upload_limit_mb() -> int:
 
 
 @dataclass(frozen=True)
+class _Database:
+    """A table in a database the server can reach (a team server beside the warehouse)."""
+
+    url: str
+    table: str
+
+    @property
+    def label(self) -> str:
+        from estimator.store.database import hide_password
+
+        return f"{self.table} @ {hide_password(self.url)}"
+
+
+@dataclass(frozen=True)
 class _Outcome:
     """One reading of one file with one mapping: the columns, and a result or an error."""
 
@@ -70,13 +84,16 @@ class _Outcome:
 
 
 def _read(
-    path: Path, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
+    path: Path | _Database, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
 ) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
+    # A database table is aggregated inside the database; only its group counts come here.
+    where = {"table": path.table} if isinstance(path, _Database) else {}
+    source = path.url if isinstance(path, _Database) else path
     try:
-        plan = inspect_columns(path, overrides)
+        plan = inspect_columns(source, overrides, **where)
         if plan.missing:
             return plan, None, None
-        return plan, calibrate(path, overrides, reasons=reasons), None
+        return plan, calibrate(source, overrides, reasons=reasons, **where), None
     except CalibrationError as error:
         return None, None, error
 
@@ -93,7 +110,7 @@ def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
     return overrides
 
 
-def _outcome(name: str, data: bytes | None, path: Path | None, columns_hint: list[str] | None) -> _Outcome:
+def _outcome(name: str, data: bytes | None, path: Path | _Database | None, columns_hint: list[str] | None) -> _Outcome:
     """Read the file (once per file and mapping in this session)."""
     overrides = _mapping_overrides(columns_hint or [])
     reasons = dict(st.session_state.get(REASON_OVERRIDES, {}))
@@ -137,6 +154,23 @@ def _on_upload() -> None:
     st.session_state[SOURCE] = ("upload", "")
 
 
+def _use_database() -> None:
+    url = str(st.session_state.get("calibration_db_url") or "").strip()
+    table = str(st.session_state.get("calibration_db_table") or "").strip()
+    _forget_mapping()
+    st.session_state[SOURCE] = ("database", _Database(url, table)) if url and table else ("database_incomplete", "")
+
+
+def _render_database() -> None:
+    """A database URL and table, for a team server that can reach the warehouse (read inside the database)."""
+    with st.expander(t("calibration.database.expander")):
+        st.text_input(
+            t("calibration.database.url"), key="calibration_db_url", type="password", help=t("calibration.database.url_help")
+        )
+        st.text_input(t("calibration.database.table"), key="calibration_db_table", help=t("calibration.database.table_help"))
+        st.button(t("calibration.database.read"), key="calibration_db_read", on_click=_use_database)
+
+
 def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
     """The upload, sample and template controls; the chosen source, if any."""
     st.caption(t("calibration.intro"))
@@ -159,6 +193,7 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
         key="calibration_template",
         help=t("calibration.template_help"),
     )
+    _render_database()
     source = st.session_state.get(SOURCE)
     if source is not None:
         columns[2].button(t("calibration.clear"), key="calibration_clear", type="tertiary", on_click=_clear)
@@ -166,6 +201,11 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
         return None
     if source[0] == "sample":
         return source[1], None, SAMPLE_FILE
+    if source[0] == "database":
+        return source[1].label, None, source[1]
+    if source[0] == "database_incomplete":
+        st.warning(t("calibration.database.incomplete"))
+        return None
     if uploaded is None:
         return None
     data = uploaded.getvalue()
@@ -419,7 +459,8 @@ def render_calibration(ctx: Context) -> None:
     result = outcome.result
     if result is None:
         return
-    source = name if data is None else t("calibration.source_file", name=name)
+    database = isinstance(path, _Database)
+    source = name if data is None and not database else t("calibration.source_file", name=name)
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")

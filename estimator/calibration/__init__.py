@@ -34,10 +34,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-import duckdb
-
-from estimator.calibration.aggregation import MAX_SEGMENTS, _code_values, _group_counts, _validate, disagreements, reason_counts
+from estimator.calibration.aggregation import MAX_SEGMENTS, as_text, disagreements, read_groups, validate
 from estimator.calibration.columns import (
     FIELDS,
     FLAG_FIELDS,
@@ -55,6 +54,7 @@ from estimator.calibration.columns import (
     vocabulary,
 )
 from estimator.calibration.columns import value_period as value_period_of
+from estimator.calibration.engines import ENGINES, Engine, Progress, open_engine
 from estimator.calibration.messages import (
     ERROR_MESSAGES,
     ROW_MESSAGES,
@@ -64,12 +64,13 @@ from estimator.calibration.messages import (
     message_text,
 )
 from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibration, _summarise, format_calibration
-from estimator.calibration.sources import FORMATS, Source, first_line, open_source
+from estimator.calibration.sources import FORMATS
 from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
 
 __all__ = [
     "CONFIDENCE",
+    "ENGINES",
     "ERROR_MESSAGES",
     "FIELDS",
     "FLAG_FIELDS",
@@ -105,33 +106,59 @@ __all__ = [
 ]
 
 
-def inspect_columns(path: str | Path, overrides: Mapping[str, str] | None = None, encoding: str | None = None) -> ColumnPlan:
-    """The file's columns and the field each one would feed (for a mapping step before calibrating).
+def inspect_columns(
+    path: str | Path,
+    overrides: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    **source: Any,
+) -> ColumnPlan:
+    """The table's columns and the field each one would feed (for a mapping step before calibrating).
+
+    ``source`` takes the options of :func:`calibrate` that say where the table is (``engine``,
+    ``table``, ``query``, ``spark_master``, ``spark_remote``).
 
     Raises
     ------
     CalibrationError
-        When the file cannot be read (empty, wrong delimiter or encoding...).
+        When the table cannot be read (empty, wrong delimiter or encoding...).
     """
-    with open_source(Path(path), encoding) as source:
-        return auto_mapping(source.columns, overrides)
+    engine = _open(path, encoding, source)
+    try:
+        return auto_mapping(engine.columns, overrides)
+    finally:
+        engine.close()
+
+
+def _open(source: str | Path | None, encoding: str | None, options: Mapping[str, Any]) -> Engine:
+    known = {"engine", "table", "query", "spark_master", "spark_remote", "spark"}
+    unknown = set(options) - known
+    if unknown:
+        raise TypeError(f"unknown source options: {', '.join(sorted(unknown))}")
+    try:
+        return open_engine(source, encoding=encoding, **options)
+    except UnicodeDecodeError as error:
+        raise CalibrationError("wrong_encoding", detail=str(error)) from None
 
 
 def calibrate(
-    path: str | Path,
+    path: str | Path | None,
     mapping: Mapping[str, str] | None = None,
     *,
     encoding: str | None = None,
     value_period: str | None = None,
     reasons: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    **source: Any,
 ) -> Calibration:
-    """Estimate the model's parameters, with 95 % intervals, from a customer-level file.
+    """Estimate the model's parameters, with 95 % intervals, from a customer-level table.
 
     Parameters
     ----------
     path : str or Path
         CSV (``,`` or ``;``; decimal point or comma; UTF-8 with or without BOM, UTF-16 with BOM,
-        cp1250, cp1253 or ISO-8859-2, detected), XLSX (first sheet) or Parquet.
+        cp1250, cp1253 or ISO-8859-2, detected), XLSX (first sheet) or Parquet; with
+        ``engine="spark"`` also a directory of Parquet or CSV files (a partitioned dataset); a
+        ``postgresql://user@host/db`` URL with ``table`` or ``query``. None with a Spark ``table``.
     mapping : mapping, optional
         Column → field overrides (``ignore`` drops a column); other columns are recognised by name.
     encoding : str, optional
@@ -142,10 +169,17 @@ def calibrate(
     reasons : mapping, optional
         Churn reason → class (``service``, ``other`` or ``unknown``), overriding ``data/churn_reasons.toml``;
         kept in the result's ``reason_overrides``.
+    progress : callable, optional
+        Called with the share done (0–1 or None) and a label while the engine works.
+    **source
+        Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
+        :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
+        database's), ``query`` (PostgreSQL), ``spark_master``, ``spark_remote``, ``spark`` (a session).
 
     Returns
     -------
     Calibration
+        With ``engine`` and ``file`` (the file, table or query read) for the provenance.
 
     Raises
     ------
@@ -155,23 +189,19 @@ def calibrate(
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
     overrides = parse_reasons(reasons)
-    reason_table = None
+    engine = _open(path, encoding, source)
     try:
-        with open_source(Path(path), encoding) as source:
-            plan, notes = _settle_columns(source, mapping)
-            factor, value_notes = _value_factor(plan, value_period)
-            try:
-                reading, total_ids, distinct_ids = _code_values(source.connection, plan.mapping, factor, overrides)
-                groups = _group_counts(reading)
-                _validate(reading, groups, total_ids, distinct_ids)
-                if "churn_reason" in plan.mapping:
-                    reason_table = reason_counts(reading)
-            except duckdb.Error as error:  # a malformed file; never a traceback
-                raise _read_error(error, source) from None
+        plan, notes = _settle_columns(engine, mapping)
+        factor, value_notes = _value_factor(plan, value_period)
+        engine.progress = progress
+        groups = read_groups(engine, plan.mapping, factor, overrides)
+        validate(groups)
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
-    result = _summarise(groups, plan.mapping, notes + value_notes, reason_table, overrides)
-    return dataclasses.replace(result, file=Path(path).name)
+    finally:
+        engine.close()
+    result = _summarise(groups.table, plan.mapping, notes + value_notes, groups.reasons, overrides)
+    return dataclasses.replace(result, file=engine.label, engine=engine.name)
 
 
 #: Periods a value column may cover (``--value-period``).
@@ -183,7 +213,7 @@ def _map_line(column: str, name: str) -> str:
     return f'--map "{column}={name}"'
 
 
-def _settle_columns(source: Source, overrides: Mapping[str, str] | None) -> tuple[ColumnPlan, list[CalibrationWarning]]:
+def _settle_columns(source: Engine, overrides: Mapping[str, str] | None) -> tuple[ColumnPlan, list[CalibrationWarning]]:
     """The plan for the file, with its ambiguities settled by the data and notes on what is missing.
 
     Raises on a missing required field (every one at once, with suggestions) and on two candidate
@@ -195,7 +225,7 @@ def _settle_columns(source: Source, overrides: Mapping[str, str] | None) -> tupl
     notes = []
     mapping = dict(plan.mapping)
     for name, columns in plan.ambiguous.items():
-        differ = disagreements(source.connection, name, columns)
+        differ = disagreements(source, name, columns)
         if differ:
             raise CalibrationError(
                 "ambiguous_column",
@@ -240,28 +270,6 @@ def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[Cal
     return 1.0, notes
 
 
-def _read_error(error: duckdb.Error, source: Source) -> CalibrationError:
-    text = first_line(error)
-    full = str(error)
-    if "maximum line size" in full.lower():
-        import re
-
-        line = re.search(r"CSV Error on Line: (\d+)", full)
-        return CalibrationError("line_too_long_row", detail=f"line {line.group(1)}" if line else text)
-    if source.kind == "csv" and source.path is not None:
-        from estimator.calibration.sources.csv import later_encoding_error, long_line
-
-        if (number := long_line(source.path)) is not None:
-            return CalibrationError("line_too_long_row", detail=f"line {number}")
-
-        found = later_encoding_error(source.path)
-        if found is not None:
-            return found
-    if "unicode" in text.lower() or "utf" in text.lower():
-        return CalibrationError("wrong_encoding_mixed", detail=text)
-    return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)
-
-
 #: Rows read to find the columns that could hold a missing flag: an error path, the start of the file will do.
 _CANDIDATE_ROWS = 2_000
 #: Most distinct values a column may have to be offered as a missing flag (Churned / Stayed / Joined...).
@@ -270,7 +278,7 @@ _CANDIDATE_VALUES = 5
 _LIST_UNUSED_UP_TO = 6
 
 
-def _flag_candidates(source: Source, name: str, columns: list[str]) -> list[tuple[str, list[str], int]]:
+def _flag_candidates(source: Engine, name: str, columns: list[str]) -> list[tuple[str, list[str], int]]:
     """The ``columns`` that may hold the flag ``name`` by their values in the file's first rows, best first.
 
     Each comes with its distinct values and a rank: 0 when all its values are yes/no words (for
@@ -280,12 +288,12 @@ def _flag_candidates(source: Source, name: str, columns: list[str]) -> list[tupl
     if not columns:
         return []
     texts = [f"CAST({sql_ident(column)} AS VARCHAR)" for column in columns]
-    sample = f"(SELECT * FROM src LIMIT {_CANDIDATE_ROWS})"
-    counts = source.connection.execute(f"SELECT {', '.join(f'count(DISTINCT {t})' for t in texts)} FROM {sample}").fetchone()
+    sample = f"(SELECT * FROM calibration_source LIMIT {_CANDIDATE_ROWS})"
+    counts = source.rows(f"SELECT {', '.join(f'count(DISTINCT {t})' for t in texts)} FROM {sample}")[0]
     few = [i for i, count in enumerate(counts) if 1 <= count <= _CANDIDATE_VALUES + 1]  # + 1: a blank word
     if not few:
         return []
-    lists = source.connection.execute(f"SELECT {', '.join(f'list(DISTINCT {texts[i]})' for i in few)} FROM {sample}").fetchone()
+    lists = source.rows(f"SELECT {', '.join(f'list(DISTINCT {texts[i]})' for i in few)} FROM {sample}")[0]
     ranked = []
     for i, values in zip(few, lists, strict=True):
         values = sorted(v for v in values if flag_code(v, name) is not None)  # blanks ("", "NA") are no value
@@ -311,7 +319,7 @@ def _shown_values(values: list[str]) -> str:
     return "(" + " / ".join("'" + (v if len(v) <= 30 else v[:29] + "…") + "'" for v in values) + ")"
 
 
-def _missing_column(source: Source, plan: ColumnPlan) -> None:
+def _missing_column(source: Engine, plan: ColumnPlan) -> None:
     """Name every missing required field at once, each with the columns that could be it and the --map line to copy.
 
     The columns offered are those named like the field (rapidfuzz) and, for a flag, those whose values
@@ -321,9 +329,8 @@ def _missing_column(source: Source, plan: ColumnPlan) -> None:
     """
     name = plan.missing[0]
     accepted = sorted(vocabulary().synonyms[name])[:8]
-    rows = source.connection.execute("SELECT * FROM src LIMIT 1").fetchall()
-    row = rows[0] if rows else None
-    example = ", ".join(f"{c}={v!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
+    row = source.first_row()
+    example = ", ".join(f"{c}={as_text(v)!r}" for c, v in zip(source.columns, row, strict=True)) if row else "—"
     one_column = len(source.columns) == 1 and source.kind == "csv"
     unused = [c for c in source.columns if c in plan.unmapped]
     suggestions, kinds = [], []

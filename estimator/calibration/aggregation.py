@@ -1,19 +1,25 @@
-"""From rows to counts: the SQL that reduces a customer table to counts per group, and the checks on them.
+"""From rows to counts: the one query that reduces a customer table to counts per group, and the checks on them.
 
-The aggregation is one definition: the view ``src`` (every column as text) is read twice, once for
-each coded column's distinct raw values (classified in Python by :mod:`.columns`: flags, segments,
-churn reasons) and once for the counts per group (segment × churned × complained × resolved ×
-had a problem × reason class × value state), with the value's count, mean and variance. Any
-engine that can run these two queries over a table named ``src`` yields the same groups.
+The aggregation is one SQL definition (:func:`scan_sql`, written in DuckDB's SQL and compiled per
+engine by :func:`transpile`), one statement: it groups the rows by the *raw* values of the coded
+columns (flags, segment, churn reason: a few distinct values each) and by the state of the value
+and of the id, with each group's count and its value's count, mean and variance; the same
+statement counts the rows and the distinct customer ids. The distinct raw values that come back are
+classified once, in Python, by :mod:`.columns` (the same words in six languages for every engine),
+and the groups are merged by their codes (means and variances combined exactly). No engine has
+parsing code of its own. Only a bad file costs more queries: the first bad row, shown as an example.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+import decimal
+import math
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-import duckdb
+import numpy as np
 import pandas as pd
 
 from estimator.calibration.columns import (
@@ -30,9 +36,21 @@ from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sql import sql_ident as _ident
 from estimator.calibration.sql import sql_string as _sql_string
 
-__all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "disagreements", "reason_counts"]
+__all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "RELATION", "Groups", "disagreements", "read_groups", "scan_sql", "transpile"]
 
 MAX_SEGMENTS = 100
+#: The name every query gives the customer table; each engine binds it to its file, table or query.
+RELATION = "calibration_source"
+
+
+class Runner(Protocol):
+    """What the aggregation needs of an engine: run DuckDB-dialect SQL over :data:`RELATION`, get rows back."""
+
+    numeric: frozenset[str]
+
+    def rows(self, sql: str) -> list[tuple]: ...
+
+    def row_number_sql(self) -> str: ...
 
 
 def _number_sql(column: str) -> str:
@@ -49,141 +67,105 @@ def _number_sql(column: str) -> str:
     return f"CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE TRY_CAST({text} AS DOUBLE) END"
 
 
-#: Fields whose distinct values are classified in Python (fast and exact: one rule, one place).
+#: Fields whose distinct raw values come back with the counts and are classified in Python.
 _CODED = (*FLAG_FIELDS, "segment", "churn_reason")
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """One file being read: its connection, which column feeds which field, and the codes of its values."""
-
-    con: duckdb.DuckDBPyConnection
-    mapping: dict[str, str]
-    codes: dict[str, dict[str, Any]]
-    #: What a value is multiplied by to be yearly (12 for a monthly charge).
-    value_factor: float = 1.0
-
-
-def _code_values(
-    con: duckdb.DuckDBPyConnection,
-    mapping: Mapping[str, str],
-    value_factor: float = 1.0,
-    reasons: Mapping[str, str] | None = None,
-) -> tuple[_Reading, int, int]:
-    """Read each coded column's distinct values once, classify them, register them as lookup tables.
-
-    Returns the reading, the number of rows and of distinct customer ids (found in the same scan;
-    without an id column every row is a customer).
-    """
-    coded = [name for name in _CODED if name in mapping]
-    lists = "".join(f", list(DISTINCT {_ident(mapping[name])})" for name in coded)
-    # Distinct hashes, not strings: much faster on millions of ids; a collision is ruled out exactly later.
-    ids = f"count(DISTINCT hash({_ident(mapping['customer_id'])}))" if "customer_id" in mapping else "count(*)"
-    row = con.execute(f"SELECT count(*), {ids}{lists} FROM src").fetchall()[0]
-    total, distinct, values = row[0], row[1], {name: raw or [] for name, raw in zip(coded, row[2:], strict=True)}
-    if "segment" in values:
-        labels = {str(v).strip() for v in values["segment"] if not _is_missing(v)}
-        if len(labels) > MAX_SEGMENTS:
-            raise CalibrationError(
-                "too_many_segments",
-                field="segment",
-                column=mapping["segment"],
-                count=len(labels),
-                limit=MAX_SEGMENTS,
-            )
-    codes: dict[str, dict[str, Any]] = {}
-    for name, raw in values.items():
-        raw = [v for v in raw if v is not None]
-        if name == "segment":
-            codes[name] = {v: None if _is_missing(v) else str(v).strip() for v in raw}
-        elif name == "churn_reason":
-            # Reasons may be free text with many values: a lookup table joined in SQL.
-            overrides = {normalise(text): name for text, name in (reasons or {}).items()}
-            classes = [reason_class(v, overrides) for v in raw]
-            codes_of = [None if name is None else REASON_CODES[name] for name in classes]
-            table = pd.DataFrame({"raw": pd.Series(raw, dtype="object"), "code": pd.Series(codes_of, dtype="Int8")})
-            con.register("code_churn_reason", table)
-        else:
-            codes[name] = {v: flag_code(v, name) for v in raw}
-    return _Reading(con, dict(mapping), codes, value_factor), int(total), int(distinct)
-
-
-def _case(column: str, codes: Mapping[str, Any]) -> str:
-    """A CASE over the column's own distinct values, mapping each to its code (None → NULL)."""
-
-    def literal(code: Any) -> str:
-        return "NULL" if code is None else _sql_string(code) if isinstance(code, str) else str(int(code))
-
-    whens = " ".join(f"WHEN {column} = {_sql_string(raw)} THEN {literal(code)}" for raw, code in codes.items())
-    return f"CASE {whens} ELSE NULL END" if whens else "NULL"
-
-
-def _row_sql(reading: _Reading, numbered: bool = False) -> str:
-    """One row per customer: the flags as 1/0/NULL/-1, the value and its state, segment and reason class.
-
-    With ``numbered``, also the row's number in the file and the mapped columns as they are
-    (``shown_<field>``), for showing an example of a bad row.
-    """
-    col = {name: f"src.{_ident(column)}" for name, column in reading.mapping.items()}
-    words = ", ".join(_sql_string(w) for w in MISSING_WORDS)
-    parts = [
-        f"({col['customer_id']} IS NULL OR (length({col['customer_id']}) <= 5 AND "
-        f"lower(trim({col['customer_id']})) IN ({words}))) AS id_missing"
-        if "customer_id" in col
-        else "false AS id_missing"
-    ]
-    for name in FLAG_FIELDS:
-        parts.append(
-            f"({_case(col[name], reading.codes[name])})::TINYINT AS {name}" if name in col else f"NULL::TINYINT AS {name}"
-        )
-    parts.append(
-        f"({_case(col['segment'], reading.codes['segment'])})::VARCHAR AS segment"
-        if "segment" in col
-        else "NULL::VARCHAR AS segment"
-    )
-    joins = ""
-    if "churn_reason" in col:
-        parts.append("code_churn_reason.code AS reason")
-        joins = f"LEFT JOIN code_churn_reason ON {col['churn_reason']} = code_churn_reason.raw"
-    else:
-        parts.append("NULL::TINYINT AS reason")
-    if "annual_value" in col:
-        factor = "" if reading.value_factor == 1 else f" * {float(reading.value_factor)!r}"
-        parts.append(f"({_number_sql(col['annual_value'])}){factor} AS value_raw")
-        parts.append(f"({col['annual_value']} IS NULL OR lower(trim({col['annual_value']})) IN ({words})) AS value_missing")
-    else:
-        parts += ["NULL::DOUBLE AS value_raw", "false AS value_missing"]
-    source = "src"
-    if numbered:
-        parts = ["src._row", *(f"{col[name]} AS {_ident('shown_' + name)}" for name in reading.mapping), *parts]
-        source = "(SELECT row_number() OVER () AS _row, * FROM src) src"
-    return f"SELECT {', '.join(parts)} FROM {source} {joins}"
-
-
 #: NaN and the infinities, as every dialect writes them (DuckDB's isnan/isinf have no PostgreSQL twin).
 _NOT_FINITE = "CAST('NaN' AS DOUBLE), CAST('Infinity' AS DOUBLE), CAST('-Infinity' AS DOUBLE)"
+_WORDS = ", ".join(_sql_string(w) for w in MISSING_WORDS)
 
 
-def _with_state(rows_sql: str) -> str:
-    """Add ``value_state``: 0 valid, 1 blank or NaN text, 2 not a number, 3 NaN or infinite, 4 negative."""
-    return f"""SELECT *, CASE WHEN value_missing THEN 1 WHEN value_raw IS NULL THEN 2
-                   WHEN value_raw IN ({_NOT_FINITE}) THEN 3 WHEN value_raw < 0 THEN 4 ELSE 0 END AS value_state
-               FROM ({rows_sql}) AS customer_rows"""
+def _id_missing_sql(column: str, numeric: bool) -> str:
+    if numeric:
+        return f"({column} IS NULL)"
+    # CASE, not AND: the words are compared only for the few short ids (DuckDB evaluates both sides of AND).
+    words = f"lower(trim({column})) IN ({_WORDS})"
+    return f"(CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 5 THEN false ELSE {words} END)"
 
 
-_GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
+def _number(column: str, numeric: bool) -> str:
+    """The cell as a number (before any ×12): a typed number as it is, text parsed."""
+    return f"CAST({column} AS DOUBLE)" if numeric else _number_sql(column)
 
 
-def group_counts_sql(reading: _Reading) -> str:
-    """The one group-count query, in DuckDB's SQL (other engines get it through :func:`transpile`)."""
-    keys = ", ".join(_GROUP_KEYS)
-    return f"""
-        SELECT {keys}, count(*) AS n,
-               count(value) AS n_value, avg(value) AS value_mean, coalesce(var_pop(value), 0) AS value_var
-        FROM (SELECT *, CASE WHEN value_state = 0 THEN value_raw END AS value FROM ({_with_state(_row_sql(reading))}) AS stated)
-             AS valued
-        GROUP BY {keys}
+def _state_sql(column: str, number: str, numeric: bool) -> str:
+    """The value's state: 0 valid, 1 blank or NaN, 2 not a number, 3 infinite, 4 negative.
+
+    ``number`` is the cell as a number (:func:`_number`), computed once by the caller; the cheap test
+    first: a plain non-negative number (nearly every cell) needs nothing else.
     """
+    if numeric:
+        # A NaN in a typed column is what a text NaN is: a blank (as when the file was read as text).
+        return (
+            f"CASE WHEN {column} IS NULL OR {number} = CAST('NaN' AS DOUBLE) THEN 1 "
+            f"WHEN {number} IN ({_NOT_FINITE}) THEN 3 WHEN {number} < 0 THEN 4 ELSE 0 END"
+        )
+    return (
+        f"CASE WHEN {column} IS NULL THEN 1 "
+        f"WHEN {number} >= 0 AND {number} NOT IN ({_NOT_FINITE}) THEN 0 "
+        f"WHEN lower(trim({column})) IN ({_WORDS}) THEN 1 WHEN {number} IS NULL THEN 2 "
+        f"WHEN {number} IN ({_NOT_FINITE}) THEN 3 ELSE 4 END"
+    )
+
+
+def _value_sql(column: str, numeric: bool, factor: float) -> tuple[str, str]:
+    """The value as a yearly number and its state, for one row (the checks' example rows)."""
+    scale = "" if factor == 1 else f" * {float(factor)!r}"
+    number = _number(column, numeric)
+    return f"({number}){scale}", _state_sql(column, number, numeric)
+
+
+def _keys(mapping: Mapping[str, str]) -> list[str]:
+    return [name for name in _CODED if name in mapping]
+
+
+def scan_sql(mapping: Mapping[str, str], numeric: Collection[str] = (), value_factor: float = 1.0) -> str:
+    """The one statement: counts per group of raw values, and (``kind`` 1) the rows and distinct ids.
+
+    Columns: ``kind``, ``raw_<field>`` for each coded field, ``id_missing``, ``value_state``, ``n``,
+    ``n_value``, ``value_mean``, ``value_var``, ``ids``.
+    """
+    col = {name: _ident(column) for name, column in mapping.items()}
+    raw = [f"{col[name]} AS raw_{name}" for name in _keys(mapping)]
+    if "customer_id" in col:
+        raw.append(f"{_id_missing_sql(col['customer_id'], mapping['customer_id'] in numeric)} AS id_missing")
+    else:
+        raw.append("false AS id_missing")
+    # Three steps, each computing one thing once: the number, its state, the valid value.
+    first = list(raw)
+    if "annual_value" in col:
+        is_numeric = mapping["annual_value"] in numeric
+        first += [f"{col['annual_value']} AS value_cell", f"{_number(col['annual_value'], is_numeric)} AS value_number"]
+        state = _state_sql("value_cell", "value_number", is_numeric)
+    else:
+        first += ["CAST(NULL AS VARCHAR) AS value_cell", "CAST(NULL AS DOUBLE) AS value_number"]
+        state = "0"
+    scale = "" if value_factor == 1 else f" * {float(value_factor)!r}"
+    # Distinct hashes, not strings: much faster on millions of ids (a collision is ruled out exactly later;
+    # engines other than DuckDB count the ids themselves, see transpile()).
+    first.append(f"hash({col['customer_id']}) AS id_key" if "customer_id" in col else "1 AS id_key")
+    passed = [*(f"raw_{name}" for name in _keys(mapping)), "id_missing", "id_key"]
+    cells = f"SELECT {', '.join(first)} FROM {RELATION}"
+    second = f"SELECT {', '.join(passed)}, value_number, {state} AS value_state FROM ({cells}) AS cells"
+    third = (
+        f"SELECT {', '.join(passed)}, value_state, CASE WHEN value_state = 0 THEN value_number{scale} END AS value "
+        f"FROM ({second}) AS stated"
+    )
+    keys = [f"raw_{name}" for name in _keys(mapping)] + ["id_missing", "value_state"]
+    listed = ", ".join(keys)
+    # One CTE read by both aggregates: DuckDB streams the one scan to both (no second pass, nothing stored).
+    rows = f"WITH customer_rows AS ({third}) "
+    groups = (
+        f"SELECT 0 AS kind, {listed}, count(*) AS n, count(value) AS n_value, avg(value) AS value_mean, "
+        f"coalesce(var_pop(value), 0) AS value_var, CAST(NULL AS BIGINT) AS ids "
+        f"FROM customer_rows GROUP BY {listed}"
+    )
+    ids = "count(DISTINCT id_key)" if "customer_id" in col else "count(*)"
+    nulls = ", ".join(["NULL"] * len(keys))
+    totals = (
+        f"SELECT 1 AS kind, {nulls}, count(*) AS n, CAST(NULL AS BIGINT) AS n_value, CAST(NULL AS DOUBLE) AS value_mean, "
+        f"CAST(NULL AS DOUBLE) AS value_var, {ids} AS ids FROM customer_rows"
+    )
+    return f"{rows}{groups} UNION ALL {totals}"
 
 
 def transpile(sql: str, dialect: str) -> str:
@@ -194,146 +176,295 @@ def transpile(sql: str, dialect: str) -> str:
     from sqlglot import exp
 
     tree = sqlglot.parse_one(sql, read="duckdb")
-    if dialect == "postgres":
-        # PostgreSQL has no TRY_CAST: cast only what DuckDB would read as a number (else NULL, as DuckDB).
-        def guarded(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.TryCast):
-                text = exp.func("TRIM", node.this.copy())
-                test = exp.RegexpILike(this=text, expression=exp.Literal.string(_NUMBER_PATTERN))
-                return exp.Case(ifs=[exp.If(this=test, true=exp.Cast(this=text.copy(), to=node.to.copy()))])
-            return node
 
-        tree = tree.transform(guarded)
-    return tree.sql(dialect=dialect)
+    def portable(node: exp.Expression) -> exp.Expression:
+        # DuckDB's 64-bit hash() has no twin (Spark's and PostgreSQL's are 32-bit): count the ids themselves.
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "hash" and len(node.expressions) == 1:
+            return node.expressions[0].copy()
+        if dialect == "postgres" and isinstance(node, exp.TryCast):
+            # PostgreSQL has no TRY_CAST: cast only what DuckDB would read as a number (else NULL, as DuckDB).
+            text = exp.func("TRIM", node.this.copy())
+            test = exp.RegexpILike(this=text, expression=exp.Literal.string(_NUMBER_PATTERN))
+            return exp.Case(ifs=[exp.If(this=test, true=exp.Cast(this=text.copy(), to=node.to.copy()))])
+        return node
+
+    return tree.transform(portable).sql(dialect=dialect)
 
 
 #: What DuckDB's TRY_CAST(text AS DOUBLE) accepts, for engines without TRY_CAST.
 _NUMBER_PATTERN = r"^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf|infinity|nan)$"
 
 
-def _group_counts(reading: _Reading) -> pd.DataFrame:
-    """Counts, value means and variances per group: the whole file in a few hundred rows at most."""
-    groups = reading.con.execute(group_counts_sql(reading)).df()
-    # Plain floats (NaN for a blank cell): comparisons with a blank are simply false.
-    for name in ("churned", "complained", "resolved", "had_problem", "reason"):
-        groups[name] = groups[name].astype("float64")
-    return groups
+def as_text(value: Any) -> str | None:
+    """A cell as the text DuckDB would show for it, whatever the engine and the column's type."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(float(value))
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, decimal.Decimal | datetime.date | int | np.integer):
+        return str(value)
+    return str(value)
 
 
-def _example_row(reading: _Reading, condition: str) -> tuple[int, str]:
+def _literal(value: Any) -> str:
+    """A raw value (as an engine returned it) as an SQL literal of its type."""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return f"CAST({_sql_string(as_text(value))} AS DOUBLE)" if not math.isfinite(value) else repr(float(value))
+    return _sql_string(as_text(value))
+
+
+def _in(column: str, values: Sequence[Any]) -> str:
+    """``column`` is one of ``values`` (None meaning NULL); false for none."""
+    parts = []
+    if any(v is None for v in values):
+        parts.append(f"{column} IS NULL")
+    known = [v for v in values if v is not None]
+    if known:
+        if any(not isinstance(v, str | bool | int | float | np.generic) for v in known):
+            parts.append(f"CAST({column} AS VARCHAR) IN ({', '.join(_sql_string(as_text(v)) for v in known)})")
+        else:
+            parts.append(f"{column} IN ({', '.join(_literal(v) for v in known)})")
+    return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
+@dataclass(frozen=True)
+class Groups:
+    """A table reduced to counts: the coded groups, and what the checks need to find a bad row."""
+
+    runner: Runner
+    mapping: dict[str, str]
+    #: Per coded group: segment, churned, complained, resolved, had_problem, reason, value_state, id_missing,
+    #: n, n_value, value_mean, value_var (flags as 1.0/0.0/NaN, -1.0 for a word that is no yes or no).
+    table: pd.DataFrame
+    #: Field → {raw value: code} for the coded fields (as the engine returned the raw values).
+    codes: dict[str, dict[Any, Any]]
+    total: int
+    distinct_ids: int
+    value_factor: float = 1.0
+    #: Churners per distinct reason (trimmed, blank as ""), with its class code; None without reasons.
+    reasons: pd.DataFrame | None = None
+
+
+_GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
+GROUP_KEYS = _GROUP_KEYS
+
+
+def read_groups(
+    runner: Runner,
+    mapping: Mapping[str, str],
+    value_factor: float = 1.0,
+    reasons: Mapping[str, str] | None = None,
+) -> Groups:
+    """Run :func:`scan_sql` once, classify the distinct raw values that come back, merge the groups by code.
+
+    Raises
+    ------
+    CalibrationError
+        More than :data:`MAX_SEGMENTS` segments.
+    """
+    names = ["kind", *(f"raw_{n}" for n in _keys(mapping)), "id_missing", "value_state"]
+    names += ["n", "n_value", "value_mean", "value_var", "ids"]
+    rows = runner.rows(scan_sql(mapping, runner.numeric, value_factor))
+    totals = [row for row in rows if row[0] == 1]
+    total, distinct = (int(totals[0][-5]), int(totals[0][-1])) if totals else (0, 0)
+    raw = pd.DataFrame([row for row in rows if row[0] == 0], columns=names, dtype=object).drop(columns=["kind", "ids"])
+    codes: dict[str, dict[Any, Any]] = {}
+    coded = pd.DataFrame(index=raw.index)
+    for name in _keys(mapping):
+        values = list(dict.fromkeys(raw[f"raw_{name}"].tolist()))
+        texts = {v: as_text(v) for v in values}
+        if name == "segment":
+            codes[name] = {v: None if _is_missing(t) else t.strip() for v, t in texts.items()}
+            labels = {label for label in codes[name].values() if label is not None}
+            if len(labels) > MAX_SEGMENTS:
+                raise CalibrationError(
+                    "too_many_segments", field="segment", column=mapping["segment"], count=len(labels), limit=MAX_SEGMENTS
+                )
+        elif name == "churn_reason":
+            overrides = {normalise(text): cls for text, cls in (reasons or {}).items()}
+            classes = {v: reason_class(t, overrides) for v, t in texts.items()}
+            codes[name] = {v: None if cls is None else REASON_CODES[cls] for v, cls in classes.items()}
+        else:
+            codes[name] = {v: flag_code(t, name) for v, t in texts.items()}
+        target = "reason" if name == "churn_reason" else name
+        mapped = raw[f"raw_{name}"].map(lambda v, c=codes[name]: c[v])
+        coded[target] = mapped if name == "segment" else mapped.astype("float64")
+    for name in _GROUP_KEYS:
+        if name not in coded:
+            coded[name] = None if name == "segment" else np.nan
+    coded["value_state"] = raw["value_state"].astype("int64")
+    coded["id_missing"] = raw["id_missing"].astype(bool)
+    for name in ("n", "n_value"):
+        coded[name] = raw[name].astype("int64")
+    coded["value_mean"] = raw["value_mean"].astype("float64")
+    coded["value_var"] = raw["value_var"].astype("float64")
+    reason_table = _reason_table(raw, coded) if "churn_reason" in mapping else None
+    table = _merge(coded)
+    return Groups(runner, dict(mapping), table, codes, total, distinct, value_factor, reason_table)
+
+
+def _merge(coded: pd.DataFrame) -> pd.DataFrame:
+    """One row per coded group: counts summed, means and population variances combined exactly."""
+    keys = list(_GROUP_KEYS)
+    frame = coded.assign(segment=coded["segment"].astype(object)).reset_index(drop=True)
+    if frame.empty:
+        return frame[[*keys, "n", "n_value", "value_mean", "value_var"]]
+    group = frame.groupby(keys, dropna=False, sort=True).ngroup().to_numpy()
+    size = int(group.max()) + 1
+    weights = frame["n_value"].to_numpy(float)
+    means, variances = frame["value_mean"].to_numpy(float), frame["value_var"].to_numpy(float)
+    known = np.nan_to_num(means)
+    total = np.bincount(group, weights=weights, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(total > 0, np.bincount(group, weights=weights * known, minlength=size) / total, np.nan)
+        # Within-group plus between-group squares (Chan et al.): exact, whatever the grouping.
+        spread = weights * (np.nan_to_num(variances) + (known - np.nan_to_num(mean[group])) ** 2)
+        variance = np.where(total > 0, np.bincount(group, weights=spread, minlength=size) / total, 0.0)
+    _, first = np.unique(group, return_index=True)
+    out = frame.iloc[first][keys].reset_index(drop=True)
+    out["n"] = np.bincount(group, weights=frame["n"].to_numpy(float), minlength=size).astype("int64")
+    out["n_value"] = total.astype("int64")
+    # A group made of one group of raw values keeps the engine's own mean and variance, bit for bit.
+    single = np.bincount(group, minlength=size) == 1
+    out["value_mean"] = np.where(single, means[first], mean)
+    out["value_var"] = np.where(single, variances[first], variance)
+    out["value_mean"] = out["value_mean"].where(out["n_value"] > 0)
+    return out
+
+
+def _reason_table(raw: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """Churners per distinct reason (trimmed of spaces, as SQL's trim; blank as ""), most frequent first."""
+    churners = coded["churned"] == 1
+    text = raw.loc[churners, "raw_churn_reason"].map(lambda v: "" if v is None else as_text(v).strip(" "))
+    frame = pd.DataFrame({"reason": text, "n": coded.loc[churners, "n"], "code": coded.loc[churners, "reason"]})
+    table = frame.groupby("reason", as_index=False).agg(n=("n", "sum"), code=("code", "min"))
+    table["code"] = table["code"].astype("Int8")
+    return table.sort_values(["n", "reason"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _condition(groups: Groups, test: Mapping[str, Any]) -> str:
+    """SQL for rows whose raw values have the given codes, e.g. ``{"complained": -1}``; a list means any of."""
+    parts = []
+    for name, wanted in test.items():
+        if name == "id_missing":
+            column = _ident(groups.mapping["customer_id"])
+            parts.append(_id_missing_sql(column, groups.mapping["customer_id"] in groups.runner.numeric))
+        elif name == "value_state":
+            column = _ident(groups.mapping["annual_value"])
+            _, state = _value_sql(column, groups.mapping["annual_value"] in groups.runner.numeric, groups.value_factor)
+            parts.append(f"({state}) = {int(wanted)}")
+        else:
+            allowed = wanted if isinstance(wanted, list) else [wanted]
+            values = [raw for raw, code in groups.codes[name].items() if code in allowed]
+            parts.append(_in(_ident(groups.mapping[name]), values))
+    return " AND ".join(parts)
+
+
+def _example_row(groups: Groups, condition: str) -> tuple[int, str]:
     """The first row (1-based, after the header) meeting ``condition``, shown as ``field=value`` pairs."""
-    mapping = reading.mapping
-    picked = ", ".join(_ident("shown_" + name) for name in mapping)
-    query = (
-        f"SELECT _row, {picked} FROM ({_with_state(_row_sql(reading, numbered=True))}) WHERE {condition} ORDER BY _row LIMIT 1"
-    )
-    rows = reading.con.execute(query).fetchall()
-    row = rows[0] if rows else None
-    if row is None:
+    mapping = groups.mapping
+    shown = ", ".join(f"{_ident(column)} AS {_ident('shown_' + name)}" for name, column in mapping.items())
+    numbered = f"SELECT {groups.runner.row_number_sql()} AS _row, {shown}, ({condition}) AS _hit FROM {RELATION}"
+    rows = groups.runner.rows(f"SELECT * FROM ({numbered}) AS numbered WHERE _hit ORDER BY _row LIMIT 1")
+    if not rows:
         return 0, ""
-    pairs = (f"{name}={'' if value is None else value!r}" for name, value in zip(mapping, row[1:], strict=True))
+    row = rows[0]
+    pairs = (f"{name}={'' if value is None else as_text(value)!r}" for name, value in zip(mapping, row[1:-1], strict=True))
     return int(row[0]), ", ".join(pairs)
 
 
-def _fail(reading: _Reading, message_id: str, condition: str, count: int, **values: Any) -> None:
-    row, example = _example_row(reading, condition)
+def _fail(groups: Groups, message_id: str, test: Mapping[str, Any], count: int, **values: Any) -> None:
+    row, example = _example_row(groups, _condition(groups, test))
     raise CalibrationError(message_id, count=count, row=row, example=example, **values)
 
 
-def _validate(reading: _Reading, groups: pd.DataFrame, total_ids: int, distinct_ids: int) -> None:
-    """Raise on the first problem of the file, in the order a person would fix them."""
-    mapping = reading.mapping
-    total = int(groups["n"].sum())
+def validate(groups: Groups) -> None:
+    """Raise on the first problem of the table, in the order a person would fix them."""
+    mapping, table = groups.mapping, groups.table
+    total = int(table["n"].sum())
     if total == 0:
         raise CalibrationError("header_only", columns=", ".join(mapping.values()))
 
     def count(mask: pd.Series) -> int:
-        return int(groups.loc[mask, "n"].sum())
+        return int(table.loc[mask, "n"].sum())
 
-    if n := count(groups["id_missing"]):
-        _fail(reading, "blank_value_id", "id_missing", n, field="customer_id")
+    if n := count(table["id_missing"]):
+        _fail(groups, "blank_value_id", {"id_missing": True}, n, field="customer_id")
     vocab = vocabulary()
     allowed = ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and w.isalpha() and len(w) > 1)[:12])
     for name in FLAG_FIELDS:
         if name not in mapping:
             continue
-        if n := count(groups[name] == -1):
-            _fail(reading, "not_binary", f"{name} = -1", n, field=name, allowed=allowed)
-        blank = groups[name].isna()
-        condition = f"{name} IS NULL"
+        if n := count(table[name] == -1):
+            _fail(groups, "not_binary", {name: -1}, n, field=name, allowed=allowed)
+        blank = table[name].isna()
+        test: dict[str, Any] = {name: None}
         if name == "resolved":
-            blank &= groups["complained"] == 1  # only complainers need it
-            condition += " AND complained = 1"
+            blank &= table["complained"] == 1  # only complainers need it
+            test["complained"] = 1
         if n := count(blank):
-            _fail(reading, "blank_value_resolved" if name == "resolved" else "blank_value", condition, n, field=name)
-    if "resolved" in mapping and (n := count((groups["resolved"] == 1) & (groups["complained"] == 0))):
-        _fail(
-            reading,
-            "resolved_without_complaint",
-            "resolved = 1 AND complained = 0",
-            n,
-            field="resolved",
-        )
+            _fail(groups, "blank_value_resolved" if name == "resolved" else "blank_value", test, n, field=name)
+    if "resolved" in mapping and (n := count((table["resolved"] == 1) & (table["complained"] == 0))):
+        _fail(groups, "resolved_without_complaint", {"resolved": 1, "complained": 0}, n, field="resolved")
     if "annual_value" in mapping:
         problems = {1: "bad_value_blank", 2: "bad_value_text", 3: "bad_value_nan", 4: "bad_value_negative"}
         for state, message_id in problems.items():
-            if n := count(groups["value_state"] == state):
-                _fail(reading, message_id, f"value_state = {state}", n, field="annual_value")
-    if "customer_id" in mapping:
-        _check_duplicates(reading, total_ids, distinct_ids)
+            if n := count(table["value_state"] == state):
+                _fail(groups, message_id, {"value_state": state}, n, field="annual_value")
+    if "customer_id" in mapping and groups.total != groups.distinct_ids:
+        _check_duplicates(groups)
 
 
-def reason_counts(reading: _Reading) -> pd.DataFrame:
-    """Churners per distinct reason (trimmed, blank as ""), with its class code, most frequent first."""
-    column = f"src.{_ident(reading.mapping['churn_reason'])}"
-    churned = _case(f"src.{_ident(reading.mapping['churned'])}", reading.codes["churned"])
-    query = f"""
-        SELECT coalesce(trim({column}), '') AS reason, count(*) AS n, min(code_churn_reason.code) AS code
-        FROM src LEFT JOIN code_churn_reason ON {column} = code_churn_reason.raw
-        WHERE ({churned}) = 1
-        GROUP BY 1 ORDER BY n DESC, reason
-    """
-    return reading.con.execute(query).df()
-
-
-def disagreements(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> int:
-    """Rows where ``columns`` (candidates for one field) say different things: as flags for a flag field
-    (``Yes`` and ``1`` agree), as numbers for a value, as trimmed text otherwise."""
-    if name in FLAG_FIELDS:
-        lists = ", ".join(f"list(DISTINCT {_ident(c)})" for c in columns)
-        values = con.execute(f"SELECT {lists} FROM src").fetchall()[0]
-        shown = [
-            _case(_ident(c), {v: flag_code(v, name) for v in raw or [] if v is not None})
-            for c, raw in zip(columns, values, strict=True)
-        ]
-    elif name == "annual_value":
-        shown = [_number_sql(_ident(c)) for c in columns]
-    else:
-        shown = [f"trim({_ident(c)})" for c in columns]
-    differs = " OR ".join(f"({shown[0]}) IS DISTINCT FROM ({other})" for other in shown[1:])
-    return int(con.execute(f"SELECT count(*) FROM src WHERE {differs}").fetchall()[0][0])
-
-
-def _check_duplicates(reading: _Reading, total: int, distinct: int) -> None:
-    if total == distinct:
-        return
-    column = _ident(reading.mapping["customer_id"])
-    found = reading.con.execute(
-        f"SELECT {column}, count(*) AS n FROM src GROUP BY {column} HAVING count(*) > 1 ORDER BY n DESC, {column} LIMIT 1"
-    ).fetchall()
+def _check_duplicates(groups: Groups) -> None:
+    column = _ident(groups.mapping["customer_id"])
+    found = groups.runner.rows(
+        f"SELECT {column}, count(*) AS n FROM {RELATION} GROUP BY {column} HAVING count(*) > 1 ORDER BY n DESC, {column} LIMIT 1"
+    )
     if not found:
         return  # two different ids with the same hash: no duplicate after all
-    duplicated = found[0]
-    total = int(reading.con.execute(f"SELECT count(*) - count(DISTINCT {column}) FROM src").fetchall()[0][0])
-    _fail(
-        reading,
+    value, times = found[0]
+    extra = int(groups.runner.rows(f"SELECT count(*) - count(DISTINCT {column}) FROM {RELATION}")[0][0])
+    row, example = _example_row(groups, _in(column, [value]))
+    raise CalibrationError(
         "duplicate_id",
-        f"{_ident('shown_customer_id')} = {_sql_string(duplicated[0])}",
-        total,
+        count=extra,
+        row=row,
+        example=example,
         field="customer_id",
-        value=duplicated[0],
-        times=int(duplicated[1]),
+        value=as_text(value),
+        times=int(times),
     )
 
 
-GROUP_KEYS = _GROUP_KEYS
+def disagreements(runner: Runner, name: str, columns: list[str]) -> int:
+    """Rows where ``columns`` (candidates for one field) say different things: as flags for a flag field
+    (``Yes`` and ``1`` agree), as numbers for a value, as trimmed text otherwise."""
+    if name in FLAG_FIELDS:
+        shown = []
+        for c in columns:
+            values = [row[0] for row in runner.rows(f"SELECT DISTINCT {_ident(c)} FROM {RELATION}")]
+            whens = " ".join(
+                f"WHEN {_in(_ident(c), [v])} THEN {'NULL' if code is None else int(code)}"
+                for v in values
+                if v is not None
+                for code in [flag_code(as_text(v), name)]
+            )
+            shown.append(f"CASE {whens} ELSE NULL END" if whens else "CAST(NULL AS INTEGER)")
+    elif name == "annual_value":
+        shown = [f"CAST({_ident(c)} AS DOUBLE)" if c in runner.numeric else _number_sql(_ident(c)) for c in columns]
+    else:
+        shown = [f"trim(CAST({_ident(c)} AS VARCHAR))" for c in columns]
+    differs = " OR ".join(f"({shown[0]}) IS DISTINCT FROM ({other})" for other in shown[1:])
+    return int(runner.rows(f"SELECT count(*) FROM {RELATION} WHERE {differs}")[0][0])

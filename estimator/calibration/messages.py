@@ -75,6 +75,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "bad_value_nan": "bad_value",
     "bad_value_negative": "bad_value",
     "duplicate_id": "duplicate_id",
+    "engine_failed": "engine_failed",
+    "unknown_engine": "unknown_engine",
+    "database_needs_table": "database_needs_table",
+    "table_needs_engine": "table_needs_engine",
 }
 #: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
 #: (how many rows, and the first one as an example).

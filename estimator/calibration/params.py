@@ -44,6 +44,9 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         Naming ``where`` and the entry when an estimate is not a value with its interval.
     """
     source = str(raw.get("file") or "client data")
+    engine = raw.get("engine")
+    if isinstance(engine, str) and engine not in ("", "duckdb"):  # a file read here needs no engine named
+        source += f" (aggregated by {engine})"
     rows = raw.get("rows")
     overrides = raw.get("reason_overrides") or {}
     values: dict[str, float] = {}

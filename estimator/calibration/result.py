@@ -56,13 +56,16 @@ class Calibration:
     reasons: list[dict[str, Any]] = field(default_factory=list)
     #: The reason classes set by hand (``--reason``, the app's table): reason → class.
     reason_overrides: dict[str, str] = field(default_factory=dict)
-    #: The file's name (for the provenance of values set from it).
+    #: The file's name, or the table or query read (for the provenance of values set from it).
     file: str = ""
+    #: The engine that aggregated the rows (``duckdb``, ``spark``, ``postgresql``).
+    engine: str = "duckdb"
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
         return {
             "file": self.file,
+            "engine": self.engine,
             "rows": self.rows,
             "mapping": dict(self.mapping),
             "estimates": {key: item.to_dict() for key, item in self.estimates.items()},

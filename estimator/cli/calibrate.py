@@ -16,7 +16,13 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = commands.add_parser("calibrate", help="estimate the parameters, with 95%% intervals, from customer data")
-    parser.add_argument("file", metavar="FILE", help="customer-level CSV (',' or ';'), XLSX or Parquet")
+    parser.add_argument(
+        "file",
+        metavar="SOURCE",
+        nargs="?",
+        help="customer-level CSV (',' or ';'), XLSX or Parquet; with --engine spark also a directory or a lake URI; "
+        "a postgresql://user@host/db URL with --table or --query; omitted for a Spark --table",
+    )
     repeated_option(
         parser,
         "--map",
@@ -38,6 +44,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=("yearly", "monthly"),
         help="the period of the value column (default: from its name; monthly values are annualised x12)",
     )
+    from estimator.calibration.engines import add_source_arguments
+
+    add_source_arguments(parser)
     format_option(parser)
     parser.add_argument(
         "--write-params",
@@ -49,15 +58,27 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     """The calibration of ``args.file``; with ``--write-params``, also the scenario file written."""
-    from estimator.calibration import calibrate, format_calibration, parse_mapping, parse_reasons
+    from estimator.calibration import CalibrationError, calibrate, format_calibration, parse_mapping, parse_reasons
+    from estimator.calibration.engines import source_options
+    from estimator.calibration.progress import TextProgress
 
-    result = calibrate(
-        args.file,
-        parse_mapping(args.mapping),
-        encoding=args.encoding,
-        value_period=args.value_period,
-        reasons=parse_reasons(args.reasons),
-    )
+    if args.file is None and not args.table:
+        raise CalibrationError("no_file", value="(no SOURCE given)")
+    # Long scans show how far they are, on stderr only (standard output is the report or the JSON).
+    bar = None if args.no_progress or not sys.stderr.isatty() else TextProgress(sys.stderr)
+    try:
+        result = calibrate(
+            args.file,
+            parse_mapping(args.mapping),
+            encoding=args.encoding,
+            value_period=args.value_period,
+            reasons=parse_reasons(args.reasons),
+            progress=bar,
+            **source_options(args),
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     written = ""
     if args.write_params:
         from estimator.calibration.params import write_params

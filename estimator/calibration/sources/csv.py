@@ -156,8 +156,12 @@ def _check_last_line(path: Path) -> None:
         raise CalibrationError("line_too_long_row", detail="the last line")
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> Source:
-    """Create the view ``src`` of the CSV ``path`` (every column as text)."""
+def sniff(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The encoding and delimiter of the CSV ``path``, from its first megabyte (for every engine).
+
+    Raises :class:`CalibrationError` for a blank file, a first line over a megabyte, NUL bytes without
+    a BOM, and a delimiter other than ``,`` or ``;``.
+    """
     with open(path, "rb") as handle:
         head = handle.read(_HEAD_BYTES)
     if not head.strip(b"\xef\xbb\xbf\r\n\t ,;"):
@@ -179,7 +183,12 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scrat
             except UnicodeDecodeError as error:
                 # A cut in the middle of a character at the end of the head is still UTF-8.
                 encoding = "utf-8" if error.start >= len(head) - 3 else _guess_legacy_encoding(head)
-    delimiter = _sniff_csv(head, "utf-16" if encoding == "utf-16" else encoding)
+    return encoding, _sniff_csv(head, "utf-16" if encoding == "utf-16" else encoding)
+
+
+def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> Source:
+    """Create the view ``src`` of the CSV ``path`` (every column as text)."""
+    encoding, delimiter = sniff(path, encoding)
     readable = path
     if encoding not in ("utf-8", "utf-16"):
         readable = scratch / "transcoded.csv"

@@ -1,0 +1,58 @@
+"""The Calibration tab reads a table from a real PostgreSQL (aggregated there), never showing the password."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from estimator.calibration import calibrate
+from ui.i18n import t
+from ui.main import TABS_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_sample_customers import generate  # noqa: E402
+
+
+def test_a_database_table_is_calibrated_in_the_tab(postgres_url, tmp_path):
+    from postgres_server import PASSWORD
+
+    frame = generate(3000, seed=8)
+    frame["customer_id"] = [f"D{i}" for i in range(len(frame))]
+    engine = sa.create_engine(postgres_url)
+    try:
+        frame.to_sql("customers", engine, index=False)
+    finally:
+        engine.dispose()
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    app.session_state[TABS_KEY] = t("tabs.calibration")
+    app.run()
+    url = next(box for box in app.text_input if box.key == "calibration_db_url")
+    url.set_value(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("customers")
+    next(b for b in app.button if b.key == "calibration_db_read").click()
+    app.run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    rows = next(m for m in app.metric if m.label == t("calibration.rows"))
+    assert rows.value == f"{len(frame):,}"
+    path = tmp_path / "customers.parquet"
+    frame.to_parquet(path, index=False)
+    expected = calibrate(path)
+    shown = app.dataframe[0].value
+    assert len(shown) == len(expected.estimates)
+    everything = " ".join(str(e.value) for kind in (app.markdown, app.caption, app.metric, app.warning) for e in kind)
+    assert PASSWORD not in everything and PASSWORD not in str(shown.to_dict())
+
+
+def test_a_database_without_a_table_asks_for_both():
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    app.session_state[TABS_KEY] = t("tabs.calibration")
+    app.run()
+    next(box for box in app.text_input if box.key == "calibration_db_url").set_value("postgresql://anna@db/crm")
+    next(b for b in app.button if b.key == "calibration_db_read").click()
+    app.run()
+    assert [w.value for w in app.warning] == [t("calibration.database.incomplete")]
