@@ -235,3 +235,21 @@ def test_a_process_that_looked_before_another_created_the_schema_sees_it_and_doe
         late._upgrade(connection)
     late.save("Other", Parameters(churn_rate=0.2))
     assert sorted(late.names()) == ["Base", "Other"]
+
+
+def test_a_save_that_collided_with_a_concurrent_one_runs_again(postgres_url):
+    # Two first saves of one name at once: the loser's INSERT hits the unique index. It must run again
+    # (and then find the other's scenario), not fail; the eight-writer test saw it fail now and then.
+    from estimator.store.database import _CollisionError
+
+    store = ScenarioStore(postgres_url)
+    calls = []
+
+    def attempt(first: bool) -> str:
+        calls.append(first)
+        if len(calls) == 1:
+            raise _CollisionError("collided", code="database", field="database", value="x")
+        return "saved"
+
+    assert store._retrying(attempt) == "saved"
+    assert calls == [True, False]

@@ -734,10 +734,7 @@ class ScenarioStore:
         while True:
             try:
                 return attempt(first)
-            except ScenarioError as error:
-                if error.code != "unavailable" or time.monotonic() + pause > deadline:
-                    raise
-            except _CollisionError:
+            except _CollisionError:  # before ScenarioError, its base class, or it is never reached
                 # Two new scenarios (or workspaces) of the same name at once on PostgreSQL: the other
                 # committed first; run again to give the same answer as if we had queued behind it.
                 if not first and time.monotonic() > deadline:
@@ -747,6 +744,9 @@ class ScenarioStore:
                         field="database",
                         value=self.location,
                     ) from None
+            except ScenarioError as error:
+                if error.code != "unavailable" or time.monotonic() + pause > deadline:
+                    raise
             first = False
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
