@@ -56,3 +56,24 @@ def test_a_database_without_a_table_asks_for_both():
     next(b for b in app.button if b.key == "calibration_db_read").click()
     app.run()
     assert [w.value for w in app.warning] == [t("calibration.database.incomplete")]
+
+
+def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE odd_flags (customer_id text, churned text)")
+            connection.exec_driver_sql("INSERT INTO odd_flags VALUES ('A1', 'yes'), ('A2', 'no'), ('A3', 'perhaps')")
+    finally:
+        engine.dispose()
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    app.session_state[TABS_KEY] = t("tabs.calibration")
+    app.run()
+    next(box for box in app.text_input if box.key == "calibration_db_url").set_value(postgres_url)
+    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("odd_flags")
+    next(b for b in app.button if b.key == "calibration_db_read").click()
+    app.run()
+    assert not app.exception
+    (error,) = [e.value for e in app.error]
+    assert error.startswith(t("calibration.error_heading_table")) and t("calibration.error_hint_table") in error
+    assert "churned" in error and "perhaps" in error  # the field and the value that is not yes/no

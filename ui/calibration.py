@@ -450,8 +450,10 @@ def render_calibration(ctx: Context) -> None:
     outcome = _outcome(name, data, path, columns_hint)
     if outcome.error is not None:
         error = outcome.error
+        suffix = "_table" if isinstance(path, _Database) else ""  # a database table is not a file to upload again
         st.error(
-            f"{t('calibration.error_heading')}\n\n{error.text(current_language())}\n\n{t('calibration.error_hint')}",
+            f"{t('calibration.error_heading' + suffix)}\n\n{error.text(current_language())}\n\n"
+            f"{t('calibration.error_hint' + suffix)}",
             icon=":material/error:",
         )
         return
