@@ -115,3 +115,16 @@ def test_heatmap_of_any_two_assumptions_for_any_figure():
     if isinstance(z, dict):  # plotly sends numpy arrays as typed binary data
         z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(grid.values.shape)
     np.testing.assert_array_equal(np.asarray(z), grid.values)
+
+
+def test_the_tab_and_the_deliverables_price_the_same_default_initiative():
+    # One place for the default initiative (issue 15): the tab's first figures are the deck's.
+    from estimator.reports import build_content
+
+    app = open_tab()
+    priced = build_content(GENERIC).initiative
+    assert priced.changes == {"resolved_share": GENERIC.resolved_share + 0.10}
+    assert (priced.one_off_cost, priced.yearly_cost) == (100_000.0, 20_000.0)
+    assert metric(app, t("uncertainty.revenue_recovered")) == format_money(priced.revenue_recovered, "EUR", locale="en")
+    assert app.text_input(key="initiative_one_off").value == "100,000"
+    assert app.text_input(key="initiative_yearly").value == "20,000"

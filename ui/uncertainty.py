@@ -17,6 +17,8 @@ import streamlit as st
 from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
 from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
+    DEFAULT_INITIATIVE_ONE_OFF,
+    DEFAULT_INITIATIVE_YEARLY,
     DEFAULT_SEED,
     MAX_DRAWS,
     SOBOL_BASE_SAMPLES,
@@ -24,6 +26,7 @@ from estimator.analysis.sensitivity import (
     MonteCarloResult,
     Tornado,
     UncertaintyRanges,
+    default_initiative_changes,
     heatmap,
     initiative_roi,
     levers,
@@ -281,7 +284,7 @@ def _render_initiative(ctx: Context) -> None:
     chosen = st.multiselect(
         t("uncertainty.initiative_changes"),
         candidates,
-        default=["resolved_share"],
+        default=list(default_initiative_changes(params)),
         format_func=param_label,
         key="initiative_params",
     )
@@ -290,7 +293,7 @@ def _render_initiative(ctx: Context) -> None:
     for column, key in zip(columns, chosen, strict=False):
         spec = PARAMETER_SPECS[key]
         current = float(params[key])
-        suggestion = min(spec.max, current + 0.1) if spec.max == 1 and key == "resolved_share" else current
+        suggestion = default_initiative_changes(params).get(key, current)
         changes[key] = number_entry(
             column,
             t(
@@ -310,7 +313,7 @@ def _render_initiative(ctx: Context) -> None:
         costs[0],
         t("uncertainty.one_off", currency=ctx.currency),
         key="initiative_one_off",
-        default=100_000.0,
+        default=DEFAULT_INITIATIVE_ONE_OFF,
         locale=ctx.locale,
         minimum=0.0,
     )
@@ -318,7 +321,7 @@ def _render_initiative(ctx: Context) -> None:
         costs[1],
         t("uncertainty.yearly", currency=ctx.currency),
         key="initiative_yearly",
-        default=20_000.0,
+        default=DEFAULT_INITIATIVE_YEARLY,
         locale=ctx.locale,
         minimum=0.0,
     )

@@ -24,6 +24,8 @@ from estimator.paths import data_dir
 __all__ = [
     "BOTTOM_UP_KEYS",
     "DEFAULT_DRAWS",
+    "DEFAULT_INITIATIVE_ONE_OFF",
+    "DEFAULT_INITIATIVE_YEARLY",
     "DEFAULT_SEED",
     "HEATMAP_POINTS",
     "SOBOL_BASE_SAMPLES",
@@ -32,6 +34,7 @@ __all__ = [
     "MonteCarloResult",
     "UncertainRange",
     "UncertaintyRanges",
+    "default_initiative_changes",
     "evaluate_intervention",
     "heatmap",
     "initiative_roi",
@@ -55,6 +58,12 @@ DEFAULT_DRAWS = 10_000
 HEATMAP_POINTS = 21
 #: Sobol base sample size unless told otherwise (a power of two; Saltelli's scheme evaluates n·(k+2)).
 SOBOL_BASE_SAMPLES = 1024
+#: The initiative priced unless told otherwise (the app's initiative panel, the deliverables):
+#: ten points more complaints resolved, for 100,000 once and 20,000 a year in the scenario's currency.
+DEFAULT_INITIATIVE_PARAMETER = "resolved_share"
+DEFAULT_INITIATIVE_STEP = 0.10
+DEFAULT_INITIATIVE_ONE_OFF = 100_000.0
+DEFAULT_INITIATIVE_YEARLY = 20_000.0
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Points of the tabulated PERT distribution used to turn uniform numbers into draws (LHS, Sobol).
 _PERT_GRID = 4097
@@ -884,6 +893,16 @@ class Initiative:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
+
+
+def default_initiative_changes(params: Parameters) -> dict[str, float]:
+    """The default initiative's change: ``resolved_share`` ten points up, at most 1.
+
+    >>> default_initiative_changes(Parameters(resolved_share=0.95))
+    {'resolved_share': 1.0}
+    """
+    key = DEFAULT_INITIATIVE_PARAMETER
+    return {key: min(PARAMETER_SPECS[key].max, float(params[key]) + DEFAULT_INITIATIVE_STEP)}
 
 
 def initiative_roi(params: Parameters, changes: Mapping[str, float], one_off_cost: float, yearly_cost: float = 0.0) -> Initiative:

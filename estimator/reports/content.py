@@ -19,11 +19,14 @@ import pandas as pd
 from estimator.analysis.published import share_comparison
 from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
+    DEFAULT_INITIATIVE_ONE_OFF,
+    DEFAULT_INITIATIVE_YEARLY,
     DEFAULT_SEED,
     Initiative,
     MonteCarloResult,
     Tornado,
     UncertaintyRanges,
+    default_initiative_changes,
     initiative_roi,
     levers,
     monte_carlo,
@@ -49,14 +52,14 @@ class InitiativePlan:
     """
 
     changes: Mapping[str, float] | None = None
-    one_off_cost: float = 100_000.0
-    yearly_cost: float = 20_000.0
+    one_off_cost: float = DEFAULT_INITIATIVE_ONE_OFF
+    yearly_cost: float = DEFAULT_INITIATIVE_YEARLY
 
     def changes_for(self, params: Parameters) -> dict[str, float]:
         """The changes, or by default ``resolved_share`` ten points up (at most 1)."""
         if self.changes is not None:
             return dict(self.changes)
-        return {"resolved_share": min(1.0, float(params.resolved_share) + 0.10)}
+        return default_initiative_changes(params)
 
 
 @dataclass(frozen=True)
