@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from estimator.calibration import calibrate
-from ui.i18n import t
+from ui.i18n import param_label, t
 from ui.main import TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +77,35 @@ def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
     (error,) = [e.value for e in app.error]
     assert error.startswith(t("calibration.error_heading_table")) and t("calibration.error_hint_table") in error
     assert "churned" in error and "perhaps" in error  # the field and the value that is not yes/no
+
+
+def test_two_columns_that_could_be_churned_and_disagree_are_chosen_in_the_mapping_step(postgres_url):
+    # No dead end: the error names both columns and the mapping step lets the user pick one (the app does not guess).
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE two_flags (customer_id text, churned text, exited text)")
+            connection.exec_driver_sql(
+                "INSERT INTO two_flags VALUES ('A1', 'yes', 'yes'), ('A2', 'no', 'yes'), ('A3', 'no', 'no'), ('A4', 'no', 'no')"
+            )
+    finally:
+        engine.dispose()
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    app.session_state[TABS_KEY] = t("tabs.calibration")
+    app.run()
+    next(box for box in app.text_input if box.key == "calibration_db_url").set_value(postgres_url)
+    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("two_flags")
+    next(b for b in app.button if b.key == "calibration_db_read").click()
+    app.run()
+    assert not app.exception
+    (error,) = [e.value for e in app.error]
+    assert "'churned' and 'exited'" in error
+    choice = app.selectbox(key="calibration_map_churned")
+    assert choice.value is None and {"churned", "exited"} <= set(choice.options)
+    choice.set_value("exited").run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    rows = next(m for m in app.metric if m.label == t("calibration.rows"))
+    assert rows.value == "4"
+    table = app.dataframe[0].value
+    (churn,) = [" ".join(map(str, row)) for row in table.itertuples(index=False) if param_label("churn_rate") in row]
+    assert churn.startswith(f"{param_label('churn_rate')} 50% ")  # exited: 2 of 4 (churned would say 25%)

@@ -91,11 +91,14 @@ def _read(
     source = path.url if isinstance(path, _Database) else path
     try:
         plan = inspect_columns(source, overrides, **where)
-        if plan.missing:
-            return plan, None, None
-        return plan, calibrate(source, overrides, reasons=reasons, **where), None
     except CalibrationError as error:
         return None, None, error
+    if plan.missing:
+        return plan, None, None
+    try:
+        return plan, calibrate(source, overrides, reasons=reasons, **where), None
+    except CalibrationError as error:  # the columns are known: the mapping step stays, to fix it there
+        return plan, None, error
 
 
 def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
@@ -222,9 +225,10 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
     return uploaded.name, data, None
 
 
-def _render_mapping(plan: ColumnPlan) -> None:
-    """A selectbox per field, preselected from the recognised names."""
-    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing)):
+def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -> None:
+    """A selectbox per field, preselected from the recognised names; ``undecided`` fields left to choose
+    (two columns could be the field and they disagree: the user picks, the app does not guess)."""
+    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing or undecided)):
         st.caption(t("calibration.mapping_intro"))
         if plan.missing:
             st.warning(t("calibration.mapping_missing", fields=", ".join(plan.missing)), icon=":material/table_view:")
@@ -234,10 +238,11 @@ def _render_mapping(plan: ColumnPlan) -> None:
             key = f"calibration_map_{name}"
             current = plan.mapping.get(name, NOT_MAPPED)
             label = name + (" *" if name in REQUIRED_FIELDS else "")
+            preselected = None if name in undecided or key in st.session_state else options.index(current)
             grid[index % 4].selectbox(
                 label,
                 options,
-                index=options.index(current) if key not in st.session_state else None,
+                index=preselected,
                 key=key,
                 format_func=lambda option: t("calibration.mapping_none") if option == NOT_MAPPED else option,
             )
@@ -456,6 +461,9 @@ def render_calibration(ctx: Context) -> None:
             f"{t('calibration.error_hint' + suffix)}",
             icon=":material/error:",
         )
+        if outcome.plan is not None:
+            undecided = frozenset({error.values["field"]}) if error.message_id == "ambiguous_column" else frozenset()
+            _render_mapping(outcome.plan, undecided)
         return
     _render_mapping(outcome.plan)
     result = outcome.result
