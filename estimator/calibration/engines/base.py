@@ -72,6 +72,10 @@ class Engine:
         return CalibrationError("engine_failed", engine=self.name, detail=text[:500])
 
 
+#: Seconds between two progress probes (a probe asks the engine how far it is; it costs next to nothing).
+PROBE_SECONDS = 0.25
+
+
 def watch(poll: Callable[[], tuple[float | None, str] | None], progress: Progress | None, work: Callable[[], Any]) -> Any:
     """Run ``work`` while a thread reports ``poll()`` to ``progress`` every few tenths of a second."""
     if progress is None:
@@ -79,7 +83,7 @@ def watch(poll: Callable[[], tuple[float | None, str] | None], progress: Progres
     done = threading.Event()
 
     def report() -> None:
-        while not done.wait(0.25):
+        while not done.wait(PROBE_SECONDS):
             try:
                 state = poll()
             except Exception:  # a progress probe never breaks the work it watches
