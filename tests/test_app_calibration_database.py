@@ -18,6 +18,27 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from make_sample_customers import generate  # noqa: E402
 
 
+def _create(postgres_url: str, *statements: str) -> None:
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _tab_reading(url: str, table: str) -> AppTest:
+    """The Calibration tab after the user typed a database URL and a table and pressed "read"."""
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    app.session_state[TABS_KEY] = t("tabs.calibration")
+    app.run()
+    next(box for box in app.text_input if box.key == "calibration_db_url").set_value(url)
+    next(box for box in app.text_input if box.key == "calibration_db_table").set_value(table)
+    next(b for b in app.button if b.key == "calibration_db_read").click()
+    return app.run()
+
+
 def test_a_database_table_is_calibrated_in_the_tab(postgres_url, tmp_path):
     from postgres_server import PASSWORD
 
@@ -28,14 +49,7 @@ def test_a_database_table_is_calibrated_in_the_tab(postgres_url, tmp_path):
         frame.to_sql("customers", engine, index=False)
     finally:
         engine.dispose()
-    app = AppTest.from_file(str(APP), default_timeout=180)
-    app.session_state[TABS_KEY] = t("tabs.calibration")
-    app.run()
-    url = next(box for box in app.text_input if box.key == "calibration_db_url")
-    url.set_value(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
-    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("customers")
-    next(b for b in app.button if b.key == "calibration_db_read").click()
-    app.run()
+    app = _tab_reading(postgres_url.replace("postgresql+psycopg://", "postgresql://"), "customers")
     assert not app.exception and not app.error, [e.value for e in app.error]
     rows = next(m for m in app.metric if m.label == t("calibration.rows"))
     assert rows.value == f"{len(frame):,}"
@@ -59,20 +73,12 @@ def test_a_database_without_a_table_asks_for_both():
 
 
 def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
-    engine = sa.create_engine(postgres_url)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("CREATE TABLE odd_flags (customer_id text, churned text)")
-            connection.exec_driver_sql("INSERT INTO odd_flags VALUES ('A1', 'yes'), ('A2', 'no'), ('A3', 'perhaps')")
-    finally:
-        engine.dispose()
-    app = AppTest.from_file(str(APP), default_timeout=180)
-    app.session_state[TABS_KEY] = t("tabs.calibration")
-    app.run()
-    next(box for box in app.text_input if box.key == "calibration_db_url").set_value(postgres_url)
-    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("odd_flags")
-    next(b for b in app.button if b.key == "calibration_db_read").click()
-    app.run()
+    _create(
+        postgres_url,
+        "CREATE TABLE odd_flags (customer_id text, churned text)",
+        "INSERT INTO odd_flags VALUES ('A1', 'yes'), ('A2', 'no'), ('A3', 'perhaps')",
+    )
+    app = _tab_reading(postgres_url, "odd_flags")
     assert not app.exception
     (error,) = [e.value for e in app.error]
     assert error.startswith(t("calibration.error_heading_table")) and t("calibration.error_hint_table") in error
@@ -81,22 +87,12 @@ def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
 
 def test_two_columns_that_could_be_churned_and_disagree_are_chosen_in_the_mapping_step(postgres_url):
     # No dead end: the error names both columns and the mapping step lets the user pick one (the app does not guess).
-    engine = sa.create_engine(postgres_url)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("CREATE TABLE two_flags (customer_id text, churned text, exited text)")
-            connection.exec_driver_sql(
-                "INSERT INTO two_flags VALUES ('A1', 'yes', 'yes'), ('A2', 'no', 'yes'), ('A3', 'no', 'no'), ('A4', 'no', 'no')"
-            )
-    finally:
-        engine.dispose()
-    app = AppTest.from_file(str(APP), default_timeout=180)
-    app.session_state[TABS_KEY] = t("tabs.calibration")
-    app.run()
-    next(box for box in app.text_input if box.key == "calibration_db_url").set_value(postgres_url)
-    next(box for box in app.text_input if box.key == "calibration_db_table").set_value("two_flags")
-    next(b for b in app.button if b.key == "calibration_db_read").click()
-    app.run()
+    _create(
+        postgres_url,
+        "CREATE TABLE two_flags (customer_id text, churned text, exited text)",
+        "INSERT INTO two_flags VALUES ('A1', 'yes', 'yes'), ('A2', 'no', 'yes'), ('A3', 'no', 'no'), ('A4', 'no', 'no')",
+    )
+    app = _tab_reading(postgres_url, "two_flags")
     assert not app.exception
     (error,) = [e.value for e in app.error]
     assert "'churned' and 'exited'" in error
