@@ -32,10 +32,12 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from estimator.calibration.adjustment import Adjustment, adjust
 from estimator.calibration.aggregation import MAX_SEGMENTS, as_text, disagreements, read_groups, validate
 from estimator.calibration.columns import (
     FIELDS,
@@ -67,9 +69,11 @@ from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibrati
 from estimator.calibration.sources import FORMATS
 from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
+from estimator.calibration.window import check_window
 
 __all__ = [
     "CONFIDENCE",
+    "Adjustment",
     "ENGINES",
     "ERROR_MESSAGES",
     "FIELDS",
@@ -148,6 +152,9 @@ def calibrate(
     value_period: str | None = None,
     reasons: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    churn_window: float | None = None,
+    customers: float | None = None,
+    currency: str | None = None,
     **source: Any,
 ) -> Calibration:
     """Estimate the model's parameters, with 95 % intervals, from a customer-level table.
@@ -171,6 +178,14 @@ def calibrate(
         kept in the result's ``reason_overrides``.
     progress : callable, optional
         Called with the share done (0–1 or None) and a label while the engine works.
+    churn_window : float, optional
+        Months the churn flag covers (w); rates are annualised, c = 1 − (1 − p)^(12/w). Without it
+        12 is assumed and the note ``churn_window_assumed`` comes first.
+    customers : float, optional
+        How many customers the extract stands for (a sample's whole base); without it, the
+        customers at risk in the file, with a note.
+    currency : str, optional
+        The ISO 4217 code of the file's values; without it they are "currency not stated".
     **source
         Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
         :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
@@ -188,6 +203,7 @@ def calibrate(
     """
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
+    months, customers, currency = check_window(churn_window), _check_customers(customers), _check_currency(currency)
     overrides = parse_reasons(reasons)
     engine = _open(path, encoding, source)
     try:
@@ -201,7 +217,33 @@ def calibrate(
     finally:
         engine.close()
     result = _summarise(groups.table, plan.mapping, notes + value_notes, groups.reasons, overrides)
+    result = adjust(result, groups.table, churn_window=months, customers=customers, currency=currency)
     return dataclasses.replace(result, file=engine.label, engine=engine.name)
+
+
+def _check_customers(customers: Any) -> float | None:
+    """``--customers``: a whole number of at least 1 (how many customers the extract stands for), or None."""
+    if customers is None:
+        return None
+    try:
+        value = float(customers)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(customers, bool) or not math.isfinite(value) or value < 1 or value != int(value) or value > 1e10:
+        raise CalibrationError("bad_customers", value=str(customers))
+    return value
+
+
+def _check_currency(currency: Any) -> str | None:
+    """``--currency``: an ISO 4217 code (upper-cased), or None when not stated."""
+    if currency is None or (isinstance(currency, str) and not currency.strip()):
+        return None
+    from estimator.core.parameters import _check_text
+
+    code, problem = _check_text("currency", currency)
+    if problem is not None:
+        raise CalibrationError("bad_currency", value=str(currency))
+    return code
 
 
 #: Periods a value column may cover (``--value-period``).

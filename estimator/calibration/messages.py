@@ -79,6 +79,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "unknown_engine": "unknown_engine",
     "database_needs_table": "database_needs_table",
     "table_needs_engine": "table_needs_engine",
+    "bad_churn_window": "bad_churn_window",
+    "bad_customers": "bad_customers",
+    "bad_currency": "bad_currency",
 }
 #: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
 #: (how many rows, and the first one as an example).
@@ -119,6 +122,13 @@ WARNING_MESSAGES: dict[str, str] = {
     "separation_segment_nobody": "separation_segment",
     "separation_effect": "separation_effect",
     "separation_effect_fit": "separation_effect",
+    "churn_window_assumed": "churn_window_assumed",
+    "customers_from_file": "customers_from_file",
+    "currency_not_stated": "currency_not_stated",
+    "complaint_mirrors_churn": "complaint_mirrors_churn",
+    "segments_pooled": "segments_pooled",
+    "complainer_churn_conflict": "complainer_churn_conflict",
+    "complainer_churn_conflict_capped": "complainer_churn_conflict",
 }
 
 

@@ -60,6 +60,9 @@ class Calibration:
     file: str = ""
     #: The engine that aggregated the rows (``duckdb``, ``spark``, ``postgresql``).
     engine: str = "duckdb"
+    #: MODEL.md v3: the churn window, who was at risk, the adjusted baseline, the E-value
+    #: (:class:`~estimator.calibration.adjustment.Adjustment`); None before :func:`~.adjustment.adjust`.
+    adjustment: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
@@ -77,6 +80,7 @@ class Calibration:
             "figures": {key: item.to_dict() for key, item in self.figures.items()},
             "reasons": [dict(row) for row in self.reasons],
             "reason_overrides": dict(self.reason_overrides),
+            **(self.adjustment.to_dict() if self.adjustment is not None else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
