@@ -73,7 +73,6 @@ from estimator.calibration.window import check_window
 
 __all__ = [
     "CONFIDENCE",
-    "Adjustment",
     "ENGINES",
     "ERROR_MESSAGES",
     "FIELDS",
@@ -86,6 +85,7 @@ __all__ = [
     "SMALL_SEGMENT",
     "WARNING_MESSAGES",
     "WIDE_INTERVAL",
+    "Adjustment",
     "Calibration",
     "CalibrationError",
     "CalibrationWarning",

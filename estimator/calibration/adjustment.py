@@ -26,7 +26,7 @@ import pandas as pd
 
 from estimator.calibration.messages import CalibrationWarning
 from estimator.calibration.statistics import Interval, _plain, wilson
-from estimator.calibration.window import ASSUMED_WINDOW_MONTHS, CHURN_KEYS, annualise, annualise_interval
+from estimator.calibration.window import ASSUMED_WINDOW_MONTHS, CHURN_KEYS, annualise_interval
 
 __all__ = [
     "MIRROR_AGREEMENT",
@@ -334,7 +334,7 @@ def reconcile_complainer_churn(
         new_cr, new_cu = min(cr * factor, 1.0), min(cu * factor, 1.0)
     else:
         factor, new_cr, new_cu = math.nan, target, target
-    capped = new_cr >= 1.0 and cr * factor > 1.0 or new_cu >= 1.0 and cu * factor > 1.0
+    capped = (new_cr >= 1.0 and cr * factor > 1.0) or (new_cu >= 1.0 and cu * factor > 1.0)
     after = h * new_cr + (1 - h) * new_cu
     note = CalibrationWarning.of(
         "complainer_churn_conflict_capped" if capped else "complainer_churn_conflict",
