@@ -363,7 +363,12 @@ def scenario_file(raw: Any, source: str) -> ScenarioFile:
     if is_calibration(raw):
         # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
         scenario = scenario_from_calibration(raw, source)
-        content = {"name": scenario["name"], **scenario["parameters"], "provenance": scenario["provenance"]}
+        content = {
+            "name": scenario["name"],
+            "currency": scenario["currency"],
+            **scenario["parameters"],
+            "provenance": scenario["provenance"],
+        }
         return ScenarioFile(source, content, raw)
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):

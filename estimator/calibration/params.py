@@ -71,7 +71,16 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
-    return {"name": f"Calibrated from {source}", "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+    from estimator.core.sources import NO_CURRENCY
+
+    # MODEL.md v3 §7: the file's currency when stated (--currency), else "currency not stated" until one is chosen.
+    currency = raw.get("currency") if isinstance(raw.get("currency"), str) and raw.get("currency") else NO_CURRENCY
+    return {
+        "name": f"Calibrated from {source}",
+        "currency": currency,
+        "parameters": {**values, "ranges": ranges},
+        "provenance": provenance,
+    }
 
 
 def write_params(raw: Mapping[str, Any], path: str) -> str:

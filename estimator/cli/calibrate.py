@@ -44,6 +44,19 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=("yearly", "monthly"),
         help="the period of the value column (default: from its name; monthly values are annualised x12)",
     )
+    parser.add_argument(
+        "--churn-window",
+        metavar="MONTHS",
+        help="months the churn flag covers (3 for a quarter); rates are annualised, c = 1 - (1 - p)^(12/w); default: 12, with a note",
+    )
+    parser.add_argument(
+        "--customers",
+        metavar="N",
+        help="how many customers the extract stands for (a sample's whole base); default: the customers at risk in the file",
+    )
+    parser.add_argument(
+        "--currency", metavar="CODE", help="ISO 4217 code of the file's values (e.g. USD); default: 'currency not stated'"
+    )
     from estimator.calibration.engines import add_source_arguments
 
     add_source_arguments(parser)
@@ -74,6 +87,9 @@ def run(args: argparse.Namespace) -> str:
             value_period=args.value_period,
             reasons=parse_reasons(args.reasons),
             progress=bar,
+            churn_window=args.churn_window,
+            customers=args.customers,
+            currency=args.currency,
             **source_options(args),
         )
     finally:

@@ -16,9 +16,11 @@ from estimator.core.parameters import PARAMETER_SPECS
 
 __all__ = [
     "INPUT_SOURCES",
+    "NO_CURRENCY",
     "SCALED_INPUTS",
     "Scaling",
     "base_of",
+    "currency_label",
     "infer_sources",
     "scale_with_customers",
     "scenario_sources",
@@ -26,6 +28,8 @@ __all__ = [
 
 #: The labels of where an input came from, most to least the client's own.
 INPUT_SOURCES = ("file", "entered", "preset", "default")
+#: ISO 4217's code for "no currency": amounts from a file whose currency nobody stated (``--currency``).
+NO_CURRENCY = "XXX"
 #: Volumes that only make sense for a company of a given size: scaled with ``customers`` when not entered.
 SCALED_INPUTS = ("prospect_contacts",)
 
@@ -55,6 +59,16 @@ class Scaling:
             f"scaled with customers: {self.value:,.0f} = {self.base_value:,.0f} × {self.customers:,.0f} "
             f"/ {self.base_customers:,.0f}"
         )
+
+
+def currency_label(code: str, language: str | None = None) -> str:
+    """``code`` as a label: the code itself, or "currency not stated" (in ``language``) for :data:`NO_CURRENCY`."""
+    if code != NO_CURRENCY:
+        return code
+    from estimator.text.i18n import current_language, language_scope, t
+
+    with language_scope(language or current_language()):
+        return t("calibration.v3_currency_none")
 
 
 def base_of(preset: Any | None) -> tuple[float, dict[str, float]]:
@@ -91,9 +105,12 @@ def scale_with_customers(
     """
     base_customers, base_values = base_of(preset)
     out = dict(values)
-    customers = float(out.get("customers", base_customers))
-    done = []
-    if base_customers <= 0 or customers == base_customers:
+    done: list[Scaling] = []
+    try:
+        customers = float(out.get("customers", base_customers))
+    except (TypeError, ValueError):  # not a number: Parameters names the problem
+        return out, done
+    if base_customers <= 0 or customers == base_customers or not 0 <= customers < float("inf"):
         return out, done
     for key in SCALED_INPUTS:
         if sources.get(key) in ("entered", "file"):
