@@ -325,7 +325,9 @@ def _adjustment_lines(result: Calibration, shown_all: Any) -> list[str]:
                 text += "  adjusted {} ({} – {})".format(*shown_all("baseline_churn", adjusted))
             lines.append(f"  {label:<28} crude {text}")
         if a.attributable_share is not None:
-            lines.append("  share of churn attributable to poor service {} ({} – {})".format(*shown_all("x", a.attributable_share)))
+            lines.append(
+                "  share of churn attributable to poor service {} ({} – {})".format(*shown_all("x", a.attributable_share))
+            )
         if math.isfinite(a.evalue):
             rr = a.risk_ratio
             lines.append(

@@ -29,7 +29,7 @@ def _value(item: Any) -> float:
 
 
 def evalue_sentence(evalue: float, language: str = "en") -> str:
-    """"A hidden factor would need a risk ratio of at least E with both complaining and churning..." """
+    """ "A hidden factor would need a risk ratio of at least E with both complaining and churning..." """
     from estimator.text.messages import locale_of, render
 
     shown = format_decimal_places(evalue, 2, locale=locale_of(language))

@@ -47,7 +47,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--churn-window",
         metavar="MONTHS",
-        help="months the churn flag covers (3 for a quarter); rates are annualised, c = 1 - (1 - p)^(12/w); default: 12, with a note",
+        help="months the churn flag covers (3 for a quarter); rates are annualised, c = 1 - (1 - p)^(12/w); "
+        "default: 12, with a note",
     )
     parser.add_argument(
         "--customers",
