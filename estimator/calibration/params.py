@@ -68,6 +68,7 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
             low, high = float(min(max(low, spec.min), value)), float(max(min(high, spec.max), value))
             ranges[key] = {"low": low, "high": high}
             described += "; " + _interval_text(key, low, high)
+        described += _v3_description(raw, key)
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
@@ -81,6 +82,21 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         "parameters": {**values, "ranges": ranges},
         "provenance": provenance,
     }
+
+
+def _v3_description(raw: Mapping[str, Any], key: str) -> str:
+    """What MODEL.md v3 did to a calibrated value: annualised from its window, adjusted for segment mix."""
+    from estimator.calibration.window import CHURN_KEYS
+
+    months = raw.get("churn_window_months")
+    text = ""
+    if key in CHURN_KEYS and isinstance(months, int | float) and months != 12:
+        text += f"; yearly, annualised from a {months:g}-month churn window"
+    if key == "baseline_churn" and raw.get("adjusted_by") and isinstance(raw.get("baseline_churn_adjusted"), Mapping):
+        text += f"; adjusted for {raw['adjusted_by']} mix (direct standardisation)"
+    if key == "customers" and raw.get("customers_stated") is None and "customers_at_risk" in raw:
+        text += "; the customers at risk in the file (no --customers given)"
+    return text
 
 
 def write_params(raw: Mapping[str, Any], path: str) -> str:

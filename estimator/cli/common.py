@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value
-from estimator.core.result import Estimate
+from estimator.core.result import PLAUSIBILITY_CODES, Estimate
 from estimator.library import load_preset, read_scenario
 from estimator.text.i18n import available_languages
 
@@ -164,6 +164,12 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
         raise ParameterError(problems)
     # Where calibrated values came from (a calibration's JSON as --params); a later --set wins over it.
     set_by_hand = {a.partition("=")[0].strip() for a in args.assignments}
+    for note in notes:  # cr and cu rescaled to the complainers' churn the file measured
+        for key in ("churn_resolved", "churn_unresolved"):
+            provenance[key] = (
+                f"rescaled to the complainers' churn measured in {calibration.get('file') or 'client data'} "
+                f"({note.values['measured']:.1%}), keeping resolved_share and the benchmark's ratio of the two"
+            )
     args.provenance = {key: text for key, text in provenance.items() if key not in set_by_hand}
     args.input_sources, args.scaled, args.applied_notes, args.calibration = sources, scaled, notes, calibration
     args.ranges_from_file = sorted(ranges_from_file - set_by_hand)
@@ -187,6 +193,8 @@ def _complainer_churn(values: dict[str, Any], sources: dict[str, str], calibrati
         current = {key: float(Parameters.defaults()[key]) for key in ("resolved_share", *keys)}
     changed, note = reconcile_complainer_churn(current, measured)
     values.update(changed)
+    # The level is now the file's (the benchmark's ratio of cr to cu is kept): labelled as the file's.
+    sources.update(dict.fromkeys(changed, "file"))
     return [note] if note is not None else []
 
 
@@ -218,8 +226,10 @@ def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
         f"{p.name or 'Scenario'}: {p.customers:,.0f} customers ({sources.get('customers', '?')}) × "
         f"{p.annual_value:,.2f} {currency} a year ({sources.get('annual_value', '?')}); method {p.method}",
     ]
-    if result.warnings or notes:  # what to check comes before the figures
-        lines += ["", "Warnings:", *(f"  - {w.message}" for w in (*result.warnings, *notes))]
+    if result.warnings or notes:  # what to check comes before the figures: plausibility, then the applied notes
+        first = [w for w in result.warnings if w.code in PLAUSIBILITY_CODES]
+        rest = [w for w in result.warnings if w.code not in PLAUSIBILITY_CODES]
+        lines += ["", "Warnings:", *(f"  - {w.message}" for w in (*first, *notes, *rest))]
     lines += [
         "",
         f"Revenue lost to poor service per year ({currency}):",

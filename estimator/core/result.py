@@ -27,6 +27,8 @@ METHOD_DISAGREEMENT_FACTOR = 2.0
 #: presets lose 0.4-0.75 % a year; much more means prospect_contacts belongs to a larger company (as when
 #: a calibration sets customers from a small extract and the preset's contact volume stays).
 MISSED_PROSPECTS_SHARE = 0.05
+#: MODEL.md v3's plausibility warnings: shown first in every front end.
+PLAUSIBILITY_CODES = ("loss_share_high", "one_channel_dominates_from_default")
 
 
 #: Every warning the model can give: message id -> its code (what the warning is about, for tests
