@@ -54,7 +54,10 @@ def test_sample_data_then_apply_sets_the_model_to_the_estimates():
     assert f"{result.rows:,}" in [m.value for m in app.metric]
     button(app, "calibration_apply").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values()})
+    # MODEL.md v3: the preset's 20,000 prospect contacts follow the file's 20,000 customers (20,000 x 20,000 /
+    # 100,000 = 4,000), and the file's values are "currency not stated" (ISO's XXX) until one is chosen.
+    scaled = GENERIC.prospect_contacts * result.rows / 100_000
+    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values(), "prospect_contacts": scaled, "currency": "XXX"})
     assert_headline(app, expected)
     # DuckDB sums in parallel, so two readings of a file may differ in the last bit of a mean.
     stored = app.session_state[state.SCENARIO]

@@ -32,7 +32,7 @@ from estimator.paths import data_dir
 from estimator.text.formatting import format_count
 from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
-from ui import state
+from ui import calibration_v3, state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
 from ui.provenance import data_source
@@ -96,7 +96,7 @@ def _read(
     if plan.missing:
         return plan, None, None
     try:
-        return plan, calibrate(source, overrides, reasons=reasons, **where), None
+        return plan, calibrate(source, overrides, reasons=reasons, **calibration_v3.options(), **where), None
     except CalibrationError as error:  # the columns are known: the mapping step stays, to fix it there
         return plan, None, error
 
@@ -119,6 +119,7 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
     reasons = dict(st.session_state.get(REASON_OVERRIDES, {}))
     digest = hashlib.sha256(data).hexdigest() if data is not None else str(path)
     key = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(reasons.items())))
+    key += (tuple(sorted(calibration_v3.options().items())),)  # MODEL.md v3: window, customers, currency
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
@@ -320,8 +321,12 @@ def _apply(result_key: tuple, source: str) -> None:
     keys = st.session_state.get(APPLY_WHICH) or []
     values = outcome.result.parameter_values(keys)
     ranges = outcome.result.uncertainty_ranges(keys)
+    # MODEL.md v3: the file's currency (or "currency not stated") comes with its values; cr and cu follow
+    # the complainers' churn the file measured when it could not measure them.
+    rescaled, note = calibration_v3.complainer_churn_changes(outcome.result, state.current_parameters().to_dict(), values)
+    extra = {"currency": calibration_v3.applied_currency(outcome.result)} if "annual_value" in values else {}
     try:
-        state.apply_values(values, ranges)
+        state.apply_values({**values, **rescaled, **extra}, ranges)
     except ParameterError as error:
         st.session_state["calibration_apply_problem"] = "; ".join(p.message for p in error.problems)
         return
@@ -332,6 +337,10 @@ def _apply(result_key: tuple, source: str) -> None:
         descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
         message = t("calibration.applied", count=len(values), source=source)
     # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
+    if note is not None:
+        with language_scope(state.language()):
+            descriptions.update(dict.fromkeys(rescaled, warning_text(note)))
+        st.session_state["calibration_conflict_note"] = note
     state.record_provenance(descriptions)
     st.session_state["calibration_applied_message"] = message
 
@@ -365,6 +374,12 @@ def _render_apply(outcome: _Outcome, source: str) -> None:
     message = st.session_state.pop("calibration_applied_message", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+        conflict = st.session_state.pop("calibration_conflict_note", None)
+        if conflict is not None:
+            st.warning(warning_text(conflict), icon=":material/warning:")
+        if st.session_state.get(APPLY_WHICH):
+            labels = ", ".join(param_label(key).lower() for key in result.uncertainty_ranges(st.session_state[APPLY_WHICH]))
+            st.caption(t("input_source.ranges_note", inputs=labels))
     problem = st.session_state.pop("calibration_apply_problem", None)
     if problem:
         st.error(t("calibration.apply_failed", problems=problem))
@@ -450,6 +465,7 @@ def render_calibration(ctx: Context) -> None:
     if chosen is None:
         return
     name, data, path = chosen
+    calibration_v3.render_options()
     previous: _Outcome | None = st.session_state.get(RESULT)
     columns_hint = previous.plan.columns if previous is not None and previous.plan is not None else None
     outcome = _outcome(name, data, path, columns_hint)
@@ -475,6 +491,7 @@ def render_calibration(ctx: Context) -> None:
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
     _render_figures(result, ctx)
+    calibration_v3.render_adjustment(result, ctx)
     _render_reasons(result)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
