@@ -431,3 +431,60 @@ def test_the_cfo_sentence_is_in_every_language_and_quotes_the_figures(files):
     assert "4,000 customers were at risk" in english and "Contract mix" in english
     assert f"{data['evalue']:.2f}" in english and f"{data['baseline_churn_adjusted']['value']:.1%}" in english
     assert "{" not in "".join(sentences.values())
+
+
+# --- beyond the spec: Kaplan–Meier 12-month churn from a tenure column ----------------------------
+
+
+def tenure_extract(seed: int = 21) -> pd.DataFrame:
+    """A base whose leavers are long-tenured: 1,600 of 4,000 customers at 2-3 years left in the window, and
+    only 50 of 1,000 in their first year. The window's rate (1,650 / 5,000 = 33 %) is no first-year churn."""
+    rng = np.random.default_rng(seed)
+    old = pd.DataFrame({"churned": [1] * 1600 + [0] * 2400, "Tenure Months": rng.integers(25, 37, 4000).astype(float)})
+    new = pd.DataFrame({"churned": [1] * 50 + [0] * 950, "Tenure Months": rng.integers(1, 13, 1000).astype(float)})
+    frame = pd.concat([old, new], ignore_index=True).sample(frac=1, random_state=seed).reset_index(drop=True)
+    frame.insert(0, "customer_id", range(len(frame)))
+    frame.loc[:4, "Tenure Months"] = np.nan  # five blanks: counted and left out
+    return frame
+
+
+def test_kaplan_meier_equals_statsmodels_on_the_raw_rows(tmp_path):
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    frame = tenure_extract()
+    path = tmp_path / "tenure.csv"
+    frame.to_csv(path, index=False)
+    result = calibrate(path, tenure="Tenure Months")
+    km = result.adjustment.kaplan_meier_12m
+    usable = frame.dropna(subset=["Tenure Months"])
+    fit = SurvfuncRight(usable["Tenure Months"].to_numpy(), usable["churned"].to_numpy())
+    at = np.searchsorted(fit.surv_times, 12.0, side="right") - 1
+    s, se = fit.surv_prob[at], fit.surv_prob_se[at]
+    assert_allclose(km.value, 1 - s, rtol=1e-12)
+    theta = se / (s * abs(math.log(s)))  # Greenwood's se of S on the log(-log) scale
+    assert_allclose((km.ci_low, km.ci_high), (1 - s ** math.exp(-Z * theta), 1 - s ** math.exp(Z * theta)), rtol=1e-9)
+    assert km.n == len(usable)
+    codes = [w.code for w in result.warnings]
+    assert "tenure_missing" in codes and next(w for w in result.warnings if w.code == "tenure_missing").values["count"] == 5
+    # The snapshot's churn (everyone ever lost) is far from a year's churn by tenure: said so.
+    assert "kaplan_meier_disagrees" in codes
+    assert result.to_dict()["kaplan_meier_12m"]["value"] == km.value
+
+
+def test_kaplan_meier_by_hand():
+    from estimator.calibration.survival import kaplan_meier
+
+    # 10 customers: 2 leave at month 1, 1 censored at 2, 1 leaves at 3, 6 censored at 24.
+    counts = pd.DataFrame({"tenure": [1.0, 2.0, 3.0, 24.0], "churned": [1, 0, 1, 0], "n": [2, 1, 1, 6]})
+    km = kaplan_meier(counts)
+    survival = (1 - 2 / 10) * (1 - 1 / 7)  # 0.8 x 6/7 = 0.685714
+    assert_allclose(km.value, 1 - survival, rtol=1e-12)
+    greenwood = 2 / (10 * 8) + 1 / (7 * 6)
+    se = math.sqrt(greenwood) / abs(math.log(survival))
+    assert_allclose(km.ci_low, 1 - survival ** math.exp(-Z * se), rtol=1e-12)
+
+
+def test_an_unknown_tenure_column_is_named(files):
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(files["quarterly"], tenure="Tenure")
+    assert "--tenure" in str(caught.value) and "'Tenure'" in str(caught.value) and "customerID" in str(caught.value)

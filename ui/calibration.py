@@ -465,9 +465,9 @@ def render_calibration(ctx: Context) -> None:
     if chosen is None:
         return
     name, data, path = chosen
-    calibration_v3.render_options()
     previous: _Outcome | None = st.session_state.get(RESULT)
     columns_hint = previous.plan.columns if previous is not None and previous.plan is not None else None
+    calibration_v3.render_options(columns_hint)
     outcome = _outcome(name, data, path, columns_hint)
     if outcome.error is not None:
         error = outcome.error

@@ -26,6 +26,7 @@ WINDOW_CHOICES = (None, 1, 3, 6, 12, 24)
 WINDOW = "calibration_churn_window"
 CUSTOMERS = "calibration_customers"
 CURRENCY = "calibration_currency"
+TENURE = "calibration_tenure"
 #: Currencies offered first for a file's values (any ISO code works on the command line).
 CURRENCIES = (None, "EUR", "USD", "GBP", "PLN", "HUF", "CHF", "CZK", "SEK", "DKK", "NOK", "RON")
 
@@ -37,12 +38,14 @@ def options() -> dict[str, Any]:
         "churn_window": st.session_state.get(WINDOW),
         "customers": float(customers) if customers else None,
         "currency": st.session_state.get(CURRENCY),
+        "tenure": st.session_state.get(TENURE),
     }
 
 
-def render_options() -> None:
-    """What the file covers: the months of its churn flag, the customers it stands for, its currency."""
-    window, customers, currency = st.columns(3)
+def render_options(columns: list[str] | None = None) -> None:
+    """What the file covers: the months of its churn flag, the customers it stands for, its currency,
+    and (once the file's columns are known) a tenure column for a Kaplan–Meier 12-month churn."""
+    window, customers, currency, tenure = st.columns(4)
     window.selectbox(
         t("calibration.v3_window"),
         WINDOW_CHOICES,
@@ -59,6 +62,16 @@ def render_options() -> None:
         key=CURRENCY,
         format_func=lambda code: t("calibration.v3_currency_none") if code is None else code,
     )
+    choices = [None, *(columns or [])]
+    if st.session_state.get(TENURE) not in choices:  # another file: its columns differ
+        st.session_state[TENURE] = None
+    tenure.selectbox(
+        t("calibration.v3_tenure"),
+        choices,
+        key=TENURE,
+        format_func=lambda column: t("calibration.v3_tenure_none") if column is None else column,
+        help=t("calibration.v3_tenure_help"),
+    )
 
 
 def _interval(item: Any, ctx: Context) -> str:
@@ -71,9 +84,12 @@ def _interval(item: Any, ctx: Context) -> str:
 def render_adjustment(result: Calibration, ctx: Context) -> None:
     """Crude against adjusted churn, the share attributable to poor service, the E-value and the CFO sentence."""
     adjustment = result.adjustment
-    if adjustment is None or adjustment.baseline_churn_crude is None:
+    if adjustment is None or (adjustment.baseline_churn_crude is None and adjustment.kaplan_meier_12m is None):
         return
     st.markdown(f"#### {t('calibration.v3_adjusted_title')}")
+    if adjustment.baseline_churn_crude is None:  # no complaint column: only the Kaplan–Meier churn to show
+        _render_km(adjustment, ctx)
+        return
     rows = [
         (t("calibration.v3_row_baseline"), adjustment.baseline_churn_crude, adjustment.baseline_churn_adjusted),
         (t("calibration.v3_row_complainers"), adjustment.complainer_churn_crude, adjustment.complainer_churn_adjusted),
@@ -91,6 +107,7 @@ def render_adjustment(result: Calibration, ctx: Context) -> None:
         t("calibration.v3_row_attributable"),
         format_share(adjustment.attributable_share.value, locale=ctx.locale) if adjustment.attributable_share else "—",
     )
+    _render_km(adjustment, ctx)
     if math.isfinite(adjustment.evalue):
         shown = f"{adjustment.evalue:.2f} ({adjustment.evalue_bound:.2f})"
         columns[1].metric(t("calibration.v3_row_evalue"), shown.replace(".", "," if ctx.locale[:2] != "en" else "."))
@@ -99,6 +116,15 @@ def render_adjustment(result: Calibration, ctx: Context) -> None:
     if sentence:
         st.markdown(f"**{t('calibration.v3_cfo_title')}**")
         st.info(sentence, icon=":material/record_voice_over:")
+
+
+def _render_km(adjustment: Any, ctx: Context) -> None:
+    if adjustment.kaplan_meier_12m is not None:
+        st.metric(
+            t("calibration.v3_km", column=adjustment.tenure_column),
+            _interval(adjustment.kaplan_meier_12m, ctx),
+            help=t("calibration.v3_km_help"),
+        )
 
 
 def complainer_churn_changes(result: Calibration, scenario: Mapping[str, Any], values: Mapping[str, float]) -> tuple[dict, Any]:

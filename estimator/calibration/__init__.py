@@ -155,6 +155,7 @@ def calibrate(
     churn_window: float | None = None,
     customers: float | None = None,
     currency: str | None = None,
+    tenure: str | None = None,
     **source: Any,
 ) -> Calibration:
     """Estimate the model's parameters, with 95 % intervals, from a customer-level table.
@@ -186,6 +187,9 @@ def calibrate(
         customers at risk in the file, with a note.
     currency : str, optional
         The ISO 4217 code of the file's values; without it they are "currency not stated".
+    tenure : str, optional
+        A column with each customer's tenure in months: a Kaplan–Meier 12-month churn is reported
+        beside the window-based rate (:mod:`.survival`), with a note when they disagree.
     **source
         Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
         :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
@@ -212,13 +216,24 @@ def calibrate(
         engine.progress = progress
         groups = read_groups(engine, plan.mapping, factor, overrides)
         validate(groups)
+        survival = _survival(engine, tenure, plan.mapping["churned"], groups.codes["churned"]) if tenure else None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
     finally:
         engine.close()
     result = _summarise(groups.table, plan.mapping, notes + value_notes, groups.reasons, overrides)
-    result = adjust(result, groups.table, churn_window=months, customers=customers, currency=currency)
+    result = adjust(result, groups.table, churn_window=months, customers=customers, currency=currency, survival=survival)
     return dataclasses.replace(result, file=engine.label, engine=engine.name)
+
+
+def _survival(engine: Engine, column: str, churn_column: str, codes: Mapping[Any, Any]) -> tuple[Interval, int, str]:
+    """The Kaplan–Meier 12-month churn of the tenure ``column`` (months), the rows without a tenure, the column."""
+    from estimator.calibration.survival import kaplan_meier, tenure_counts
+
+    if column not in engine.columns:
+        raise CalibrationError("unknown_tenure_column", column=column, columns=", ".join(engine.columns))
+    counts, skipped = tenure_counts(engine, column, churn_column, codes)
+    return kaplan_meier(counts), skipped, column
 
 
 def _check_customers(customers: Any) -> float | None:

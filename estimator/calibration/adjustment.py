@@ -163,6 +163,9 @@ class Adjustment:
     segments_pooled: list[str] = field(default_factory=list)
     adjusted_by: str | None = None
     complaint_mirrors_churn: bool = False
+    #: Beyond MODEL.md: the Kaplan–Meier 12-month churn from a tenure column (:mod:`.survival`), if given.
+    kaplan_meier_12m: Interval | None = None
+    tenure_column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The keys MODEL.md v3 names, at the top level of ``calibrate --format json``."""
@@ -187,6 +190,8 @@ class Adjustment:
             "segments_pooled": list(self.segments_pooled),
             "adjusted_by": self.adjusted_by,
             "complaint_mirrors_churn": self.complaint_mirrors_churn,
+            "kaplan_meier_12m": shown(self.kaplan_meier_12m),
+            "tenure_column": self.tenure_column,
         }
 
 
@@ -210,6 +215,7 @@ def adjust(
     churn_window: float | None = None,
     customers: float | None = None,
     currency: str | None = None,
+    survival: tuple[Interval, int, str] | None = None,
 ) -> Any:
     """``result`` (a :class:`~estimator.calibration.result.Calibration` of window rates) made yearly and adjusted.
 
@@ -240,6 +246,8 @@ def adjust(
     if not currency:
         notes.append(CalibrationWarning.of("currency_not_stated"))
     adjustment = Adjustment(months, churn_window is None, n_risk, None if customers is None else float(customers), currency)
+    if survival is not None:
+        adjustment = _with_survival(adjustment, survival, estimates["churn_rate"], notes)
     if "complained" in mapping and n_risk:
         adjustment = _adjusted(adjustment, risk, mapping, months, estimates, notes)
         if adjustment.baseline_churn_adjusted is not None and adjustment.adjusted_by:
@@ -256,6 +264,30 @@ def adjust(
         warnings=[*first, *notes, *result.warnings],
         adjustment=adjustment,
     )
+
+
+def _with_survival(
+    adjustment: Adjustment, survival: tuple[Interval, int, str], churn: Interval, notes: list[CalibrationWarning]
+) -> Adjustment:
+    """The Kaplan–Meier 12-month churn beside the window-based yearly rate; a note when their intervals do not meet."""
+    km, skipped, column = survival
+    if skipped:
+        notes.append(CalibrationWarning.of("tenure_missing", column=column, count=skipped))
+    bounds = (km.ci_low, km.ci_high, churn.ci_low, churn.ci_high)
+    if all(math.isfinite(b) for b in bounds) and (km.ci_high < churn.ci_low or churn.ci_high < km.ci_low):
+        notes.append(
+            CalibrationWarning.of(
+                "kaplan_meier_disagrees",
+                column=column,
+                km=km.value,
+                km_low=km.ci_low,
+                km_high=km.ci_high,
+                window=churn.value,
+                window_low=churn.ci_low,
+                window_high=churn.ci_high,
+            )
+        )
+    return dataclasses.replace(adjustment, kaplan_meier_12m=km, tenure_column=column)
 
 
 def _adjusted(

@@ -82,6 +82,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "bad_churn_window": "bad_churn_window",
     "bad_customers": "bad_customers",
     "bad_currency": "bad_currency",
+    "unknown_tenure_column": "unknown_column",
 }
 #: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
 #: (how many rows, and the first one as an example).
@@ -129,6 +130,8 @@ WARNING_MESSAGES: dict[str, str] = {
     "segments_pooled": "segments_pooled",
     "complainer_churn_conflict": "complainer_churn_conflict",
     "complainer_churn_conflict_capped": "complainer_churn_conflict",
+    "tenure_missing": "tenure_missing",
+    "kaplan_meier_disagrees": "kaplan_meier_disagrees",
 }
 
 

@@ -312,6 +312,13 @@ def _adjustment_lines(result: Calibration, shown_all: Any) -> list[str]:
         + (f"; the extract stands for {a.customers_stated:,.0f} customers" if a.customers_stated else "")
         + f"; currency: {a.currency or 'currency not stated'}",
     ]
+    if a.kaplan_meier_12m is not None:
+        km = a.kaplan_meier_12m
+        lines.append(
+            "Kaplan-Meier 12-month churn from {}: {} ({} – {}), beside the window-based {} ({} – {})".format(
+                a.tenure_column, *shown_all("x", km), *shown_all("x", result.estimates["churn_rate"])
+            )
+        )
     if a.baseline_churn_crude is not None:
         by = f"adjusted for {a.adjusted_by} mix" if a.adjusted_by else "no segment column: not adjusted"
         lines += ["", f"Is it the complaint or the customer? (yearly rates, 95% intervals; {by})"]

@@ -58,6 +58,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--currency", metavar="CODE", help="ISO 4217 code of the file's values (e.g. USD); default: 'currency not stated'"
     )
+    parser.add_argument(
+        "--tenure",
+        metavar="COLUMN",
+        help="a column of tenure in months: adds a Kaplan-Meier 12-month churn beside the window-based rate",
+    )
     from estimator.calibration.engines import add_source_arguments
 
     add_source_arguments(parser)
@@ -91,6 +96,7 @@ def run(args: argparse.Namespace) -> str:
             churn_window=args.churn_window,
             customers=args.customers,
             currency=args.currency,
+            tenure=args.tenure,
             **source_options(args),
         )
     finally:

@@ -134,6 +134,7 @@ _CALIBRATION_SHARES = {"low": 1, "high": 1, "width": 0}
 _CALIBRATION_SHARES.update(
     dict.fromkeys(("measured", "mix_before", "mix_after", "cr_before", "cu_before", "cr_after", "cu_after", "h"), 1)
     | dict.fromkeys(("complainers", "others", "agreement"), 1)
+    | dict.fromkeys(("km", "km_low", "km_high", "window", "window_low", "window_high"), 1)
 )
 _V3_SHARES = frozenset(_CALIBRATION_SHARES) - {"low", "high", "width"}
 
