@@ -361,6 +361,8 @@ def test_cli_json_and_table(tmp_path):
         "segments_pooled",
         "adjusted_by",
         "complaint_mirrors_churn",
+        "kaplan_meier_12m",
+        "tenure_column",
     }
     table = run(["calibrate", str(SAMPLE)])
     assert "churn_unresolved" in table and "odds ratio" in table
