@@ -136,3 +136,21 @@ def test_the_app_annualises_with_the_window_chosen_and_shows_the_cfo_sentence():
     assert shown[t("param.churn_rate.label")] == f"{result.estimates['churn_rate'].value:.2%}"
     assert any(info.value == cfo_sentence(result.to_dict(), "en") for info in app.info)
     assert any(t("calibration.v3_adjusted_title") in m.value for m in app.markdown)
+
+
+def test_after_apply_the_uncertainty_tab_says_which_ranges_are_the_clients():
+    from ui.main import TABS_KEY
+
+    app = open_tab()
+    button(app, "calibration_sample").click().run()
+    button(app, "calibration_apply").click().run()
+    result = calibrate(SAMPLE_FILE)
+    app.session_state[TABS_KEY] = t("tabs.sensitivity")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    captions = [c.value for c in app.caption]
+    note = next(text for text in captions if text.startswith(t("input_source.ranges_note", inputs="")[:20]))
+    from ui.i18n import param_label
+
+    for key in result.uncertainty_ranges():
+        assert param_label(key).lower() in note

@@ -36,6 +36,19 @@ def evalue_sentence(evalue: float, language: str = "en") -> str:
     return render("calibration.cfo.evalue_meaning", {"evalue": shown}, language, labels=False)
 
 
+def _evalue_clause(evalue: float, bound: float, locale: str, language: str) -> str:
+    """The sentence's E-value clause; nothing when the risk ratio is undefined (no churn, or none among a group)."""
+    from estimator.text.messages import render
+
+    if not math.isfinite(evalue):
+        return ""
+    shown = {
+        "evalue": format_decimal_places(evalue, 2, locale=locale),
+        "bound": format_decimal_places(bound, 2, locale=locale) if math.isfinite(bound) else "—",
+    }
+    return render("calibration.cfo.evalue_clause", shown, language, labels=False)
+
+
 def cfo_sentence(data: Mapping[str, Any], language: str = "en") -> str:
     """The CFO sentence for a calibration's JSON ``data`` in ``language``; empty without complaint data.
 
@@ -92,8 +105,7 @@ def cfo_sentence(data: Mapping[str, Any], language: str = "en") -> str:
                 "baseline": baseline,
                 "share": share(attributable),
                 "churn": share(_value(estimates.get("churn_rate"))),
-                "evalue": format_decimal_places(evalue, 2, locale=locale) if math.isfinite(evalue) else "—",
-                "bound": format_decimal_places(bound, 2, locale=locale) if math.isfinite(bound) else "—",
+                "evalue_clause": _evalue_clause(evalue, bound, locale, language),
                 "inputs": inputs,
             },
             language,
