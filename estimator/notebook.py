@@ -40,6 +40,7 @@ from babel.numbers import get_currency_symbol
 
 from estimator.analysis.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.calibration import Calibration
+from estimator.calibration.sentence import cfo_sentence
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.result import Estimate, estimate
@@ -226,11 +227,13 @@ class Explorer:
         language: str = DEFAULT_LANGUAGE,
         library: str | Path | None = None,
         scaled: Sequence[Scaling] = (),
+        calibration: Mapping[str, Any] | None = None,
     ):
         self._preset = preset
         self._params = Parameters(parameters)
         # MODEL.md v3: volumes scaled with the customers while nobody entered them (key -> Scaling).
         self._scaled = {item.key: item for item in scaled}
+        self._calibration = dict(calibration) if calibration else None  # its CFO sentence goes on the deck
         self._custom_ranges = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
         # parameter -> (value the data gave, description): a value moved by hand afterwards is the user's.
         self._provenance = {key: (self._params[key], text) for key, text in (provenance or {}).items()}
@@ -333,6 +336,8 @@ class Explorer:
             notes=notes,
             language=self._language,
             data_sources=self.provenance,
+            input_sources=self.input_sources,
+            method_sentence=cfo_sentence(self._calibration, self._language) if self._calibration and self.provenance else "",
         )
         return write_report(content, path)
 
@@ -837,7 +842,16 @@ def explore(
     else:
         base = base or load_preset(DEFAULT_PRESET)
         params = source if isinstance(source, Parameters) else Parameters(source)
-    app = Explorer(base, params, ranges=ranges, provenance=provenance, language=language, library=library, scaled=scaled)
+    app = Explorer(
+        base,
+        params,
+        ranges=ranges,
+        provenance=provenance,
+        language=language,
+        library=library,
+        scaled=scaled,
+        calibration=source.to_dict() if isinstance(source, Calibration) else None,
+    )
     if display:
         from IPython.display import display as show
 

@@ -235,3 +235,8 @@ def test_the_deck_cites_the_clients_data_for_calibrated_inputs():
     assert t("grade.client_data") in cells
     # An input not calibrated keeps its benchmark.
     assert load_preset("generic_b2c").sources["wom_reach"].citation in cells
+    # MODEL.md v3: the method slide says in one sentence how the client's data was used.
+    from estimator.calibration.sentence import cfo_sentence
+
+    texts = [shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame]
+    assert t("report.method.title") in texts and cfo_sentence(result.to_dict(), "en") in texts

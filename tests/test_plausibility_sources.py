@@ -154,3 +154,16 @@ def test_after_apply_the_uncertainty_tab_says_which_ranges_are_the_clients():
 
     for key in result.uncertainty_ranges():
         assert param_label(key).lower() in note
+
+
+def test_the_notebook_deck_of_a_calibrated_scenario_has_the_method_slide(tmp_path):
+    from estimator.notebook import explore
+
+    result = calibrate(SAMPLE_FILE, churn_window=3)
+    app = explore(result, preset="telecom_cable", display=False, language="nl")
+    assert app.estimate.input_sources["churn_rate"] == "file" and app.parameters.currency == "XXX"
+    # telecom's 100,000 prospect contacts for 500,000 customers, scaled to the file's 20,000: 4,000.
+    assert app.parameters.prospect_contacts == 4000
+    deck = Presentation(str(app.report(tmp_path / "deck.pptx", draws=200)))
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert cfo_sentence(result.to_dict(), "nl") in texts

@@ -342,6 +342,7 @@ def _apply(result_key: tuple, source: str) -> None:
             descriptions.update(dict.fromkeys(rescaled, warning_text(note)))
         st.session_state["calibration_conflict_note"] = note
     state.record_provenance(descriptions)
+    state.record_applied_calibration(outcome.result.to_dict())
     st.session_state["calibration_applied_message"] = message
 
 

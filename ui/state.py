@@ -447,6 +447,20 @@ def record_provenance(sources: Mapping[str, str]) -> None:
     }
 
 
+#: The calibration last applied, as its JSON (for the deck's method slide: the CFO sentence).
+APPLIED_CALIBRATION = "calibration_applied_json"
+
+
+def applied_calibration() -> dict[str, Any] | None:
+    """The JSON of the calibration last applied (``Calibration.to_dict()``), or None."""
+    return st.session_state.get(APPLIED_CALIBRATION)
+
+
+def record_applied_calibration(data: Mapping[str, Any]) -> None:
+    """Keep the applied calibration's JSON for the deliverables (its CFO sentence on the method slide)."""
+    st.session_state[APPLIED_CALIBRATION] = dict(data)
+
+
 def _forget_provenance(keys: Iterable[str]) -> None:
     record = st.session_state.get(PROVENANCE, {})
     st.session_state[PROVENANCE] = {key: entry for key, entry in record.items() if key not in set(keys)}
