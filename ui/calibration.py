@@ -492,8 +492,8 @@ def render_calibration(ctx: Context) -> None:
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
     st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
     _render_figures(result, ctx)
-    calibration_v3.render_adjustment(result, ctx)
     _render_reasons(result)
+    calibration_v3.render_adjustment(result, ctx)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
             st.dataframe(_segment_table(result, ctx), key="calibration_segments", width="stretch")
