@@ -167,3 +167,23 @@ def test_the_notebook_deck_of_a_calibrated_scenario_has_the_method_slide(tmp_pat
     deck = Presentation(str(app.report(tmp_path / "deck.pptx", draws=200)))
     texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
     assert cfo_sentence(result.to_dict(), "nl") in texts
+
+
+def test_the_app_assumptions_table_says_whose_each_input_is():
+    from ui.i18n import param_label
+    from ui.main import TABS_KEY
+
+    app = open_tab()
+    button(app, "calibration_sample").click().run()
+    button(app, "calibration_apply").click().run()
+    app.session_state[TABS_KEY] = t("tabs.assumptions")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.table[0].value
+    whose = dict(zip(table[t("assumptions.column_input")], table[t("input_source.column")], strict=True))
+    assert whose[param_label("churn_rate")] == t("input_source.file")
+    assert whose[param_label("wom_reach")] == t("input_source.default")
+    # Scaled with the file's customers, the prospect contacts are still the benchmark's, not "your input".
+    assert whose[param_label("prospect_contacts")] == t("input_source.default")
+    source = dict(zip(table[t("assumptions.column_input")], table[t("assumptions.column_source")], strict=True))
+    assert source[param_label("prospect_contacts")] != t("source.your_input")
