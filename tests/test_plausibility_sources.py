@@ -122,6 +122,18 @@ def test_a_calibrated_deck_has_the_method_slide_with_the_cfo_sentence_and_every_
     assert sentence in texts and sentence.startswith("Rezygnacje zmierzono w okresie 6 miesięcy")
     assert any(text.startswith("Z pliku klienta: liczba klientów") for text in texts)
     assert content.assumptions.loc["churn_rate", "input_source"] == "file"
+    # The page and the workbook carry the sentence too, and every input's source beside its grade.
+    from html import escape
+
+    import openpyxl
+
+    from estimator.reports import html_bytes, xlsx_bytes
+
+    page = html_bytes(content).decode("utf-8")
+    assert escape(sentence) in page and "· domyślne" in page  # the Polish "default" beside a grade
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)))
+    cells = {cell.value for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert sentence in cells
     assert content.assumptions.loc["gross_margin", "input_source"] == "default"
 
 
