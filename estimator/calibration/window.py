@@ -38,7 +38,7 @@ def annualise(share: float, months: float) -> float:
     Examples
     --------
     >>> round(annualise(0.265, 3), 4)   # a quarter's 26.5 % held for a year
-    0.7085
+    0.7082
     >>> annualise(0.2, 12)
     0.2
     """

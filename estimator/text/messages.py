@@ -116,7 +116,7 @@ def warning_text(warning: ModelWarning, language: str | None = None, *, labels: 
     """A model warning in plain words: ``warning.<message id>`` with its figures for the language.
 
     >>> from estimator import estimate
-    >>> warning = estimate(incidents_per_year=365, incident_hours=48).warnings[0]
+    >>> warning = estimate(incidents_per_year=365, incident_hours=48).warnings[-1]
     >>> warning_text(warning, "en", labels=False)[:50]
     'Incidents add up to 17,520 hours a year, more than'
     """
