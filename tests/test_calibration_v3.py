@@ -488,3 +488,19 @@ def test_an_unknown_tenure_column_is_named(files):
     with pytest.raises(CalibrationError) as caught:
         calibrate(files["quarterly"], tenure="Tenure")
     assert "--tenure" in str(caught.value) and "'Tenure'" in str(caught.value) and "customerID" in str(caught.value)
+
+
+def test_rows_coded_as_entrants_leave_every_denominator():
+    """The plug-in for entrants (MODEL.md v3 §2, built in the aggregation by issue 22): a churn code other
+    than 0/1 is not at risk, so the standardised rates and the customers at risk ignore those rows."""
+    from estimator.calibration.adjustment import at_risk
+
+    base = _groups([10, 20], 4, 1, [5, 9], [4, 7])
+    entrants = pd.DataFrame(
+        {"segment": ["s0", "s1"], "complained": [0, 0], "churned": [2.0, 2.0], "had_problem": [np.nan] * 2, "n": [500, 7]}
+    )
+    mapping = {"churned": "c", "complained": "k", "segment": "s"}
+    with_entrants = pd.concat([base, entrants], ignore_index=True)
+    assert int(at_risk(with_entrants)["n"].sum()) == int(base["n"].sum())
+    expected = standardise(base, mapping, "baseline").interval
+    assert standardise(at_risk(with_entrants), mapping, "baseline").interval == expected
