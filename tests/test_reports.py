@@ -64,8 +64,8 @@ def test_plain_text_is_left_alone(text):
         ("com1", "com1_.xlsx"),
         ("..", "scenario.xlsx"),
         ("", "scenario.xlsx"),
-        ("Plan: Q3?", "Plan_ Q3.xlsx"),
-        ("Kraków – wariant 2", "Kraków – wariant 2.xlsx"),
+        ("Plan: Q3?", "Plan_Q3.xlsx"),
+        ("Kraków – wariant 2", "Kraków_–_wariant_2.xlsx"),
     ],
 )
 def test_file_names_stay_in_their_folder(name, expected):
@@ -73,6 +73,7 @@ def test_file_names_stay_in_their_folder(name, expected):
     assert result == expected
     assert "/" not in result and "\\" not in result and ".." not in result
     assert not re.search(r"[\x00-\x1f]", result)
+    assert not re.search(r"\s", result)  # no spaces: names are used unquoted in mails and shells
 
 
 def test_long_names_are_cut():

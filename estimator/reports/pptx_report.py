@@ -25,8 +25,14 @@ from pptx.util import Emu, Inches, Pt
 from estimator.core.model import CHANNELS
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
-from estimator.library import scenario_title
-from estimator.reports.content import TORNADO_TOP, ReportContent, finite, source_grade_note, warning_texts
+from estimator.reports.content import (
+    TORNADO_TOP,
+    ReportContent,
+    finite,
+    initiative_facts,
+    source_grade_note,
+    warning_texts,
+)
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import language_scope, param_label, t
 
@@ -140,7 +146,7 @@ class _Deck:
         size = _one_line_size(title, BODY_WIDTH, largest=28)
         _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=size, bold=True)
         _text(slide, MARGIN, Inches(1.05), BODY_WIDTH, Inches(0.6), takeaway, size=16, color=MUTED)
-        name = scenario_title(self.content.parameters.name) or t("report.unnamed")
+        name = self.content.scenario_name()
         footer = t("report.footer", scenario=name, date=self.content.created.isoformat())
         _text(slide, MARGIN, Inches(7.02), BODY_WIDTH, Inches(0.35), footer, size=10, color=GREY)
         slide.notes_slide.notes_text_frame.text = notes
@@ -191,7 +197,7 @@ def _title_slide(deck: _Deck) -> None:
     title = t("report.title")
     size = _one_line_size(title, Inches(11.5), largest=40, smallest=26)
     _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), title, size=size, bold=True, color=WHITE)
-    name = scenario_title(content.parameters.name) or t("report.unnamed")
+    name = content.scenario_name()
     _text(slide, Inches(0.9), Inches(3.25), Inches(11.5), Inches(0.8), name, size=26, color=WHITE)
     _text(slide, Inches(0.9), Inches(4.15), Inches(11.5), Inches(1.0), t("report.subtitle"), size=18, color=PALE)
     prepared = t("report.prepared", date=content.created.isoformat(), currency=content.currency)
@@ -507,33 +513,7 @@ def _levers_slide(deck: _Deck) -> None:
             point.format.fill.fore_color.rgb = LOSS
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     chart.category_axis.tick_labels.font.size = Pt(11)
-    plan = content.initiative
-    changes = ", ".join(
-        f"{param_label(k)} → {format_parameter(k, v, content.currency, locale=content.locale)}" for k, v in plan.changes.items()
-    )
-    facts = (
-        (t("report.initiative.changes"), changes),
-        (t("report.initiative.one_off"), deck.money(plan.one_off_cost)),
-        (t("report.initiative.yearly"), deck.money(plan.yearly_cost)),
-        (t("uncertainty.revenue_recovered"), deck.money(plan.revenue_recovered)),
-        *(
-            [
-                (
-                    f"{t('uncertainty.revenue_recovered')} ({t('interventions.series_bottom_up')})",
-                    deck.money(plan.revenue_recovered_bottom_up),
-                )
-            ]
-            if note
-            else []
-        ),
-        (t("uncertainty.profit_recovered"), deck.money(plan.profit_recovered)),
-        (
-            t("uncertainty.payback"),
-            t("report.never") if plan.payback_months is None else t("uncertainty.months", months=f"{plan.payback_months:.1f}"),
-        ),
-        (t("report.initiative.npv", years=content.parameters.horizon_years), deck.money(plan.net_present_value)),
-        (t("uncertainty.roi", years=content.parameters.horizon_years), "–" if plan.roi is None else deck.share(plan.roi)),
-    )
+    facts = initiative_facts(content, both_methods=bool(note))
     left = MARGIN + chart_width + Inches(0.3)
     width = BODY_WIDTH - chart_width - Inches(0.3)
     _text(slide, left, BODY_TOP, width, Inches(0.4), t("report.initiative.title"), size=16, bold=True)

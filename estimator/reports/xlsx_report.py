@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from estimator.core.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
-from estimator.library import load_evidence, scenario_title
+from estimator.library import load_evidence
 from estimator.reports.content import ReportContent, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
 from estimator.text.i18n import language_scope, param_description, param_label, t
@@ -154,7 +154,7 @@ def _write_inputs(w: _Writer, sheet: Worksheet) -> None:
     content, params = w.content, w.content.parameters
     sheet.write_string(0, 0, t("report.xlsx.inputs_title"), w.title)
     w.text_cell(sheet, 1, 0, t("report.xlsx.scenario"), w.muted)
-    w.text_cell(sheet, 1, 1, scenario_title(params.name) or t("report.unnamed"))
+    w.text_cell(sheet, 1, 1, w.content.scenario_name())
     w.text_cell(sheet, 1, 3, t("report.xlsx.currency"), w.muted)
     w.text_cell(sheet, 1, 4, params.currency)
     w.text_cell(sheet, 2, 0, t("report.xlsx.inputs_intro"), w.muted)
