@@ -39,7 +39,11 @@ th { background: var(--ink); color: white; text-align: left; padding: 6px; }
 td { border-bottom: 1px solid var(--pale); padding: 5px 6px; vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
 table.initiative { max-width: 640px; } h3 { font-size: 18px; margin: 16px 0 6px; }
-@media (max-width: 700px) { .cards { grid-template-columns: repeat(2, 1fr); } }
+@media (max-width: 700px) {
+  body { padding: 12px; } .cards { grid-template-columns: repeat(2, 1fr); }
+  /* A wide table scrolls inside itself rather than widening the whole page on a phone. */
+  table { display: block; overflow-x: auto; }
+}
 .notes { white-space: pre-wrap; background: var(--pale); padding: 8px 12px; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
 @media print {
