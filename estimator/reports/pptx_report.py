@@ -663,7 +663,8 @@ def _published_slide(deck: _Deck) -> None:
     )
     widths = (0.30, 0.16, 0.22, 0.16, 0.16)
     row_height = Inches(0.55)
-    shape = slide.shapes.add_table(len(rows) + 1, len(headers), MARGIN, BODY_TOP, BODY_WIDTH, row_height * (len(rows) + 1))
+    top = BODY_TOP + Inches(0.2)  # below a takeaway of two lines
+    shape = slide.shapes.add_table(len(rows) + 1, len(headers), MARGIN, top, BODY_WIDTH, row_height * (len(rows) + 1))
     grid = shape.table
     for col, share in enumerate(widths):
         grid.columns[col].width = Emu(int(BODY_WIDTH * share))
@@ -694,7 +695,7 @@ def _published_slide(deck: _Deck) -> None:
                 paragraph.alignment = PP_ALIGN.RIGHT
         grid.rows[index].height = row_height
     grid.rows[0].height = row_height
-    caption_top = BODY_TOP + row_height * (len(rows) + 1) + Inches(0.3)
+    caption_top = top + row_height * (len(rows) + 1) + Inches(0.3)
     _text(slide, MARGIN, caption_top, BODY_WIDTH, Inches(0.8), t("published.slide_caption"), size=12, color=MUTED)
 
 
