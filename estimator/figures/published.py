@@ -111,7 +111,9 @@ def share_chart(comparison: pd.DataFrame, *, locale: str = "en", title: str | No
     figure.update_layout(
         barmode="group",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.2, "traceorder": "reversed"},
-        margin={"t": (50 if title else 20) + 24, "b": 60},
+        # Below the axis title: with one or two publications the plot is short, so the legend is
+        # anchored by its top well under it (a fraction of a short plot is only a few pixels).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.45 if len(rows) < 3 else -0.25, "traceorder": "reversed"},
+        margin={"t": (50 if title else 20) + 24, "b": 90},
     )
     return figure
