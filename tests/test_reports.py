@@ -163,7 +163,7 @@ def test_chart_money_format_scales_and_places_the_symbol():
         assert chart_money_format(2e9, "PLN", "pl").startswith('[$-415]#,##0.0,,," bn"" zł"')
     with language_scope("pl"):
         # Polish writes a space before its unit word, and LibreOffice the decimal comma ([$-415]).
-        assert chart_money_format(2.5e7, "EUR", "pl_PL") == '[$-415]#,##0.0,," mln"" €";[$-415]-#,##0.0,," mln"" €"'
+        assert chart_money_format(2.5e7, "EUR", "pl_PL") == '[$-415]#,##0,," mln"" €";[$-415]-#,##0,," mln"" €"'
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,8 @@ def chart_money_format(largest: float, currency: str, locale: str, *, significan
         words of the current language, spaced as the language writes them ("4,3 mln €").
     significant : int, optional
         Show this many significant digits of ``largest`` (for a data label: €486K and €462K stay
-        apart, where one decimal of a million makes both "€0.5M"); by default one decimal.
+        apart, where one decimal of a million makes both "€0.5M"); by default (an axis) one
+        decimal below ten units and none from ten.
 
     Returns
     -------
@@ -111,7 +112,8 @@ def chart_money_format(largest: float, currency: str, locale: str, *, significan
             scale, suffix, size = commas, word, unit_size
             break
     if significant is None:
-        decimals = 1 if scale else 0
+        # Axis ticks: "€35M" when the amounts run to tens of units (steps are whole), "€2.5M" below.
+        decimals = 1 if scale and abs(largest) / size < 10 else 0
     else:
         shown = abs(largest) / size
         decimals = max(0, significant - 1 - math.floor(math.log10(shown))) if shown > 0 else 0
