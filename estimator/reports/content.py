@@ -8,6 +8,7 @@ evidence grade. The deck, the workbook and the HTML page only lay out a
 
 from __future__ import annotations
 
+import locale as _locale
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,7 +49,16 @@ from estimator.text.i18n import (
 )
 from estimator.text.messages import warning_text
 
-__all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content", "initiative_facts", "report_name"]
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "InitiativePlan",
+    "ReportContent",
+    "build_content",
+    "initiative_facts",
+    "locale_tag",
+    "report_name",
+]
 
 #: Tornado bars shown in the documents (the workbook lists every parameter).
 TORNADO_TOP = 10
@@ -308,6 +318,26 @@ def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
 def finite(value: float | None) -> bool:
     """Whether ``value`` is a number that can be shown (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
+
+
+def locale_tag(locale: str) -> str:
+    """A spreadsheet number format's locale prefix, e.g. ``[$-415]`` for Polish.
+
+    LibreOffice then writes the locale's decimal and group marks ("21,3", "1 047,5"), whatever
+    the reader's own locale (PowerPoint and Excel use the reader's marks and ignore it). Empty
+    for a locale Windows has no code for. The deck's charts and the workbook's cells use it.
+
+    >>> locale_tag("pl_PL"), locale_tag("en")
+    ('[$-415]', '[$-409]')
+    """
+    language = str(locale).replace("-", "_")
+    base = language.split("_")[0]
+    codes = {name: code for code, name in _locale.windows_locale.items()}
+    preferred = (language, f"{base}_{base.upper()}", "en_US" if base == "en" else "")
+    code = next((codes[name] for name in preferred if name in codes), None) or next(
+        (code for name, code in sorted(codes.items()) if name.split("_")[0] == base), None
+    )
+    return f"[$-{code:X}]" if code else ""
 
 
 def format_months(months: float, locale: str) -> str:

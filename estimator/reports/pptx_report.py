@@ -10,7 +10,6 @@ when the client edits the numbers.
 from __future__ import annotations
 
 import io
-import locale as _locale
 import math
 import re
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from estimator.reports.content import (
     ReportContent,
     finite,
     initiative_facts,
+    locale_tag,
     source_grade_note,
     warning_texts,
 )
@@ -63,23 +63,6 @@ ROW_HEIGHT = Inches(0.29)
 SLIDE_COUNT = 9
 
 
-def locale_tag(locale: str) -> str:
-    """A spreadsheet number format's locale prefix, e.g. ``[$-415]`` for Polish.
-
-    LibreOffice then writes the locale's decimal and group marks ("21,3", "1 047,5"), whatever
-    the reader's own locale (PowerPoint uses the reader's marks and ignores the prefix). Empty
-    for a locale Windows has no code for.
-    """
-    language = str(locale).replace("-", "_")
-    base = language.split("_")[0]
-    codes = {name: code for code, name in _locale.windows_locale.items()}
-    preferred = (language, f"{base}_{base.upper()}", "en_US" if base == "en" else "")
-    code = next((codes[name] for name in preferred if name in codes), None) or next(
-        (code for name, code in sorted(codes.items()) if name.split("_")[0] == base), None
-    )
-    return f"[$-{code:X}]" if code else ""
-
-
 def chart_money_format(largest: float, currency: str, locale: str, *, significant: int | None = None) -> str:
     """A chart number format showing amounts compactly with the currency, e.g. ``"€"#,##0.0,,"M"``.
 
@@ -102,7 +85,7 @@ def chart_money_format(largest: float, currency: str, locale: str, *, significan
     -------
     str
         A format with a positive and a negative section, with the locale's prefix
-        (:func:`locale_tag`).
+        (:func:`~estimator.reports.content.locale_tag`).
     """
     symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
     units = ((1e9, ",,,", t("report.unit.billion")), (1e6, ",,", t("report.unit.million")), (1e3, ",", t("report.unit.thousand")))

@@ -27,8 +27,7 @@ from estimator.core.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence
-from estimator.reports.content import ReportContent, source_grade_note, warning_texts
-from estimator.reports.pptx_report import locale_tag
+from estimator.reports.content import ReportContent, locale_tag, source_grade_note, warning_texts
 from estimator.reports.safety import neutralise_formula
 from estimator.text.formatting import format_parameter
 from estimator.text.i18n import language_scope, param_description, param_label, t
@@ -109,7 +108,7 @@ def _output_label(name: str) -> str:
 def _money_format(currency: str, locale: str, decimals: int = 0) -> str:
     """A spreadsheet number format with the currency's symbol where the locale puts it.
 
-    Every format carries the locale's prefix (:func:`~estimator.reports.pptx_report.locale_tag`),
+    Every format carries the locale's prefix (:func:`~estimator.reports.content.locale_tag`),
     so LibreOffice writes the locale's decimal and group marks whatever the reader's settings.
     """
     symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
