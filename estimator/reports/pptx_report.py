@@ -646,9 +646,9 @@ def _published_slide(deck: _Deck) -> None:
         t("published.column_reproduced"),
         t("published.column_whole_model"),
     )
-    widths = (0.30, 0.16, 0.22, 0.16, 0.16)
+    widths = (0.26, 0.19, 0.21, 0.17, 0.17)
     row_height = Inches(0.55)
-    top = BODY_TOP + Inches(0.2)  # below a takeaway of two lines
+    top = BODY_TOP + Inches(0.4)  # below a takeaway of up to three lines (Greek runs long)
     shape = slide.shapes.add_table(len(rows) + 1, len(headers), MARGIN, top, BODY_WIDTH, row_height * (len(rows) + 1))
     grid = shape.table
     for col, share in enumerate(widths):
