@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.parameters import InputError
-from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
+from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content, report_name
 from estimator.reports.formats import REPORT_FORMATS, ReportFormat
 from estimator.reports.safety import escape_html, neutralise_formula, safe_filename
 
@@ -38,6 +38,7 @@ __all__ = [
     "neutralise_formula",
     "pptx_bytes",
     "report_bytes",
+    "report_name",
     "safe_filename",
     "write_report",
     "xlsx_bytes",

@@ -56,8 +56,8 @@ def escape_html(text: object) -> str:
 def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> str:
     """A file name made from ``name`` that stays in its folder on every operating system.
 
-    Path separators, control characters and characters Windows forbids become ``_``; leading
-    dots and spaces are dropped (no hidden files, no ``..``); Windows' reserved device names
+    Path separators, control characters, characters Windows forbids and spaces become ``_`` (one
+    for a run); leading dots are dropped (no hidden files, no ``..``); Windows' reserved device names
     get a ``_`` suffix; the stem is cut to 100 characters.
 
     Parameters
@@ -79,12 +79,15 @@ def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> s
     'etc_passwd.xlsx'
     >>> safe_filename("CON", "pptx")
     'CON_.pptx'
+    >>> safe_filename("Telecom and cable TV (modified)", "pptx")
+    'Telecom_and_cable_TV_(modified).pptx'
     """
     stem = unicodedata.normalize("NFC", name)
     stem = _UNSAFE_CHARACTERS.sub("_", stem)
     stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
-    stem = re.sub(r"\s+", " ", stem).strip(" ._")
-    stem = stem[:_MAX_STEM].rstrip(" .")
+    # No spaces: a downloaded file is named in mails, shells and links without quoting.
+    stem = re.sub(r"[\s_]+", "_", stem).strip(" ._")
+    stem = stem[:_MAX_STEM].rstrip(" ._")
     if not stem:
         stem = fallback
     if stem.split(".")[0].upper() in _RESERVED:
