@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from estimator.text.user_text import unsafe_characters
+
 __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
 
 #: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
@@ -79,8 +81,12 @@ def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> s
     'etc_passwd.xlsx'
     >>> safe_filename("CON", "pptx")
     'CON_.pptx'
+    >>> safe_filename("report\u202exslx.exe", "html")
+    'report_xslx.exe.html'
     """
     stem = unicodedata.normalize("NFC", name)
+    # Format characters too: a right-to-left override makes "cod.exe\u202Excl" look like "cod.lx.exe".
+    stem = "".join("_" if char in set(unsafe_characters(stem)) else char for char in stem)
     stem = _UNSAFE_CHARACTERS.sub("_", stem)
     stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
     stem = re.sub(r"\s+", " ", stem).strip(" ._")
