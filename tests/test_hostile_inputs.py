@@ -14,6 +14,7 @@ and is tried against all of them. (Files, databases and credentials: ``test_host
 from __future__ import annotations
 
 import errno
+import html
 import os
 import re
 import sqlite3
@@ -82,6 +83,8 @@ FILE_EXIT = {
 UPLOAD_REFUSED = {name for name, code_ in FILE_EXIT.items() if code_ == 2} | {"ansi_notes.json", "huge_notes.json"}
 
 _MARKDOWN = mistune.create_markdown(escape=True)  # raw HTML escaped, as Streamlit does without unsafe_allow_html
+# remark-gfm's autolink literals: a scheme or www. then a domain; an e-mail address.
+_AUTOLINK_LITERAL = re.compile(r"(?i)(?:https?://|www\.)[-\w]+\.[-.\w]+|[-.+\w]+@[-\w]+(?:\.[-\w]+)+")
 
 
 def terminal_unsafe(text: str) -> list[str]:
@@ -90,8 +93,11 @@ def terminal_unsafe(text: str) -> list[str]:
 
 
 def markup_from(markdown: str) -> list[str]:
-    """The links and images that ``markdown`` renders to (an independent CommonMark renderer)."""
-    return re.findall(r"<(?:a|img)\b[^>]*>", _MARKDOWN(markdown))
+    """The links and images that ``markdown`` renders to (an independent CommonMark renderer), and the
+    bare addresses GitHub-flavoured Markdown (Streamlit's) would turn into links in its text."""
+    rendered = _MARKDOWN(markdown)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", " ", rendered, flags=re.S)))
+    return re.findall(r"<(?:a|img)\b[^>]*>", rendered) + _AUTOLINK_LITERAL.findall(text)
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -259,6 +265,14 @@ def test_the_escaping_helpers_leave_no_markup_for_any_value():
         assert not markup_from(plain(value)), value
         assert not markup_from(f"`{code(value)}`"), value
         assert not markup_from(f"- `k={code(value)}`: reason\n- next"), value
+
+
+def test_the_notebook_apps_html_holds_no_markup_from_any_value():
+    from estimator.notebook import _markdown_html
+
+    for value in VALUES.values():
+        shown = _markdown_html(f"**label**: {value}")
+        assert not re.findall(r"<(?:a|img)\b", shown), shown
 
 
 def _rendered_text(app: AppTest) -> list[str]:

@@ -21,6 +21,10 @@ from estimator.text.user_text import escaped
 __all__ = ["code", "plain", "safe_cell", "safe_table", "seen"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+# GitHub-flavoured Markdown (Streamlit's) links bare addresses (https://..., www...., a@b.c) even when
+# escaped: a word joiner (U+2060, invisible) after the scheme or "www" and before "@" breaks them.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=\\[:.])|(?=@)")
+_WORD_JOINER = "\u2060"
 # A figure as the app writes it ("-1,234", "-12.5 %", "-€1,234"): a spreadsheet reads it as a number, not a formula.
 _FIGURE = re.compile(r"[-+]?[^\w=+\-@\t\r(|!]{0,3}[\d.,\s\u00a0\u202f]+[^\w=+\-@(|!]{0,4}")
 
@@ -40,12 +44,12 @@ def plain(text: object, limit: int | None = 80) -> str:
     >>> plain("**bold** <b>x</b>")
     '\\\\*\\\\*bold\\\\*\\\\* \\\\<b\\\\>x\\\\</b\\\\>'
     >>> plain("![](http://t/p.png)")
-    '\\\\!\\\\[\\\\]\\\\(http\\\\://t/p\\\\.png\\\\)'
+    '\\\\!\\\\[\\\\]\\\\(http\\u2060\\\\://t/p\\\\.png\\\\)'
     >>> plain("a\\n\\n# b")
     'a\\\\\\\\n\\\\\\\\n\\\\# b'
     """
     shown = escaped(str(text), limit=limit)  # a line break would end the paragraph, and the escaping with it
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+    return _AUTOLINK.sub(lambda match: (match.group(1) or "") + _WORD_JOINER, _MARKDOWN_SPECIAL.sub(r"\\\1", shown))
 
 
 def seen(markdown: str) -> str:
@@ -54,7 +58,7 @@ def seen(markdown: str) -> str:
     >>> seen(plain("[a](b) 5.0%")) == "[a](b) 5.0%"
     True
     """
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:&=])", r"\1", markdown)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:&=])", r"\1", markdown).replace(_WORD_JOINER, "")
 
 
 def code(text: object, limit: int | None = 40) -> str:

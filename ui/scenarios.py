@@ -39,6 +39,7 @@ from estimator.store import (
     read_workspace_bytes,
 )
 from estimator.text.formatting import NOT_AVAILABLE, format_money
+from estimator.text.user_text import MAX_NOTES_LENGTH
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t
@@ -437,7 +438,7 @@ def _render_save(ctx: Context) -> None:
     _render_author()
     st.session_state.setdefault(SAVE_NAME, scenario_title(ctx.parameters.name or ""))
     st.text_input(t("scenarios.name"), key=SAVE_NAME, max_chars=200, help=t("scenarios.name_help"))
-    st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80)
+    st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80, max_chars=MAX_NOTES_LENGTH)  # the library's bound
     st.text_input(t("store.version_note"), key=SAVE_NOTE, max_chars=500, help=t("store.version_note_help"))
     base = st.session_state.get(BASE)
     if base and base[0] == state.workspace():
