@@ -235,6 +235,13 @@ def test_a_scenario_file_through_the_apps_upload(path):
         assert read_scenario_bytes(path.read_bytes(), path.name).parameters.churn_rate == 0.2
 
 
+@pytest.mark.parametrize("value_id", sorted(VALUES))
+def test_an_uploaded_files_name_becomes_a_usable_scenario_name(value_id):
+    """Without a name inside, the upload is named after its file: whatever the file is called."""
+    draft = read_scenario_bytes(b"churn_rate = 0.2\n", f"{VALUES[value_id][:60]}.toml")
+    assert draft.name and not terminal_unsafe(draft.name) and len(draft.name) <= 100
+
+
 @pytest.mark.parametrize("path", WORKSPACE_FILES, ids=lambda p: p.name)
 def test_a_workspace_file_is_refused_with_one_message(capsys, library_path, path):
     with pytest.raises(InputError) as caught:

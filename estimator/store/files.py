@@ -34,6 +34,7 @@ from estimator.store.types import (
     check_ranges,
     check_text,
 )
+from estimator.text.user_text import unsafe_characters
 
 __all__ = [
     "WORKSPACE_FORMAT",
@@ -180,7 +181,8 @@ def read_scenario_bytes(data: bytes, filename: str, *, name: str | None = None) 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".json", ".toml"):
         raise InputError(f"params file {Path(filename).name!r}: unknown format {suffix!r}; use .json or .toml")
-    stem = Path(filename).stem.strip()[:MAX_NAME_LENGTH] or "scenario"
+    stem = Path(filename).stem
+    stem = "".join(char for char in stem if char not in unsafe_characters(stem)).strip()[:MAX_NAME_LENGTH] or "scenario"
     with tempfile.TemporaryDirectory() as folder:
         # The same reader as the command line, so the app accepts exactly what --params accepts;
         # the uploaded name is never used as a path.
