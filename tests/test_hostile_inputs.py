@@ -427,3 +427,12 @@ def test_a_failed_write_keeps_the_previous_file(capsys, tmp_path, monkeypatch):
     status, _, err = run_cli(capsys, "scenarios", "--db", library, "export", "S", "--out", str(export))
     assert status == 2 and "No space left on device" in err and export.read_bytes() == exported
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.html", "l.sqlite3", "s.json"]
+
+
+@pytest.mark.parametrize("module", ["ui.safe_text", "estimator.text.user_text", "estimator.reports.safety"])
+def test_doctests_of_the_escaping_helpers(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert failures == 0 and tried > 0

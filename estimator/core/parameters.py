@@ -131,7 +131,7 @@ def shown_value(value: Any, limit: int = 60) -> str:
     or fail past 4,300 digits).
 
     >>> shown_value(10**400), shown_value("a" * 100, limit=10)
-    ('a whole number of 401 digits', "'aaaaaaaa…")
+    ('a whole number of 401 digits', "'aaaaaaa…")
     """
     if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 3 * limit:
         digits = len(str(abs(value))) if abs(value).bit_length() < 14_000 else None
