@@ -436,3 +436,38 @@ def test_doctests_of_the_escaping_helpers(module):
 
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert failures == 0 and tried > 0
+
+
+#: Placeholders that carry outside text (names, notes, file names, values as typed or given).
+OUTSIDE_PLACEHOLDERS = {"name", "new_name", "author", "workspace", "path", "source", "reference", "detail", "value", "notes"}
+#: Where such a placeholder is filled with text that is not Markdown's or is ours, and why.
+NOT_MARKDOWN = {
+    ("calibration.py", "name=SAMPLE_FILE.name"),  # our own sample file
+    ("calibration.py", "source=shown_source"),  # built with plain(name) beside the raw source
+    ("calibration.py", "value=_shown('churn_rate', item.value, ctx)"),  # a figure
+    ("calibration.py", "name=name"),  # the raw provenance text (plain text in tables and decks)
+    ("provenance.py", "source=description"),  # escaped above when markdown=True
+    ("provenance.py", "value=value_text(key, value, ctx)"),  # a figure
+    ("published.py", "value=format_parameter(key, item['value'], currency, locale=locale)"),  # a figure
+    ("scenarios.py", "name=conflict.value"),  # the default of a text box, not Markdown
+    ("scenarios.py", "author=_author()"),  # the default of a text box, not Markdown
+    ("scenarios.py", "author=theirs.author or t('store.someone')"),  # a table's column label (safe_table)
+}
+
+
+def test_every_outside_value_in_the_apps_catalogue_text_is_escaped():
+    """An AST check of ui/: a catalogue text (Markdown) filled with outside text gets it through plain() or code()."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"):
+                continue
+            for keyword in node.keywords:
+                value = keyword.value
+                escaped_ = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("plain", "code")
+                shown = f"{keyword.arg}={ast.unparse(value)}"
+                if keyword.arg in OUTSIDE_PLACEHOLDERS and not escaped_ and not isinstance(value, ast.Constant):
+                    offenders += [] if (path.name, shown) in NOT_MARKDOWN else [f"{path.name}:{node.lineno}: {shown}"]
+    assert not offenders

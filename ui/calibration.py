@@ -123,7 +123,7 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
-    with st.spinner(t("calibration.reading", name=name)):
+    with st.spinner(t("calibration.reading", name=plain(name))):  # a spinner's text is Markdown too
         if data is None:
             plan, result, error = _read(path, overrides, reasons)
         else:
