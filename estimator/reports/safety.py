@@ -86,7 +86,8 @@ def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> s
     """
     stem = unicodedata.normalize("NFC", name)
     # Format characters too: a right-to-left override makes "cod.exe\u202Excl" look like "cod.lx.exe".
-    stem = "".join("_" if char in set(unsafe_characters(stem)) else char for char in stem)
+    unsafe = set(unsafe_characters(stem))
+    stem = "".join("_" if char in unsafe else char for char in stem)
     stem = _UNSAFE_CHARACTERS.sub("_", stem)
     stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
     stem = re.sub(r"\s+", " ", stem).strip(" ._")

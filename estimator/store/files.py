@@ -182,7 +182,8 @@ def read_scenario_bytes(data: bytes, filename: str, *, name: str | None = None) 
     if suffix not in (".json", ".toml"):
         raise InputError(f"params file {Path(filename).name!r}: unknown format {suffix!r}; use .json or .toml")
     stem = Path(filename).stem
-    stem = "".join(char for char in stem if char not in unsafe_characters(stem)).strip()[:MAX_NAME_LENGTH] or "scenario"
+    unsafe = set(unsafe_characters(stem))
+    stem = "".join(char for char in stem if char not in unsafe).strip()[:MAX_NAME_LENGTH] or "scenario"
     with tempfile.TemporaryDirectory() as folder:
         # The same reader as the command line, so the app accepts exactly what --params accepts;
         # the uploaded name is never used as a path.
