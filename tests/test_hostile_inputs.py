@@ -471,3 +471,26 @@ def test_every_outside_value_in_the_apps_catalogue_text_is_escaped():
                 if keyword.arg in OUTSIDE_PLACEHOLDERS and not escaped_ and not isinstance(value, ast.Constant):
                     offenders += [] if (path.name, shown) in NOT_MARKDOWN else [f"{path.name}:{node.lineno}: {shown}"]
     assert not offenders
+
+
+@pytest.mark.slow  # two real reports in child processes, about 15 s
+def test_a_file_size_limit_mid_write_keeps_the_previous_report(tmp_path):
+    """A write that fails half-way (the file-size limit, as a full disk would): the previous report stays whole."""
+    out = tmp_path / "deck.html"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "estimator", "report", "--out", str(out)]
+    assert subprocess.run(command, env=env, capture_output=True, timeout=300).returncode == 0
+    good = out.read_bytes()
+    assert len(good) > 200_000
+
+    def limited() -> None:  # in the child: writes past 100 kB fail with EFBIG instead of killing it
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    done = subprocess.run([*command, "--set", "churn_rate=0.3"], env=env, capture_output=True, timeout=300, preexec_fn=limited)
+    assert done.returncode == 2 and b"--out:" in done.stderr and b"Traceback" not in done.stderr, done.stderr
+    assert out.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.html"]
