@@ -37,6 +37,7 @@ from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
 from ui.provenance import data_source
 from ui.provenance import value_text as _shown
+from ui.safe_text import code, plain, safe_table
 
 __all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "render_calibration", "upload_limit_mb"]
 
@@ -122,7 +123,7 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
-    with st.spinner(t("calibration.reading", name=name)):
+    with st.spinner(t("calibration.reading", name=plain(name))):  # a spinner's text is Markdown too
         if data is None:
             plan, result, error = _read(path, overrides, reasons)
         else:
@@ -218,7 +219,7 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
                 "calibration.too_large",
                 size=format_count(len(data) / 2**20, locale=current_locale(), compact=False),
                 limit=limit,
-                name=uploaded.name,
+                name=code(uploaded.name),
             )
         )
         return None
@@ -304,15 +305,15 @@ def _render_model(result: Calibration) -> None:
         "coef_low": f"{effect['ci_low']:+.3f}",
         "coef_high": f"{effect['ci_high']:+.3f}",
         "n": format_count(result.model.n, locale=current_locale(), compact=False),
-        "reference": result.model.reference_segment or "",
+        "reference": plain(result.model.reference_segment or ""),  # a segment of the client's file
     }
     key = "calibration.model_effect" if result.model.reference_segment else "calibration.model_effect_no_segment"
     st.markdown(t(key, **values))
     with st.expander(t("calibration.model_terms")):
-        st.dataframe(result.model.coefficients, key="calibration_model_terms")
+        st.dataframe(safe_table(result.model.coefficients), key="calibration_model_terms")
 
 
-def _apply(result_key: tuple, source: str) -> None:
+def _apply(result_key: tuple, source: str, shown_source: str) -> None:
     """Callback of "apply to model": set the chosen inputs and their ranges, record the source."""
     outcome: _Outcome | None = st.session_state.get(RESULT)
     if outcome is None or outcome.key != result_key or outcome.result is None:
@@ -330,7 +331,7 @@ def _apply(result_key: tuple, source: str) -> None:
     with language_scope(state.language()):
         locale = current_locale()
         descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
-        message = t("calibration.applied", count=len(values), source=source)
+        message = t("calibration.applied", count=len(values), source=shown_source)
     # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
     state.record_provenance(descriptions)
     st.session_state["calibration_applied_message"] = message
@@ -340,10 +341,17 @@ def warning_text(warning: CalibrationWarning) -> str:
     """A calibration note in the session's language, parameters named by their labels (in italics)."""
     shown = {"parameter": param_label(warning.values["parameter"])} if "parameter" in warning.values else {}
     message_id = warning.message_id or warning.code
-    return calibration_text("warning", message_id, warning.values, current_language(), labels=True, emphasis="*", **shown)
+    # Its values (segments, example rows, reasons) come from the client's file: escaped for Markdown.
+    language = current_language()
+    return calibration_text("warning", message_id, warning.values, language, labels=True, emphasis="*", escape=plain, **shown)
 
 
-def _render_apply(outcome: _Outcome, source: str) -> None:
+def _error_text(error: CalibrationError) -> str:
+    """A calibration error in the session's language, its values (the file's columns and rows) escaped."""
+    return calibration_text("error", error.message_id, error.values, current_language(), escape=plain)
+
+
+def _render_apply(outcome: _Outcome, source: str, shown_source: str) -> None:
     st.markdown(f"#### {t('calibration.apply_title')}")
     result = outcome.result
     available = [key for key in result.parameter_values() if key in PARAMETER_SPECS]
@@ -360,14 +368,14 @@ def _render_apply(outcome: _Outcome, source: str) -> None:
         type="primary",
         help=t("calibration.apply_help"),
         on_click=_apply,
-        args=(outcome.key, source),
+        args=(outcome.key, source, shown_source),
     )
     message = st.session_state.pop("calibration_applied_message", None)
     if message:
         st.success(message, icon=":material/check_circle:")
     problem = st.session_state.pop("calibration_apply_problem", None)
     if problem:
-        st.error(t("calibration.apply_failed", problems=problem))
+        st.error(t("calibration.apply_failed", problems=plain(problem, limit=300)))
 
 
 def _reason_class_label(name: str) -> str:
@@ -403,7 +411,7 @@ def _render_reasons(result: Calibration) -> None:
     # A new key whenever the overrides change: the edited rows are then folded into the result shown.
     table_key = "calibration_reasons_" + hashlib.sha1(repr(sorted(overrides.items())).encode()).hexdigest()[:8]
     st.data_editor(
-        frame,
+        safe_table(frame),
         key=table_key,
         hide_index=True,
         width="stretch",
@@ -457,8 +465,7 @@ def render_calibration(ctx: Context) -> None:
         error = outcome.error
         suffix = "_table" if isinstance(path, _Database) else ""  # a database table is not a file to upload again
         st.error(
-            f"{t('calibration.error_heading' + suffix)}\n\n{error.text(current_language())}\n\n"
-            f"{t('calibration.error_hint' + suffix)}",
+            f"{t('calibration.error_heading' + suffix)}\n\n{_error_text(error)}\n\n{t('calibration.error_hint' + suffix)}",
             icon=":material/error:",
         )
         if outcome.plan is not None:
@@ -471,17 +478,19 @@ def render_calibration(ctx: Context) -> None:
         return
     database = isinstance(path, _Database)
     source = name if data is None and not database else t("calibration.source_file", name=name)
+    # The same in Markdown: the uploaded file's name is anyone's text.
+    shown_source = name if data is None and not database else t("calibration.source_file", name=plain(name))
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
-    st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
+    st.dataframe(safe_table(estimates_table(result, ctx)), hide_index=True, key="calibration_estimates", width="stretch")
     _render_figures(result, ctx)
     _render_reasons(result)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
-            st.dataframe(_segment_table(result, ctx), key="calibration_segments", width="stretch")
+            st.dataframe(safe_table(_segment_table(result, ctx)), key="calibration_segments", width="stretch")
     _render_model(result)
     if result.warnings:
         st.markdown(f"#### {t('calibration.warnings_title')}")
         items = "\n".join(f"- {warning_text(w)}" for w in result.warnings)
         st.warning(items, icon=":material/warning:")
-    _render_apply(outcome, source)
+    _render_apply(outcome, source, shown_source)

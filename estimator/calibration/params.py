@@ -85,11 +85,9 @@ def write_params(raw: Mapping[str, Any], path: str) -> str:
     if out.suffix.lower() != ".toml":
         raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")
     text = to_toml(content).replace("from the scenario library", "from a calibration", 1)
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"--write-params: {path!r} cannot be written ({error.strerror or error})") from None
-    return str(out)
+    from estimator.paths import write_file
+
+    return str(write_file(out, text, option="--write-params"))
 
 
 @cache

@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from estimator.text.user_text import unsafe_characters
+
 __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
 
 #: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
@@ -81,8 +83,13 @@ def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> s
     'CON_.pptx'
     >>> safe_filename("Telecom and cable TV (modified)", "pptx")
     'Telecom_and_cable_TV_(modified).pptx'
+    >>> safe_filename("report\u202exslx.exe", "html")
+    'report_xslx.exe.html'
     """
     stem = unicodedata.normalize("NFC", name)
+    # Format characters too: a right-to-left override makes "cod.exe\u202Excl" look like "cod.lx.exe".
+    unsafe = set(unsafe_characters(stem))
+    stem = "".join("_" if char in unsafe else char for char in stem)
     stem = _UNSAFE_CHARACTERS.sub("_", stem)
     stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
     # No spaces: a downloaded file is named in mails, shells and links without quoting.

@@ -808,8 +808,8 @@ class ScenarioStore:
             parameters.replace(name=clean_name) if isinstance(parameters, Parameters) else Parameters(parameters, name=clean_name)
         )
         content = _content(params, check_ranges(params, ranges), check_text(notes, "notes"), check_provenance(provenance))
-        who = check_text(default_author() if author is None else author, "author").strip()
-        check_text(note, "note")
+        who = check_text(default_author() if author is None else author, "author", multiline=False).strip()
+        note = check_text(note, "note")
         save_id = uuid.uuid4().hex
         return self._retrying(
             lambda first: self._save_once(clean_name, content, overwrite, expect_version, who, note, save_id, first)
