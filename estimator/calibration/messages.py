@@ -60,6 +60,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "line_too_long_row": "line_too_long",
     "xlsx_too_large": "unreadable",
     "xlsx_entities": "unreadable",
+    "xlsx_too_many_cells": "unreadable",
     "missing_column": "missing_column",
     "missing_column_one_column": "missing_column",
     "missing_column_values": "missing_column",
