@@ -119,7 +119,7 @@ def url_secrets(url: object) -> list[str]:
     for secret in list(found):
         for form in (secret, unquote(secret)):
             found.add(form)
-            found.update(re.split(r"[@:/?#]", form))
+            found.update(re.split(r"[@:/?#\s]", form))
     return sorted((s for s in found if len(s) >= _SHORTEST_PIECE), key=len, reverse=True)
 
 
