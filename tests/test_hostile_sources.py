@@ -484,3 +484,19 @@ def test_a_password_given_as_a_query_key_reaches_no_output(customers_table, caps
     assert cited.endswith("?sslmode=disable&password=***")
     assert "password=***" in shown["saved provenance"] and "password=***" in shown["library location (CLI)"]
     assert "password\\=\\*\\*\\*" in captions  # the location, Markdown-escaped
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_a_spark_query_is_one_select_run_by_spark(spark_session):
+    frame = pd.DataFrame({"customer_id": [f"S{i}" for i in range(1, 201)], "churned": [int(i % 4 == 0) for i in range(1, 201)]})
+    spark_session.createDataFrame(frame).createOrReplaceTempView("hostile_customers")
+    result = calibrate(
+        None, engine="spark", query="SELECT * FROM hostile_customers WHERE customer_id <> 'S4'", spark=spark_session
+    )
+    assert result.rows == 199 and result.file == "query"
+    assert result.estimates["churn_rate"].value == pytest.approx(49 / 199, abs=1e-12)  # 50 churned of 200, less S4
+    with pytest.raises(CalibrationError) as raised:
+        calibrate(None, engine="spark", query="SELECT * FROM hostile_customers; DROP VIEW hostile_customers", spark=spark_session)
+    assert raised.value.message_id == "query_not_select"
+    assert spark_session.table("hostile_customers").count() == 200
