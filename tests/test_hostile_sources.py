@@ -500,3 +500,14 @@ def test_a_spark_query_is_one_select_run_by_spark(spark_session):
         calibrate(None, engine="spark", query="SELECT * FROM hostile_customers; DROP VIEW hostile_customers", spark=spark_session)
     assert raised.value.message_id == "query_not_select"
     assert spark_session.table("hostile_customers").count() == 200
+
+
+def test_an_unknown_scheme_in_the_library_variable_is_refused_too(capsys, tmp_path, monkeypatch):
+    from estimator.paths import DATABASE_ENV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(DATABASE_ENV, "mysql://anna:Secret9@db/crm")
+    status, out, err = run_cli(capsys, "scenarios", "save", "Base")
+    assert status == 2 and "Secret9" not in out + err
+    assert err.startswith("error: database: 'mysql://anna:***@db/crm' has the scheme 'mysql', which is not a library's;")
+    assert list(tmp_path.rglob("*")) == []
