@@ -511,3 +511,12 @@ def test_an_unknown_scheme_in_the_library_variable_is_refused_too(capsys, tmp_pa
     assert status == 2 and "Secret9" not in out + err
     assert err.startswith("error: database: 'mysql://anna:***@db/crm' has the scheme 'mysql', which is not a library's;")
     assert list(tmp_path.rglob("*")) == []
+
+
+@pytest.mark.postgres
+def test_the_urls_own_options_are_kept_under_the_read_only_one(customers_table, capsys):
+    _execute(customers_table, "CREATE SCHEMA crm", "CREATE TABLE crm.clients AS SELECT * FROM customers WHERE churned = 1")
+    url = customers_table + "?options=-csearch_path%3Dcrm"
+    status, out, err = run_cli(capsys, "calibrate", url, "--table", "clients", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["rows"] == 60  # crm.clients (the churned 60 of 300), found through the URL's search_path

@@ -108,6 +108,17 @@ def sealed_conninfo(url: str, allowed: Sequence[str]) -> str:
     return psycopg.conninfo.make_conninfo(**given)
 
 
+def _read_only_options(url: str) -> dict[str, str]:
+    """``options`` for the command line's connection: the URL's own (a search_path...) and read-only after them."""
+    import psycopg
+
+    try:
+        given = psycopg.conninfo.conninfo_to_dict(url).get("options") or ""
+    except psycopg.Error:  # a URL libpq cannot parse: it says so itself when connecting
+        given = ""
+    return {"options": f"{given} {_READ_ONLY}".strip()}
+
+
 class PostgreSQLEngine(Engine):
     name = NAME
     dialect = "postgres"
@@ -139,7 +150,7 @@ class PostgreSQLEngine(Engine):
             self.relation = f"({check_select(query, self.dialect)}) AS calibration_source"
         try:
             # Not autocommit: one read-only transaction, rolled back when the engine closes.
-            self.connection = psycopg.connect(target, autocommit=False, **({} if self.sealed else {"options": _READ_ONLY}))
+            self.connection = psycopg.connect(target, autocommit=False, **({} if self.sealed else _read_only_options(target)))
             self.connection.read_only = True
         except psycopg.Error as error:
             raise self.failure(error) from None
