@@ -9,6 +9,8 @@ is shown as an error message naming the problem; the rest of the app stays as it
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from estimator.calibration import (
     inspect_columns,
 )
 from estimator.library import ASSUMPTION
-from estimator.paths import data_dir
+from estimator.paths import APP_DATABASES_ENV, data_dir
 from estimator.text.formatting import format_count
 from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
@@ -60,18 +62,36 @@ def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+#: The key of ``.streamlit/secrets.toml`` listing the databases the tab may read (as the variable does).
+DATABASES_SECRET = "calibration_databases"
+
+
+def allowed_databases() -> tuple[str, ...]:
+    """The databases the operator lets the tab read (``host[:port]/database`` or ``host[:port]/*``).
+
+    From ``$CHURN_ESTIMATOR_APP_DATABASES`` and ``calibration_databases`` in ``.streamlit/secrets.toml``;
+    none (the default) turns the database source off: a user of the app can then make the server
+    connect nowhere.
+    """
+    listed = re.split(r"[\s,]+", os.environ.get(APP_DATABASES_ENV, ""))
+    if st.secrets.load_if_toml_exists():
+        secret = st.secrets.get(DATABASES_SECRET) or []
+        listed += re.split(r"[\s,]+", secret) if isinstance(secret, str) else [str(entry) for entry in secret]
+    return tuple(dict.fromkeys(entry.strip() for entry in listed if entry.strip()))
+
+
 @dataclass(frozen=True)
 class _Database:
-    """A table in a database the server can reach (a team server beside the warehouse)."""
+    """A table in a database of the operator's list, read with the credentials the user typed."""
 
     url: str
     table: str
 
     @property
     def label(self) -> str:
-        from estimator.store.database import hide_password
+        from estimator.urls import redact_url
 
-        return f"{self.table} @ {hide_password(self.url)}"
+        return f"{self.table} @ {redact_url(self.url)}"
 
 
 @dataclass(frozen=True)
@@ -87,8 +107,9 @@ class _Outcome:
 def _read(
     path: Path | _Database, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
 ) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
-    # A database table is aggregated inside the database; only its group counts come here.
-    where = {"table": path.table} if isinstance(path, _Database) else {}
+    # A database table is aggregated inside the database; only its group counts come here. The connection
+    # is sealed (the operator's list, the typed credentials only): see estimator.calibration.engines.postgresql.
+    where = {"table": path.table, "allowed_databases": allowed_databases()} if isinstance(path, _Database) else {}
     source = path.url if isinstance(path, _Database) else path
     try:
         plan = inspect_columns(source, overrides, **where)
@@ -166,8 +187,13 @@ def _use_database() -> None:
 
 
 def _render_database() -> None:
-    """A database URL and table, for a team server that can reach the warehouse (read inside the database)."""
+    """A database URL and table, for a team server that can reach the warehouse (read inside the database);
+    only when the operator listed databases the app may read."""
+    allowed = allowed_databases()
+    if not allowed:
+        return
     with st.expander(t("calibration.database.expander")):
+        st.caption(t("calibration.database.allowed", databases=", ".join(allowed)))
         st.text_input(
             t("calibration.database.url"), key="calibration_db_url", type="password", help=t("calibration.database.url_help")
         )

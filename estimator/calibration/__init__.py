@@ -130,7 +130,7 @@ def inspect_columns(
 
 
 def _open(source: str | Path | None, encoding: str | None, options: Mapping[str, Any]) -> Engine:
-    known = {"engine", "table", "query", "spark_master", "spark_remote", "spark"}
+    known = {"engine", "table", "query", "spark_master", "spark_remote", "spark", "allowed_databases"}
     unknown = set(options) - known
     if unknown:
         raise TypeError(f"unknown source options: {', '.join(sorted(unknown))}")
@@ -174,7 +174,9 @@ def calibrate(
     **source
         Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
         :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
-        database's), ``query`` (PostgreSQL), ``spark_master``, ``spark_remote``, ``spark`` (a session).
+        database's), ``query`` (one SELECT, run read-only: PostgreSQL, Spark), ``spark_master``,
+        ``spark_remote``, ``spark`` (a session), ``allowed_databases`` (the app's sealed database source:
+        the operator's ``host[:port]/database`` list; see :mod:`~estimator.calibration.engines.postgresql`).
 
     Returns
     -------

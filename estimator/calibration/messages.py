@@ -60,6 +60,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "line_too_long_row": "line_too_long",
     "xlsx_too_large": "unreadable",
     "xlsx_entities": "unreadable",
+    "xlsx_too_many_cells": "unreadable",
     "missing_column": "missing_column",
     "missing_column_one_column": "missing_column",
     "missing_column_values": "missing_column",
@@ -79,6 +80,12 @@ ERROR_MESSAGES: dict[str, str] = {
     "unknown_engine": "unknown_engine",
     "database_needs_table": "database_needs_table",
     "table_needs_engine": "table_needs_engine",
+    "query_not_select": "query_not_select",
+    "unknown_scheme": "unknown_scheme",
+    "database_unencoded_url": "database_url",
+    "database_typed_url": "database_url",
+    "database_not_allowed": "database_not_allowed",
+    "database_failed": "database_failed",
 }
 #: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
 #: (how many rows, and the first one as an example).

@@ -21,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="SOURCE",
         nargs="?",
         help="customer-level CSV (',' or ';'), XLSX or Parquet; with --engine spark also a directory or a lake URI; "
-        "a postgresql://user@host/db URL with --table or --query; omitted for a Spark --table",
+        "a postgresql://user@host/db URL with --table or --query; omitted for a Spark --table or --query",
     )
     repeated_option(
         parser,
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> str:
     from estimator.calibration.engines import source_options
     from estimator.calibration.progress import TextProgress
 
-    if args.file is None and not args.table:
+    if args.file is None and not (args.table or args.query):
         raise CalibrationError("no_file", value="(no SOURCE given)")
     # Long scans show how far they are, on stderr only (standard output is the report or the JSON).
     bar = None if args.no_progress or not sys.stderr.isatty() else TextProgress(sys.stderr)
