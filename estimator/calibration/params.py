@@ -17,6 +17,7 @@ from typing import Any
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
+from estimator.text.user_text import MAX_NAME_LENGTH, escaped
 
 __all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration", "write_params"]
 
@@ -71,7 +72,9 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
-    return {"name": f"Calibrated from {source}", "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+    # The name is the scenario's, held to a name's length: a database URL or a long path would make one refused on reading.
+    name = escaped(f"Calibrated from {source}", limit=MAX_NAME_LENGTH)
+    return {"name": name, "parameters": {**values, "ranges": ranges}, "provenance": provenance}
 
 
 def write_params(raw: Mapping[str, Any], path: str) -> str:
