@@ -155,6 +155,7 @@ def calibration_text(
     *,
     labels: bool = False,
     emphasis: str = "",
+    audience: str = "cli",
     **shown: str,
 ) -> str:
     """A calibration error (``kind="error"``) or note (``"warning"``) in ``language``.
@@ -170,19 +171,31 @@ def calibration_text(
         The CLI and the Python API speak English.
     labels, emphasis
         As in :func:`render`; off by default (the messages' own wording).
+    audience : {"cli", "app"}, default "cli"
+        ``"app"`` takes the app's wording (``calibration.app.*``) where the text names a command-line option.
     **shown
         Placeholders already written for display (e.g. a parameter's label instead of its key).
     """
-    from estimator.calibration.messages import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.calibration.columns import REQUIRED_FIELDS
+    from estimator.calibration.messages import DROPPABLE_MESSAGES, ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.text.i18n import has_key
 
     registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
     if message_id not in registry:
         raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
     filled = {**_calibration_values(values, locale_of(language)), **shown}
-    text = render(f"calibration.{kind}.{message_id}", filled, language, labels=False)
+    app = audience == "app"
+    key = f"calibration.{kind}.{message_id}"
+    if app and has_key(f"calibration.app.{kind}.{message_id}"):
+        key = f"calibration.app.{kind}.{message_id}"
+    text = render(key, filled, language, labels=False)
     if kind == "error" and message_id in ROW_MESSAGES:
         tail = "one" if values.get("count") == 1 else "other"
         text = f"{text} {render(f'calibration.error_rows.{tail}', filled, language, labels=False)}"
+    if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
+        which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
+        section = "calibration.app.error_ways" if app else "calibration.error_ways"
+        text = f"{text} {render(f'{section}.{which}', filled, language, labels=False)}"
     if labels:
         with language_scope(language):
             text = name_parameters(text, emphasis)
