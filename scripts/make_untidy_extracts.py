@@ -189,7 +189,13 @@ def german_extract(rows: int = 2000, seed: int = 23) -> pd.DataFrame:
     reasons = np.full(rows, "", dtype=object)
     for i in np.flatnonzero(churned):
         u = rng.random()
-        pool = GERMAN_REASONS_SERVICE if u < (0.55 if complained[i] else 0.2) else GERMAN_REASONS_UNKNOWN if u > 0.9 else GERMAN_REASONS_OTHER
+        pool = (
+            GERMAN_REASONS_SERVICE
+            if u < (0.55 if complained[i] else 0.2)
+            else GERMAN_REASONS_UNKNOWN
+            if u > 0.9
+            else GERMAN_REASONS_OTHER
+        )
         reasons[i] = pool[rng.integers(len(pool))]
     value = np.round(rng.uniform(9.99, 79.99, rows), 2)
     return pd.DataFrame(

@@ -51,16 +51,16 @@ from estimator.calibration.aggregation import (
 )
 from estimator.calibration.columns import (
     FIELDS,
-    bare_name,
-    closest_columns,
-    is_contact_name,
     FLAG_FIELDS,
     MISSING_WORDS,
     REQUIRED_FIELDS,
     ColumnPlan,
     Vocabulary,
     auto_mapping,
+    bare_name,
+    closest_columns,
     flag_code,
+    is_contact_name,
     normalise,
     parse_mapping,
     parse_reasons,
@@ -297,14 +297,17 @@ def _group_notes(groups: Groups) -> list[CalibrationWarning]:
     for item in groups.dropped:
         notes.append(
             CalibrationWarning.of(
-                "rows_dropped", column=item["column"], field=item["field"], count=item["rows"], row=item["row"], example=item["example"]
+                "rows_dropped",
+                column=item["column"],
+                field=item["field"],
+                count=item["rows"],
+                row=item["row"],
+                example=item["example"],
             )
         )
     if groups.complaint_counts is not None:
         notes.append(
-            CalibrationWarning.of(
-                "complaint_count", column=groups.mapping["complained"], threshold=groups.complaint_threshold
-            )
+            CalibrationWarning.of("complaint_count", column=groups.mapping["complained"], threshold=groups.complaint_threshold)
         )
     return notes
 
@@ -395,9 +398,7 @@ def _misfit(source: Engine, name: str, column: str) -> tuple[int, int, int]:
     rank = order.index(bare_name(column)) if bare_name(column) in order else len(order)
     ident = sql_ident(column)
     if name == "segment":
-        distinct, blank = source.rows(
-            f"SELECT count(DISTINCT {ident}), count(*) - count({ident}) FROM calibration_source"
-        )[0]
+        distinct, blank = source.rows(f"SELECT count(DISTINCT {ident}), count(*) - count({ident}) FROM calibration_source")[0]
         return int(blank), int(not 2 <= int(distinct) <= MAX_SEGMENTS), rank
     if name == "customer_id":
         repeated = source.rows(f"SELECT count(*) - count(DISTINCT {ident}) FROM calibration_source")[0][0]
@@ -432,8 +433,10 @@ def _absent_candidates(source: Engine, name: str, columns: list[str], limit: int
         ident = sql_ident(column)
         text = f"trim(CAST({ident} AS VARCHAR))"
         number = _number_sql(text) if column not in source.numeric else f"CAST({ident} AS DOUBLE)"
-        stats.append(f"count(DISTINCT {text}), count({ident}), count({number}), min({number}), max({number}), "
-                     f"sum(CASE WHEN {number} <> round({number}) THEN 1 ELSE 0 END)")
+        stats.append(
+            f"count(DISTINCT {text}), count({ident}), count({number}), min({number}), max({number}), "
+            f"sum(CASE WHEN {number} <> round({number}) THEN 1 ELSE 0 END)"
+        )
     row = source.rows(f"SELECT count(*), {', '.join(stats)} FROM {sample}")[0]
     total, found = int(row[0]), []
     for i, column in enumerate(columns):
@@ -456,9 +459,8 @@ def _absent_candidates(source: Engine, name: str, columns: list[str], limit: int
         elif name == "annual_value":
             if all_numbers and low is not None and low >= 0 and fractional > 0:  # money has cents; ages and counts do not
                 shown = f"numbers {low:,.2f}–{high:,.2f}"
-        elif name == "churn_reason":
-            if column in close and numbers < filled:
-                shown = f"{distinct} different texts"
+        elif name == "churn_reason" and column in close and numbers < filled:
+            shown = f"{distinct} different texts"
         if shown is not None:
             found.append((column, shown))
     found.sort(key=lambda item: (item[0] not in close, close.index(item[0]) if item[0] in close else 0))
@@ -489,7 +491,11 @@ def _names_a_year(column: str) -> bool:
     header = bare_name(column)
     vocab = vocabulary()
     yearly = ("annual", "yearly", "year", "per year", "roczn", "eves", "jaar", "ετησ", "jahr")
-    return any(word in header for word in yearly) or (header in vocab.names("annual_value") and header not in ("value", "revenue", "spend", "wartosc", "ertek", "waarde", "αξια", "wert", "umsatz", "przychod", "omzet", "εσοδα"))
+    return any(word in header for word in yearly) or (
+        header in vocab.names("annual_value")
+        and header
+        not in ("value", "revenue", "spend", "wartosc", "ertek", "waarde", "αξια", "wert", "umsatz", "przychod", "omzet", "εσοδα")
+    )
 
 
 #: Rows read to find the columns that could hold a missing flag: an error path, the start of the file will do.

@@ -131,7 +131,8 @@ def _capped_reason_sql(column: str, kept: Sequence[Any] | None) -> str:
     if kept is None:
         return column
     listed = _in(f"trim(CAST({column} AS VARCHAR))", [as_text(v).strip() for v in kept if v is not None])
-    return f"CASE WHEN {column} IS NULL OR trim(CAST({column} AS VARCHAR)) = '' OR {listed} THEN {column} ELSE {_sql_string(OTHER_REASONS)} END"
+    blank = f"{column} IS NULL OR trim(CAST({column} AS VARCHAR)) = ''"
+    return f"CASE WHEN {blank} OR {listed} THEN {column} ELSE {_sql_string(OTHER_REASONS)} END"
 
 
 def scan_sql(
@@ -367,8 +368,19 @@ def read_groups(
     counts = _complaint_counts(raw, coded) if "complained" in mapping else None
     table = _merge(coded)
     return Groups(
-        runner, dict(mapping), table, codes, total, distinct, value_factor, reason_table, complaint_threshold, counts,
-        reasons_folded=folded, raw=raw, coded=coded,
+        runner,
+        dict(mapping),
+        table,
+        codes,
+        total,
+        distinct,
+        value_factor,
+        reason_table,
+        complaint_threshold,
+        counts,
+        reasons_folded=folded,
+        raw=raw,
+        coded=coded,
     )
 
 
@@ -409,7 +421,9 @@ def _complaint_counts(raw: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame | 
     usable = numbers.notna() & coded["churned"].isin([0, 1]) & (coded["value_state"] == 0) & ~coded["id_missing"]
     usable &= coded["complained"].isin([0, 1])
     bucket = numbers[usable].astype(int).clip(upper=COUNT_BUCKETS)
-    frame = pd.DataFrame({"count": bucket, "n": coded.loc[usable, "n"], "churned": coded.loc[usable, "n"] * (coded.loc[usable, "churned"] == 1)})
+    frame = pd.DataFrame(
+        {"count": bucket, "n": coded.loc[usable, "n"], "churned": coded.loc[usable, "n"] * (coded.loc[usable, "churned"] == 1)}
+    )
     table = frame.groupby("count", as_index=False)[["n", "churned"]].sum().astype("int64")
     return table.set_index("count").reindex(range(COUNT_BUCKETS + 1), fill_value=0).reset_index()
 
@@ -545,9 +559,7 @@ def validate(groups: Groups, drop_invalid: bool = False) -> Groups:
         if not drop_invalid:
             _fail(groups, message_id, test, n, field=name, **extra)
         row, example = _example_row(groups, _condition(groups, test))
-        dropped.append(
-            {"column": mapping[name], "field": name, "problem": message_id, "rows": n, "row": row, "example": example}
-        )
+        dropped.append({"column": mapping[name], "field": name, "problem": message_id, "rows": n, "row": row, "example": example})
         invalid |= mask
     if dropped:
         kept = table.loc[~invalid].reset_index(drop=True)

@@ -116,7 +116,9 @@ def vocabulary() -> Vocabulary:
     with open(data_dir() / "calibration_columns.toml", "rb") as handle:
         raw = tomllib.load(handle)
     synonyms = {name: frozenset({normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))}) for name in FIELDS}
-    order = {name: tuple(dict.fromkeys([normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))])) for name in FIELDS}
+    order = {
+        name: tuple(dict.fromkeys([normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))])) for name in FIELDS
+    }
     words = lambda items: frozenset(normalise(w) for w in items)  # noqa: E731
     compiled = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
     values = raw["values"]

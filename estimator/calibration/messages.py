@@ -16,8 +16,8 @@ from typing import Any
 from estimator.core.parameters import InputError
 
 __all__ = [
-    "ERROR_MESSAGES",
     "DROPPABLE_MESSAGES",
+    "ERROR_MESSAGES",
     "ROW_MESSAGES",
     "WARNING_MESSAGES",
     "CalibrationError",

@@ -267,7 +267,9 @@ def _summarise(
                 warnings.append(CalibrationWarning.of("small_segment", segment=str(name), n=size))
             share = by_segment[str(name)].get("service_share")
             if share is not None and 0 < share.n < SMALL_SEGMENT and size >= SMALL_SEGMENT:
-                warnings.append(CalibrationWarning.of("small_segment_share", segment=str(name), n=share.n, parameter="service_share"))
+                warnings.append(
+                    CalibrationWarning.of("small_segment_share", segment=str(name), n=share.n, parameter="service_share")
+                )
     model = None
     if "resolved" in mapping and "complained" in mapping:
         model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)
