@@ -87,7 +87,7 @@ def test_negative_values_name_the_column_and_both_ways_out(tmp_path):
     assert f"in {negative} rows" in text
     assert "Column 'Monthly Charge'" in text and "--drop-invalid" in text and '--map "Monthly Charge=ignore"' in text
     app = caught.value.text("en", audience="app")
-    assert "--" not in app and "Leave out rows with invalid values" in app
+    assert "--" not in app and "tick “Leave out rows with invalid values” under the column table" in app
     assert "Pomiń wiersze z nieprawidłowymi wartościami" in caught.value.text("pl", audience="app")
 
 

@@ -71,6 +71,7 @@ from estimator.calibration.columns import (
 from estimator.calibration.columns import value_period as value_period_of
 from estimator.calibration.engines import ENGINES, Engine, Progress, open_engine
 from estimator.calibration.messages import (
+    DROPPABLE_MESSAGES,
     ERROR_MESSAGES,
     ROW_MESSAGES,
     WARNING_MESSAGES,
@@ -85,6 +86,7 @@ from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, 
 
 __all__ = [
     "CONFIDENCE",
+    "DROPPABLE_MESSAGES",
     "ENGINES",
     "ERROR_MESSAGES",
     "FIELDS",
