@@ -195,7 +195,8 @@ def calibration_text(
     if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
         which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
         section = "calibration.app.error_ways" if app else "calibration.error_ways"
-        text = f"{text} {render(f'{section}.{which}', filled, language, labels=False)}"
+        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
+        text = f"{text.rstrip()}{stop} {render(f'{section}.{which}', filled, language, labels=False)}"
     if labels:
         with language_scope(language):
             text = name_parameters(text, emphasis)
