@@ -273,3 +273,25 @@ def test_the_app_wording_names_no_command_line_option(language):
     for message_id in ("value_monthly", "value_assumed_yearly", "complaint_count", "rows_dropped"):
         shown = {"column": "X", "threshold": 2, "field": "annual_value", "count": 2, "row": 3, "example": "x"}
         assert "--" not in calibration_text("warning", message_id, shown, language, audience="app")
+
+
+# --- the same on PostgreSQL -------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgresql_gives_the_same_entrants_invalid_rows_reasons_and_column_choices(postgres_url, tmp_path):
+    from test_calibration_engines import _load, assert_same
+
+    frame = status_extract(1500)
+    frame.loc[: MAX_REASONS + 5, "Churn Reason"] = [f"free text {i}" for i in range(MAX_REASONS + 6)]
+    frame.loc[: MAX_REASONS + 5, "Customer Status"] = "Churned"
+    path = write(frame, tmp_path / "status.csv")
+    _load(postgres_url, frame, "status")
+    expected = calibrate(path, drop_invalid=True)
+    found = calibrate(postgres_url, table="status", drop_invalid=True)
+    assert_same(found, expected)
+    assert (found.entrants, found.dropped[0]["rows"]) == (expected.entrants, expected.dropped[0]["rows"])
+    assert found.reasons == expected.reasons and found.reasons[-1]["reason"] == "(other reasons)"
+    two = two_churn_extract()
+    _load(postgres_url, two, "two")
+    assert calibrate(postgres_url, table="two").mapping == calibrate(write(two, tmp_path / "two.csv")).mapping

@@ -428,7 +428,7 @@ def _absent_candidates(source: Engine, name: str, columns: list[str], limit: int
     money-like numbers; for ``churn_reason`` text. Names close to the field's come first."""
     if not columns:
         return []
-    sample = f"(SELECT * FROM calibration_source LIMIT {_SAMPLE_ROWS})"
+    sample = f"(SELECT * FROM calibration_source LIMIT {_SAMPLE_ROWS}) AS sample"
     close = closest_columns(name, columns, limit=len(columns), cutoff=60)
     stats = []
     for column in columns:
@@ -518,7 +518,7 @@ def _flag_candidates(source: Engine, name: str, columns: list[str]) -> list[tupl
     if not columns:
         return []
     texts = [f"CAST({sql_ident(column)} AS VARCHAR)" for column in columns]
-    sample = f"(SELECT * FROM calibration_source LIMIT {_CANDIDATE_ROWS})"
+    sample = f"(SELECT * FROM calibration_source LIMIT {_CANDIDATE_ROWS}) AS sample"
     counts = source.rows(f"SELECT {', '.join(f'count(DISTINCT {t})' for t in texts)} FROM {sample}")[0]
     few = [i for i, count in enumerate(counts) if 1 <= count <= _CANDIDATE_VALUES + 1]  # + 1: a blank word
     if not few:

@@ -43,8 +43,9 @@ __all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "RELATION", "Groups", "disagreements", 
 MAX_SEGMENTS = 100
 #: Distinct churn reasons listed and classified one by one; the rarer ones become one "other reasons" row.
 MAX_REASONS = 500
-#: The row that stands for the reasons beyond :data:`MAX_REASONS` (a text no file holds: it starts with NUL).
-OTHER_REASONS = "\x00other reasons"
+#: The row that stands for the reasons beyond :data:`MAX_REASONS`: a text no file holds (between invisible
+#: separators; not NUL, which PostgreSQL's text cannot hold).
+OTHER_REASONS = "\u2063other reasons\u2063"
 #: Complaint counts shown one by one in the churn-by-count table; this many and more are one row ("4+").
 COUNT_BUCKETS = 4
 #: The name every query gives the customer table; each engine binds it to its file, table or query.
