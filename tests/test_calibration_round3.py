@@ -295,3 +295,27 @@ def test_postgresql_gives_the_same_entrants_invalid_rows_reasons_and_column_choi
     two = two_churn_extract()
     _load(postgres_url, two, "two")
     assert calibrate(postgres_url, table="two").mapping == calibrate(write(two, tmp_path / "two.csv")).mapping
+
+
+#: Errors only the command line or the Python API can meet (the app has no such option or chooses by table).
+CLI_ONLY = {
+    "unknown_column", "unknown_field", "bad_map", "map_twice", "map_column_twice", "bad_value_period", "bad_reason",
+    "no_file", "missing_column", "missing_column_one_column", "missing_column_values", "missing_column_listed",
+    "database_needs_table", "table_needs_engine", "unknown_engine",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "hu", "nl", "el"])
+def test_no_message_the_app_can_show_names_a_command_line_option(language):
+    import re
+
+    from estimator.calibration import ERROR_MESSAGES, WARNING_MESSAGES
+    from estimator.text.i18n import _lookup, catalogue
+
+    for kind, registry in (("error", ERROR_MESSAGES), ("warning", WARNING_MESSAGES)):
+        for message_id in set(registry) - CLI_ONLY:
+            english = _lookup(catalogue("en"), f"calibration.{kind}.{message_id}")
+            values = {name: "x" for name in re.findall(r"\{(\w+)", english)}
+            values.update(count=2, field="segment", column="X", choices="")
+            text = calibration_text(kind, message_id, values, language, audience="app", choices="—")
+            assert "--" not in text, (kind, message_id, text)
