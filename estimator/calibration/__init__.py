@@ -224,7 +224,15 @@ def calibrate(
         plan, notes = _settle_columns(engine, mapping)
         factor, value_notes = _value_factor(plan, value_period)
         engine.progress = progress
-        groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
+        try:
+            groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
+        except CalibrationError as error:
+            if error.code != "too_many_segments" or "segment" in plan.explicit:
+                raise
+            # A segment recognised by its name but holding ids or free text: an optional field never stops a run.
+            notes.append(CalibrationWarning.of("segment_too_many", **error.values))
+            plan = dataclasses.replace(plan, mapping={k: v for k, v in plan.mapping.items() if k != "segment"})
+            groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
         groups = validate(groups, drop_invalid)
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None

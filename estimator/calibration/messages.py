@@ -133,6 +133,7 @@ WARNING_MESSAGES: dict[str, str] = {
     "reasons_folded": "reasons_folded",
     "small_segment_share": "small_segment",
     "value_assumed_yearly": "value_assumed_yearly",
+    "segment_too_many": "too_many_segments",
 }
 
 
