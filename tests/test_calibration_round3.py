@@ -319,3 +319,17 @@ def test_no_message_the_app_can_show_names_a_command_line_option(language):
             values.update(count=2, field="segment", column="X", choices="")
             text = calibration_text(kind, message_id, values, language, audience="app", choices="—")
             assert "--" not in text, (kind, message_id, text)
+
+
+def test_the_complaint_threshold_applies_to_complaints_only(tmp_path):
+    frame = calls_extract(600)
+    frame["Had problem"] = frame["Customer service calls"].clip(upper=3)  # a survey count of problems
+    path = write(frame, tmp_path / "calls.csv")
+    result = calibrate(path, {"Customer service calls": "complained"}, complaint_threshold=2)
+    calls, problems = frame["Customer service calls"], frame["Had problem"]
+    quiet = calls < 2
+    assert_share(
+        result.estimates["churn_silent"],
+        int(((frame["Churn"] == "True") & quiet & (problems > 0)).sum()),
+        int((quiet & (problems > 0)).sum()),
+    )

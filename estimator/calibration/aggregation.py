@@ -352,7 +352,8 @@ def read_groups(
         elif name == "churn_reason":
             codes[name] = _reason_codes(texts, reasons)
         else:
-            codes[name] = {v: flag_code(t, name, complaint_threshold) for v, t in texts.items()}
+            threshold = complaint_threshold if name == "complained" else 1  # the threshold is the complaint count's
+            codes[name] = {v: flag_code(t, name, threshold) for v, t in texts.items()}
         target = "reason" if name == "churn_reason" else name
         mapped = raw[f"raw_{name}"].map(lambda v, c=codes[name]: c[v])
         coded[target] = mapped if name == "segment" else mapped.astype("float64")
