@@ -497,15 +497,12 @@ def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[Cal
 
 
 def _names_a_year(column: str) -> bool:
-    """Whether the column's name says its value is yearly (``Annual revenue``, ``Jahresumsatz``...)."""
-    header = bare_name(column)
-    vocab = vocabulary()
-    yearly = ("annual", "yearly", "year", "per year", "roczn", "eves", "jaar", "ετησ", "jahr")
-    return any(word in header for word in yearly) or (
-        header in vocab.names("annual_value")
-        and header
-        not in ("value", "revenue", "spend", "wartosc", "ertek", "waarde", "αξια", "wert", "umsatz", "przychod", "omzet", "εσοδα")
-    )
+    """Whether the column's name says its value is yearly (``Annual revenue``, ``Jahresumsatz``, ``Wartość roczna``)."""
+    return bool(_YEARLY.search(bare_name(column)))
+
+
+#: Words of a yearly value's name in our languages (normalised: no accents, lower case).
+_YEARLY = re.compile(r"annual|yearly|\byear\b|per year|roczn|\beves\b|jaar|ετησ|jahr|\barr\b|\bacv\b")
 
 
 #: Rows read to find the columns that could hold a missing flag: an error path, the start of the file will do.
