@@ -50,6 +50,7 @@ from estimator.calibration.aggregation import (
     validate,
 )
 from estimator.calibration.columns import (
+    ENTRANT,
     FIELDS,
     FLAG_FIELDS,
     MISSING_WORDS,
@@ -536,7 +537,7 @@ def _flag_candidates(source: Engine, name: str, columns: list[str]) -> list[tupl
         if not values or len(values) > _CANDIDATE_VALUES:
             continue
         if -1 not in codes:
-            ranked.append((0 if codes == {0, 1} else 1, i, columns[i], values))
+            ranked.append((0 if codes - {ENTRANT} == {0, 1} else 1, i, columns[i], values))
         elif len(values) == 2:
             ranked.append((2, i, columns[i], values))
     return [(column, values, rank) for rank, _, column, values in sorted(ranked)]
