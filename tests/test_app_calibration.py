@@ -206,8 +206,10 @@ def test_a_bad_upload_in_another_language_shows_the_message_in_that_language(tmp
     with pytest.raises(CalibrationError) as caught:
         calibrate(path)
     error = caught.value
-    translated = error.text(language)
+    with language_scope(language):  # the app's wording: the field by its label, no command-line option
+        translated = error.text(language, audience="app", field=t(f"calibration.field.{error.values['field']}"))
     errors = [seen(e.value) for e in app.error]  # the file's values are escaped Markdown
+    assert "--" not in translated
     assert any(heading in e and translated in e for e in errors), errors
     # Really translated: the English sentence is not there, the example row (data) is.
     assert str(error) not in " ".join(errors) and "complained='maybe'" in translated

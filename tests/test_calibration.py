@@ -338,6 +338,11 @@ def test_cli_json_and_table(tmp_path):
         "figures",
         "reasons",
         "reason_overrides",
+        "entrants",
+        "dropped_rows",
+        "dropped",
+        "complaint_threshold",
+        "complaint_counts",
     }
     table = run(["calibrate", str(SAMPLE)])
     assert "churn_unresolved" in table and "odds ratio" in table

@@ -445,6 +445,7 @@ NOT_MARKDOWN = {
     ("calibration.py", "name=SAMPLE_FILE.name"),  # our own sample file
     ("calibration.py", "source=shown_source"),  # built with plain(name) beside the raw source
     ("calibration.py", "value=_shown('churn_rate', item.value, ctx)"),  # a figure
+    ("calibration.py", "value=_shown('churn_rate', churn['value'], ctx)"),  # a figure (churn by complaint count)
     ("calibration.py", "name=name"),  # the raw provenance text (plain text in tables and decks)
     ("provenance.py", "source=description"),  # escaped above when markdown=True
     ("provenance.py", "value=value_text(key, value, ctx)"),  # a figure

@@ -8,6 +8,7 @@ is shown as an error message naming the problem; the rest of the app stays as it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -20,6 +21,7 @@ import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError
 from estimator.calibration import (
+    DROPPABLE_MESSAGES,
     FIELDS,
     REQUIRED_FIELDS,
     Calibration,
@@ -28,6 +30,7 @@ from estimator.calibration import (
     ColumnPlan,
     calibrate,
     inspect_columns,
+    reclassify,
 )
 from estimator.library import ASSUMPTION
 from estimator.paths import APP_DATABASES_ENV, data_dir
@@ -55,6 +58,13 @@ APPLY_WHICH = "calibration_apply_which"
 REASON_OVERRIDES = "calibration_reason_overrides"
 REASON_CLASS_OPTIONS = ("service", "other", "unknown")
 NOT_MAPPED = "__none__"
+#: The reading options under the column table: leave out invalid rows, the value's period, the complaint threshold.
+DROP_INVALID = "calibration_drop_invalid"
+VALUE_PERIOD = "calibration_value_period"
+VALUE_PERIOD_OPTIONS = ("auto", "yearly", "monthly")
+COMPLAINT_THRESHOLD = "calibration_complaint_threshold"
+#: The inputs offered the last time: when they change (a column mapped, reasons classed), all are chosen again.
+APPLY_OFFERED = "calibration_apply_offered"
 
 
 def upload_limit_mb() -> int:
@@ -104,8 +114,21 @@ class _Outcome:
     error: CalibrationError | None
 
 
+def _reading_options() -> dict[str, object]:
+    """The options of :func:`calibrate` chosen under the column table."""
+    period = st.session_state.get(VALUE_PERIOD, "auto")
+    return {
+        "drop_invalid": bool(st.session_state.get(DROP_INVALID, False)),
+        "value_period": None if period == "auto" else period,
+        "complaint_threshold": int(st.session_state.get(COMPLAINT_THRESHOLD, 1) or 1),
+    }
+
+
 def _read(
-    path: Path | _Database, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
+    path: Path | _Database,
+    overrides: dict[str, str] | None,
+    reasons: dict[str, str] | None = None,
+    options: dict[str, object] | None = None,
 ) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
     # A database table is aggregated inside the database; only its group counts come here. The connection
     # is sealed (the operator's list, the typed credentials only): see estimator.calibration.engines.postgresql.
@@ -118,9 +141,11 @@ def _read(
     if plan.missing:
         return plan, None, None
     try:
-        return plan, calibrate(source, overrides, reasons=reasons, **where), None
+        result = calibrate(source, overrides, reasons=reasons, **(options or {}), **where)
     except CalibrationError as error:  # the columns are known: the mapping step stays, to fix it there
         return plan, None, error
+    # The column table shows what was used (a column chosen by its values or its name, not the first candidate).
+    return dataclasses.replace(plan, mapping=dict(result.mapping)), result, None
 
 
 def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
@@ -139,19 +164,28 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
     """Read the file (once per file and mapping in this session)."""
     overrides = _mapping_overrides(columns_hint or [])
     reasons = dict(st.session_state.get(REASON_OVERRIDES, {}))
+    options = _reading_options()
     digest = hashlib.sha256(data).hexdigest() if data is not None else str(path)
-    key = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(reasons.items())))
+    reading = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(options.items())))
+    key = (*reading, tuple(sorted(reasons.items())))
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
+    chosen = None if overrides is None else {field: column for column, field in overrides.items() if field != "ignore"}
+    same_reading = kept is not None and kept.key[0] == digest and kept.key[2] == reading[2]
+    if same_reading and kept.result is not None and kept.result.aggregation is not None and chosen in (None, kept.result.mapping):
+        # Only the reasons' classes changed: class them again from the counts kept, without reading the file.
+        outcome = _Outcome(key, kept.plan, reclassify(kept.result, reasons), None)
+        st.session_state[RESULT] = outcome
+        return outcome
     with st.spinner(t("calibration.reading", name=plain(name))):  # a spinner's text is Markdown too
         if data is None:
-            plan, result, error = _read(path, overrides, reasons)
+            plan, result, error = _read(path, overrides, reasons, options)
         else:
             with tempfile.TemporaryDirectory(prefix="upload-") as folder:
                 temporary = Path(folder) / ("upload" + Path(name).suffix.lower())
                 temporary.write_bytes(data)
-                plan, result, error = _read(temporary, overrides, reasons)
+                plan, result, error = _read(temporary, overrides, reasons, options)
     outcome = _Outcome(key, plan, result, error)
     st.session_state[RESULT] = outcome
     return outcome
@@ -160,6 +194,8 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
 def _forget_mapping() -> None:
     for name in FIELDS:
         st.session_state.pop(f"calibration_map_{name}", None)
+    for key in (DROP_INVALID, VALUE_PERIOD, COMPLAINT_THRESHOLD, APPLY_OFFERED):
+        st.session_state.pop(key, None)
     st.session_state.pop(RESULT, None)
     st.session_state.pop(REASON_OVERRIDES, None)
 
@@ -252,10 +288,10 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
     return uploaded.name, data, None
 
 
-def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -> None:
+def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset(), opened: bool = False) -> None:
     """A selectbox per field, preselected from the recognised names; ``undecided`` fields left to choose
     (two columns could be the field and they disagree: the user picks, the app does not guess)."""
-    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing or undecided)):
+    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing or undecided or opened)):
         st.caption(t("calibration.mapping_intro"))
         if plan.missing:
             st.warning(t("calibration.mapping_missing", fields=", ".join(plan.missing)), icon=":material/table_view:")
@@ -264,7 +300,7 @@ def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -
         for index, name in enumerate(FIELDS):
             key = f"calibration_map_{name}"
             current = plan.mapping.get(name, NOT_MAPPED)
-            label = name + (" *" if name in REQUIRED_FIELDS else "")
+            label = field_label(name) + (" *" if name in REQUIRED_FIELDS else "")
             preselected = None if name in undecided or key in st.session_state else options.index(current)
             grid[index % 4].selectbox(
                 label,
@@ -273,6 +309,34 @@ def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -
                 key=key,
                 format_func=lambda option: t("calibration.mapping_none") if option == NOT_MAPPED else option,
             )
+        _render_reading_options()
+
+
+def field_label(name: str) -> str:
+    """A field's name as the user reads it ("Value per customer", not ``annual_value``)."""
+    return t(f"calibration.field.{name}")
+
+
+def _render_reading_options() -> None:
+    """Under the column table: leave out invalid rows, the value column's period, the complaint threshold."""
+    left, middle, right = st.columns(3)
+    left.checkbox(t("calibration.app.drop_invalid"), key=DROP_INVALID, help=t("calibration.app.drop_invalid_help"))
+    middle.radio(
+        t("calibration.app.value_period"),
+        VALUE_PERIOD_OPTIONS,
+        key=VALUE_PERIOD,
+        horizontal=True,
+        format_func=lambda option: t(f"calibration.app.value_period_{option}"),
+    )
+    right.number_input(
+        t("calibration.app.complaint_threshold"),
+        min_value=1,
+        max_value=1000,
+        step=1,
+        value=1,
+        key=COMPLAINT_THRESHOLD,
+        help=t("calibration.app.complaint_threshold_help"),
+    )
 
 
 def _source_text(ctx: Context, key: str) -> str:
@@ -363,28 +427,57 @@ def _apply(result_key: tuple, source: str, shown_source: str) -> None:
     st.session_state["calibration_applied_message"] = message
 
 
+def _shown_values(values: dict) -> dict[str, str]:
+    """Placeholders the app writes its own way: parameters and fields by their labels, the columns to choose."""
+    shown = {}
+    if "parameter" in values:
+        shown["parameter"] = param_label(values["parameter"])
+    if values.get("field") in FIELDS:
+        shown["field"] = field_label(values["field"])
+    if "choices" in values:
+        shown["choices"] = (
+            t("calibration.app.choices", columns=values["choices"]) if values["choices"] else t("calibration.app.choices_none")
+        )
+    return shown
+
+
 def warning_text(warning: CalibrationWarning) -> str:
-    """A calibration note in the session's language, parameters named by their labels (in italics)."""
-    shown = {"parameter": param_label(warning.values["parameter"])} if "parameter" in warning.values else {}
+    """A calibration note in the session's language and the app's own terms (no command-line options),
+    parameters named by their labels (in italics)."""
     message_id = warning.message_id or warning.code
     # Its values (segments, example rows, reasons) come from the client's file: escaped for Markdown.
-    language = current_language()
-    return calibration_text("warning", message_id, warning.values, language, labels=True, emphasis="*", escape=plain, **shown)
+    return calibration_text(
+        "warning",
+        message_id,
+        warning.values,
+        current_language(),
+        labels=True,
+        emphasis="*",
+        escape=plain,
+        audience="app",
+        **_shown_values(warning.values),
+    )
 
 
-def _error_text(error: CalibrationError) -> str:
-    """A calibration error in the session's language, its values (the file's columns and rows) escaped."""
-    return calibration_text("error", error.message_id, error.values, current_language(), escape=plain)
+def error_text(error: CalibrationError) -> str:
+    """A calibration error in the session's language and the app's own terms, its values (the file's columns
+    and rows) escaped."""
+    return calibration_text(
+        "error", error.message_id, error.values, current_language(), escape=plain, audience="app", **_shown_values(error.values)
+    )
 
 
 def _render_apply(outcome: _Outcome, source: str, shown_source: str) -> None:
     st.markdown(f"#### {t('calibration.apply_title')}")
     result = outcome.result
     available = [key for key in result.parameter_values() if key in PARAMETER_SPECS]
+    if st.session_state.get(APPLY_OFFERED) != available:
+        # New inputs from the data (a column mapped, reasons classed): offer them all again, not the first list.
+        st.session_state[APPLY_OFFERED] = available
+        st.session_state[APPLY_WHICH] = available
     st.multiselect(
         t("calibration.apply_which"),
         available,
-        default=available,
         format_func=param_label,
         key=APPLY_WHICH,
     )
@@ -414,7 +507,7 @@ def _on_reason_edit(table_key: str, reasons: list[str]) -> None:
     overrides = dict(st.session_state.get(REASON_OVERRIDES, {}))
     for index, change in edits.items():
         chosen = change.get("class")
-        if chosen in REASON_CLASS_OPTIONS:
+        if chosen in REASON_CLASS_OPTIONS and reasons[int(index)] is not None:
             overrides[reasons[int(index)]] = chosen
     st.session_state[REASON_OVERRIDES] = overrides
 
@@ -425,10 +518,17 @@ def _render_reasons(result: Calibration) -> None:
         return
     st.markdown(f"#### {t('calibration.reasons_title')}")
     st.caption(t("calibration.reasons_intro"))
-    reasons = [row["reason"] for row in result.reasons]
+    # The row standing for the rarer reasons (beyond the list) has no one text to class.
+    reasons = [None if "distinct" in row else row["reason"] for row in result.reasons]
+    shown = [
+        t("calibration.app.other_reasons", count=format_count(row["distinct"], locale=current_locale(), compact=False))
+        if "distinct" in row
+        else row["reason"] or t("calibration.blank_segment")
+        for row in result.reasons
+    ]
     frame = pd.DataFrame(
         {
-            "reason": [reason or t("calibration.blank_segment") for reason in reasons],
+            "reason": shown,
             "count": [row["count"] for row in result.reasons],
             "class": [row["class"] for row in result.reasons],
         }
@@ -478,6 +578,45 @@ def _render_figures(result: Calibration, ctx: Context) -> None:
     columns[1].markdown(f"**{t('calibration.figure_non_complainers')}**  \n{shown['churn_non_complainers']}")
 
 
+def _render_left_out(result: Calibration, ctx: Context) -> None:
+    """Who the estimates leave out: entrants (joined during the window) and rows with invalid values."""
+    dropped = sum(item["rows"] for item in result.dropped)
+    if not (result.entrants or dropped):
+        return
+    columns = st.columns(2)
+    if result.entrants:
+        columns[0].metric(t("calibration.app.entrants"), format_count(result.entrants, locale=ctx.locale, compact=False))
+    if dropped:
+        columns[1].metric(t("calibration.app.dropped"), format_count(dropped, locale=ctx.locale, compact=False))
+
+
+def _render_counts(result: Calibration, ctx: Context) -> None:
+    """Churn by complaint count (0, 1, 2, 3, 4+): where the effect starts."""
+    if not result.complaint_counts:
+        return
+    st.markdown(f"#### {t('calibration.app.by_count_title')}")
+    rows = []
+    for row in result.complaint_counts:
+        churn = row["churn"]
+        shown = "—"
+        if row["customers"]:
+            shown = t(
+                "calibration.figure_value",
+                value=_shown("churn_rate", churn["value"], ctx),
+                low=_shown("churn_rate", churn["ci_low"], ctx),
+                high=_shown("churn_rate", churn["ci_high"], ctx),
+                n=format_count(row["customers"], locale=ctx.locale, compact=False),
+            )
+        rows.append(
+            {
+                t("calibration.app.by_count_column"): row["count"],
+                t("calibration.app.by_count_customers"): format_count(row["customers"], locale=ctx.locale, compact=False),
+                t("calibration.app.by_count_churn"): shown,
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="calibration_counts", width="stretch")
+
+
 def render_calibration(ctx: Context) -> None:
     """The Calibration tab."""
     chosen = _render_inputs()
@@ -491,12 +630,12 @@ def render_calibration(ctx: Context) -> None:
         error = outcome.error
         suffix = "_table" if isinstance(path, _Database) else ""  # a database table is not a file to upload again
         st.error(
-            f"{t('calibration.error_heading' + suffix)}\n\n{_error_text(error)}\n\n{t('calibration.error_hint' + suffix)}",
+            f"{t('calibration.error_heading' + suffix)}\n\n{error_text(error)}\n\n{t('calibration.error_hint' + suffix)}",
             icon=":material/error:",
         )
         if outcome.plan is not None:
             undecided = frozenset({error.values["field"]}) if error.message_id == "ambiguous_column" else frozenset()
-            _render_mapping(outcome.plan, undecided)
+            _render_mapping(outcome.plan, undecided, opened=error.message_id in DROPPABLE_MESSAGES)
         return
     _render_mapping(outcome.plan)
     result = outcome.result
@@ -508,8 +647,10 @@ def render_calibration(ctx: Context) -> None:
     shown_source = name if data is None and not database else t("calibration.source_file", name=plain(name))
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
+    _render_left_out(result, ctx)
     st.dataframe(safe_table(estimates_table(result, ctx)), hide_index=True, key="calibration_estimates", width="stretch")
     _render_figures(result, ctx)
+    _render_counts(result, ctx)
     _render_reasons(result)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):

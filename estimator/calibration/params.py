@@ -69,6 +69,10 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
             low, high = float(min(max(low, spec.min), value)), float(max(min(high, spec.max), value))
             ranges[key] = {"low": low, "high": high}
             described += "; " + _interval_text(key, low, high)
+        if dropped := raw.get("dropped"):
+            described += "; rows left out for invalid values: " + ", ".join(
+                f"{item.get('rows', 0):,} in '{item.get('column', '')}'" for item in dropped if isinstance(item, Mapping)
+            )
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described

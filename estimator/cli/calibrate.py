@@ -44,6 +44,20 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=("yearly", "monthly"),
         help="the period of the value column (default: from its name; monthly values are annualised x12)",
     )
+    parser.add_argument(
+        "--drop-invalid",
+        action="store_true",
+        help="leave out rows with an invalid value in a column used (a negative amount, a word that is no yes or no...), "
+        "counted per column with an example; without it such rows stop the run",
+    )
+    parser.add_argument(
+        "--complaint-threshold",
+        metavar="N",
+        type=int,
+        default=1,
+        help="when the complaint column is a count (complaints, contacts, calls, tickets), N or more is a complaint "
+        "(default 1; 1 to 1000); churn by count (0, 1, 2, 3, 4+) is shown",
+    )
     from estimator.calibration.engines import add_source_arguments
 
     add_source_arguments(parser)
@@ -74,6 +88,8 @@ def run(args: argparse.Namespace) -> str:
             value_period=args.value_period,
             reasons=parse_reasons(args.reasons),
             progress=bar,
+            drop_invalid=args.drop_invalid,
+            complaint_threshold=args.complaint_threshold,
             **source_options(args),
         )
     finally:

@@ -156,6 +156,7 @@ def calibration_text(
     labels: bool = False,
     emphasis: str = "",
     escape: Callable[[str], str] | None = None,
+    audience: str = "cli",
     **shown: str,
 ) -> str:
     """A calibration error (``kind="error"``) or note (``"warning"``) in ``language``.
@@ -174,10 +175,14 @@ def calibration_text(
     escape : callable, optional
         Applied to every value that is text (a column name, a segment, an example row: the
         client's file), not to the figures: the app passes its Markdown escaping.
+    audience : {"cli", "app"}, default "cli"
+        ``"app"`` takes the app's wording (``calibration.app.*``) where the text names a command-line option.
     **shown
         Placeholders already written for display (e.g. a parameter's label instead of its key).
     """
-    from estimator.calibration.messages import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.calibration.columns import REQUIRED_FIELDS
+    from estimator.calibration.messages import DROPPABLE_MESSAGES, ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.text.i18n import has_key
 
     registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
     if message_id not in registry:
@@ -186,10 +191,19 @@ def calibration_text(
     if escape is not None:
         filled = {name: text if _is_figure(values[name]) else escape(text) for name, text in filled.items()}
     filled.update(shown)
-    text = render(f"calibration.{kind}.{message_id}", filled, language, labels=False)
+    app = audience == "app"
+    key = f"calibration.{kind}.{message_id}"
+    if app and has_key(f"calibration.app.{kind}.{message_id}"):
+        key = f"calibration.app.{kind}.{message_id}"
+    text = render(key, filled, language, labels=False)
     if kind == "error" and message_id in ROW_MESSAGES:
         tail = "one" if values.get("count") == 1 else "other"
         text = f"{text} {render(f'calibration.error_rows.{tail}', filled, language, labels=False)}"
+    if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
+        which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
+        section = "calibration.app.error_ways" if app else "calibration.error_ways"
+        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
+        text = f"{text.rstrip()}{stop} {render(f'{section}.{which}', filled, language, labels=False)}"
     if labels:
         with language_scope(language):
             text = name_parameters(text, emphasis)
