@@ -326,15 +326,16 @@ def read_scenario(path: str | Path, *, source: str | None = None) -> ScenarioFil
         text = path.read_bytes()
     except OSError as error:
         raise InputError(f"params file {str(path)!r}: cannot be read ({error.strerror or error})") from None
+    fmt = path.suffix.lower()
+    if fmt not in (".toml", ".json"):
+        raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
     try:
-        if path.suffix.lower() == ".toml":
-            raw = tomllib.loads(text.decode("utf-8"))
-        elif path.suffix.lower() == ".json":
-            raw = json.loads(text)
-        else:
-            raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
-    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"params file {str(path)!r}: not valid {path.suffix[1:].upper()} ({error})") from None
+        raw = tomllib.loads(text.decode("utf-8")) if fmt == ".toml" else json.loads(text)
+    except (ValueError, RecursionError) as error:
+        # ValueError: bad UTF-8, JSON or TOML, or a number of over 4,300 digits; RecursionError:
+        # arrays nested thousands deep. Either way the file is not a scenario.
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise InputError(f"params file {str(path)!r}: not valid {fmt[1:].upper()} ({reason})") from None
     return scenario_file(raw, source or f"params file {str(path)!r}")
 
 

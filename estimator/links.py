@@ -84,6 +84,8 @@ def reason_code(reason: str) -> str:
         ("not a valid choice", "not_a_choice"),
         ("not a known currency", "unknown_currency"),
         ("an unknown parameter", "unknown_parameter"),
+        ("text with control", "unsafe_characters"),
+        ("too long", "too_long"),
     )
     for text, code in codes:
         if reason.startswith(text):

@@ -20,6 +20,7 @@ from ui.calibration import SAMPLE_FILE
 from ui.exports import BUILT_KEY
 from ui.i18n import language_scope, param_label, t
 from ui.main import TABS_KEY
+from ui.safe_text import seen
 from ui.uncertainty import RANGES_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -90,7 +91,7 @@ def test_a_bad_upload_shows_an_error_and_the_app_stays_usable():
     app = open_tab()
     app.file_uploader[0].set_value(("extract.csv", b"customer_id,churned,complained\n1,yes,maybe\n", "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
-    errors = [e.value for e in app.error]
+    errors = [seen(e.value) for e in app.error]
     assert any("complained" in e and "'maybe'" in e for e in errors), errors
     assert_headline(app, GENERIC)  # nothing changed
     # The sample still works afterwards.
@@ -127,7 +128,7 @@ def assumption_sources(app: AppTest) -> dict[str, tuple[str, str]]:
     """The assumptions table's (source, note) by input label."""
     table = app.table[0].value
     return {
-        label: (source, note)
+        label: (seen(source), seen(note))  # as the reader sees them: the file's text is escaped Markdown
         for label, source, note in zip(
             table[t("assumptions.column_input")],
             table[t("assumptions.column_source")],
@@ -208,8 +209,10 @@ def test_a_bad_upload_in_another_language_shows_the_message_in_that_language(tmp
     with pytest.raises(CalibrationError) as caught:
         calibrate(path)
     error = caught.value
-    translated = error.text(language)
-    errors = [e.value for e in app.error]
+    with language_scope(language):  # the app's wording: the field by its label, no command-line option
+        translated = error.text(language, audience="app", field=t(f"calibration.field.{error.values['field']}"))
+    errors = [seen(e.value) for e in app.error]  # the file's values are escaped Markdown
+    assert "--" not in translated
     assert any(heading in e and translated in e for e in errors), errors
     # Really translated: the English sentence is not there, the example row (data) is.
     assert str(error) not in " ".join(errors) and "complained='maybe'" in translated

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
+import re
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
+import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.text.formatting import format_money
-from ui.exports import BUILT_KEY
+from estimator.text.i18n import language_scope
+from ui.exports import BUILT_KEY, _file_name
 from ui.i18n import t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
@@ -90,3 +97,45 @@ def test_the_scenarios_notes_go_into_the_page_escaped():
     page = app.session_state[BUILT_KEY]["html"][1].decode("utf-8")
     assert "Workshop 3 &lt;b&gt;draft&lt;/b&gt;: churn from CRM" in page
     assert "<b>draft</b>" not in page
+
+
+def _page_figures(page: str) -> dict[str, dict]:
+    """The figures of an exported page, ``{div id: {"data", "layout"}}``, as plotly.js receives them."""
+    decoder = json.JSONDecoder()
+    figures = {}
+    for match in re.finditer(r"Plotly\.newPlot\(\s*", page):
+        position = match.end()
+        element_id, position = decoder.raw_decode(page, position)
+        data, position = decoder.raw_decode(page, page.index("[", position))
+        layout, _ = decoder.raw_decode(page, page.index("{", position))
+        figures[element_id] = {"data": data, "layout": layout}
+    return figures
+
+
+@pytest.mark.slow
+def test_the_page_downloaded_from_the_app_draws_its_charts_as_the_cli_does(tmp_path):
+    # Inside Streamlit plotly's default template is Streamlit's: a figure relying on the default
+    # lost its automargins and the downloaded page had its axis labels cut to "s", "e", ")".
+    app = open_tab({"churn_rate": "0.25"})
+    app = click(app, t("exports.build", kind=t("exports.html")))
+    assert not app.exception
+    from_app = _page_figures(app.session_state[BUILT_KEY]["html"][1].decode("utf-8"))
+    out = tmp_path / "cli.html"
+    command = [sys.executable, "-m", "estimator", "report", "--preset", "generic_b2c", "--set", "churn_rate=0.25"]
+    subprocess.run([*command, "--out", str(out)], check=True, capture_output=True, timeout=300, cwd=APP.parent)
+    from_cli = _page_figures(out.read_text(encoding="utf-8"))
+    assert set(from_app) == set(from_cli) and len(from_app) >= 5
+    for element_id, figure in from_app.items():
+        template = figure["layout"].get("template", {}).get("layout", {})
+        assert template.get("xaxis", {}).get("automargin") and template.get("yaxis", {}).get("automargin"), element_id
+        assert figure == from_cli[element_id], f"{element_id} is drawn differently in the app's page"
+
+
+def test_the_download_is_named_for_a_modified_scenario_without_spaces():
+    preset = load_preset("telecom_cable")
+    context = SimpleNamespace(preset=preset)
+    with language_scope("en"):
+        assert _file_name(preset.parameters, context, "pptx") == "Telecom_and_cable_TV.pptx"
+        changed = preset.parameters.replace(churn_rate=0.3)
+        assert _file_name(changed, context, "pptx") == "Telecom_and_cable_TV_(modified).pptx"
+        assert _file_name(changed.replace(name="Acme Q3 draft"), context, "xlsx") == "Acme_Q3_draft.xlsx"

@@ -45,7 +45,8 @@ def test_an_untidy_extract_is_read_and_a_reason_class_is_changed_in_the_table(op
     expect(share).to_be_visible()
 
     # The reason table: the first row's class cell, edited as a user does (double-click, pick, Enter).
-    editor = page.locator('[data-testid="stDataFrame"]').nth(1)
+    # Tables: the estimates, churn by complaint count (the file's complaints are a count), the reasons.
+    editor = page.locator('[data-testid="stDataFrame"]').nth(2)
     editor.scroll_into_view_if_needed()
     box = editor.bounding_box()
     header_height, row_height = 35, 35

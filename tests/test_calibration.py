@@ -363,6 +363,11 @@ def test_cli_json_and_table(tmp_path):
         "complaint_mirrors_churn",
         "kaplan_meier_12m",
         "tenure_column",
+        "entrants",
+        "dropped_rows",
+        "dropped",
+        "complaint_threshold",
+        "complaint_counts",
     }
     table = run(["calibrate", str(SAMPLE)])
     assert "churn_unresolved" in table and "odds ratio" in table

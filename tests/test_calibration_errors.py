@@ -172,7 +172,13 @@ def test_an_id_column_taken_for_a_segment(tmp_path):
     frame["segment"] = frame["customer_id"]
     path = tmp_path / "ids.csv"
     frame.to_csv(path, index=False)
-    error = error_of(path)
+    # Recognised by its name only: an optional field never stops a run; the segment is left out, with a note.
+    result = calibrate(path)
+    assert "segment" not in result.mapping and not result.by_segment
+    note = next(w for w in result.warnings if w.message_id == "segment_too_many")
+    assert note.code == "too_many_segments" and note.values["count"] == 500 and str(MAX_SEGMENTS) in note.message
+    # Chosen by hand, it is an error: the user asked for it.
+    error = error_of(path, mapping={"segment": "segment"})
     assert error.code == "too_many_segments" and str(MAX_SEGMENTS) in str(error)
 
 

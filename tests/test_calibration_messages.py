@@ -135,7 +135,9 @@ def test_the_api_and_the_cli_keep_english_whatever_the_language_in_use(tmp_path,
     error = caught.value
     english = (
         "complained: not a yes/no value (allowed: 1/0, yes/no words such as "
-        f"{error.values['allowed']}) in 2 rows; e.g. row 1: customer_id='1', churned='yes', complained='maybe'"
+        f"{error.values['allowed']}) in 2 rows; e.g. row 1: customer_id='1', churned='yes', complained='maybe'. "
+        "Column 'complained'. Either leave those rows out with --drop-invalid, or leave the column out with "
+        '--map "complained=ignore".'
     )
     assert str(error) == english == error.text()
     polish = error.text("pl")

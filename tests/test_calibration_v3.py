@@ -504,3 +504,32 @@ def test_rows_coded_as_entrants_leave_every_denominator():
     assert int(at_risk(with_entrants)["n"].sum()) == int(base["n"].sum())
     expected = standardise(base, mapping, "baseline").interval
     assert standardise(at_risk(with_entrants), mapping, "baseline").interval == expected
+
+
+def test_a_three_valued_status_window_and_adjustment_rest_on_the_customers_at_risk(tmp_path):
+    """Entrants (issue 22) leave every denominator: the yearly rate, the customers at risk and the sentence."""
+    rng = np.random.default_rng(1)
+    rows = 3000
+    status = rng.choice(["Churned", "Stayed", "Joined"], rows, p=[0.2, 0.65, 0.15])
+    frame = pd.DataFrame(
+        {
+            "customer_id": range(rows),
+            "Customer Status": status,
+            "complained": rng.integers(0, 2, rows),
+            "Contract": rng.choice(["A", "B"], rows),
+            "annual_value": 600,
+        }
+    )
+    path = tmp_path / "three.csv"
+    frame.to_csv(path, index=False)
+    data = calibrate(path, {"Contract": "segment"}, churn_window=6).to_dict()
+    risk = frame[frame["Customer Status"] != "Joined"]
+    p = (risk["Customer Status"] == "Churned").mean()
+    assert data["entrants"] == (frame["Customer Status"] == "Joined").sum()
+    assert data["customers_at_risk"] == len(risk) == data["estimates"]["customers"]["value"]
+    assert_allclose(data["estimates"]["churn_rate"]["value"], 1 - (1 - p) ** 2, rtol=1e-12)
+    quiet = risk[risk.complained == 0]
+    weights = risk.groupby("Contract").size() / len(risk)
+    c0 = float((weights * quiet.groupby("Contract")["Customer Status"].apply(lambda s: (s == "Churned").mean())).sum())
+    assert_allclose(data["baseline_churn_adjusted"]["value"], 1 - (1 - c0) ** 2, rtol=1e-12)
+    assert f"({data['entrants']:,} who joined during the window were left out)" in cfo_sentence(data)

@@ -58,7 +58,7 @@ def test_ever_shares_and_shares_of_firms_are_marked_as_proxies():
     assert not evidence.loc["accenture-2013-switch-internet", "proxy"]
     resolved = load_preset("generic_b2c").sources["resolved_share"]
     assert resolved.grade == "published survey (proxy)"
-    assert resolved.citation == "Ipsos (seed article) (US, 2016)"
+    assert resolved.citation == "Ipsos (US, 2016)"
 
 
 def test_presets_cover_the_required_businesses_and_name_a_source_for_every_value():

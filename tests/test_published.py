@@ -14,6 +14,7 @@ from estimator.core.model import evaluate
 from estimator.core.parameters import InputError
 from estimator.figures.published import published_chart, share_chart
 from estimator.library import list_presets, load_evidence
+from estimator.text.formatting import format_share
 from estimator.text.i18n import has_key, language_scope, t
 
 LANGUAGES = ("en", "pl", "hu", "nl", "el")
@@ -187,11 +188,12 @@ def test_a_preset_using_a_published_figure_names_the_published_estimate():
     assert checked >= 10
 
 
-def test_the_decks_optional_slide_compares_the_scenario_with_the_published_shares():
+def test_the_decks_optional_slide_shows_each_published_figure_in_its_own_unit():
     import io
 
     from pptx import Presentation
 
+    from estimator.figures.published import published_figure_text
     from estimator.reports import build_content, pptx_bytes
     from estimator.reports.pptx_report import SLIDE_COUNT
 
@@ -204,13 +206,27 @@ def test_the_decks_optional_slide_compares_the_scenario_with_the_published_share
     with language_scope("nl"):
         title = t("published.slide_title")
         slide = next(s for s in deck.slides if any(sh.has_text_frame and sh.text_frame.text == title for sh in s.shapes))
-        chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
-        categories = list(chart.plots[0].categories)
-        shares = dict(zip(categories, chart.plots[0].series[0].values, strict=True))
-        assert shares[t("published.share_scenario")] == pytest.approx(float(evaluate(params).share_of_revenue))
-        assert shares["Qualtrics XM Institute"] == pytest.approx(0.095)
-        assert shares[f"NewVoiceMedia 2013 ({t('published.implied')})"] == pytest.approx(41e9 / (237.7e6 * 392))
+        table = next(sh.table for sh in slide.shapes if sh.has_table)
+        cells = {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows}
+        for estimate in ESTIMATES.values():
+            # As published: "$41 bn" a year, "9,5%" of sales, never a market total over an implied base.
+            shown = published_figure_text(estimate.published, estimate.unit, locale="nl_NL")
+            assert cells[estimate.name][1] == shown
+        texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+        implied_shares = share_comparison(params).query("share_implied")["published_share"]
+        for share in implied_shares:  # e.g. Genesys' 73 %, which read as "73 % of revenue lost"
+            assert format_share(float(share), locale="nl_NL") not in texts + " ".join(map(str, cells.values()))
+        assert format_share(float(evaluate(params).share_of_revenue), locale="nl_NL") in texts
+        assert "9,5%" in texts  # the one published share of sales, beside the scenario's
     assert content.to_dict()["published"][-1]["id"] == "scenario"
+
+
+def test_the_share_chart_draws_only_published_shares_of_sales():
+    comparison = share_comparison(Parameters())
+    figure = share_chart(comparison)
+    drawn = {name for trace in figure.data for name in trace.y}
+    assert drawn == set(comparison.loc[~comparison["share_implied"]].drop(index="scenario")["name"])
+    assert "Genesys / Datamonitor" not in drawn
 
 
 def test_cli_report_with_the_published_slide(tmp_path, capsys):

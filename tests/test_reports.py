@@ -64,8 +64,8 @@ def test_plain_text_is_left_alone(text):
         ("com1", "com1_.xlsx"),
         ("..", "scenario.xlsx"),
         ("", "scenario.xlsx"),
-        ("Plan: Q3?", "Plan_ Q3.xlsx"),
-        ("Kraków – wariant 2", "Kraków – wariant 2.xlsx"),
+        ("Plan: Q3?", "Plan_Q3.xlsx"),
+        ("Kraków – wariant 2", "Kraków_–_wariant_2.xlsx"),
     ],
 )
 def test_file_names_stay_in_their_folder(name, expected):
@@ -73,6 +73,7 @@ def test_file_names_stay_in_their_folder(name, expected):
     assert result == expected
     assert "/" not in result and "\\" not in result and ".." not in result
     assert not re.search(r"[\x00-\x1f]", result)
+    assert not re.search(r"\s", result)  # no spaces: names are used unquoted in mails and shells
 
 
 def test_long_names_are_cut():
@@ -157,9 +158,22 @@ def test_the_deck_has_native_charts_notes_and_the_figures(content):
 
 def test_chart_money_format_scales_and_places_the_symbol():
     with language_scope("en"):
-        assert chart_money_format(6.1e6, "EUR", "en") == '"€"#,##0.0,,"M";-"€"#,##0.0,,"M"'
-        assert chart_money_format(900, "USD", "en") == '"$"#,##0;-"$"#,##0'
-        assert chart_money_format(2e9, "PLN", "pl").startswith('#,##0.0,,,"bn"" zł"')
+        assert chart_money_format(6.1e6, "EUR", "en") == '[$-409]"€"#,##0.0,,"M";[$-409]-"€"#,##0.0,,"M"'
+        assert chart_money_format(900, "USD", "en") == '[$-409]"$"#,##0;[$-409]-"$"#,##0'
+        assert chart_money_format(2e9, "PLN", "pl").startswith('[$-415]#,##0.0,,," bn"" zł"')
+    with language_scope("pl"):
+        # Polish writes a space before its unit word, and LibreOffice the decimal comma ([$-415]).
+        assert chart_money_format(2.5e7, "EUR", "pl_PL") == '[$-415]#,##0,," mln"" €";[$-415]-#,##0,," mln"" €"'
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(486_000, '"€"#,##0,"K"'), (462_000, '"€"#,##0,"K"'), (1_834_000, '"€"#,##0.00,,"M"'), (20.2e6, '"€"#,##0.0,,"M"')],
+)
+def test_a_data_label_keeps_three_significant_digits(value, expected):
+    # One decimal of a million made both €486K and €462K "€0.5M" on the deck's waterfall.
+    with language_scope("en"):
+        assert chart_money_format(value, "EUR", "en", significant=3).split(";")[0] == "[$-409]" + expected
 
 
 # --- Excel --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 import textwrap
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -525,11 +526,19 @@ def test_an_uploaded_file_is_read_like_the_cli_and_errors_name_the_upload():
 
 # Any text a user may type: quotes, backslashes, line breaks, DEL, accents, emoji (no lone surrogates).
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
-_NAME = _TEXT.map(lambda s: "".join(c for c in s if ord(c) >= 32 and ord(c) != 127).strip()).filter(lambda s: 0 < len(s) <= 100)
+# Names and notes are kept in NFC, without control or format characters (notes keep line breaks and tabs).
+_NAME = (
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), max_size=60)
+    .map(lambda s: unicodedata.normalize("NFC", s).strip())
+    .filter(lambda s: 0 < len(s) <= 100)
+)
+_NOTES = st.text(
+    alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), st.sampled_from("\n\t")), max_size=60
+).map(lambda s: unicodedata.normalize("NFC", s))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=_NAME, notes=_TEXT, source=_TEXT, churn=st.floats(0, 1), fmt=st.sampled_from(["json", "toml"]))
+@given(name=_NAME, notes=_NOTES, source=_TEXT, churn=st.floats(0, 1), fmt=st.sampled_from(["json", "toml"]))
 def test_any_name_notes_and_values_survive_a_file_round_trip(tmp_path, name, notes, source, churn, fmt):
     draft = ScenarioDraft(name, Parameters(churn_rate=churn, name=name), {}, notes, {"churn_rate": source})
     path = tmp_path / f"s.{fmt}"

@@ -28,7 +28,7 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
     keys = sorted(PARAMETER_SPECS, key=lambda key: GROUP_ORDER.index(PARAMETER_SPECS[key].group))
     for key in keys:
         ref = ctx.preset.sources[key]
-        from_data = data_source(ctx, key)
+        from_data = data_source(ctx, key, markdown=True)  # st.table renders its cells as Markdown
         if from_data is not None:
             benchmark = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
             source, grade, note = from_data, "", t("calibration.note_data", benchmark=benchmark)

@@ -8,7 +8,10 @@ is shown as an error message naming the problem; the rest of the app stays as it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ import streamlit as st
 
 from estimator import PARAMETER_SPECS, ParameterError
 from estimator.calibration import (
+    DROPPABLE_MESSAGES,
     FIELDS,
     REQUIRED_FIELDS,
     Calibration,
@@ -26,9 +30,10 @@ from estimator.calibration import (
     ColumnPlan,
     calibrate,
     inspect_columns,
+    reclassify,
 )
 from estimator.library import ASSUMPTION
-from estimator.paths import data_dir
+from estimator.paths import APP_DATABASES_ENV, data_dir
 from estimator.text.formatting import format_count
 from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
@@ -37,6 +42,7 @@ from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
 from ui.provenance import data_source
 from ui.provenance import value_text as _shown
+from ui.safe_text import code, plain, safe_table
 
 __all__ = ["SAMPLE_FILE", "TEMPLATE_FILE", "render_calibration", "upload_limit_mb"]
 
@@ -52,6 +58,13 @@ APPLY_WHICH = "calibration_apply_which"
 REASON_OVERRIDES = "calibration_reason_overrides"
 REASON_CLASS_OPTIONS = ("service", "other", "unknown")
 NOT_MAPPED = "__none__"
+#: The reading options under the column table: leave out invalid rows, the value's period, the complaint threshold.
+DROP_INVALID = "calibration_drop_invalid"
+VALUE_PERIOD = "calibration_value_period"
+VALUE_PERIOD_OPTIONS = ("auto", "yearly", "monthly")
+COMPLAINT_THRESHOLD = "calibration_complaint_threshold"
+#: The inputs offered the last time: when they change (a column mapped, reasons classed), all are chosen again.
+APPLY_OFFERED = "calibration_apply_offered"
 
 
 def upload_limit_mb() -> int:
@@ -59,18 +72,36 @@ def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+#: The key of ``.streamlit/secrets.toml`` listing the databases the tab may read (as the variable does).
+DATABASES_SECRET = "calibration_databases"
+
+
+def allowed_databases() -> tuple[str, ...]:
+    """The databases the operator lets the tab read (``host[:port]/database`` or ``host[:port]/*``).
+
+    From ``$CHURN_ESTIMATOR_APP_DATABASES`` and ``calibration_databases`` in ``.streamlit/secrets.toml``;
+    none (the default) turns the database source off: a user of the app can then make the server
+    connect nowhere.
+    """
+    listed = re.split(r"[\s,]+", os.environ.get(APP_DATABASES_ENV, ""))
+    if st.secrets.load_if_toml_exists():
+        secret = st.secrets.get(DATABASES_SECRET) or []
+        listed += re.split(r"[\s,]+", secret) if isinstance(secret, str) else [str(entry) for entry in secret]
+    return tuple(dict.fromkeys(entry.strip() for entry in listed if entry.strip()))
+
+
 @dataclass(frozen=True)
 class _Database:
-    """A table in a database the server can reach (a team server beside the warehouse)."""
+    """A table in a database of the operator's list, read with the credentials the user typed."""
 
     url: str
     table: str
 
     @property
     def label(self) -> str:
-        from estimator.store.database import hide_password
+        from estimator.urls import redact_url
 
-        return f"{self.table} @ {hide_password(self.url)}"
+        return f"{self.table} @ {redact_url(self.url)}"
 
 
 @dataclass(frozen=True)
@@ -83,11 +114,26 @@ class _Outcome:
     error: CalibrationError | None
 
 
+def _reading_options() -> dict[str, object]:
+    """The options of :func:`calibrate` chosen under the column table."""
+    period = st.session_state.get(VALUE_PERIOD, "auto")
+    return {
+        "drop_invalid": bool(st.session_state.get(DROP_INVALID, False)),
+        "value_period": None if period == "auto" else period,
+        "complaint_threshold": int(st.session_state.get(COMPLAINT_THRESHOLD, 1) or 1),
+        **calibration_v3.options(),  # MODEL.md v3: window, customers, currency, tenure
+    }
+
+
 def _read(
-    path: Path | _Database, overrides: dict[str, str] | None, reasons: dict[str, str] | None = None
+    path: Path | _Database,
+    overrides: dict[str, str] | None,
+    reasons: dict[str, str] | None = None,
+    options: dict[str, object] | None = None,
 ) -> tuple[ColumnPlan | None, Calibration | None, CalibrationError | None]:
-    # A database table is aggregated inside the database; only its group counts come here.
-    where = {"table": path.table} if isinstance(path, _Database) else {}
+    # A database table is aggregated inside the database; only its group counts come here. The connection
+    # is sealed (the operator's list, the typed credentials only): see estimator.calibration.engines.postgresql.
+    where = {"table": path.table, "allowed_databases": allowed_databases()} if isinstance(path, _Database) else {}
     source = path.url if isinstance(path, _Database) else path
     try:
         plan = inspect_columns(source, overrides, **where)
@@ -96,9 +142,11 @@ def _read(
     if plan.missing:
         return plan, None, None
     try:
-        return plan, calibrate(source, overrides, reasons=reasons, **calibration_v3.options(), **where), None
+        result = calibrate(source, overrides, reasons=reasons, **(options or {}), **where)
     except CalibrationError as error:  # the columns are known: the mapping step stays, to fix it there
         return plan, None, error
+    # The column table shows what was used (a column chosen by its values or its name, not the first candidate).
+    return dataclasses.replace(plan, mapping=dict(result.mapping)), result, None
 
 
 def _mapping_overrides(columns: list[str]) -> dict[str, str] | None:
@@ -117,20 +165,28 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
     """Read the file (once per file and mapping in this session)."""
     overrides = _mapping_overrides(columns_hint or [])
     reasons = dict(st.session_state.get(REASON_OVERRIDES, {}))
+    options = _reading_options()
     digest = hashlib.sha256(data).hexdigest() if data is not None else str(path)
-    key = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(reasons.items())))
-    key += (tuple(sorted(calibration_v3.options().items())),)  # MODEL.md v3: window, customers, currency
+    reading = (digest, tuple(sorted((overrides or {}).items())), tuple(sorted(options.items())))
+    key = (*reading, tuple(sorted(reasons.items())))
     kept: _Outcome | None = st.session_state.get(RESULT)
     if kept is not None and kept.key == key:
         return kept
-    with st.spinner(t("calibration.reading", name=name)):
+    chosen = None if overrides is None else {field: column for column, field in overrides.items() if field != "ignore"}
+    same_reading = kept is not None and kept.key[0] == digest and kept.key[2] == reading[2]
+    if same_reading and kept.result is not None and kept.result.aggregation is not None and chosen in (None, kept.result.mapping):
+        # Only the reasons' classes changed: class them again from the counts kept, without reading the file.
+        outcome = _Outcome(key, kept.plan, reclassify(kept.result, reasons), None)
+        st.session_state[RESULT] = outcome
+        return outcome
+    with st.spinner(t("calibration.reading", name=plain(name))):  # a spinner's text is Markdown too
         if data is None:
-            plan, result, error = _read(path, overrides, reasons)
+            plan, result, error = _read(path, overrides, reasons, options)
         else:
             with tempfile.TemporaryDirectory(prefix="upload-") as folder:
                 temporary = Path(folder) / ("upload" + Path(name).suffix.lower())
                 temporary.write_bytes(data)
-                plan, result, error = _read(temporary, overrides, reasons)
+                plan, result, error = _read(temporary, overrides, reasons, options)
     outcome = _Outcome(key, plan, result, error)
     st.session_state[RESULT] = outcome
     return outcome
@@ -139,6 +195,8 @@ def _outcome(name: str, data: bytes | None, path: Path | _Database | None, colum
 def _forget_mapping() -> None:
     for name in FIELDS:
         st.session_state.pop(f"calibration_map_{name}", None)
+    for key in (DROP_INVALID, VALUE_PERIOD, COMPLAINT_THRESHOLD, APPLY_OFFERED):
+        st.session_state.pop(key, None)
     st.session_state.pop(RESULT, None)
     st.session_state.pop(REASON_OVERRIDES, None)
 
@@ -166,8 +224,13 @@ def _use_database() -> None:
 
 
 def _render_database() -> None:
-    """A database URL and table, for a team server that can reach the warehouse (read inside the database)."""
+    """A database URL and table, for a team server that can reach the warehouse (read inside the database);
+    only when the operator listed databases the app may read."""
+    allowed = allowed_databases()
+    if not allowed:
+        return
     with st.expander(t("calibration.database.expander")):
+        st.caption(t("calibration.database.allowed", databases=", ".join(allowed)))
         st.text_input(
             t("calibration.database.url"), key="calibration_db_url", type="password", help=t("calibration.database.url_help")
         )
@@ -219,17 +282,17 @@ def _render_inputs() -> tuple[str, bytes | None, Path | None] | None:
                 "calibration.too_large",
                 size=format_count(len(data) / 2**20, locale=current_locale(), compact=False),
                 limit=limit,
-                name=uploaded.name,
+                name=code(uploaded.name),
             )
         )
         return None
     return uploaded.name, data, None
 
 
-def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -> None:
+def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset(), opened: bool = False) -> None:
     """A selectbox per field, preselected from the recognised names; ``undecided`` fields left to choose
     (two columns could be the field and they disagree: the user picks, the app does not guess)."""
-    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing or undecided)):
+    with st.expander(t("calibration.mapping_title"), expanded=bool(plan.missing or undecided or opened)):
         st.caption(t("calibration.mapping_intro"))
         if plan.missing:
             st.warning(t("calibration.mapping_missing", fields=", ".join(plan.missing)), icon=":material/table_view:")
@@ -238,7 +301,7 @@ def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -
         for index, name in enumerate(FIELDS):
             key = f"calibration_map_{name}"
             current = plan.mapping.get(name, NOT_MAPPED)
-            label = name + (" *" if name in REQUIRED_FIELDS else "")
+            label = field_label(name) + (" *" if name in REQUIRED_FIELDS else "")
             preselected = None if name in undecided or key in st.session_state else options.index(current)
             grid[index % 4].selectbox(
                 label,
@@ -247,6 +310,34 @@ def _render_mapping(plan: ColumnPlan, undecided: frozenset[str] = frozenset()) -
                 key=key,
                 format_func=lambda option: t("calibration.mapping_none") if option == NOT_MAPPED else option,
             )
+        _render_reading_options()
+
+
+def field_label(name: str) -> str:
+    """A field's name as the user reads it ("Value per customer", not ``annual_value``)."""
+    return t(f"calibration.field.{name}")
+
+
+def _render_reading_options() -> None:
+    """Under the column table: leave out invalid rows, the value column's period, the complaint threshold."""
+    left, middle, right = st.columns(3)
+    left.checkbox(t("calibration.app.drop_invalid"), key=DROP_INVALID, help=t("calibration.app.drop_invalid_help"))
+    middle.radio(
+        t("calibration.app.value_period"),
+        VALUE_PERIOD_OPTIONS,
+        key=VALUE_PERIOD,
+        horizontal=True,
+        format_func=lambda option: t(f"calibration.app.value_period_{option}"),
+    )
+    right.number_input(
+        t("calibration.app.complaint_threshold"),
+        min_value=1,
+        max_value=1000,
+        step=1,
+        value=1,
+        key=COMPLAINT_THRESHOLD,
+        help=t("calibration.app.complaint_threshold_help"),
+    )
 
 
 def _source_text(ctx: Context, key: str) -> str:
@@ -305,15 +396,15 @@ def _render_model(result: Calibration) -> None:
         "coef_low": f"{effect['ci_low']:+.3f}",
         "coef_high": f"{effect['ci_high']:+.3f}",
         "n": format_count(result.model.n, locale=current_locale(), compact=False),
-        "reference": result.model.reference_segment or "",
+        "reference": plain(result.model.reference_segment or ""),  # a segment of the client's file
     }
     key = "calibration.model_effect" if result.model.reference_segment else "calibration.model_effect_no_segment"
     st.markdown(t(key, **values))
     with st.expander(t("calibration.model_terms")):
-        st.dataframe(result.model.coefficients, key="calibration_model_terms")
+        st.dataframe(safe_table(result.model.coefficients), key="calibration_model_terms")
 
 
-def _apply(result_key: tuple, source: str) -> None:
+def _apply(result_key: tuple, source: str, shown_source: str) -> None:
     """Callback of "apply to model": set the chosen inputs and their ranges, record the source."""
     outcome: _Outcome | None = st.session_state.get(RESULT)
     if outcome is None or outcome.key != result_key or outcome.result is None:
@@ -335,7 +426,7 @@ def _apply(result_key: tuple, source: str) -> None:
     with language_scope(state.language()):
         locale = current_locale()
         descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
-        message = t("calibration.applied", count=len(values), source=source)
+        message = t("calibration.applied", count=len(values), source=shown_source)
     # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
     if note is not None:
         with language_scope(state.language()):
@@ -346,21 +437,57 @@ def _apply(result_key: tuple, source: str) -> None:
     st.session_state["calibration_applied_message"] = message
 
 
+def _shown_values(values: dict) -> dict[str, str]:
+    """Placeholders the app writes its own way: parameters and fields by their labels, the columns to choose."""
+    shown = {}
+    if "parameter" in values:
+        shown["parameter"] = param_label(values["parameter"])
+    if values.get("field") in FIELDS:
+        shown["field"] = field_label(values["field"])
+    if "choices" in values:
+        shown["choices"] = (
+            t("calibration.app.choices", columns=values["choices"]) if values["choices"] else t("calibration.app.choices_none")
+        )
+    return shown
+
+
 def warning_text(warning: CalibrationWarning) -> str:
-    """A calibration note in the session's language, parameters named by their labels (in italics)."""
-    shown = {"parameter": param_label(warning.values["parameter"])} if "parameter" in warning.values else {}
+    """A calibration note in the session's language and the app's own terms (no command-line options),
+    parameters named by their labels (in italics)."""
     message_id = warning.message_id or warning.code
-    return calibration_text("warning", message_id, warning.values, current_language(), labels=True, emphasis="*", **shown)
+    # Its values (segments, example rows, reasons) come from the client's file: escaped for Markdown.
+    return calibration_text(
+        "warning",
+        message_id,
+        warning.values,
+        current_language(),
+        labels=True,
+        emphasis="*",
+        escape=plain,
+        audience="app",
+        **_shown_values(warning.values),
+    )
 
 
-def _render_apply(outcome: _Outcome, source: str) -> None:
+def error_text(error: CalibrationError) -> str:
+    """A calibration error in the session's language and the app's own terms, its values (the file's columns
+    and rows) escaped."""
+    return calibration_text(
+        "error", error.message_id, error.values, current_language(), escape=plain, audience="app", **_shown_values(error.values)
+    )
+
+
+def _render_apply(outcome: _Outcome, source: str, shown_source: str) -> None:
     st.markdown(f"#### {t('calibration.apply_title')}")
     result = outcome.result
     available = [key for key in result.parameter_values() if key in PARAMETER_SPECS]
+    if st.session_state.get(APPLY_OFFERED) != available:
+        # New inputs from the data (a column mapped, reasons classed): offer them all again, not the first list.
+        st.session_state[APPLY_OFFERED] = available
+        st.session_state[APPLY_WHICH] = available
     st.multiselect(
         t("calibration.apply_which"),
         available,
-        default=available,
         format_func=param_label,
         key=APPLY_WHICH,
     )
@@ -370,7 +497,7 @@ def _render_apply(outcome: _Outcome, source: str) -> None:
         type="primary",
         help=t("calibration.apply_help"),
         on_click=_apply,
-        args=(outcome.key, source),
+        args=(outcome.key, source, shown_source),
     )
     message = st.session_state.pop("calibration_applied_message", None)
     if message:
@@ -383,7 +510,7 @@ def _render_apply(outcome: _Outcome, source: str) -> None:
             st.caption(t("input_source.ranges_note", inputs=labels))
     problem = st.session_state.pop("calibration_apply_problem", None)
     if problem:
-        st.error(t("calibration.apply_failed", problems=problem))
+        st.error(t("calibration.apply_failed", problems=plain(problem, limit=300)))
 
 
 def _reason_class_label(name: str) -> str:
@@ -396,7 +523,7 @@ def _on_reason_edit(table_key: str, reasons: list[str]) -> None:
     overrides = dict(st.session_state.get(REASON_OVERRIDES, {}))
     for index, change in edits.items():
         chosen = change.get("class")
-        if chosen in REASON_CLASS_OPTIONS:
+        if chosen in REASON_CLASS_OPTIONS and reasons[int(index)] is not None:
             overrides[reasons[int(index)]] = chosen
     st.session_state[REASON_OVERRIDES] = overrides
 
@@ -407,10 +534,17 @@ def _render_reasons(result: Calibration) -> None:
         return
     st.markdown(f"#### {t('calibration.reasons_title')}")
     st.caption(t("calibration.reasons_intro"))
-    reasons = [row["reason"] for row in result.reasons]
+    # The row standing for the rarer reasons (beyond the list) has no one text to class.
+    reasons = [None if "distinct" in row else row["reason"] for row in result.reasons]
+    shown = [
+        t("calibration.app.other_reasons", count=format_count(row["distinct"], locale=current_locale(), compact=False))
+        if "distinct" in row
+        else row["reason"] or t("calibration.blank_segment")
+        for row in result.reasons
+    ]
     frame = pd.DataFrame(
         {
-            "reason": [reason or t("calibration.blank_segment") for reason in reasons],
+            "reason": shown,
             "count": [row["count"] for row in result.reasons],
             "class": [row["class"] for row in result.reasons],
         }
@@ -419,7 +553,7 @@ def _render_reasons(result: Calibration) -> None:
     # A new key whenever the overrides change: the edited rows are then folded into the result shown.
     table_key = "calibration_reasons_" + hashlib.sha1(repr(sorted(overrides.items())).encode()).hexdigest()[:8]
     st.data_editor(
-        frame,
+        safe_table(frame),
         key=table_key,
         hide_index=True,
         width="stretch",
@@ -460,6 +594,45 @@ def _render_figures(result: Calibration, ctx: Context) -> None:
     columns[1].markdown(f"**{t('calibration.figure_non_complainers')}**  \n{shown['churn_non_complainers']}")
 
 
+def _render_left_out(result: Calibration, ctx: Context) -> None:
+    """Who the estimates leave out: entrants (joined during the window) and rows with invalid values."""
+    dropped = sum(item["rows"] for item in result.dropped)
+    if not (result.entrants or dropped):
+        return
+    columns = st.columns(2)
+    if result.entrants:
+        columns[0].metric(t("calibration.app.entrants"), format_count(result.entrants, locale=ctx.locale, compact=False))
+    if dropped:
+        columns[1].metric(t("calibration.app.dropped"), format_count(dropped, locale=ctx.locale, compact=False))
+
+
+def _render_counts(result: Calibration, ctx: Context) -> None:
+    """Churn by complaint count (0, 1, 2, 3, 4+): where the effect starts."""
+    if not result.complaint_counts:
+        return
+    st.markdown(f"#### {t('calibration.app.by_count_title')}")
+    rows = []
+    for row in result.complaint_counts:
+        churn = row["churn"]
+        shown = "—"
+        if row["customers"]:
+            shown = t(
+                "calibration.figure_value",
+                value=_shown("churn_rate", churn["value"], ctx),
+                low=_shown("churn_rate", churn["ci_low"], ctx),
+                high=_shown("churn_rate", churn["ci_high"], ctx),
+                n=format_count(row["customers"], locale=ctx.locale, compact=False),
+            )
+        rows.append(
+            {
+                t("calibration.app.by_count_column"): row["count"],
+                t("calibration.app.by_count_customers"): format_count(row["customers"], locale=ctx.locale, compact=False),
+                t("calibration.app.by_count_churn"): shown,
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="calibration_counts", width="stretch")
+
+
 def render_calibration(ctx: Context) -> None:
     """The Calibration tab."""
     chosen = _render_inputs()
@@ -474,13 +647,12 @@ def render_calibration(ctx: Context) -> None:
         error = outcome.error
         suffix = "_table" if isinstance(path, _Database) else ""  # a database table is not a file to upload again
         st.error(
-            f"{t('calibration.error_heading' + suffix)}\n\n{error.text(current_language())}\n\n"
-            f"{t('calibration.error_hint' + suffix)}",
+            f"{t('calibration.error_heading' + suffix)}\n\n{error_text(error)}\n\n{t('calibration.error_hint' + suffix)}",
             icon=":material/error:",
         )
         if outcome.plan is not None:
             undecided = frozenset({error.values["field"]}) if error.message_id == "ambiguous_column" else frozenset()
-            _render_mapping(outcome.plan, undecided)
+            _render_mapping(outcome.plan, undecided, opened=error.message_id in DROPPABLE_MESSAGES)
         return
     _render_mapping(outcome.plan)
     result = outcome.result
@@ -488,18 +660,22 @@ def render_calibration(ctx: Context) -> None:
         return
     database = isinstance(path, _Database)
     source = name if data is None and not database else t("calibration.source_file", name=name)
+    # The same in Markdown: the uploaded file's name is anyone's text.
+    shown_source = name if data is None and not database else t("calibration.source_file", name=plain(name))
     st.markdown(f"#### {t('calibration.estimates_title')}")
     st.metric(t("calibration.rows"), format_count(result.rows, locale=ctx.locale, compact=False))
-    st.dataframe(estimates_table(result, ctx), hide_index=True, key="calibration_estimates", width="stretch")
+    _render_left_out(result, ctx)
+    st.dataframe(safe_table(estimates_table(result, ctx)), hide_index=True, key="calibration_estimates", width="stretch")
     _render_figures(result, ctx)
+    _render_counts(result, ctx)
     _render_reasons(result)
     calibration_v3.render_adjustment(result, ctx)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
-            st.dataframe(_segment_table(result, ctx), key="calibration_segments", width="stretch")
+            st.dataframe(safe_table(_segment_table(result, ctx)), key="calibration_segments", width="stretch")
     _render_model(result)
     if result.warnings:
         st.markdown(f"#### {t('calibration.warnings_title')}")
         items = "\n".join(f"- {warning_text(w)}" for w in result.warnings)
         st.warning(items, icon=":material/warning:")
-    _render_apply(outcome, source)
+    _render_apply(outcome, source, shown_source)

@@ -12,8 +12,16 @@ from __future__ import annotations
 import streamlit as st
 
 from estimator import Parameters
-from estimator.library import load_preset, preset_names, preset_title, scenario_title
-from estimator.reports import DEFAULT_DRAWS, DEFAULT_SEED, REPORT_FORMATS, build_content, report_bytes, safe_filename
+from estimator.library import load_preset, preset_names
+from estimator.reports import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    REPORT_FORMATS,
+    build_content,
+    report_bytes,
+    report_name,
+    safe_filename,
+)
 from estimator.text.formatting import format_count
 from estimator.text.i18n import LANGUAGES, current_language
 from ui import state
@@ -104,6 +112,14 @@ def _data_sources(ctx: Context) -> tuple:
     return tuple((key, data_source(ctx, key)) for key in sorted(state.provenance()) if is_from_data(ctx, key))
 
 
+def _file_name(params: Parameters, ctx: Context, kind: str) -> str:
+    """The download's name: the documents' own name for the scenario ("… (modified)" when it is
+    no longer its preset), without spaces; an unnamed scenario takes its preset's name."""
+    base = ctx.preset.parameters
+    named = params if params.name else params.replace(name=base.name)
+    return safe_filename(report_name(named, base), kind)
+
+
 def _size(data: bytes) -> str:
     return f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1_000_000 else f"{len(data) / 1_000:.0f} kB"
 
@@ -149,7 +165,7 @@ def render_exports(ctx: Context) -> None:
                 st.download_button(
                     t("exports.download", kind=label),
                     data,
-                    file_name=safe_filename(scenario_title(params.name) or preset_title(ctx.preset), kind),
+                    file_name=_file_name(params, ctx, kind),
                     mime=report_format.mime,
                     key=f"exports_download_{kind}",
                     type="primary",

@@ -5,14 +5,30 @@ Rendered by :mod:`estimator.text.messages`, shared with the notebook app, the CL
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from estimator.controls import EntryProblem
-from estimator.text.messages import allowed_in_link, link_problem_text
+from estimator.links import LinkProblem
+from estimator.text.messages import allowed_in_link
 from estimator.text.messages import entry_problem_text as _entry_problem_text
+from estimator.text.messages import link_problem_text as _link_problem_text
 from ui.context import Context
+from ui.safe_text import code, plain
 
 __all__ = ["allowed_in_link", "entry_problem_text", "link_problem_text"]
 
 
 def entry_problem_text(ctx: Context, problem: EntryProblem) -> str:
     """A typed value that is not used, in the units of the box (:func:`estimator.text.messages.entry_problem_text`)."""
-    return _entry_problem_text(problem, ctx.parameters[problem.key], locale=ctx.locale)
+    # The text as typed is the user's own, but shown in Markdown: escaped like any outside text.
+    return _entry_problem_text(replace(problem, shown=_typed(problem.shown)), ctx.parameters[problem.key], locale=ctx.locale)
+
+
+def _typed(shown: object) -> object:
+    return plain(shown) if isinstance(shown, str) else shown
+
+
+def link_problem_text(problem: LinkProblem) -> str:
+    """A value of the link that is not used, as Markdown: the link's key and value inside the
+    catalogue's code span, made unable to close it (:func:`ui.safe_text.code`)."""
+    return _link_problem_text(replace(problem, key=code(problem.key), value=code(problem.value)))

@@ -15,6 +15,7 @@ import streamlit as st
 
 from estimator.text.formatting import NumberEntryError, format_entry, parse_number
 from ui.i18n import t
+from ui.safe_text import plain
 
 __all__ = ["number_entry"]
 
@@ -81,7 +82,7 @@ def number_entry(
         t(
             "input.problem",
             label=label,
-            value=text,
+            value=plain(text),  # as typed, shown as text
             reason=problem,
             allowed=t("allowed.whole_range" if integer else "allowed.range", low=low, high=high),
             used=format_entry(last_valid, locale=locale),

@@ -12,13 +12,15 @@ from ui.context import Context
 from ui.headline import render_hero, render_metrics, render_plausibility
 from ui.i18n import t
 from ui.overview import render_channels, render_cross_check, render_warnings
+from ui.safe_text import plain
 
 __all__ = ["render_presentation"]
 
 
 def render_presentation(ctx: Context) -> None:
     """Draw the whole presentation page for the current scenario."""
-    st.title(scenario_title(ctx.parameters.name) or t("app.title"), anchor=False)
+    # The name may come from the link (?name=): shown as text, never as Markdown (a link, an image).
+    st.title(plain(scenario_title(ctx.parameters.name), limit=None) or t("app.title"), anchor=False)
     st.caption(t("app.title"))
     render_plausibility(ctx)  # MODEL.md v3: before any figure
     render_hero(ctx)

@@ -14,6 +14,7 @@ from estimator.text.formatting import format_parameter
 from ui import state
 from ui.context import Context
 from ui.i18n import t
+from ui.safe_text import plain
 
 __all__ = ["data_source", "input_sources", "is_from_data", "value_text"]
 
@@ -38,8 +39,11 @@ def is_from_data(ctx: Context, key: str) -> bool:
     )
 
 
-def data_source(ctx: Context, key: str) -> str | None:
+def data_source(ctx: Context, key: str, *, markdown: bool = False) -> str | None:
     """Where ``key``'s value comes from when it was set from client data (``None`` otherwise).
+
+    The description names the client's file, or is the text of an imported scenario file: with
+    ``markdown`` (for a Markdown table) it is escaped, so it shows as text.
 
     The record (:func:`ui.state.provenance_record`, kept with a saved scenario) remembers the value
     the data gave, so a value moved by hand afterwards is said to be changed, not claimed for the data.
@@ -48,6 +52,8 @@ def data_source(ctx: Context, key: str) -> str | None:
     if record is None:
         return None
     value, description = record
+    if markdown:
+        description = plain(description, limit=None)
     if is_from_data(ctx, key):
         return t("calibration.provenance_data", source=description)
     return t("calibration.provenance_changed", source=description, value=value_text(key, value, ctx))

@@ -23,6 +23,7 @@ import streamlit as st
 from estimator import PARAMETER_SPECS, InputError, estimate
 from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall
 from estimator.library import scenario_title
+from estimator.reports.safety import safe_filename
 from estimator.store import (
     COMPARED_OUTPUTS,
     MAX_COMPARED,
@@ -38,10 +39,12 @@ from estimator.store import (
     read_workspace_bytes,
 )
 from estimator.text.formatting import NOT_AVAILABLE, format_money
+from estimator.text.user_text import MAX_NOTES_LENGTH
 from ui import state
 from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t
 from ui.plots import show_chart
+from ui.safe_text import plain, safe_cell, safe_table
 
 __all__ = ["AUTHOR", "FLASH", "download_file_name", "render_scenarios", "render_workspace_picker", "store"]
 
@@ -84,33 +87,21 @@ WORKSPACES_TTL_SECONDS = 15.0
 #: Seconds an app save keeps retrying while the PostgreSQL server is unreachable (then says so).
 APP_RETRY_SECONDS = 3.0
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
-
 
 def store() -> ScenarioStore:
     """The library of this run, in the session's workspace (``CHURN_ESTIMATOR_DB``: a file or a PostgreSQL URL)."""
     return ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
 
 
-def plain(text: str, limit: int = 80) -> str:
-    """User text made safe for Markdown: every markup character escaped, long text shortened.
-
-    >>> plain("**bold** <b>x</b>")
-    '\\\\*\\\\*bold\\\\*\\\\* \\\\<b\\\\>x\\\\</b\\\\>'
-    """
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", shown)
-
-
 def download_file_name(name: str, extension: str) -> str:
     """A safe file name for a scenario: letters, digits, ``-`` and ``_`` only, never empty.
 
-    >>> download_file_name("../Q3 plan: high churn?", "toml")
-    'Q3_plan_high_churn.toml'
+    >>> download_file_name("../Q3 plan: high churn?", "toml"), download_file_name("CON", "json")
+    ('Q3_plan_high_churn.toml', 'CON_.json')
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_-")[:60] or "scenario"
-    return f"{stem}.{extension}"
+    return safe_filename(stem, extension)  # the one rule for file names (Windows' reserved names: CON, NUL ...)
 
 
 def _flash(kind: str, text: str) -> None:
@@ -447,7 +438,7 @@ def _render_save(ctx: Context) -> None:
     _render_author()
     st.session_state.setdefault(SAVE_NAME, scenario_title(ctx.parameters.name or ""))
     st.text_input(t("scenarios.name"), key=SAVE_NAME, max_chars=200, help=t("scenarios.name_help"))
-    st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80)
+    st.text_area(t("scenarios.notes"), key=SAVE_NOTES, height=80, max_chars=MAX_NOTES_LENGTH)  # the library's bound
     st.text_input(t("store.version_note"), key=SAVE_NOTE, max_chars=500, help=t("store.version_note_help"))
     base = st.session_state.get(BASE)
     if base and base[0] == state.workspace():
@@ -493,7 +484,7 @@ def _render_conflict(ctx: Context) -> None:
         )
         differing = _differing_rows(comparison, ctx)
         if len(differing):
-            st.dataframe(differing, width="stretch", key="store_conflict_difference")
+            st.dataframe(safe_table(differing), width="stretch", key="store_conflict_difference")
         else:
             st.caption(t("store.conflict_same"))
         with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -529,7 +520,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     if not names:
         st.info(t("scenarios.empty"), icon=":material/inventory_2:")
         return
-    st.dataframe(_library_table(library, ctx), hide_index=True, width="stretch", key="scenarios_table")
+    st.dataframe(safe_table(_library_table(library, ctx)), hide_index=True, width="stretch", key="scenarios_table")
     if st.session_state.get(SELECTED) not in names:
         st.session_state[SELECTED] = names[0]
     name = st.selectbox(t("scenarios.selected"), names, key=SELECTED)
@@ -567,13 +558,15 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                 st.text(scenario.notes)
             if scenario.provenance:
                 st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("scenarios.column_parameter"): [
-                                param_label(k) if k in PARAMETER_SPECS else k for k in scenario.provenance
-                            ],
-                            t("scenarios.column_source"): list(scenario.provenance.values()),
-                        }
+                    safe_table(
+                        pd.DataFrame(
+                            {
+                                t("scenarios.column_parameter"): [
+                                    param_label(k) if k in PARAMETER_SPECS else k for k in scenario.provenance
+                                ],
+                                t("scenarios.column_source"): list(scenario.provenance.values()),
+                            }
+                        )
                     ),
                     hide_index=True,
                     key="scenarios_provenance",
@@ -617,13 +610,15 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
             st.error(_error_text(error), icon=":material/error:")
             return
         st.dataframe(
-            pd.DataFrame(
-                {
-                    t("store.column_version"): [v.version for v in versions],
-                    t("store.column_author"): [v.author or t("store.someone") for v in versions],
-                    t("store.column_saved"): [v.saved_at.strftime("%Y-%m-%d %H:%M UTC") for v in versions],
-                    t("store.column_note"): [v.note for v in versions],
-                }
+            safe_table(
+                pd.DataFrame(
+                    {
+                        t("store.column_version"): [v.version for v in versions],
+                        t("store.column_author"): [v.author or t("store.someone") for v in versions],
+                        t("store.column_saved"): [v.saved_at.strftime("%Y-%m-%d %H:%M UTC") for v in versions],
+                        t("store.column_note"): [v.note for v in versions],
+                    }
+                )
             ),
             hide_index=True,
             width="stretch",
@@ -693,7 +688,8 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
         st.info(t("scenarios.compare_hint", most=MAX_COMPARED), icon=":material/compare_arrows:")
         return
     try:
-        comparison = compare_scenarios([(name, library.load(name)) for name in chosen])
+        # Names label the table's columns: a name a spreadsheet would run (=HYPERLINK...) gets its apostrophe.
+        comparison = compare_scenarios([(safe_cell(name), library.load(name)) for name in chosen])
     except InputError as error:
         st.error(_error_text(error), icon=":material/error:")
         return

@@ -222,15 +222,29 @@ def share_comparison(params: Parameters, table: pd.DataFrame | None = None) -> p
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``id``: ``name``, ``published_share``, ``whole_model_share`` and
-        ``share_implied`` for each published estimate, then a row ``scenario`` holding the
-        scenario's own share in both share columns.
+        Indexed by ``id``: ``name``, ``published_share``, ``whole_model_share``,
+        ``share_implied`` and, each in the publication's own unit, ``published``, ``unit``,
+        ``reproduced`` and ``whole_model`` for each published estimate; then a row ``scenario``
+        holding the scenario's own share in every figure column (unit ``share``). Only the rows
+        whose ``share_implied`` is False are shares of sales; an implied share is a market's
+        total over a base it implies and must not be set beside one firm's share.
     """
     table = published_table() if table is None else table
-    rows = table[["name", "published_share", "whole_model_share", "share_implied"]]
+    rows = table[
+        ["name", "published_share", "whole_model_share", "share_implied", "published", "unit", "reproduced", "whole_model"]
+    ]
     share = float(evaluate(params).share_of_revenue)
     scenario = pd.DataFrame(
-        {"name": [params.name or "scenario"], "published_share": [share], "whole_model_share": [share], "share_implied": [False]},
+        {
+            "name": [params.name or "scenario"],
+            "published_share": [share],
+            "whole_model_share": [share],
+            "share_implied": [False],
+            "published": [share],
+            "unit": ["share"],
+            "reproduced": [share],
+            "whole_model": [share],
+        },
         index=pd.Index(["scenario"], name="id"),
     )
     return pd.concat([rows, scenario])

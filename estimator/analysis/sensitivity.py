@@ -28,6 +28,8 @@ __all__ = [
     "DEFAULT_INITIATIVE_YEARLY",
     "DEFAULT_SEED",
     "HEATMAP_POINTS",
+    "MAX_HEATMAP_POINTS",
+    "MAX_SOBOL_SAMPLES",
     "SOBOL_BASE_SAMPLES",
     "Initiative",
     "Intervention",
@@ -58,6 +60,11 @@ DEFAULT_DRAWS = 10_000
 HEATMAP_POINTS = 21
 #: Sobol base sample size unless told otherwise (a power of two; Saltelli's scheme evaluates n·(k+2)).
 SOBOL_BASE_SAMPLES = 1024
+#: Most grid points per side of a heatmap: 201 × 201 cells in well under a second (100,000 per
+#: side would need 75 GB).
+MAX_HEATMAP_POINTS = 201
+#: Largest Sobol base sample: 2^14 evaluates some 460,000 scenarios (2^24 would need 6.5 GB for its sample alone).
+MAX_SOBOL_SAMPLES = 2**14
 #: The initiative priced unless told otherwise (the app's initiative panel, the deliverables):
 #: ten points more complaints resolved, for 100,000 once and 20,000 a year in the scenario's currency.
 DEFAULT_INITIATIVE_PARAMETER = "resolved_share"
@@ -271,6 +278,8 @@ def tornado(
         columns hold the chosen output), largest swing first.
     """
     _check_output(output)
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise ParameterError([Problem("top", top, "a whole number of at least 1", "not allowed")])
     ranges = _ranges_for(params, ranges)
     keys = ranges.uncertain
     count = len(keys)
@@ -371,6 +380,8 @@ def heatmap(
 ) -> Heatmap:
     """``output`` over a ``points`` × ``points`` grid of two parameters, each across its uncertainty range."""
     _check_output(output)
+    if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= MAX_HEATMAP_POINTS:
+        raise ParameterError([Problem("points", points, f"a whole number from 2 to {MAX_HEATMAP_POINTS}", "not allowed")])
     ranges = _ranges_for(params, ranges)
     for key in (x, y):
         if key not in ranges:
@@ -634,6 +645,9 @@ def monte_carlo(
     MonteCarloResult
     """
     _check_output(output)
+    if threshold is not None and (isinstance(threshold, bool) or not math.isfinite(threshold)):
+        # NaN would be written into the JSON (not JSON), and "above NaN" means nothing.
+        raise ParameterError([Problem("threshold", threshold, "a finite number", "not allowed")])
     ranges = _ranges_for(params, ranges)
     if seed is None:  # draw one, and report it, so that any run can be repeated
         seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -681,8 +695,9 @@ def variance_contributions(
     from SALib.analyze import sobol as sobol_analyze  # imported here: SALib is slow to import
     from SALib.sample import sobol as sobol_sample
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n & (n - 1):
-        raise ParameterError([Problem("n", n, "a power of two, at least 2 (e.g. 1024)", "not allowed")])
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n & (n - 1) or n > MAX_SOBOL_SAMPLES:
+        allowed = f"a power of two from 2 to {MAX_SOBOL_SAMPLES:,} (e.g. 1024)"
+        raise ParameterError([Problem("n", n, allowed, "not allowed")])
     if len(names) < 2:
         raise ParameterError(
             [Problem("ranges", list(names), "at least two uncertain parameters", "too few to apportion variance")]

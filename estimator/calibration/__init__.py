@@ -33,13 +33,26 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from estimator.calibration.adjustment import Adjustment, adjust
-from estimator.calibration.aggregation import MAX_SEGMENTS, as_text, disagreements, read_groups, validate
+from estimator.calibration.aggregation import (
+    COUNT_BUCKETS,
+    MAX_REASONS,
+    MAX_SEGMENTS,
+    Groups,
+    _number_sql,
+    as_text,
+    disagreements,
+    read_groups,
+    recode_reasons,
+    validate,
+)
 from estimator.calibration.columns import (
+    ENTRANT,
     FIELDS,
     FLAG_FIELDS,
     MISSING_WORDS,
@@ -47,7 +60,10 @@ from estimator.calibration.columns import (
     ColumnPlan,
     Vocabulary,
     auto_mapping,
+    bare_name,
+    closest_columns,
     flag_code,
+    is_contact_name,
     normalise,
     parse_mapping,
     parse_reasons,
@@ -58,6 +74,7 @@ from estimator.calibration.columns import (
 from estimator.calibration.columns import value_period as value_period_of
 from estimator.calibration.engines import ENGINES, Engine, Progress, open_engine
 from estimator.calibration.messages import (
+    DROPPABLE_MESSAGES,
     ERROR_MESSAGES,
     ROW_MESSAGES,
     WARNING_MESSAGES,
@@ -73,11 +90,13 @@ from estimator.calibration.window import check_window
 
 __all__ = [
     "CONFIDENCE",
+    "DROPPABLE_MESSAGES",
     "ENGINES",
     "ERROR_MESSAGES",
     "FIELDS",
     "FLAG_FIELDS",
     "FORMATS",
+    "MAX_REASONS",
     "MAX_SEGMENTS",
     "MISSING_WORDS",
     "REQUIRED_FIELDS",
@@ -105,6 +124,7 @@ __all__ = [
     "parse_reasons",
     "reason_class",
     "reason_code",
+    "reclassify",
     "vocabulary",
     "wilson",
 ]
@@ -134,7 +154,7 @@ def inspect_columns(
 
 
 def _open(source: str | Path | None, encoding: str | None, options: Mapping[str, Any]) -> Engine:
-    known = {"engine", "table", "query", "spark_master", "spark_remote", "spark"}
+    known = {"engine", "table", "query", "spark_master", "spark_remote", "spark", "allowed_databases"}
     unknown = set(options) - known
     if unknown:
         raise TypeError(f"unknown source options: {', '.join(sorted(unknown))}")
@@ -152,6 +172,8 @@ def calibrate(
     value_period: str | None = None,
     reasons: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    drop_invalid: bool = False,
+    complaint_threshold: int = 1,
     churn_window: float | None = None,
     customers: float | None = None,
     currency: str | None = None,
@@ -179,6 +201,13 @@ def calibrate(
         kept in the result's ``reason_overrides``.
     progress : callable, optional
         Called with the share done (0–1 or None) and a label while the engine works.
+    drop_invalid : bool, default False
+        Leave out the rows with an invalid value in a column used (a negative value, a word that is
+        no yes or no...), counted per column with an example in ``dropped``; by default such rows stop
+        the run with a message naming the column and both ways out.
+    complaint_threshold : int, default 1
+        When ``complained`` is a count (complaints, contacts, calls), a count of at least this many
+        is a complaint; churn by count (0, 1, 2, 3, 4+) is in ``complaint_counts``.
     churn_window : float, optional
         Months the churn flag covers (w); rates are annualised, c = 1 − (1 − p)^(12/w). Without it
         12 is assumed and the note ``churn_window_assumed`` comes first.
@@ -193,7 +222,9 @@ def calibrate(
     **source
         Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
         :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
-        database's), ``query`` (PostgreSQL), ``spark_master``, ``spark_remote``, ``spark`` (a session).
+        database's), ``query`` (one SELECT, run read-only: PostgreSQL, Spark), ``spark_master``,
+        ``spark_remote``, ``spark`` (a session), ``allowed_databases`` (the app's sealed database source:
+        the operator's ``host[:port]/database`` list; see :mod:`~estimator.calibration.engines.postgresql`).
 
     Returns
     -------
@@ -208,22 +239,121 @@ def calibrate(
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
     months, customers, currency = check_window(churn_window), _check_customers(customers), _check_currency(currency)
+    if isinstance(complaint_threshold, bool) or not isinstance(complaint_threshold, int) or not 1 <= complaint_threshold <= 1000:
+        raise CalibrationError("bad_complaint_threshold", value=complaint_threshold)
     overrides = parse_reasons(reasons)
     engine = _open(path, encoding, source)
     try:
         plan, notes = _settle_columns(engine, mapping)
         factor, value_notes = _value_factor(plan, value_period)
         engine.progress = progress
-        groups = read_groups(engine, plan.mapping, factor, overrides)
-        validate(groups)
+        try:
+            groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
+        except CalibrationError as error:
+            if error.code != "too_many_segments" or "segment" in plan.explicit:
+                raise
+            # A segment recognised by its name but holding ids or free text: an optional field never stops a run.
+            notes.append(CalibrationWarning.of("segment_too_many", **error.values))
+            plan = dataclasses.replace(plan, mapping={k: v for k, v in plan.mapping.items() if k != "segment"})
+            groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
+        groups = validate(groups, drop_invalid)
         survival = _survival(engine, tenure, plan.mapping["churned"], groups.codes["churned"]) if tenure else None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
     finally:
         engine.close()
-    result = _summarise(groups.table, plan.mapping, notes + value_notes, groups.reasons, overrides)
-    result = adjust(result, groups.table, churn_window=months, customers=customers, currency=currency, survival=survival)
-    return dataclasses.replace(result, file=engine.label, engine=engine.name)
+    kept = _Aggregation(
+        dataclasses.replace(groups, runner=None),
+        tuple(notes + value_notes),
+        engine.label,
+        engine.name,
+        {"churn_window": months, "customers": customers, "currency": currency, "survival": survival},
+    )
+    return _finish(kept, overrides)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Aggregation:
+    """What a calibration keeps of its reading, so that classing reasons again needs no second read."""
+
+    groups: Groups
+    notes: tuple[CalibrationWarning, ...]
+    label: str
+    engine: str
+    #: MODEL.md v3's options (churn window, customers, currency) and the Kaplan–Meier reading, applied by adjust().
+    adjustment: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _finish(kept: _Aggregation, overrides: Mapping[str, str]) -> Calibration:
+    """The result from the group counts: estimates, figures and every note (the one path for a first
+    reading and for reasons classed again)."""
+    groups = kept.groups
+    notes = [*kept.notes, *_group_notes(groups)]
+    result = _summarise(groups.table, groups.mapping, notes, groups.reasons, overrides, groups.reasons_folded)
+    # MODEL.md v3: yearly rates from the churn window, the adjusted baseline, the E-value (after the entrants left).
+    result = adjust(result, groups.table, **kept.adjustment)
+    return dataclasses.replace(
+        result,
+        file=kept.label,
+        engine=kept.engine,
+        dropped=[dict(item) for item in groups.dropped],
+        complaint_threshold=groups.complaint_threshold,
+        complaint_counts=_count_rows(groups),
+        aggregation=kept,
+    )
+
+
+def reclassify(result: Calibration, reasons: Mapping[str, str] | None) -> Calibration:
+    """``result`` with its churn reasons classed again (``reasons``: reason → class), from the group
+    counts it kept: the file is not read again (the app's reason table).
+
+    Raises
+    ------
+    CalibrationError
+        A class that is not service, other or unknown.
+    ValueError
+        A result that kept no group counts (one read back from JSON).
+    """
+    kept = result.aggregation
+    if not isinstance(kept, _Aggregation):
+        raise ValueError("this calibration kept no group counts; calibrate the file again")
+    overrides = parse_reasons(reasons)
+    regrouped = recode_reasons(kept.groups, overrides)
+    return _finish(dataclasses.replace(kept, groups=regrouped), overrides)
+
+
+def _count_rows(groups: Groups) -> list[dict[str, Any]]:
+    """Churn by complaint count, one row per count (the last one "4+"), for the output."""
+    table = groups.complaint_counts
+    if table is None:
+        return []
+    out = []
+    for row in table.itertuples(index=False):
+        label = f"{row.count}+" if row.count == COUNT_BUCKETS else str(row.count)
+        share = wilson(int(row.churned), int(row.n))
+        out.append({"count": label, "customers": int(row.n), "churned": int(row.churned), "churn": share.to_dict()})
+    return out
+
+
+def _group_notes(groups: Groups) -> list[CalibrationWarning]:
+    """Notes on what the reading left out: rows with invalid values, the complaint threshold."""
+    notes = []
+    for item in groups.dropped:
+        notes.append(
+            CalibrationWarning.of(
+                "rows_dropped",
+                column=item["column"],
+                field=item["field"],
+                count=item["rows"],
+                row=item["row"],
+                example=item["example"],
+            )
+        )
+    if groups.complaint_counts is not None:
+        notes.append(
+            CalibrationWarning.of("complaint_count", column=groups.mapping["complained"], threshold=groups.complaint_threshold)
+        )
+    return notes
 
 
 def _survival(engine: Engine, column: str, churn_column: str, codes: Mapping[Any, Any]) -> tuple[Interval, int, str]:
@@ -273,17 +403,27 @@ def _map_line(column: str, name: str) -> str:
 def _settle_columns(source: Engine, overrides: Mapping[str, str] | None) -> tuple[ColumnPlan, list[CalibrationWarning]]:
     """The plan for the file, with its ambiguities settled by the data and notes on what is missing.
 
-    Raises on a missing required field (every one at once, with suggestions) and on two candidate
-    columns that disagree.
+    Two columns that could be one field and say the same: the first is used, with a note. When they
+    differ, a column with a preferred name (``Churn`` over ``Status``) wins, with a note; otherwise a
+    required field stops the run (the user must choose), and an optional field never does: the column
+    whose values fit it best is used, with a note naming the other. Raises on a missing required field
+    (every one at once, with suggestions).
     """
     plan = auto_mapping(source.columns, overrides)
     if plan.missing:
         _missing_column(source, plan)
     notes = []
     mapping = dict(plan.mapping)
+    unmapped = list(plan.unmapped)
     for name, columns in plan.ambiguous.items():
         differ = disagreements(source, name, columns)
-        if differ:
+        if not differ:
+            notes.append(CalibrationWarning.of("ambiguous_same", field=name, used=columns[0], other=", ".join(columns[1:])))
+            continue
+        preferred = [c for c in columns if bare_name(c) in vocabulary().preferred.get(name, frozenset())]
+        if len(preferred) == 1:
+            used, message_id = preferred[0], "ambiguous_preferred"
+        elif name in REQUIRED_FIELDS:
             raise CalibrationError(
                 "ambiguous_column",
                 field=name,
@@ -291,17 +431,36 @@ def _settle_columns(source: Engine, overrides: Mapping[str, str] | None) -> tupl
                 second=columns[1],
                 count=differ,
                 maps=" or ".join(_map_line(c, name) for c in columns[:2]),
+                columns=list(columns[:2]),
             )
-        notes.append(CalibrationWarning.of("ambiguous_same", field=name, used=columns[0], other=", ".join(columns[1:])))
+        else:
+            used, message_id = min(columns, key=lambda c: _misfit(source, name, c)), "ambiguous_chosen"
+        others = [c for c in columns if c != used]
+        mapping[name] = used
+        unmapped += others  # still the user's to choose
+        notes.append(
+            CalibrationWarning.of(
+                message_id,
+                field=name,
+                used=used,
+                other=", ".join(others),
+                count=differ,
+                maps=" or ".join(_map_line(c, name) for c in others),
+            )
+        )
+    ignored = {column for column, wanted in (overrides or {}).items() if str(wanted).strip().lower() == "ignore"}
     for name in plan.absent:
         if name in ("customer_id", "complained", "annual_value", "churn_reason"):
-            close = plan.suggestions(name, limit=2)
-            maps = " or ".join(_map_line(c, name) for c in close) if close else _map_line("COLUMN", name)
-            notes.append(CalibrationWarning.of(f"absent_{name}", field=name, maps=maps))
+            found = _absent_candidates(source, name, [c for c in unmapped if c not in ignored and c in source.columns])
+            maps = " or ".join(f"{_map_line(c, name)} ({shown})" for c, shown in found) if found else _map_line("COLUMN", name)
+            choices = "; ".join(f"'{c}' ({shown})" for c, shown in found)
+            notes.append(
+                CalibrationWarning.of(f"absent_{name}", field=name, maps=maps, choices=choices, columns=[c for c, _ in found])
+            )
     settled = ColumnPlan(
         columns=plan.columns,
         mapping=mapping,
-        unmapped=plan.unmapped,
+        unmapped=[c for c in plan.columns if c in unmapped],
         missing=[],
         absent=plan.absent,
         ambiguous={},
@@ -311,8 +470,85 @@ def _settle_columns(source: Engine, overrides: Mapping[str, str] | None) -> tupl
     return settled, notes
 
 
+def _misfit(source: Engine, name: str, column: str) -> tuple[int, int, int]:
+    """How badly ``column`` fits the optional field ``name`` (smaller is better): rows it could not use,
+    whether its values are of the wrong kind, and its name's rank in the vocabulary."""
+    order = vocabulary().order.get(name, ())
+    rank = order.index(bare_name(column)) if bare_name(column) in order else len(order)
+    ident = sql_ident(column)
+    if name == "segment":
+        distinct, blank = source.rows(f"SELECT count(DISTINCT {ident}), count(*) - count({ident}) FROM calibration_source")[0]
+        return int(blank), int(not 2 <= int(distinct) <= MAX_SEGMENTS), rank
+    if name == "customer_id":
+        repeated = source.rows(f"SELECT count(*) - count(DISTINCT {ident}) FROM calibration_source")[0][0]
+        return int(repeated), 0, rank
+    if name == "annual_value":
+        from estimator.calibration.aggregation import _value_sql
+
+        _, state = _value_sql(ident, column in source.numeric, 1.0)
+        return int(source.rows(f"SELECT count(*) FROM calibration_source WHERE ({state}) <> 0")[0][0]), 0, rank
+    if name in FLAG_FIELDS:
+        values = source.rows(f"SELECT CAST({ident} AS VARCHAR), count(*) FROM calibration_source GROUP BY 1 LIMIT 50")
+        bad = sum(int(n) for v, n in values if flag_code(v, name) in (None, -1))
+        return bad, int(len(values) >= 50), rank
+    return 0, 0, rank
+
+
+#: Rows read to judge a column by its values (an offer in a note: the start of the file will do).
+_SAMPLE_ROWS = 2_000
+
+
+def _absent_candidates(source: Engine, name: str, columns: list[str], limit: int = 2) -> list[tuple[str, str]]:
+    """Unused columns whose values fit the absent optional field ``name``, best first, each with what its
+    values look like: for ``complained`` a yes/no flag or a small count named after complaints, contacts,
+    calls or tickets; for ``customer_id`` a column unique on every row; for ``annual_value`` non-negative
+    money-like numbers; for ``churn_reason`` text. Names close to the field's come first."""
+    if not columns:
+        return []
+    sample = f"(SELECT * FROM calibration_source LIMIT {_SAMPLE_ROWS}) AS sample"
+    close = closest_columns(name, columns, limit=len(columns), cutoff=60)
+    stats = []
+    for column in columns:
+        ident = sql_ident(column)
+        text = f"trim(CAST({ident} AS VARCHAR))"
+        number = _number_sql(text) if column not in source.numeric else f"CAST({ident} AS DOUBLE)"
+        stats.append(
+            f"count(DISTINCT {text}), count({ident}), count({number}), min({number}), max({number}), "
+            f"sum(CASE WHEN {number} <> round({number}) THEN 1 ELSE 0 END)"
+        )
+    row = source.rows(f"SELECT count(*), {', '.join(stats)} FROM {sample}")[0]
+    total, found = int(row[0]), []
+    for i, column in enumerate(columns):
+        distinct, filled, numbers, low, high, fractional = row[1 + 6 * i : 7 + 6 * i]
+        distinct, filled, numbers, fractional = int(distinct), int(filled), int(numbers), int(fractional or 0)
+        all_numbers = filled > 0 and numbers == filled
+        shown = None
+        if name == "complained":
+            if is_contact_name(column) and all_numbers and not fractional and low is not None and low >= 0:
+                if high <= vocabulary().contact_max:
+                    shown = f"a count, {low:g}–{high:g}"
+            elif is_contact_name(column) and distinct <= 3 and filled:
+                values = source.rows(f"SELECT DISTINCT CAST({sql_ident(column)} AS VARCHAR) FROM {sample} LIMIT 4")
+                if {flag_code(v[0], name) for v in values} <= {0, 1, None}:
+                    shown = "a yes/no flag"
+        elif name == "customer_id":
+            position = re.fullmatch(r"(row|index|line|unnamed|lp|no|nr)( (number|no|nr|id|num|\d+))?|rownum", bare_name(column))
+            if filled == total and distinct == total and total > 1 and not fractional and not position:
+                shown = "unique on every row"
+        elif name == "annual_value":
+            if all_numbers and low is not None and low >= 0 and fractional > 0:  # money has cents; ages and counts do not
+                shown = f"numbers {low:,.2f}–{high:,.2f}"
+        elif name == "churn_reason" and column in close and numbers < filled:
+            shown = f"{distinct} different texts"
+        if shown is not None:
+            found.append((column, shown))
+    found.sort(key=lambda item: (item[0] not in close, close.index(item[0]) if item[0] in close else 0))
+    return found[:limit]
+
+
 def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[CalibrationWarning]]:
-    """×12 for a monthly value column (by its name or ``--value-period``), with a note; notes on lifetime totals."""
+    """×12 for a monthly value column (by its name or ``--value-period``), with a note; notes on lifetime
+    totals, and on a hand-mapped column whose name does not say its period (taken as yearly)."""
     notes = []
     column = plan.mapping.get("annual_value")
     named = value_period_of(column) if column else None
@@ -324,7 +560,18 @@ def _value_factor(plan: ColumnPlan, period: str | None) -> tuple[float, list[Cal
     if monthly:
         notes.append(CalibrationWarning.of("value_monthly", column=column))
         return 12.0, notes
+    if period is None and named is None and "annual_value" in plan.explicit and not _names_a_year(column):
+        notes.append(CalibrationWarning.of("value_assumed_yearly", column=column))
     return 1.0, notes
+
+
+def _names_a_year(column: str) -> bool:
+    """Whether the column's name says its value is yearly (``Annual revenue``, ``Jahresumsatz``, ``Wartość roczna``)."""
+    return bool(_YEARLY.search(bare_name(column)))
+
+
+#: Words of a yearly value's name in our languages (normalised: no accents, lower case).
+_YEARLY = re.compile(r"annual|yearly|\byear\b|per year|roczn|\beves\b|jaar|ετησ|jahr|\barr\b|\bacv\b")
 
 
 #: Rows read to find the columns that could hold a missing flag: an error path, the start of the file will do.
@@ -345,7 +592,7 @@ def _flag_candidates(source: Engine, name: str, columns: list[str]) -> list[tupl
     if not columns:
         return []
     texts = [f"CAST({sql_ident(column)} AS VARCHAR)" for column in columns]
-    sample = f"(SELECT * FROM calibration_source LIMIT {_CANDIDATE_ROWS})"
+    sample = f"(SELECT * FROM calibration_source LIMIT {_CANDIDATE_ROWS}) AS sample"
     counts = source.rows(f"SELECT {', '.join(f'count(DISTINCT {t})' for t in texts)} FROM {sample}")[0]
     few = [i for i, count in enumerate(counts) if 1 <= count <= _CANDIDATE_VALUES + 1]  # + 1: a blank word
     if not few:
@@ -358,7 +605,7 @@ def _flag_candidates(source: Engine, name: str, columns: list[str]) -> list[tupl
         if not values or len(values) > _CANDIDATE_VALUES:
             continue
         if -1 not in codes:
-            ranked.append((0 if codes == {0, 1} else 1, i, columns[i], values))
+            ranked.append((0 if codes - {ENTRANT} == {0, 1} else 1, i, columns[i], values))
         elif len(values) == 2:
             ranked.append((2, i, columns[i], values))
     return [(column, values, rank) for rank, _, column, values in sorted(ranked)]

@@ -12,6 +12,7 @@ parsing code of its own. Only a bad file costs more queries: the first bad row, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import math
@@ -26,6 +27,7 @@ from estimator.calibration.columns import (
     FLAG_FIELDS,
     MISSING_WORDS,
     REASON_CODES,
+    UNCLASSIFIED,
     _is_missing,
     flag_code,
     normalise,
@@ -39,6 +41,13 @@ from estimator.calibration.sql import sql_string as _sql_string
 __all__ = ["GROUP_KEYS", "MAX_SEGMENTS", "RELATION", "Groups", "disagreements", "read_groups", "scan_sql", "transpile"]
 
 MAX_SEGMENTS = 100
+#: Distinct churn reasons listed and classified one by one; the rarer ones become one "other reasons" row.
+MAX_REASONS = 500
+#: The row that stands for the reasons beyond :data:`MAX_REASONS`: a text no file holds (between invisible
+#: separators; not NUL, which PostgreSQL's text cannot hold).
+OTHER_REASONS = "\u2063other reasons\u2063"
+#: Complaint counts shown one by one in the churn-by-count table; this many and more are one row ("4+").
+COUNT_BUCKETS = 4
 #: The name every query gives the customer table; each engine binds it to its file, table or query.
 RELATION = "calibration_source"
 
@@ -118,14 +127,32 @@ def _keys(mapping: Mapping[str, str]) -> list[str]:
     return [name for name in _CODED if name in mapping]
 
 
-def scan_sql(mapping: Mapping[str, str], numeric: Collection[str] = (), value_factor: float = 1.0) -> str:
+def _capped_reason_sql(column: str, kept: Sequence[Any] | None) -> str:
+    """The reason cell, or :data:`OTHER_REASONS` when ``kept`` (the most frequent reasons) does not hold it."""
+    if kept is None:
+        return column
+    listed = _in(f"trim(CAST({column} AS VARCHAR))", [as_text(v).strip() for v in kept if v is not None])
+    blank = f"{column} IS NULL OR trim(CAST({column} AS VARCHAR)) = ''"
+    return f"CASE WHEN {blank} OR {listed} THEN {column} ELSE {_sql_string(OTHER_REASONS)} END"
+
+
+def scan_sql(
+    mapping: Mapping[str, str],
+    numeric: Collection[str] = (),
+    value_factor: float = 1.0,
+    kept_reasons: Sequence[Any] | None = None,
+) -> str:
     """The one statement: counts per group of raw values, and (``kind`` 1) the rows and distinct ids.
 
     Columns: ``kind``, ``raw_<field>`` for each coded field, ``id_missing``, ``value_state``, ``n``,
-    ``n_value``, ``value_mean``, ``value_var``, ``ids``.
+    ``n_value``, ``value_mean``, ``value_var``, ``ids``. With ``kept_reasons`` (the most frequent
+    reasons of a file with more than :data:`MAX_REASONS`), every other reason is :data:`OTHER_REASONS`.
     """
     col = {name: _ident(column) for name, column in mapping.items()}
-    raw = [f"{col[name]} AS raw_{name}" for name in _keys(mapping)]
+    raw = [
+        f"{_capped_reason_sql(col[name], kept_reasons) if name == 'churn_reason' else col[name]} AS raw_{name}"
+        for name in _keys(mapping)
+    ]
     if "customer_id" in col:
         raw.append(f"{_id_missing_sql(col['customer_id'], mapping['customer_id'] in numeric)} AS id_missing")
     else:
@@ -255,10 +282,38 @@ class Groups:
     value_factor: float = 1.0
     #: Churners per distinct reason (trimmed, blank as ""), with its class code; None without reasons.
     reasons: pd.DataFrame | None = None
+    #: A count of complaints (contacts, calls) of at least this many is a complaint.
+    complaint_threshold: int = 1
+    #: Customers at risk and churners per complaint count (0, 1, 2, 3, "4+"); None when ``complained`` is a flag.
+    complaint_counts: pd.DataFrame | None = None
+    #: Rows left out for an invalid value (``--drop-invalid``): per column, field, rows, first row and example.
+    dropped: tuple[dict[str, Any], ...] = ()
+    #: Distinct reasons beyond :data:`MAX_REASONS`, folded into one row (0 when every reason is listed).
+    reasons_folded: int = 0
+    #: The groups of raw values as the engine returned them, and their codes, row for row (before merging):
+    #: what :func:`recode_reasons` needs to class the reasons again without reading the file.
+    raw: pd.DataFrame | None = None
+    coded: pd.DataFrame | None = None
 
 
 _GROUP_KEYS = ("segment", "churned", "complained", "resolved", "had_problem", "reason", "value_state", "id_missing")
 GROUP_KEYS = _GROUP_KEYS
+
+
+def _frequent_reasons(runner: Runner, column: str) -> tuple[list[Any] | None, int]:
+    """The :data:`MAX_REASONS` most frequent reasons when the file has more (else None), and how many more.
+
+    One cheap query: the raw reasons and their counts, most frequent first, at most one more than kept,
+    so a file of a million distinct reasons never brings them all back."""
+    text = f"trim(CAST({_ident(column)} AS VARCHAR))"
+    top = runner.rows(
+        f"SELECT {text} AS reason, count(*) AS n FROM {RELATION} WHERE {text} <> '' "
+        f"GROUP BY {text} ORDER BY n DESC, reason LIMIT {MAX_REASONS + 1}"
+    )
+    if len(top) <= MAX_REASONS:
+        return None, 0
+    distinct = int(runner.rows(f"SELECT count(DISTINCT {text}) FROM {RELATION} WHERE {text} <> ''")[0][0])
+    return [row[0] for row in top[:MAX_REASONS]], distinct - MAX_REASONS
 
 
 def read_groups(
@@ -266,6 +321,7 @@ def read_groups(
     mapping: Mapping[str, str],
     value_factor: float = 1.0,
     reasons: Mapping[str, str] | None = None,
+    complaint_threshold: int = 1,
 ) -> Groups:
     """Run :func:`scan_sql` once, classify the distinct raw values that come back, merge the groups by code.
 
@@ -276,7 +332,8 @@ def read_groups(
     """
     names = ["kind", *(f"raw_{n}" for n in _keys(mapping)), "id_missing", "value_state"]
     names += ["n", "n_value", "value_mean", "value_var", "ids"]
-    rows = runner.rows(scan_sql(mapping, runner.numeric, value_factor))
+    kept, folded = _frequent_reasons(runner, mapping["churn_reason"]) if "churn_reason" in mapping else (None, 0)
+    rows = runner.rows(scan_sql(mapping, runner.numeric, value_factor, kept))
     totals = [row for row in rows if row[0] == 1]
     total, distinct = (int(totals[0][-5]), int(totals[0][-1])) if totals else (0, 0)
     raw = pd.DataFrame([row for row in rows if row[0] == 0], columns=names, dtype=object).drop(columns=["kind", "ids"])
@@ -293,11 +350,10 @@ def read_groups(
                     "too_many_segments", field="segment", column=mapping["segment"], count=len(labels), limit=MAX_SEGMENTS
                 )
         elif name == "churn_reason":
-            overrides = {normalise(text): cls for text, cls in (reasons or {}).items()}
-            classes = {v: reason_class(t, overrides) for v, t in texts.items()}
-            codes[name] = {v: None if cls is None else REASON_CODES[cls] for v, cls in classes.items()}
+            codes[name] = _reason_codes(texts, reasons)
         else:
-            codes[name] = {v: flag_code(t, name) for v, t in texts.items()}
+            threshold = complaint_threshold if name == "complained" else 1  # the threshold is the complaint count's
+            codes[name] = {v: flag_code(t, name, threshold) for v, t in texts.items()}
         target = "reason" if name == "churn_reason" else name
         mapped = raw[f"raw_{name}"].map(lambda v, c=codes[name]: c[v])
         coded[target] = mapped if name == "segment" else mapped.astype("float64")
@@ -311,8 +367,67 @@ def read_groups(
     coded["value_mean"] = raw["value_mean"].astype("float64")
     coded["value_var"] = raw["value_var"].astype("float64")
     reason_table = _reason_table(raw, coded) if "churn_reason" in mapping else None
+    counts = _complaint_counts(raw, coded) if "complained" in mapping else None
     table = _merge(coded)
-    return Groups(runner, dict(mapping), table, codes, total, distinct, value_factor, reason_table)
+    return Groups(
+        runner,
+        dict(mapping),
+        table,
+        codes,
+        total,
+        distinct,
+        value_factor,
+        reason_table,
+        complaint_threshold,
+        counts,
+        reasons_folded=folded,
+        raw=raw,
+        coded=coded,
+    )
+
+
+def _reason_codes(texts: Mapping[Any, str | None], reasons: Mapping[str, str] | None) -> dict[Any, Any]:
+    """Each raw reason's class code (``reasons``: the classes set by hand, reason → class)."""
+    overrides = {normalise(text): cls for text, cls in (reasons or {}).items()}
+    classes = {v: UNCLASSIFIED if t == OTHER_REASONS else reason_class(t, overrides) for v, t in texts.items()}
+    return {v: None if cls is None else REASON_CODES[cls] for v, cls in classes.items()}
+
+
+def recode_reasons(groups: Groups, reasons: Mapping[str, str] | None) -> Groups:
+    """``groups`` with the churn reasons classed again (``reasons`` set by hand): from the raw groups kept
+    by :func:`read_groups` (and left by :func:`validate`), so the file is not read again."""
+    if "churn_reason" not in groups.mapping or groups.raw is None or groups.coded is None:
+        return groups
+    values = list(dict.fromkeys(groups.raw["raw_churn_reason"].tolist()))
+    codes = _reason_codes({v: as_text(v) for v in values}, reasons)
+    coded = groups.coded.copy()
+    coded["reason"] = groups.raw["raw_churn_reason"].map(lambda v: codes[v]).astype("float64")
+    return dataclasses.replace(
+        groups,
+        table=_merge(coded),
+        coded=coded,
+        codes={**groups.codes, "churn_reason": codes},
+        reasons=_reason_table(groups.raw, coded),
+    )
+
+
+def _complaint_counts(raw: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame | None:
+    """Customers at risk and churners per complaint count, 0 to :data:`COUNT_BUCKETS` and more, or None
+    when the column holds no count above 1 (a yes/no flag). Rows with an invalid flag or value are left
+    out here as they are from the estimates."""
+    from estimator.calibration.columns import _whole_number
+
+    numbers = raw["raw_complained"].map(lambda v: None if v is None else _whole_number(as_text(v)))
+    if not (numbers.dropna() > 1).any():
+        return None
+    usable = numbers.notna() & coded["churned"].isin([0, 1]) & (coded["value_state"] == 0) & ~coded["id_missing"]
+    usable &= coded["complained"].isin([0, 1])
+    bucket = numbers[usable].astype(int).clip(upper=COUNT_BUCKETS)
+    frame = pd.DataFrame(
+        {"count": bucket, "n": coded.loc[usable, "n"], "churned": coded.loc[usable, "n"] * (coded.loc[usable, "churned"] == 1)}
+    )
+    table = frame.groupby("count", as_index=False)[["n", "churned"]].sum().astype("int64")
+    return table.set_index("count").reindex(range(COUNT_BUCKETS + 1), fill_value=0).reset_index()
 
 
 def _merge(coded: pd.DataFrame) -> pd.DataFrame:
@@ -387,11 +502,46 @@ def _example_row(groups: Groups, condition: str) -> tuple[int, str]:
 
 def _fail(groups: Groups, message_id: str, test: Mapping[str, Any], count: int, **values: Any) -> None:
     row, example = _example_row(groups, _condition(groups, test))
-    raise CalibrationError(message_id, count=count, row=row, example=example, **values)
+    column = groups.mapping.get(values.get("field", ""), "")
+    raise CalibrationError(message_id, count=count, row=row, example=example, column=column, **values)
 
 
-def validate(groups: Groups) -> None:
-    """Raise on the first problem of the table, in the order a person would fix them."""
+def _problems(groups: Groups) -> list[tuple[str, str, pd.Series, dict[str, Any]]]:
+    """Every kind of invalid row, in the order a person would fix them: (message id, field, mask, test)."""
+    mapping, table = groups.mapping, groups.table
+    out: list[tuple[str, str, pd.Series, dict[str, Any]]] = []
+    if "customer_id" in mapping:
+        out.append(("blank_value_id", "customer_id", table["id_missing"].astype(bool), {"id_missing": True}))
+    for name in FLAG_FIELDS:
+        if name not in mapping:
+            continue
+        out.append(("not_binary", name, table[name] == -1, {name: -1}))
+        blank = table[name].isna()
+        test: dict[str, Any] = {name: None}
+        if name == "resolved":
+            blank &= table["complained"] == 1  # only complainers need it
+            test["complained"] = 1
+        out.append(("blank_value_resolved" if name == "resolved" else "blank_value", name, blank, test))
+    if "resolved" in mapping:
+        mask = (table["resolved"] == 1) & (table["complained"] == 0)
+        out.append(("resolved_without_complaint", "resolved", mask, {"resolved": 1, "complained": 0}))
+    if "annual_value" in mapping:
+        names = {1: "bad_value_blank", 2: "bad_value_text", 3: "bad_value_nan", 4: "bad_value_negative"}
+        for state, message_id in names.items():
+            out.append((message_id, "annual_value", table["value_state"] == state, {"value_state": state}))
+    return out
+
+
+def validate(groups: Groups, drop_invalid: bool = False) -> Groups:
+    """Raise on the first problem of the table, in the order a person would fix them; or, with
+    ``drop_invalid``, leave out every row with an invalid value in a column used, and say so per column.
+
+    Returns
+    -------
+    Groups
+        ``groups`` itself, or with ``drop_invalid`` its table without the invalid rows and ``dropped``
+        listing, per column, the rows left out and the first one as an example.
+    """
     mapping, table = groups.mapping, groups.table
     total = int(table["n"].sum())
     if total == 0:
@@ -400,31 +550,37 @@ def validate(groups: Groups) -> None:
     def count(mask: pd.Series) -> int:
         return int(table.loc[mask, "n"].sum())
 
-    if n := count(table["id_missing"]):
-        _fail(groups, "blank_value_id", {"id_missing": True}, n, field="customer_id")
     vocab = vocabulary()
     allowed = ", ".join(sorted(w for w in vocab.yes | vocab.no if w.isascii() and w.isalpha() and len(w) > 1)[:12])
-    for name in FLAG_FIELDS:
-        if name not in mapping:
+    invalid = pd.Series(False, index=table.index)
+    dropped: list[dict[str, Any]] = []
+    for message_id, name, mask, test in _problems(groups):
+        if not (n := count(mask)):
             continue
-        if n := count(table[name] == -1):
-            _fail(groups, "not_binary", {name: -1}, n, field=name, allowed=allowed)
-        blank = table[name].isna()
-        test: dict[str, Any] = {name: None}
-        if name == "resolved":
-            blank &= table["complained"] == 1  # only complainers need it
-            test["complained"] = 1
-        if n := count(blank):
-            _fail(groups, "blank_value_resolved" if name == "resolved" else "blank_value", test, n, field=name)
-    if "resolved" in mapping and (n := count((table["resolved"] == 1) & (table["complained"] == 0))):
-        _fail(groups, "resolved_without_complaint", {"resolved": 1, "complained": 0}, n, field="resolved")
-    if "annual_value" in mapping:
-        problems = {1: "bad_value_blank", 2: "bad_value_text", 3: "bad_value_nan", 4: "bad_value_negative"}
-        for state, message_id in problems.items():
-            if n := count(table["value_state"] == state):
-                _fail(groups, message_id, {"value_state": state}, n, field="annual_value")
+        extra = {"allowed": allowed} if message_id == "not_binary" else {}
+        if not drop_invalid:
+            _fail(groups, message_id, test, n, field=name, **extra)
+        row, example = _example_row(groups, _condition(groups, test))
+        dropped.append({"column": mapping[name], "field": name, "problem": message_id, "rows": n, "row": row, "example": example})
+        invalid |= mask
+    if dropped:
+        kept = table.loc[~invalid].reset_index(drop=True)
+        if int(kept["n"].sum()) == 0:
+            raise CalibrationError("all_rows_invalid", count=total, columns=", ".join(d["column"] for d in dropped))
+        raw, coded = groups.raw, groups.coded
+        if coded is not None and raw is not None:  # the same rows out of the groups kept for classing reasons again
+            bad = pd.Series(False, index=coded.index)
+            for _, _, mask, _ in _problems(dataclasses.replace(groups, table=coded)):
+                bad |= mask.fillna(False).astype(bool)
+            raw, coded = raw.loc[~bad].reset_index(drop=True), coded.loc[~bad].reset_index(drop=True)
+        reasons = _reason_table(raw, coded) if raw is not None and "churn_reason" in mapping else groups.reasons
+        counts = _complaint_counts(raw, coded) if raw is not None and groups.complaint_counts is not None else None
+        groups = dataclasses.replace(
+            groups, table=kept, dropped=tuple(dropped), raw=raw, coded=coded, reasons=reasons, complaint_counts=counts
+        )
     if "customer_id" in mapping and groups.total != groups.distinct_ids:
         _check_duplicates(groups)
+    return groups
 
 
 def _check_duplicates(groups: Groups) -> None:

@@ -15,6 +15,7 @@ from estimator.calibration.messages import CalibrationError
 from estimator.paths import data_dir
 
 __all__ = [
+    "ENTRANT",
     "FIELDS",
     "FLAG_FIELDS",
     "GIVES",
@@ -25,7 +26,9 @@ __all__ = [
     "ColumnPlan",
     "Vocabulary",
     "auto_mapping",
+    "bare_name",
     "flag_code",
+    "is_contact_name",
     "normalise",
     "parse_mapping",
     "parse_reasons",
@@ -85,6 +88,18 @@ class Vocabulary:
     status_churned: frozenset[str]
     status_active: frozenset[str]
     count_fields: frozenset[str]
+    #: Status words meaning the customer joined during the window (an entrant, not at risk all along).
+    status_joined: frozenset[str] = frozenset()
+    #: Unit words after a name ("(EUR)", "in USD"), left out before matching.
+    units: frozenset[str] = frozenset()
+    #: Names of columns that may count contacts (calls, tickets, complaints), offered for ``complained``.
+    contact_patterns: tuple[re.Pattern[str], ...] = ()
+    #: The largest whole number a contact count may hold.
+    contact_max: int = 60
+    #: Field → its names in the order of the file (earlier is the better name when two columns could be it).
+    order: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Field → names that win when two columns could be the field and differ (``[preferred]``).
+    preferred: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def names(self, field: str) -> frozenset[str]:
         """Every exact name of ``field`` (with the monthly value names for ``annual_value``)."""
@@ -101,6 +116,9 @@ def vocabulary() -> Vocabulary:
     with open(data_dir() / "calibration_columns.toml", "rb") as handle:
         raw = tomllib.load(handle)
     synonyms = {name: frozenset({normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))}) for name in FIELDS}
+    order = {
+        name: tuple(dict.fromkeys([normalise(name), *(normalise(s) for s in raw["fields"].get(name, []))])) for name in FIELDS
+    }
     words = lambda items: frozenset(normalise(w) for w in items)  # noqa: E731
     compiled = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
     values = raw["values"]
@@ -116,12 +134,30 @@ def vocabulary() -> Vocabulary:
         status_churned=words(raw["status"]["churned"]),
         status_active=words(raw["status"]["active"]),
         count_fields=frozenset(raw["counts"]["fields"]),
+        status_joined=words(raw["status"].get("joined", [])),
+        units=words(values.get("units", [])),
+        contact_patterns=compiled(raw["counts"].get("contact_patterns", [])),
+        contact_max=int(raw["counts"].get("contact_max", 60)),
+        order=order,
+        preferred={name: words(items) for name, items in raw.get("preferred", {}).items()},
     )
+
+
+def bare_name(column: str) -> str:
+    """A column's normalised name without a trailing unit: ``Monatsbeitrag (EUR)`` → ``monatsbeitrag``,
+    ``Revenue in USD`` → ``revenue``; a name that is only a unit is kept."""
+    words = normalise(column).split(" ")
+    units = vocabulary().units
+    while len(words) > 1 and words[-1] in units:
+        words.pop()
+        if len(words) > 1 and words[-1] in ("in", "w", "ban", "en", "σε"):
+            words.pop()
+    return " ".join(words)
 
 
 def value_period(column: str) -> str | None:
     """``"monthly"`` or ``"lifetime"`` when the column's name says so, else None (a yearly value)."""
-    vocab, name = vocabulary(), normalise(column)
+    vocab, name = vocabulary(), bare_name(column)
     if name in vocab.monthly or any(p.fullmatch(name) for p in vocab.monthly_patterns):
         return "monthly"
     if name in vocab.lifetime or any(p.fullmatch(name) for p in vocab.lifetime_patterns):
@@ -196,7 +232,7 @@ def closest_columns(name: str, columns: Sequence[str], limit: int = 3, cutoff: f
 
 def _match(name: str, column: str) -> int | None:
     """EXACT or PATTERN when ``column`` may hold field ``name``, else None."""
-    vocab, header = vocabulary(), normalise(column)
+    vocab, header = vocabulary(), bare_name(column)
     if name == "annual_value" and value_period(column) == "lifetime":
         return None  # a lifetime total is never a yearly value unless mapped
     if header in vocab.names(name) or header.replace(" ", "") in vocab.compact(name):
@@ -318,15 +354,24 @@ def _is_missing(raw: Any) -> bool:
     return raw is None or str(raw).strip().casefold() in MISSING_WORDS
 
 
-def flag_code(raw: Any, name: str | None = None) -> int | None:
+#: The code of a status meaning "joined during the window" (``churned`` only): an entrant, not at risk.
+ENTRANT = 2
+
+
+def flag_code(raw: Any, name: str | None = None, threshold: int = 1) -> int | None:
     """1 for a yes word, 0 for a no word, None for a blank cell, -1 for anything else.
 
-    With the field ``name``: ``churned`` also reads status words (Churned/Active), and count fields
-    (``complained``, ``had_problem``) read a whole number > 0 as yes and 0 as no.
+    With the field ``name``: ``churned`` also reads status words (Churned/Active, and
+    :data:`ENTRANT` for Joined/New), and count fields (``complained``, ``had_problem``) read a whole
+    number of at least ``threshold`` as yes and a smaller one as no.
     """
     if _is_missing(raw):
         return None
     vocab, word = vocabulary(), normalise(raw)
+    if threshold != 1 and name in vocab.count_fields:  # a count read against the threshold, "1" included
+        count = _whole_number(str(raw))
+        if count is not None and count >= 0:
+            return int(count >= threshold)
     if word in vocab.yes:
         return 1
     if word in vocab.no:
@@ -336,11 +381,19 @@ def flag_code(raw: Any, name: str | None = None) -> int | None:
             return 1
         if word in vocab.status_active:
             return 0
+        if word in vocab.status_joined:
+            return ENTRANT
     if name in vocab.count_fields:
         count = _whole_number(str(raw))
         if count is not None and count >= 0:
-            return int(count > 0)
+            return int(count >= threshold)
     return -1
+
+
+def is_contact_name(column: str) -> bool:
+    """Whether a column's name says it counts complaints, contacts, calls or tickets."""
+    header = bare_name(column)
+    return any(p.fullmatch(header) for p in vocabulary().contact_patterns)
 
 
 def _whole_number(text: str) -> int | None:

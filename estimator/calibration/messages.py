@@ -16,6 +16,7 @@ from typing import Any
 from estimator.core.parameters import InputError
 
 __all__ = [
+    "DROPPABLE_MESSAGES",
     "ERROR_MESSAGES",
     "ROW_MESSAGES",
     "WARNING_MESSAGES",
@@ -60,6 +61,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "line_too_long_row": "line_too_long",
     "xlsx_too_large": "unreadable",
     "xlsx_entities": "unreadable",
+    "xlsx_too_many_cells": "unreadable",
     "missing_column": "missing_column",
     "missing_column_one_column": "missing_column",
     "missing_column_values": "missing_column",
@@ -79,6 +81,14 @@ ERROR_MESSAGES: dict[str, str] = {
     "unknown_engine": "unknown_engine",
     "database_needs_table": "database_needs_table",
     "table_needs_engine": "table_needs_engine",
+    "query_not_select": "query_not_select",
+    "unknown_scheme": "unknown_scheme",
+    "database_unencoded_url": "database_url",
+    "database_typed_url": "database_url",
+    "database_not_allowed": "database_not_allowed",
+    "database_failed": "database_failed",
+    "bad_complaint_threshold": "bad_complaint_threshold",
+    "all_rows_invalid": "all_rows_invalid",
     "bad_churn_window": "bad_churn_window",
     "bad_customers": "bad_customers",
     "bad_currency": "bad_currency",
@@ -100,6 +110,9 @@ ROW_MESSAGES = frozenset(
         "duplicate_id",
     }
 )
+#: Row errors that ``drop_invalid`` (``--drop-invalid``) turns into rows left out; their message ends with
+#: the column and both ways out (``calibration.error_ways``).
+DROPPABLE_MESSAGES = ROW_MESSAGES - {"duplicate_id"}
 #: Every warning the module can emit: message id -> its code; the text is ``calibration.warning.<id>``.
 WARNING_MESSAGES: dict[str, str] = {
     "baseline_biased": "baseline_biased",
@@ -123,6 +136,15 @@ WARNING_MESSAGES: dict[str, str] = {
     "separation_segment_nobody": "separation_segment",
     "separation_effect": "separation_effect",
     "separation_effect_fit": "separation_effect",
+    "ambiguous_preferred": "ambiguous_column_chosen",
+    "ambiguous_chosen": "ambiguous_column_chosen",
+    "entrants": "entrants",
+    "rows_dropped": "rows_dropped",
+    "complaint_count": "complaint_count",
+    "reasons_folded": "reasons_folded",
+    "small_segment_share": "small_segment",
+    "value_assumed_yearly": "value_assumed_yearly",
+    "segment_too_many": "too_many_segments",
     "churn_window_assumed": "churn_window_assumed",
     "customers_from_file": "customers_from_file",
     "currency_not_stated": "currency_not_stated",
@@ -152,7 +174,9 @@ def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
     return min(digits, most)
 
 
-def message_text(kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", **shown: str) -> str:
+def message_text(
+    kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", audience: str = "cli", **shown: str
+) -> str:
     """The text of an error (``kind="error"``) or warning (``"warning"``) in ``language``.
 
     Parameters
@@ -173,7 +197,7 @@ def message_text(kind: str, message_id: str, values: Mapping[str, Any], language
     """
     from estimator.text.messages import calibration_text
 
-    return calibration_text(kind, message_id, values, language, **shown)
+    return calibration_text(kind, message_id, values, language, audience=audience, **shown)
 
 
 class CalibrationError(InputError):
@@ -197,9 +221,10 @@ class CalibrationError(InputError):
         self.values = values
         super().__init__(message_text("error", message_id, values))
 
-    def text(self, language: str = "en", **shown: str) -> str:
-        """The message in ``language`` (``shown``: placeholders already written for display)."""
-        return message_text("error", self.message_id, self.values, language, **shown)
+    def text(self, language: str = "en", audience: str = "cli", **shown: str) -> str:
+        """The message in ``language`` (``shown``: placeholders already written for display); ``audience``
+        ``"app"`` words it for the app (no command-line options)."""
+        return message_text("error", self.message_id, self.values, language, audience=audience, **shown)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
+from estimator.text.user_text import MAX_NAME_LENGTH, escaped
 
 __all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration", "write_params"]
 
@@ -69,19 +70,20 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
             ranges[key] = {"low": low, "high": high}
             described += "; " + _interval_text(key, low, high)
         described += _v3_description(raw, key)
+        if dropped := raw.get("dropped"):
+            described += "; rows left out for invalid values: " + ", ".join(
+                f"{item.get('rows', 0):,} in '{item.get('column', '')}'" for item in dropped if isinstance(item, Mapping)
+            )
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
     from estimator.core.sources import NO_CURRENCY
 
+    # The name is the scenario's, held to a name's length: a database URL or a long path would make one refused on reading.
+    name = escaped(f"Calibrated from {source}", limit=MAX_NAME_LENGTH)
     # MODEL.md v3 §7: the file's currency when stated (--currency), else "currency not stated" until one is chosen.
     currency = raw.get("currency") if isinstance(raw.get("currency"), str) and raw.get("currency") else NO_CURRENCY
-    return {
-        "name": f"Calibrated from {source}",
-        "currency": currency,
-        "parameters": {**values, "ranges": ranges},
-        "provenance": provenance,
-    }
+    return {"name": name, "currency": currency, "parameters": {**values, "ranges": ranges}, "provenance": provenance}
 
 
 def _v3_description(raw: Mapping[str, Any], key: str) -> str:
@@ -110,11 +112,9 @@ def write_params(raw: Mapping[str, Any], path: str) -> str:
     if out.suffix.lower() != ".toml":
         raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")
     text = to_toml(content).replace("from the scenario library", "from a calibration", 1)
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"--write-params: {path!r} cannot be written ({error.strerror or error})") from None
-    return str(out)
+    from estimator.paths import write_file
+
+    return str(write_file(out, text, option="--write-params"))
 
 
 @cache

@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from estimator.calibration.columns import REASON_CODES, UNCLASSIFIED, normalise
+from estimator.calibration.columns import ENTRANT, REASON_CODES, UNCLASSIFIED, normalise
 from estimator.calibration.messages import CalibrationWarning, share_digits
-from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, wilson
+from estimator.calibration.statistics import EffectModel, Interval, _estimates, _figures, _fit_effect, _mean_interval, wilson
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.text.formatting import is_share_parameter
 
@@ -60,6 +60,17 @@ class Calibration:
     file: str = ""
     #: The engine that aggregated the rows (``duckdb``, ``spark``, ``postgresql``).
     engine: str = "duckdb"
+    #: Customers who joined during the window (a status such as ``Joined``): not at risk, so left out of
+    #: every churn denominator (and of ``customers``); their value still counts toward ``annual_value``.
+    entrants: int = 0
+    #: Rows left out for an invalid value (``drop_invalid``): per column, field, rows, first row, example.
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+    #: A count in the complained column of at least this many is a complaint.
+    complaint_threshold: int = 1
+    #: Churn by complaint count (0, 1, 2, 3, 4+) when complained is a count: count, customers, churned, churn.
+    complaint_counts: list[dict[str, Any]] = field(default_factory=list)
+    #: The group counts kept to class reasons again without reading the file (not in the JSON).
+    aggregation: Any = field(default=None, repr=False, compare=False)
     #: MODEL.md v3: the churn window, who was at risk, the adjusted baseline, the E-value
     #: (:class:`~estimator.calibration.adjustment.Adjustment`); None before :func:`~.adjustment.adjust`.
     adjustment: Any = None
@@ -80,6 +91,11 @@ class Calibration:
             "figures": {key: item.to_dict() for key, item in self.figures.items()},
             "reasons": [dict(row) for row in self.reasons],
             "reason_overrides": dict(self.reason_overrides),
+            "entrants": int(self.entrants),
+            "dropped_rows": sum(int(item["rows"]) for item in self.dropped),
+            "dropped": [dict(item) for item in self.dropped],
+            "complaint_threshold": int(self.complaint_threshold),
+            "complaint_counts": [dict(row) for row in self.complaint_counts],
             **(self.adjustment.to_dict() if self.adjustment is not None else {}),
         }
 
@@ -152,14 +168,26 @@ def _notes(groups: pd.DataFrame, mapping: Mapping[str, str]) -> list[Calibration
     return out
 
 
-def _reason_list(table: pd.DataFrame | None) -> list[dict[str, Any]]:
+#: How the reasons beyond the listed ones are named in the output.
+OTHER_REASONS_LABEL = "(other reasons)"
+
+
+def _reason_list(table: pd.DataFrame | None, folded: int = 0) -> list[dict[str, Any]]:
+    """Every listed reason with its churners and class; the reasons beyond the list as one last row with
+    ``distinct`` (how many reasons it stands for)."""
+    from estimator.calibration.aggregation import OTHER_REASONS
+
     if table is None:
         return []
     names = {code: name for name, code in REASON_CODES.items()}
-    return [
-        {"reason": str(row.reason), "count": int(row.n), "class": "unknown" if pd.isna(row.code) else names[int(row.code)]}
-        for row in table.itertuples(index=False)
-    ]
+    rows, other = [], None
+    for row in table.itertuples(index=False):
+        item = {"reason": str(row.reason), "count": int(row.n), "class": "unknown" if pd.isna(row.code) else names[int(row.code)]}
+        if item["reason"] == OTHER_REASONS:
+            other = {**item, "reason": OTHER_REASONS_LABEL, "distinct": int(folded)}
+        else:
+            rows.append(item)
+    return rows + ([other] if other else [])
 
 
 def _reason_notes(reasons: list[dict[str, Any]], overrides: Mapping[str, str]) -> tuple[list[CalibrationWarning], dict]:
@@ -182,7 +210,10 @@ def _reason_notes(reasons: list[dict[str, Any]], overrides: Mapping[str, str]) -
                 high=(service + unsure) / total,
             )
         )
-    unclassified = [r for r in reasons if r["class"] == UNCLASSIFIED]
+    unclassified = [r for r in reasons if r["class"] == UNCLASSIFIED and "distinct" not in r]
+    folded = [r for r in reasons if "distinct" in r]
+    if folded:
+        notes.append(CalibrationWarning.of("reasons_folded", count=folded[0]["count"], distinct=folded[0]["distinct"]))
     if unclassified:
         shown = "; ".join(f"'{r['reason']}' ({r['count']:,})" for r in unclassified[:10])
         more = len(unclassified) - 10
@@ -207,25 +238,48 @@ def _summarise(
     notes: Sequence[CalibrationWarning] = (),
     reason_table: pd.DataFrame | None = None,
     reason_overrides: Mapping[str, str] | None = None,
+    reasons_folded: int = 0,
 ) -> Calibration:
-    reasons = _reason_list(reason_table)
+    reasons = _reason_list(reason_table, reasons_folded)
     reason_warnings, reason_figures = _reason_notes(reasons, reason_overrides or {}) if "churn_reason" in mapping else ([], {})
+    # Entrants (joined during the window) are not at risk: out of every churn denominator, but their
+    # value still counts (MODEL.md v3 §2).
+    everyone = groups
+    entrant = groups["churned"] == ENTRANT
+    entrants = int(groups.loc[entrant, "n"].sum())
+    groups = groups.loc[~entrant]
     warnings = [*notes, *_notes(groups, mapping), *reason_warnings]
-    estimates = _estimates(groups, mapping)
+    if entrants:
+        warnings.insert(0, CalibrationWarning.of("entrants", count=entrants, column=mapping["churned"]))
+
+    def estimated(at_risk: pd.DataFrame, all_rows: pd.DataFrame) -> dict[str, Interval]:
+        out = _estimates(at_risk, mapping)
+        if "annual_value" in out:
+            out["annual_value"] = _mean_interval(all_rows)
+        return out
+
+    estimates = estimated(groups, everyone)
     warnings += _wide_interval_warnings(estimates)
     by_segment: dict[str, dict[str, Interval]] = {}
     if "segment" in mapping:
         labelled = groups.assign(segment=groups["segment"].fillna("(blank)"))
+        labelled_all = everyone.assign(segment=everyone["segment"].fillna("(blank)"))
         for name, part in labelled.groupby("segment", sort=True):
-            by_segment[str(name)] = _estimates(part, mapping)
+            by_segment[str(name)] = estimated(part, labelled_all[labelled_all["segment"] == name])
             size = int(part["n"].sum())
             if size < SMALL_SEGMENT:
                 warnings.append(CalibrationWarning.of("small_segment", segment=str(name), n=size))
+            share = by_segment[str(name)].get("service_share")
+            if share is not None and 0 < share.n < SMALL_SEGMENT and size >= SMALL_SEGMENT:
+                warnings.append(
+                    CalibrationWarning.of("small_segment_share", segment=str(name), n=share.n, parameter="service_share")
+                )
     model = None
     if "resolved" in mapping and "complained" in mapping:
         model = _fit_effect(groups, "segment" in mapping and len(by_segment) > 1, warnings)
     return Calibration(
-        rows=int(groups["n"].sum()),
+        entrants=entrants,
+        rows=int(everyone["n"].sum()),
         mapping=dict(mapping),
         estimates=estimates,
         by_segment=by_segment,
@@ -254,7 +308,16 @@ def format_calibration(result: Calibration) -> str:
         digits = share_digits(*(v for v in (item.value, item.ci_low, item.ci_high) if math.isfinite(v)))
         return shown(key, item.value, digits), shown(key, item.ci_low, digits), shown(key, item.ci_high, digits)
 
-    lines = [f"{result.rows:,} customers; columns: " + ", ".join(f"{c} → {f}" for f, c in result.mapping.items()), ""]
+    head = f"{result.rows:,} customers; columns: " + ", ".join(f"{c} → {f}" for f, c in result.mapping.items())
+    lines = [head]
+    if result.entrants:
+        lines.append(f"{result.entrants:,} joined during the window: not at risk, left out of every churn rate")
+    if result.dropped:
+        lines.append(
+            f"{sum(d['rows'] for d in result.dropped):,} rows left out for invalid values (--drop-invalid): "
+            + "; ".join(f"'{d['column']}' {d['rows']:,}" for d in result.dropped)
+        )
+    lines.append("")
     table = pd.DataFrame(
         [
             {
@@ -267,11 +330,26 @@ def format_calibration(result: Calibration) -> str:
         ]
     )
     lines.append(table.to_string(index=False))
-    if result.figures:
+    if "churn_complainers" in result.figures:
         lines += ["", "Churn by complaint:"]
         for key, label in (("churn_complainers", "complainers"), ("churn_non_complainers", "non-complainers")):
+            if key not in result.figures:  # reasons give figures of their own; these need a complaint column
+                continue
             value, low, high = shown_all(key, result.figures[key])
             lines.append(f"  {label:<16} {value:>7}  (95% interval {low} – {high}; n = {result.figures[key].n:,})")
+    if result.complaint_counts:
+        column = result.mapping.get("complained", "")
+        lines += ["", f"Churn by '{column}' (a complaint from {result.complaint_threshold}, --complaint-threshold):"]
+        for row in result.complaint_counts:
+            churn = row["churn"]
+            if not row["customers"]:
+                lines.append(f"  {row['count']:>3}  no customers")
+                continue
+            digits = share_digits(*(v for v in (churn["value"], churn["ci_low"], churn["ci_high"]) if v is not None))
+            lines.append(
+                f"  {row['count']:>3}  {churn['value']:>7.{digits}%}  (95% interval {churn['ci_low']:.{digits}%} – "
+                f"{churn['ci_high']:.{digits}%}; n = {row['customers']:,})"
+            )
     if result.reasons:
         lines += ["", "Churn reasons (churned customers; class: service, other, unknown, unclassified):"]
         table = pd.DataFrame(result.reasons[:40]).rename(columns={"count": "churners"})

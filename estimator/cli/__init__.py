@@ -12,11 +12,14 @@ Bad input ends with exit status 2 and one line on standard error naming the prob
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from estimator.cli import benchmarks, calibrate, estimate, presets, published, report, scenarios, sensitivity
 from estimator.cli.common import EXIT_BAD_INPUT, CliParser, format_estimate, print_or_report, scenario_from_args
+from estimator.core.parameters import InputError
 
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "build_parser", "format_estimate", "main", "run", "scenario_from_args"]
 
@@ -44,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None) -> str:
     """Run one command and return what it prints; raises :class:`InputError` on bad input."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for number, argument in enumerate(argv, start=1):
+        # Bytes that are not UTF-8 reach Python as lone surrogates; nothing downstream can store or print them.
+        if any("\ud800" <= char <= "\udfff" for char in argument):
+            shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
+            allowed = "text in UTF-8 (check the terminal's encoding)"
+            raise InputError(f"argument {number}: '{shown}' is not UTF-8 text; allowed: {allowed}")
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command].run(args)
 

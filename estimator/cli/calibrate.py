@@ -21,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="SOURCE",
         nargs="?",
         help="customer-level CSV (',' or ';'), XLSX or Parquet; with --engine spark also a directory or a lake URI; "
-        "a postgresql://user@host/db URL with --table or --query; omitted for a Spark --table",
+        "a postgresql://user@host/db URL with --table or --query; omitted for a Spark --table or --query",
     )
     repeated_option(
         parser,
@@ -43,6 +43,20 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--value-period",
         choices=("yearly", "monthly"),
         help="the period of the value column (default: from its name; monthly values are annualised x12)",
+    )
+    parser.add_argument(
+        "--drop-invalid",
+        action="store_true",
+        help="leave out rows with an invalid value in a column used (a negative amount, a word that is no yes or no...), "
+        "counted per column with an example; without it such rows stop the run",
+    )
+    parser.add_argument(
+        "--complaint-threshold",
+        metavar="N",
+        type=int,
+        default=1,
+        help="when the complaint column is a count (complaints, contacts, calls, tickets), N or more is a complaint "
+        "(default 1; 1 to 1000); churn by count (0, 1, 2, 3, 4+) is shown",
     )
     parser.add_argument(
         "--churn-window",
@@ -81,7 +95,7 @@ def run(args: argparse.Namespace) -> str:
     from estimator.calibration.engines import source_options
     from estimator.calibration.progress import TextProgress
 
-    if args.file is None and not args.table:
+    if args.file is None and not (args.table or args.query):
         raise CalibrationError("no_file", value="(no SOURCE given)")
     # Long scans show how far they are, on stderr only (standard output is the report or the JSON).
     bar = None if args.no_progress or not sys.stderr.isatty() else TextProgress(sys.stderr)
@@ -97,6 +111,8 @@ def run(args: argparse.Namespace) -> str:
             customers=args.customers,
             currency=args.currency,
             tenure=args.tenure,
+            drop_invalid=args.drop_invalid,
+            complaint_threshold=args.complaint_threshold,
             **source_options(args),
         )
     finally:

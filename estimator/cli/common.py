@@ -14,10 +14,11 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value
+from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value, shown_value
 from estimator.core.result import PLAUSIBILITY_CODES, Estimate
 from estimator.library import load_preset, read_scenario
 from estimator.text.i18n import available_languages
+from estimator.text.user_text import terminal_text
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -118,7 +119,13 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
     for path in args.params:
         scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
         ranges.update(scenario.ranges)
-        provenance.update(scenario.provenance or {})
+        found = scenario.provenance or {}
+        if not isinstance(found, dict) or not all(isinstance(text, str) for text in found.values()):
+            raise InputError(
+                f"{scenario.source}: provenance: {shown_value(found)} is not a table of text; "
+                "allowed: parameter = description of where its value came from"
+            )
+        provenance.update(found)
         values.update(scenario.values)
         keys = {key for key in scenario.values if key in PARAMETER_SPECS}
         given |= keys
@@ -278,9 +285,11 @@ def from_data_lines(result: Estimate | None, provenance: dict[str, str]) -> str:
 
 def print_or_report(produce: Callable[[], str]) -> int:
     """Print what ``produce`` returns and give exit status 0, or print bad input's one line and give 2."""
+    # Names, notes and file contents reach the terminal: control and format characters (an ANSI
+    # escape, a direction override) are shown escaped, never run by the terminal.
     try:
-        print(produce())
+        print(terminal_text(produce(), multiline=True))
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {terminal_text(str(error), multiline=True)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK

@@ -19,7 +19,7 @@ import pandas as pd
 from estimator.cli.common import format_estimate, format_option, scenario_and_ranges, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
-from estimator.paths import DATABASE_ENV
+from estimator.paths import DATABASE_ENV, write_file
 
 if TYPE_CHECKING:  # the store brings SQLAlchemy (about 0.4 s): imported when a scenarios action runs
     from estimator.store import SavedScenario, ScenarioConflictError, ScenarioStore
@@ -203,7 +203,7 @@ def _describe_saved(scenario: SavedScenario) -> str:
     if scenario.provenance:
         lines += ["", "Sources of values:", *(f"  {k}: {source}" for k, source in scenario.provenance.items())]
     if scenario.notes:
-        lines += ["", "Notes:", scenario.notes]
+        lines += ["", "Notes:", "  " + scenario.notes.replace("\n", "\n  ")]  # indented: a note cannot pose as output
     by = f" by {scenario.author}" if scenario.author else ""
     lines += [
         "",
@@ -214,10 +214,7 @@ def _describe_saved(scenario: SavedScenario) -> str:
 
 
 def _write_out(out: str, text: str) -> None:
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"--out: {out!r} cannot be written ({error.strerror or error})") from None
+    write_file(out, text)
 
 
 def run(args: argparse.Namespace) -> str:

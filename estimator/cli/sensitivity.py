@@ -12,6 +12,8 @@ from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
     HEATMAP_POINTS,
     MAX_DRAWS,
+    MAX_HEATMAP_POINTS,
+    MAX_SOBOL_SAMPLES,
     SOBOL_BASE_SAMPLES,
     UncertaintyRanges,
     heatmap,
@@ -44,12 +46,22 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"Monte Carlo draws (up to {MAX_DRAWS:,})")
     parser.add_argument("--seed", type=int, help="random seed; Monte Carlo reports the one used")
     parser.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
-    parser.add_argument("--threshold", type=float, help="Monte Carlo: report the probability of exceeding it")
-    parser.add_argument("--top", type=int, help="tornado: keep the largest swings only")
+    parser.add_argument("--threshold", type=float, help="Monte Carlo: report the probability of exceeding it (a finite number)")
+    parser.add_argument("--top", type=int, help="tornado: keep the largest swings only (at least 1)")
     parser.add_argument("--x", help="heatmap: parameter across the columns")
     parser.add_argument("--y", help="heatmap: parameter down the rows")
-    parser.add_argument("--points", type=int, default=HEATMAP_POINTS, help="heatmap: grid points per side")
-    parser.add_argument("--n", type=int, default=SOBOL_BASE_SAMPLES, help="Sobol: base sample size (a power of two)")
+    parser.add_argument(
+        "--points",
+        type=int,
+        default=HEATMAP_POINTS,
+        help=f"heatmap: grid points per side (2 to {MAX_HEATMAP_POINTS}, default {HEATMAP_POINTS})",
+    )
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=SOBOL_BASE_SAMPLES,
+        help=f"Sobol: base sample size (a power of two up to {MAX_SOBOL_SAMPLES:,}, default {SOBOL_BASE_SAMPLES})",
+    )
     format_option(parser)
     return parser
 

@@ -17,6 +17,7 @@ from typing import Any
 from babel.numbers import list_currencies
 
 from estimator.paths import data_dir
+from estimator.text.user_text import MAX_NAME_LENGTH, NAME_CHARACTERS, normalise_text
 
 __all__ = [
     "NUMERIC_KEYS",
@@ -28,10 +29,13 @@ __all__ = [
     "Parameters",
     "Problem",
     "parse_value",
+    "shown_value",
 ]
 
 #: Non-model entries a scenario carries besides the MODEL.md parameters.
 TEXT_KEYS = ("name", "currency")
+#: What a scenario's name may hold (a saved scenario's name follows the same rules).
+NAME_ALLOWED = f"text of up to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
 DEFAULT_CURRENCY = "EUR"
 
 
@@ -89,7 +93,10 @@ class ParameterSpec:
         # bool is an int subclass in Python, but True is never a meaningful customer count.
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return None, f"wrong type ({type(value).__name__})"
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number with hundreds of digits
+            return None, "out of range"
         if math.isnan(number):
             return None, "not a number (NaN)"
         if math.isinf(number):
@@ -114,7 +121,23 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return f"{self.parameter}: {self.value!r} is {self.reason}; allowed: {self.allowed}"
+        return f"{self.parameter}: {shown_value(self.value)} is {self.reason}; allowed: {self.allowed}"
+
+
+def shown_value(value: Any, limit: int = 60) -> str:
+    """``value`` as an error message quotes it: its ``repr`` (control characters escaped), shortened.
+
+    A whole number of hundreds of digits is said in words (its ``repr`` would fill the screen,
+    or fail past 4,300 digits).
+
+    >>> shown_value(10**400), shown_value("a" * 100, limit=10)
+    ('a whole number of 401 digits', "'aaaaaaa…")
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 3 * limit:
+        digits = len(str(abs(value))) if abs(value).bit_length() < 14_000 else None
+        return f"a whole number of {digits:,} digits" if digits else "a whole number of thousands of digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…"
 
 
 class InputError(ValueError):
@@ -175,9 +198,14 @@ def _currencies() -> frozenset[str]:
 
 def _check_text(key: str, value: Any) -> tuple[str | None, Problem | None]:
     if key == "name":
-        if isinstance(value, str):
-            return value, None
-        return None, Problem("name", value, "any text", f"wrong type ({type(value).__name__})")
+        if not isinstance(value, str):
+            return None, Problem("name", value, NAME_ALLOWED, f"wrong type ({type(value).__name__})")
+        name, unsafe = normalise_text(value)
+        if unsafe:  # a zero-width space or a direction override makes a name look like another
+            return None, Problem("name", value, NAME_ALLOWED, "text with control or formatting characters")
+        if len(name) > MAX_NAME_LENGTH:
+            return None, Problem("name", value, NAME_ALLOWED, "too long")
+        return name, None
     code = value.strip().upper() if isinstance(value, str) else value
     if isinstance(code, str) and code in _currencies():
         return code, None

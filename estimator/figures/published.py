@@ -68,11 +68,16 @@ def published_chart(table: pd.DataFrame, *, locale: str = "en", title: str | Non
 
 
 def share_chart(comparison: pd.DataFrame, *, locale: str = "en", title: str | None = None) -> go.Figure:
-    """The scenario's share of revenue lost (a line) beside each published share and its whole-model share."""
-    rows = comparison.drop(index="scenario").iloc[::-1]
+    """The scenario's share of revenue lost (a line) beside each published share of sales and its whole-model share.
+
+    Only publications that state a share of sales are drawn: a market's yearly total divided by
+    the revenue of the base it implies ("73% of revenue lost") is not a share of one firm's
+    revenue, and beside the scenario's share it would read as one.
+    """
+    rows = comparison.drop(index="scenario")
+    rows = rows[~rows["share_implied"].astype(bool)].iloc[::-1]
     scenario_share = float(comparison.loc["scenario", "published_share"])
-    implied = t("published.implied")
-    names = [f"{name} ({implied})" if flag else name for name, flag in zip(rows["name"], rows["share_implied"], strict=True)]
+    names = list(rows["name"])
     figure = go.Figure()
     for column, label, color in (
         ("whole_model_share", t("published.share_whole_model"), _PALE),
@@ -102,11 +107,13 @@ def share_chart(comparison: pd.DataFrame, *, locale: str = "en", title: str | No
     )
     values = [*rows["published_share"], *rows["whole_model_share"], scenario_share]
     figure.update_xaxes(title=t("published.share_axis"), tickformat=".0%", range=value_range(values, headroom=0.25))
-    apply_layout(figure, title=title, height=160 + 60 * len(rows), locale=locale)
+    apply_layout(figure, title=title, height=220 + 60 * len(rows), locale=locale)
     figure.update_layout(
         barmode="group",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.2, "traceorder": "reversed"},
-        margin={"t": (50 if title else 20) + 24, "b": 60},
+        # Below the axis title: with one or two publications the plot is short, so the legend is
+        # anchored by its top well under it (a fraction of a short plot is only a few pixels).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.45 if len(rows) < 3 else -0.25, "traceorder": "reversed"},
+        margin={"t": (50 if title else 20) + 24, "b": 90},
     )
     return figure

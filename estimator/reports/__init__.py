@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.parameters import InputError
-from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content
+from estimator.paths import write_file
+from estimator.reports.content import DEFAULT_DRAWS, DEFAULT_SEED, InitiativePlan, ReportContent, build_content, report_name
 from estimator.reports.formats import REPORT_FORMATS, ReportFormat
 from estimator.reports.safety import escape_html, neutralise_formula, safe_filename
 
@@ -38,6 +39,7 @@ __all__ = [
     "neutralise_formula",
     "pptx_bytes",
     "report_bytes",
+    "report_name",
     "safe_filename",
     "write_report",
     "xlsx_bytes",
@@ -71,7 +73,8 @@ def report_bytes(content: ReportContent, kind: str) -> bytes:
 def write_report(content: ReportContent, path: str | Path) -> Path:
     """Write the deliverable chosen by ``path``'s extension (.pptx, .xlsx or .html).
 
-    The bytes are made first, so a failure leaves no half-written file behind.
+    The bytes are made first and written beside the file, then renamed over it, so a failure
+    (a full disk) leaves no half-written file behind and the previous one as it was.
 
     Returns
     -------
@@ -85,8 +88,4 @@ def write_report(content: ReportContent, path: str | Path) -> Path:
     """
     path = Path(path)
     data = report_bytes(content, path.suffix.lower().lstrip("."))
-    try:
-        path.write_bytes(data)
-    except OSError as error:
-        raise InputError(f"--out: {str(path)!r} cannot be written ({error.strerror or error})") from None
-    return path
+    return write_file(path, data)  # beside it, then renamed: a full disk keeps the previous file

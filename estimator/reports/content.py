@@ -8,6 +8,7 @@ evidence grade. The deck, the workbook and the HTML page only lay out a
 
 from __future__ import annotations
 
+import locale as _locale
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from babel.numbers import format_decimal
 
 from estimator.analysis.published import share_comparison
 from estimator.analysis.sensitivity import (
@@ -34,11 +36,29 @@ from estimator.analysis.sensitivity import (
 )
 from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.core.result import Estimate, estimate
-from estimator.library import ASSUMPTION, SourceRef
-from estimator.text.i18n import DEFAULT_LANGUAGE, available_languages, current_locale, grade_label, language_scope, t
+from estimator.library import ASSUMPTION, SourceRef, scenario_title
+from estimator.text.formatting import format_money, format_parameter, format_share
+from estimator.text.i18n import (
+    DEFAULT_LANGUAGE,
+    available_languages,
+    current_locale,
+    grade_label,
+    language_scope,
+    param_label,
+    t,
+)
 from estimator.text.messages import warning_text
 
-__all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "InitiativePlan", "ReportContent", "build_content"]
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "InitiativePlan",
+    "ReportContent",
+    "build_content",
+    "initiative_facts",
+    "locale_tag",
+    "report_name",
+]
 
 #: Tornado bars shown in the documents (the workbook lists every parameter).
 TORNADO_TOP = 10
@@ -108,6 +128,13 @@ class ReportContent:
     published: pd.DataFrame | None = None
     #: MODEL.md v3: the CFO sentence of the calibration the scenario rests on (the deck's method slide); "" without one.
     method_sentence: str = ""
+    #: The values the sources back (the preset's): a scenario still named after its preset but
+    #: with other values is called modified (:func:`report_name`).
+    base: Parameters | None = None
+
+    def scenario_name(self) -> str:
+        """The scenario's name as the documents show it, in the current language (see :func:`report_name`)."""
+        return report_name(self.parameters, self.base)
 
     @property
     def currency(self) -> str:
@@ -262,7 +289,32 @@ def build_content(
         language=language if language in available_languages() else DEFAULT_LANGUAGE,
         published=share_comparison(params) if published else None,
         method_sentence=method_sentence,
+        base=base,
     )
+
+
+def report_name(params: Parameters, base: Parameters | None = None) -> str:
+    """The scenario's name for a document's title, footer and file name, in the current language.
+
+    A scenario still carrying its preset's name but with other values is no longer the preset:
+    its name says so ("Telecom and cable TV (modified)"). A name the user typed is shown as it
+    is; no name at all is "Scenario".
+
+    Parameters
+    ----------
+    params : Parameters
+    base : Parameters, optional
+        The preset's values the scenario started from.
+
+    Returns
+    -------
+    str
+    """
+    name = scenario_title(params.name)
+    if not name:
+        return t("report.unnamed")
+    changed = base is not None and (params.currency != base.currency or any(params[key] != base[key] for key in PARAMETER_SPECS))
+    return t("report.modified", name=name) if changed and params.name == base.name else name
 
 
 def warning_texts(content: ReportContent) -> list[str]:
@@ -292,3 +344,61 @@ def _source_grade_note(row: pd.Series) -> tuple[str, str, str]:
 def finite(value: float | None) -> bool:
     """Whether ``value`` is a number that can be shown (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
+
+
+def locale_tag(locale: str) -> str:
+    """A spreadsheet number format's locale prefix, e.g. ``[$-415]`` for Polish.
+
+    LibreOffice then writes the locale's decimal and group marks ("21,3", "1 047,5"), whatever
+    the reader's own locale (PowerPoint and Excel use the reader's marks and ignore it). Empty
+    for a locale Windows has no code for. The deck's charts and the workbook's cells use it.
+
+    >>> locale_tag("pl_PL"), locale_tag("en")
+    ('[$-415]', '[$-409]')
+    """
+    language = str(locale).replace("-", "_")
+    base = language.split("_")[0]
+    codes = {name: code for code, name in _locale.windows_locale.items()}
+    preferred = (language, f"{base}_{base.upper()}", "en_US" if base == "en" else "")
+    code = next((codes[name] for name in preferred if name in codes), None) or next(
+        (code for name, code in sorted(codes.items()) if name.split("_")[0] == base), None
+    )
+    return f"[$-{code:X}]" if code else ""
+
+
+def format_months(months: float, locale: str) -> str:
+    """A number of months with one decimal in the locale's marks ("21.3" in English, "21,3" in Polish)."""
+    return format_decimal(round(months, 1), format="#,##0.0", locale=locale)
+
+
+def initiative_facts(content: ReportContent, *, both_methods: bool) -> list[tuple[str, str]]:
+    """The priced initiative as (label, value) rows in the current language, as the deck and the page show it.
+
+    Parameters
+    ----------
+    content : ReportContent
+    both_methods : bool
+        Add the revenue recovered by the bottom-up count (shown beside the method's under top-down).
+    """
+    plan, currency, locale = content.initiative, content.currency, content.locale
+    money = lambda value: format_money(value, currency, locale=locale)  # noqa: E731
+    years = content.parameters.horizon_years
+    changes = ", ".join(f"{param_label(k)} → {format_parameter(k, v, currency, locale=locale)}" for k, v in plan.changes.items())
+    recovered = t("uncertainty.revenue_recovered")
+    bottom_up = f"{recovered} ({t('interventions.series_bottom_up')})"
+    return [
+        (t("report.initiative.changes"), changes),
+        (t("report.initiative.one_off"), money(plan.one_off_cost)),
+        (t("report.initiative.yearly"), money(plan.yearly_cost)),
+        (recovered, money(plan.revenue_recovered)),
+        *([(bottom_up, money(plan.revenue_recovered_bottom_up))] if both_methods else []),
+        (t("uncertainty.profit_recovered"), money(plan.profit_recovered)),
+        (
+            t("uncertainty.payback"),
+            t("report.never")
+            if plan.payback_months is None
+            else t("uncertainty.months", months=format_months(plan.payback_months, locale)),
+        ),
+        (t("report.initiative.npv", years=years), money(plan.net_present_value)),
+        (t("uncertainty.roi", years=years), "–" if plan.roi is None else format_share(plan.roi, locale=locale)),
+    ]

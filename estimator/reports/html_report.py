@@ -14,9 +14,8 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from estimator.figures.charts import channel_waterfall, cross_check_bars
-from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
-from estimator.library import scenario_title
-from estimator.reports.content import ReportContent, finite, source_grade_note, warning_texts
+from estimator.figures.uncertainty import distribution_chart, levers_chart, levers_note, tornado_chart
+from estimator.reports.content import ReportContent, finite, initiative_facts, source_grade_note, warning_texts
 from estimator.reports.safety import escape_html
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import language_scope, param_label, t
@@ -39,6 +38,12 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th { background: var(--ink); color: white; text-align: left; padding: 6px; }
 td { border-bottom: 1px solid var(--pale); padding: 5px 6px; vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
+table.initiative { max-width: 640px; } h3 { font-size: 18px; margin: 16px 0 6px; }
+@media (max-width: 700px) {
+  body { padding: 12px; } .cards { grid-template-columns: repeat(2, 1fr); }
+  /* A wide table scrolls inside itself rather than widening the whole page on a phone. */
+  table { display: block; overflow-x: auto; }
+}
 .notes { white-space: pre-wrap; background: var(--pale); padding: 8px 12px; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
 @media print {
@@ -84,11 +89,22 @@ def _assumptions_table(content: ReportContent) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _initiative_table(content: ReportContent) -> str:
+    """The pay-back table the levers' text promises: the deck's facts of the priced initiative."""
+    both = "rule" in content.levers and levers_note(str(content.levers["rule"].iloc[0])) is not None
+    rows = "".join(
+        f"<tr><td>{escape_html(label)}</td><td class=num>{escape_html(value)}</td></tr>"
+        for label, value in initiative_facts(content, both_methods=both)
+    )
+    title = escape_html(t("report.initiative.title"))
+    return f'<h3>{title}</h3><table class="initiative"><tbody>{rows}</tbody></table>'
+
+
 def _page(content: ReportContent) -> str:
     est, params, mc = content.estimate, content.parameters, content.monte_carlo
     currency, locale = content.currency, content.locale
     money = lambda value: format_money(value, currency, locale=locale)  # noqa: E731
-    name = scenario_title(params.name) or t("report.unnamed")
+    name = content.scenario_name()
     share = est.share_of_revenue
     headline = (
         t("report.headline.takeaway", total=money(est.total), share=format_share(share, locale=locale))
@@ -103,9 +119,13 @@ def _page(content: ReportContent) -> str:
         (t("metric.value_at_risk.label", years=params.horizon_years), money(est.value_at_risk)),
         (t("metric.replacement.label"), money(est.replacement_cost)),
     )
-    cards_html = "".join(
-        f'<div class="card"><div class="label">{escape_html(label)}</div><div class="value">{escape_html(value)}</div></div>'
-        for label, value in cards
+    cards_html = (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="label">{escape_html(label)}</div><div class="value">{escape_html(value)}</div></div>'
+            for label, value in cards
+        )
+        + "</div>"
     )
     warnings = warning_texts(content)
     warnings_html = (
@@ -189,7 +209,7 @@ def _page(content: ReportContent) -> str:
         ),
         _section(
             t("report.levers.title"),
-            _figure(levers_chart(levers_table, currency=currency, locale=locale), "levers"),
+            _figure(levers_chart(levers_table, currency=currency, locale=locale), "levers") + _initiative_table(content),
             t("report.pptx.notes.levers"),
         ),
         _section(t("report.html.assumptions_title"), _assumptions_table(content), t("assumptions.intro")),

@@ -11,26 +11,36 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 
 from babel import Locale
-from babel.numbers import get_currency_symbol
+from babel.numbers import format_compact_decimal, get_currency_symbol
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from estimator.core.model import CHANNELS
-from estimator.core.parameters import PARAMETER_SPECS
+from estimator.figures.published import published_figure_text
 from estimator.figures.uncertainty import levers_note
-from estimator.library import scenario_title
-from estimator.reports.content import TORNADO_TOP, ReportContent, finite, source_grade_note, warning_texts
+from estimator.reports.content import (
+    TORNADO_TOP,
+    ReportContent,
+    finite,
+    initiative_facts,
+    locale_tag,
+    source_grade_note,
+    warning_texts,
+)
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import language_scope, param_label, t
 
-__all__ = ["SLIDE_COUNT", "chart_money_format", "pptx_bytes"]
+__all__ = ["SLIDE_COUNT", "chart_money_format", "locale_tag", "pptx_bytes"]
 
 INK = RGBColor(0x1F, 0x2A, 0x44)
 MUTED = RGBColor(0x5B, 0x64, 0x75)
@@ -46,14 +56,14 @@ MARGIN = Inches(0.55)
 BODY_TOP = Inches(1.75)
 BODY_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 BODY_HEIGHT = Inches(5.2)
-#: Assumption rows per slide: 14 rows stay readable at 12 pt.
-ASSUMPTION_ROWS_PER_SLIDE = 14
-ROW_HEIGHT = Inches(0.34)
-#: Title, headline, channels, cross-check, tornado, distribution, levers, then the assumptions.
-SLIDE_COUNT = 7 + math.ceil(len(PARAMETER_SPECS) / ASSUMPTION_ROWS_PER_SLIDE)
+#: The height of a one-line row of the assumptions table (a row that wraps is taller).
+ROW_HEIGHT = Inches(0.29)
+#: Title, headline, channels, cross-check, tornado, distribution, levers, then the assumptions
+#: (two slides in English on the defaults; a language whose rows wrap more may need a third).
+SLIDE_COUNT = 9
 
 
-def chart_money_format(largest: float, currency: str, locale: str) -> str:
+def chart_money_format(largest: float, currency: str, locale: str, *, significant: int | None = None) -> str:
     """A chart number format showing amounts compactly with the currency, e.g. ``"€"#,##0.0,,"M"``.
 
     Spreadsheet formats divide by a thousand per trailing comma, so the chart keeps the real
@@ -64,25 +74,41 @@ def chart_money_format(largest: float, currency: str, locale: str) -> str:
     largest : float
         The largest absolute amount shown; it picks the unit.
     currency, locale : str
-        The symbol and its side (before the number in English, after it in Polish).
+        The symbol and its side (before the number in English, after it in Polish); the unit
+        words of the current language, spaced as the language writes them ("4,3 mln €").
+    significant : int, optional
+        Show this many significant digits of ``largest`` (for a data label: €486K and €462K stay
+        apart, where one decimal of a million makes both "€0.5M"); by default (an axis) one
+        decimal below ten units and none from ten.
 
     Returns
     -------
     str
-        A format with a positive and a negative section.
+        A format with a positive and a negative section, with the locale's prefix
+        (:func:`~estimator.reports.content.locale_tag`).
     """
     symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
     units = ((1e9, ",,,", t("report.unit.billion")), (1e6, ",,", t("report.unit.million")), (1e3, ",", t("report.unit.thousand")))
-    scale, suffix = "", ""
-    for size, commas, word in units:
-        if abs(largest) >= size:
-            scale, suffix = commas, word
+    scale, suffix, size = "", "", 1.0
+    for unit_size, commas, word in units:
+        if abs(largest) >= unit_size:
+            scale, suffix, size = commas, word, unit_size
             break
-    digits = "#,##0.0" if scale else "#,##0"
-    number = f'{digits}{scale}"{suffix}"' if suffix else digits
+    if significant is None:
+        # Axis ticks: "€35M" when the amounts run to tens of units (steps are whole), "€2.5M" below.
+        decimals = 1 if scale and abs(largest) / size < 10 else 0
+    else:
+        shown = abs(largest) / size
+        decimals = max(0, significant - 1 - math.floor(math.log10(shown))) if shown > 0 else 0
+        decimals = min(decimals, 2 if scale else 0)  # no fractions of a currency unit
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    # "€4.3M" in English, "4,3 mln €" in Polish: the language's compact form says whether a space comes first.
+    space = " " if re.search(r"\d\s", format_compact_decimal(1_500_000, locale=locale)) else ""
+    number = f'{digits}{scale}"{space}{suffix}"' if suffix else digits
     before = Locale.parse(locale).currency_formats["standard"].pattern.startswith("¤")
     body = f'"{symbol}"{number}' if before else f'{number}" {symbol}"'
-    return f"{body};-{body}"
+    tag = locale_tag(locale)
+    return f"{tag}{body};{tag}-{body}"
 
 
 def _text(slide, left, top, width, height, text: str, *, size: int = 16, bold: bool = False, color=INK, align=None):
@@ -140,13 +166,19 @@ class _Deck:
         size = _one_line_size(title, BODY_WIDTH, largest=28)
         _text(slide, MARGIN, Inches(0.35), BODY_WIDTH, Inches(0.7), title, size=size, bold=True)
         _text(slide, MARGIN, Inches(1.05), BODY_WIDTH, Inches(0.6), takeaway, size=16, color=MUTED)
-        name = scenario_title(self.content.parameters.name) or t("report.unnamed")
+        name = self.content.scenario_name()
         footer = t("report.footer", scenario=name, date=self.content.created.isoformat())
         _text(slide, MARGIN, Inches(7.02), BODY_WIDTH, Inches(0.35), footer, size=10, color=GREY)
         slide.notes_slide.notes_text_frame.text = notes
         return slide
 
+    def number_format(self, fmt: str) -> str:
+        """``fmt`` with the documents' locale prefix, so LibreOffice writes "24,1%" in Polish."""
+        tag = locale_tag(self.content.locale)
+        return fmt if fmt.startswith("[$-") else tag + fmt
+
     def bar_chart(self, slide, kind, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], box, fmt: str):
+        fmt = self.number_format(fmt)
         data = CategoryChartData(number_format=fmt)
         data.categories = list(categories)
         for name, values in series:
@@ -176,6 +208,40 @@ class _Deck:
         return chart
 
 
+#: The elements that follow ``c:numFmt`` in a data label (CT_DLbl's sequence in the chart schema).
+_AFTER_NUMBER_FORMAT = tuple(
+    qn(f"c:{name}")
+    for name in (
+        "spPr",
+        "txPr",
+        "dLblPos",
+        "showLegendKey",
+        "showVal",
+        "showCatName",
+        "showSerName",
+        "showPercent",
+        "showBubbleSize",
+        "separator",
+        "extLst",
+    )
+)
+
+
+def _set_label_format(label, number_format: str) -> None:
+    """Give one point's data label its own number format (python-pptx sets it only for a whole series)."""
+    element = label._get_or_add_dLbl()
+    for old in element.findall(qn("c:numFmt")):
+        element.remove(old)
+    number = OxmlElement("c:numFmt")
+    number.set("formatCode", number_format)
+    number.set("sourceLinked", "0")
+    following = next((child for child in element if child.tag in _AFTER_NUMBER_FORMAT), None)
+    if following is None:
+        element.append(number)
+    else:
+        following.addprevious(number)
+
+
 def _color_series(series, color) -> None:
     series.format.fill.solid()
     series.format.fill.fore_color.rgb = color
@@ -191,7 +257,7 @@ def _title_slide(deck: _Deck) -> None:
     title = t("report.title")
     size = _one_line_size(title, Inches(11.5), largest=40, smallest=26)
     _text(slide, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.2), title, size=size, bold=True, color=WHITE)
-    name = scenario_title(content.parameters.name) or t("report.unnamed")
+    name = content.scenario_name()
     _text(slide, Inches(0.9), Inches(3.25), Inches(11.5), Inches(0.8), name, size=26, color=WHITE)
     _text(slide, Inches(0.9), Inches(4.15), Inches(11.5), Inches(1.0), t("report.subtitle"), size=18, color=PALE)
     prepared = t("report.prepared", date=content.created.isoformat(), currency=content.currency)
@@ -279,14 +345,14 @@ def _channels_slide(deck: _Deck) -> None:
             if value:
                 label = series_obj.points[index].data_label
                 label.has_text_frame = False
-                label.number_format = fmt
-                label.number_format_is_linked = False
                 label.show_value = True
                 label.position = XL_LABEL_POSITION.INSIDE_END
                 label.font.size = Pt(12)
                 label.font.bold = True
                 # A label that does not fit in a short bar spills over it: dark text stays readable there.
                 label.font.color.rgb = WHITE if value >= 0.12 * largest_bar else INK
+                # Each label in its own unit with three significant digits: "€486K" beside "€462K".
+                _set_label_format(label, chart_money_format(value, deck.content.currency, deck.content.locale, significant=3))
 
 
 def _cross_check_slide(deck: _Deck) -> None:
@@ -300,7 +366,7 @@ def _cross_check_slide(deck: _Deck) -> None:
     notes = t("report.pptx.notes.cross_check", method=t(f"method.{params.method}"))
     slide = deck.slide(t("cross_check.title"), takeaway, notes)
     half = (BODY_WIDTH - Inches(0.4)) / 2
-    count_format = "#,##0"
+    count_format = deck.number_format("#,##0")
     methods = deck.bar_chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -397,8 +463,9 @@ def _tornado_slide(deck: _Deck) -> None:
     low = [value - tornado.base for value in ordered["total_at_low"]]
     high = [value - tornado.base for value in ordered["total_at_high"]]
     fmt = chart_money_format(max([abs(v) for v in [*low, *high]] + [1.0]), deck.content.currency, deck.content.locale)
-    positive = fmt.split(";")[0]
-    delta_format = f"+{positive};-{positive};{positive}"
+    tag = locale_tag(deck.content.locale)
+    positive = fmt.split(";")[0].removeprefix(tag)
+    delta_format = f"{tag}+{positive};{tag}-{positive};{tag}{positive}"
     chart = deck.bar_chart(
         slide,
         XL_CHART_TYPE.BAR_CLUSTERED,
@@ -428,11 +495,13 @@ def _distribution_slide(deck: _Deck) -> None:
     notes = t("report.pptx.notes.distribution", draws=draws, seed=mc.seed)
     slide = deck.slide(t("report.distribution.title"), takeaway, notes)
     edges, counts = mc.histogram_edges, mc.histogram_counts
-    centres = (edges[:-1] + edges[1:]) / 2
     total = counts.sum() or 1
-    # Every bin keeps its count, but only every few bins is named: 50 amounts would not fit side by side.
-    every = max(1, len(centres) // 7)
-    categories = [deck.money(float(c)) if i % every == every // 2 else "" for i, c in enumerate(centres)]
+    categories = [""] * len(counts)
+    # Every bin keeps its count, but only a few round amounts are named ("€30M", "€40M"), each
+    # under the bin holding it: 50 bin centres would not fit side by side, and odd ones read badly.
+    for value in round_ticks(float(edges[0]), float(edges[-1])):
+        index = int(min(max(np_searchsorted(edges, value) - 1, 0), len(counts) - 1))
+        categories[index] = deck.money(value)
     chart_width = BODY_WIDTH - Inches(3.3)
     chart = deck.bar_chart(
         slide,
@@ -478,6 +547,22 @@ def _distribution_slide(deck: _Deck) -> None:
         _text(slide, side, top, Inches(3.0), Inches(0.35), label_text, size=12, color=MUTED)
         _text(slide, side, top + Inches(0.3), Inches(3.0), Inches(0.5), value, size=22, bold=True)
         top += Inches(0.9)
+
+
+def round_ticks(low: float, high: float, most: int = 7) -> list[float]:
+    """Round amounts between ``low`` and ``high``, at most ``most`` of them, a step of 1, 2, 2.5 or 5 × 10^k apart.
+
+    >>> round_ticks(22.4e6, 80.1e6)
+    [30000000.0, 40000000.0, 50000000.0, 60000000.0, 70000000.0, 80000000.0]
+    """
+    span = high - low
+    if not (math.isfinite(span) and span > 0):
+        return []
+    magnitude = 10 ** math.floor(math.log10(span / most))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if span / (m * magnitude) <= most)
+    first = math.ceil(low / step) * step
+    ticks = (round(float(first + i * step), 9) for i in range(int((high - first) // step) + 1))
+    return [tick for tick in ticks if tick <= high]
 
 
 def np_searchsorted(edges, value: float) -> int:
@@ -528,33 +613,7 @@ def _levers_slide(deck: _Deck) -> None:
             point.format.fill.fore_color.rgb = LOSS
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     chart.category_axis.tick_labels.font.size = Pt(11)
-    plan = content.initiative
-    changes = ", ".join(
-        f"{param_label(k)} → {format_parameter(k, v, content.currency, locale=content.locale)}" for k, v in plan.changes.items()
-    )
-    facts = (
-        (t("report.initiative.changes"), changes),
-        (t("report.initiative.one_off"), deck.money(plan.one_off_cost)),
-        (t("report.initiative.yearly"), deck.money(plan.yearly_cost)),
-        (t("uncertainty.revenue_recovered"), deck.money(plan.revenue_recovered)),
-        *(
-            [
-                (
-                    f"{t('uncertainty.revenue_recovered')} ({t('interventions.series_bottom_up')})",
-                    deck.money(plan.revenue_recovered_bottom_up),
-                )
-            ]
-            if note
-            else []
-        ),
-        (t("uncertainty.profit_recovered"), deck.money(plan.profit_recovered)),
-        (
-            t("uncertainty.payback"),
-            t("report.never") if plan.payback_months is None else t("uncertainty.months", months=f"{plan.payback_months:.1f}"),
-        ),
-        (t("report.initiative.npv", years=content.parameters.horizon_years), deck.money(plan.net_present_value)),
-        (t("uncertainty.roi", years=content.parameters.horizon_years), "–" if plan.roi is None else deck.share(plan.roi)),
-    )
+    facts = initiative_facts(content, both_methods=bool(note))
     left = MARGIN + chart_width + Inches(0.3)
     width = BODY_WIDTH - chart_width - Inches(0.3)
     _text(slide, left, BODY_TOP, width, Inches(0.4), t("report.initiative.title"), size=16, bold=True)
@@ -579,67 +638,132 @@ def _levers_slide(deck: _Deck) -> None:
 
 
 def _published_slide(deck: _Deck) -> None:
-    """The scenario's share of revenue lost next to the published shares (optional, MODEL.md v2)."""
+    """Each publication's figure in its own unit, reproduced and through the whole model (optional, MODEL.md v2).
+
+    A market's yearly total ("$41 bn") is not a share of one firm's revenue: only a published
+    share of sales is set beside the scenario's share, in the takeaway.
+    """
     content = deck.content
     table = content.published
     rows = table.drop(index="scenario")
-    scenario_share = float(table.loc["scenario", "published_share"])
-    implied = t("published.implied")
-    categories = [f"{name} ({implied})" if flag else name for name, flag in zip(rows["name"], rows["share_implied"], strict=True)]
-    categories.append(t("published.share_scenario"))
-    published = [*map(float, rows["published_share"]), scenario_share]
-    whole = [*map(float, rows["whole_model_share"]), None]  # the scenario has one share, drawn once
-    takeaway = t(
-        "published.slide_takeaway",
-        share=deck.share(scenario_share),
-        low=deck.share(min(published[:-1])),
-        high=deck.share(max(published[:-1])),
-    )
+    est = content.estimate
+    shares = rows[~rows["share_implied"].astype(bool)]
+    if len(shares):
+        first = shares.iloc[0]
+        takeaway = t(
+            "published.slide_takeaway",
+            share=deck.share(est.share_of_revenue),
+            total=deck.money(est.total),
+            source=first["name"],
+            published=published_figure_text(float(first["published"]), "share", locale=content.locale),
+        )
+    else:
+        takeaway = t("published.slide_takeaway_totals", share=deck.share(est.share_of_revenue), total=deck.money(est.total))
     slide = deck.slide(t("published.slide_title"), takeaway, t("published.slide_notes"))
-    chart_height = BODY_HEIGHT - Inches(0.7)
-    chart = deck.bar_chart(
-        slide,
-        XL_CHART_TYPE.BAR_CLUSTERED,
-        categories[::-1],  # PowerPoint draws the first category at the bottom
-        [(t("published.share_published"), published[::-1]), (t("published.share_whole_model"), whole[::-1])],
-        (MARGIN, BODY_TOP, BODY_WIDTH, chart_height),
-        "0%",
+    headers = (
+        t("published.column_source"),
+        t("published.column_published"),
+        t("published.column_kind"),
+        t("published.column_reproduced"),
+        t("published.column_whole_model"),
     )
-    plot = chart.plots[0]
-    plot.gap_width = 60
-    _color_series(plot.series[0], INK)
-    _color_series(plot.series[1], GREY)
-    plot.has_data_labels = True
-    plot.data_labels.number_format = "0.0%"
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(11)
-    point = plot.series[0].points[0]  # the scenario, drawn at the top, in the colour of losses
-    point.format.fill.solid()
-    point.format.fill.fore_color.rgb = LOSS
-    chart.category_axis.tick_labels.font.size = Pt(11)
-    caption = t("published.share_caption")
-    _text(slide, MARGIN, BODY_TOP + chart_height + Inches(0.05), BODY_WIDTH, Inches(0.6), caption, size=11, color=MUTED)
+    widths = (0.26, 0.19, 0.21, 0.17, 0.17)
+    row_height = Inches(0.55)
+    top = BODY_TOP + Inches(0.4)  # below a takeaway of up to three lines (Greek runs long)
+    shape = slide.shapes.add_table(len(rows) + 1, len(headers), MARGIN, top, BODY_WIDTH, row_height * (len(rows) + 1))
+    grid = shape.table
+    for col, share in enumerate(widths):
+        grid.columns[col].width = Emu(int(BODY_WIDTH * share))
+    for col, header in enumerate(headers):
+        cell = grid.cell(0, col)
+        cell.text = header
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = INK
+        paragraph = cell.text_frame.paragraphs[0]
+        paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(13), True, WHITE
+        if col in (1, 3, 4):
+            paragraph.alignment = PP_ALIGN.RIGHT
+    for index, (_, row) in enumerate(rows.iterrows(), start=1):
+        unit = str(row["unit"])
+        figure = lambda value, unit=unit: published_figure_text(float(value), unit, locale=content.locale)  # noqa: E731
+        kind = t("published.kind_total") if bool(row["share_implied"]) else t("published.kind_share")
+        cells = (row["name"], figure(row["published"]), kind, figure(row["reproduced"]), figure(row["whole_model"]))
+        for col, text in enumerate(cells):
+            cell = grid.cell(index, col)
+            cell.text = str(text)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = PALE if index % 2 == 0 else WHITE
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.font.size, paragraph.font.color.rgb = Pt(14), INK
+            paragraph.font.bold = col == 1
+            if col in (1, 3, 4):
+                paragraph.alignment = PP_ALIGN.RIGHT
+        grid.rows[index].height = row_height
+    grid.rows[0].height = row_height
+    caption_top = top + row_height * (len(rows) + 1) + Inches(0.3)
+    _text(slide, MARGIN, caption_top, BODY_WIDTH, Inches(0.8), t("published.slide_caption"), size=12, color=MUTED)
+
+
+#: The assumptions table: column shares of the body's width and font sizes (pt).
+_ASSUMPTION_WIDTHS = (0.31, 0.09, 0.39, 0.21)
+_ASSUMPTION_SIZES = (11, 11, 10, 11)
+#: Average character width in ems of DejaVu Sans, LibreOffice's fallback font (wider than Calibri).
+_TEXT_EM = 0.56
+_CELL_MARGIN = Inches(0.03)
+#: Room for the table: from the body's top to a little above the footer (at 7.02 in).
+_TABLE_ROOM = Inches(7.02 - 0.15) - BODY_TOP
+
+
+def _row_height(texts: Sequence[str]) -> int:
+    """The height (EMU) a row of the assumptions table takes once its cells wrap, estimated from its text."""
+    lines = 1
+    for text, share, size in zip(texts, _ASSUMPTION_WIDTHS, _ASSUMPTION_SIZES, strict=True):
+        usable = Emu(int(BODY_WIDTH * share)).pt - 2 * 7.2  # python-pptx's default left and right cell margins
+        per_line = max(1, int(usable / (size * _TEXT_EM)))
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")))
+    height = Pt(lines * max(_ASSUMPTION_SIZES) * 1.2) + 2 * _CELL_MARGIN
+    return max(int(ROW_HEIGHT), int(height))
+
+
+def _pages(heights: Sequence[int]) -> list[range]:
+    """The rows split into as few slides as fit under the footer, as evenly as possible."""
+    room = int(_TABLE_ROOM - ROW_HEIGHT)  # less the header row
+    count = max(1, math.ceil(sum(heights) / room))
+    while True:
+        size = math.ceil(len(heights) / count)
+        pages = [range(start, min(start + size, len(heights))) for start in range(0, len(heights), size)]
+        if all(sum(heights[i] for i in page) <= room for page in pages) or size == 1:
+            return pages
+        count += 1
 
 
 def _assumption_slides(deck: _Deck) -> None:
     content = deck.content
-    rows = list(content.assumptions.iterrows())
-    pages = [rows[i : i + ASSUMPTION_ROWS_PER_SLIDE] for i in range(0, len(rows), ASSUMPTION_ROWS_PER_SLIDE)]
+    rows = []
+    for key, row in content.assumptions.iterrows():
+        value = row["value"]
+        shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, content.currency, locale=content.locale)
+        source, grade, _ = source_grade_note(row)
+        rows.append((param_label(key), shown, source, grade))
+    heights = [_row_height(texts) for texts in rows]
+    pages = _pages(heights)
     headers = (
         t("assumptions.column_input"),
         t("assumptions.column_value"),
         t("assumptions.column_source"),
         t("assumptions.column_grade"),
     )
-    widths = (0.27, 0.11, 0.43, 0.19)
     for number, page in enumerate(pages, start=1):
         title = t("report.assumptions.title", page=number, pages=len(pages))
         slide = deck.slide(title, t("assumptions.intro"), t("report.pptx.notes.assumptions"))
-        shape = slide.shapes.add_table(len(page) + 1, 4, MARGIN, BODY_TOP, BODY_WIDTH, ROW_HEIGHT * (len(page) + 1))
+        table_height = ROW_HEIGHT + sum(heights[i] for i in page)
+        shape = slide.shapes.add_table(len(page) + 1, 4, MARGIN, BODY_TOP, BODY_WIDTH, Emu(int(table_height)))
         grid = shape.table
-        for table_row in grid.rows:
-            table_row.height = ROW_HEIGHT
-        for col, share in enumerate(widths):
+        grid.rows[0].height = ROW_HEIGHT
+        for offset, index in enumerate(page, start=1):
+            grid.rows[offset].height = Emu(heights[index])
+        for col, share in enumerate(_ASSUMPTION_WIDTHS):
             grid.columns[col].width = Emu(int(BODY_WIDTH * share))
         for col, header in enumerate(headers):
             cell = grid.cell(0, col)
@@ -649,20 +773,15 @@ def _assumption_slides(deck: _Deck) -> None:
             cell.text_frame.paragraphs[0].font.size = Pt(12)
             cell.text_frame.paragraphs[0].font.bold = True
             cell.text_frame.paragraphs[0].font.color.rgb = WHITE
-        for index, (key, row) in enumerate(page, start=1):
-            value = row["value"]
-            shown = (
-                t(f"method.{value}") if key == "method" else format_parameter(key, value, content.currency, locale=content.locale)
-            )
-            source, grade, _ = source_grade_note(row)
-            for col, text in enumerate((param_label(key), shown, source, grade)):
-                cell = grid.cell(index, col)
+        for offset, index in enumerate(page, start=1):
+            for col, text in enumerate(rows[index]):
+                cell = grid.cell(offset, col)
                 cell.text = str(text)
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = PALE if index % 2 == 0 else WHITE
-                cell.margin_top = cell.margin_bottom = Inches(0.03)
+                cell.fill.fore_color.rgb = PALE if offset % 2 == 0 else WHITE
+                cell.margin_top = cell.margin_bottom = _CELL_MARGIN
                 paragraph = cell.text_frame.paragraphs[0]
-                paragraph.font.size = Pt(10 if col == 2 else 11)
+                paragraph.font.size = Pt(_ASSUMPTION_SIZES[col])
                 paragraph.font.color.rgb = INK
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 if col == 1:

@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from estimator.text.user_text import unsafe_characters
+
 __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
 
 #: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
@@ -56,8 +58,8 @@ def escape_html(text: object) -> str:
 def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> str:
     """A file name made from ``name`` that stays in its folder on every operating system.
 
-    Path separators, control characters and characters Windows forbids become ``_``; leading
-    dots and spaces are dropped (no hidden files, no ``..``); Windows' reserved device names
+    Path separators, control characters, characters Windows forbids and spaces become ``_`` (one
+    for a run); leading dots are dropped (no hidden files, no ``..``); Windows' reserved device names
     get a ``_`` suffix; the stem is cut to 100 characters.
 
     Parameters
@@ -79,12 +81,20 @@ def safe_filename(name: str, extension: str, *, fallback: str = "scenario") -> s
     'etc_passwd.xlsx'
     >>> safe_filename("CON", "pptx")
     'CON_.pptx'
+    >>> safe_filename("Telecom and cable TV (modified)", "pptx")
+    'Telecom_and_cable_TV_(modified).pptx'
+    >>> safe_filename("report\u202exslx.exe", "html")
+    'report_xslx.exe.html'
     """
     stem = unicodedata.normalize("NFC", name)
+    # Format characters too: a right-to-left override makes "cod.exe\u202Excl" look like "cod.lx.exe".
+    unsafe = set(unsafe_characters(stem))
+    stem = "".join("_" if char in unsafe else char for char in stem)
     stem = _UNSAFE_CHARACTERS.sub("_", stem)
     stem = re.sub(r"_*\.\.+_*", "_", stem)  # no ".." left anywhere
-    stem = re.sub(r"\s+", " ", stem).strip(" ._")
-    stem = stem[:_MAX_STEM].rstrip(" .")
+    # No spaces: a downloaded file is named in mails, shells and links without quoting.
+    stem = re.sub(r"[\s_]+", "_", stem).strip(" ._")
+    stem = stem[:_MAX_STEM].rstrip(" ._")
     if not stem:
         stem = fallback
     if stem.split(".")[0].upper() in _RESERVED:

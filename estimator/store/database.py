@@ -69,6 +69,7 @@ from estimator.store.types import (
     check_ranges,
     check_text,
 )
+from estimator.urls import redact_text, redact_url, scheme, unencoded_userinfo
 
 __all__ = [
     "DATABASE_ENV",
@@ -147,8 +148,25 @@ VERSIONS = sa.Table(
 # --- where the library is -------------------------------------------------------------------------
 
 
+#: The URL schemes a library may have (``postgresql+psycopg`` and the like included); anything else written
+#: ``scheme://`` is refused rather than taken for a file named after it (and its password).
+LIBRARY_SCHEMES = ("postgresql", "postgres", "sqlite")
+
+
 def _is_url(text: str) -> bool:
-    return "://" in text and text.split("://", 1)[0].split("+")[0].lower() in ("postgresql", "postgres", "sqlite")
+    """Whether ``text`` is written ``scheme://...``, whatever the scheme (an unknown one is refused later)."""
+    return scheme(text) is not None
+
+
+def _bad_database(target: str, problem: str) -> ScenarioError:
+    shown = redact_url(target)
+    return ScenarioError(
+        f"database: {shown!r} {problem}; allowed: postgresql://user:password@host:port/dbname (a password's "
+        "@ : / ? # written %40 %3A %2F %3F %23), sqlite:///path, or a file path",
+        code="database",
+        field="database",
+        value=shown,
+    )
 
 
 def default_database() -> str | Path:
@@ -182,10 +200,7 @@ def hide_password(url: str | URL) -> str:
     >>> hide_password("postgresql://anna:s3cret@db.example:5432/library")
     'postgresql://anna:***@db.example:5432/library'
     """
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<a database URL that cannot be read>"
+    return redact_url(url)
 
 
 def default_author() -> str:
@@ -332,16 +347,17 @@ class ScenarioStore:
         self.url: URL | None = None
         self.path: Path | None = None
         if isinstance(target, str) and _is_url(target.strip()):
+            target = target.strip()
+            kind = scheme(target) or ""
+            if kind.split("+")[0] not in LIBRARY_SCHEMES:
+                raise _bad_database(target, f"has the scheme {kind.split('+')[0]!r}, which is not a library's")
+            if (char := unencoded_userinfo(target)) is not None:
+                raise _bad_database(target, f"has an unencoded {char!r} before the host (in the user name or password)")
             try:
-                url = make_url(target.strip())
-            except ArgumentError as error:
-                raise ScenarioError(
-                    f"database: {hide_password(target)!r} is not a database URL ({error}); allowed: "
-                    "postgresql://user:password@host:port/dbname or a file path",
-                    code="database",
-                    field="database",
-                    value=hide_password(target),
-                ) from None
+                url = make_url(target)  # a port that is not a number raises ValueError here
+            except (ArgumentError, ValueError) as error:
+                problem = redact_text(str(error).splitlines()[0], target)
+                raise _bad_database(target, f"is not a database URL ({problem})") from None
             if url.get_backend_name() == "sqlite":
                 self.path = Path(url.database or "").expanduser()
             else:
@@ -385,8 +401,7 @@ class ScenarioStore:
         return engine
 
     def _scrub(self, text: str) -> str:
-        password = self.url.password if self.url is not None else None
-        return text.replace(str(password), "***") if password else text
+        return redact_text(text, self.url) if self.url is not None else text
 
     def _database_error(self, error: Exception) -> ScenarioError:
         original = getattr(error, "orig", None) or error
@@ -808,8 +823,8 @@ class ScenarioStore:
             parameters.replace(name=clean_name) if isinstance(parameters, Parameters) else Parameters(parameters, name=clean_name)
         )
         content = _content(params, check_ranges(params, ranges), check_text(notes, "notes"), check_provenance(provenance))
-        who = check_text(default_author() if author is None else author, "author").strip()
-        check_text(note, "note")
+        who = check_text(default_author() if author is None else author, "author", multiline=False).strip()
+        note = check_text(note, "note")
         save_id = uuid.uuid4().hex
         return self._retrying(
             lambda first: self._save_once(clean_name, content, overwrite, expect_version, who, note, save_id, first)

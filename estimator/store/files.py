@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from estimator.core.parameters import InputError, ParameterError, Parameters
+from estimator.core.parameters import InputError, ParameterError, Parameters, shown_value
 from estimator.library import ScenarioFile, read_scenario, scenario_file
 from estimator.store.types import (
     FILE_METADATA_KEYS,
@@ -34,6 +34,7 @@ from estimator.store.types import (
     check_ranges,
     check_text,
 )
+from estimator.text.user_text import unsafe_characters
 
 __all__ = [
     "WORKSPACE_FORMAT",
@@ -180,7 +181,9 @@ def read_scenario_bytes(data: bytes, filename: str, *, name: str | None = None) 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".json", ".toml"):
         raise InputError(f"params file {Path(filename).name!r}: unknown format {suffix!r}; use .json or .toml")
-    stem = Path(filename).stem.strip()[:MAX_NAME_LENGTH] or "scenario"
+    stem = Path(filename).stem
+    unsafe = set(unsafe_characters(stem))
+    stem = "".join(char for char in stem if char not in unsafe).strip()[:MAX_NAME_LENGTH] or "scenario"
     with tempfile.TemporaryDirectory() as folder:
         # The same reader as the command line, so the app accepts exactly what --params accepts;
         # the uploaded name is never used as a path.
@@ -236,12 +239,20 @@ def _bad_workspace(source: str, what: str, value: Any = None) -> ScenarioError:
     )
 
 
+#: Dates a workspace file's versions may carry: year 1 would overflow when turned into UTC.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 def _moment(text: Any, source: str) -> datetime:
     try:
         moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        raise _bad_workspace(source, f"saved_at {text!r} is not a date and time", text) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise _bad_workspace(source, f"saved_at {shown_value(text)} is not a date and time from 1970 to 9998", text) from None
+    if not _EARLIEST <= moment < _LATEST:
+        raise _bad_workspace(source, f"saved_at {shown_value(text)} is not a date and time from 1970 to 9998", text)
+    return moment
 
 
 def read_workspace_bytes(data: bytes, filename: str) -> WorkspaceFile:
@@ -249,8 +260,9 @@ def read_workspace_bytes(data: bytes, filename: str) -> WorkspaceFile:
     source = repr(Path(filename).name)
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _bad_workspace(source, f"not valid JSON ({error})") from None
+    except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, huge numbers, arrays nested thousands deep
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise _bad_workspace(source, f"not valid JSON ({reason})") from None
     if not isinstance(document, dict) or document.get("format") != WORKSPACE_FORMAT:
         raise _bad_workspace(source, f"'format' is not {WORKSPACE_FORMAT!r}")
     if document.get("format_version") != WORKSPACE_FORMAT_VERSION:
@@ -269,7 +281,7 @@ def read_workspace_bytes(data: bytes, filename: str) -> WorkspaceFile:
         for raw in history:
             label = f"workspace file {source}, scenario {name!r}"
             draft = _draft(scenario_file(dict(raw) if isinstance(raw, dict) else raw, label), name, name)
-            author = check_text(raw.get("author") or "", "author")
+            author = check_text(raw.get("author") or "", "author", multiline=False)
             note = check_text(raw.get("note") or "", "note")
             versions.append(ImportedVersion(draft, author, _moment(raw.get("updated_at") or datetime.now(UTC), source), note))
         scenarios.append((name, tuple(versions)))

@@ -16,6 +16,7 @@ from typing import Any
 
 from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
+from estimator.text.user_text import MAX_NAME_LENGTH, MAX_NOTES_LENGTH, NAME_CHARACTERS, NOTES_ALLOWED, escaped, normalise_text
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -33,7 +34,6 @@ __all__ = [
 ]
 
 #: Longest scenario or workspace name accepted (characters, after trimming spaces).
-MAX_NAME_LENGTH = 100
 #: Most scenarios shown side by side.
 MAX_COMPARED = 4
 #: The workspace of scenarios saved before workspaces existed, and of a store opened without one.
@@ -67,33 +67,34 @@ class ScenarioError(InputError):
 
 
 def check_name(name: Any, field: str = "name") -> str:
-    """The name with surrounding spaces removed, or a :class:`ScenarioError` saying why it is not allowed.
+    """The name in NFC with surrounding spaces removed, or a :class:`ScenarioError` saying why it is not allowed.
 
-    Allowed: text of 1 to :data:`MAX_NAME_LENGTH` characters without control characters
-    (a line break or tab in a name would break lists and files).
+    Allowed: text of 1 to :data:`MAX_NAME_LENGTH` characters without control or format
+    characters (:data:`~estimator.text.user_text.NAME_CHARACTERS`): a line break would break lists
+    and files, a zero-width space or a direction override makes two names look alike.
 
     >>> check_name("  Base case ")
     'Base case'
     """
-    allowed = f"text of 1 to {MAX_NAME_LENGTH} characters without line breaks or tabs"
+    allowed = f"text of 1 to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
     if not isinstance(name, str):
         raise ScenarioError(f"{field}: {name!r} is not text; allowed: {allowed}", code="empty_name", field=field, value=name)
-    cleaned = name.strip()
+    cleaned, unsafe = normalise_text(name.strip())
     if not cleaned:
         raise ScenarioError(f"{field}: {name!r} is empty; allowed: {allowed}", code="empty_name", field=field, value=name)
     if len(cleaned) > MAX_NAME_LENGTH:
         raise ScenarioError(
-            f"{field}: {cleaned[:20]!r}… is {len(cleaned)} characters long; allowed: {allowed}",
+            f"{field}: {escaped(cleaned, limit=20)!r}… is {len(cleaned)} characters long; allowed: {allowed}",
             code="long_name",
             field=field,
-            value=name,
+            value=escaped(cleaned, limit=40),
         )
-    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+    if unsafe:
         raise ScenarioError(
-            f"{field}: {cleaned!r} contains a control character; allowed: {allowed}",
+            f"{field}: '{escaped(cleaned)}' contains {', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
             code="control_in_name",
             field=field,
-            value=name,
+            value=escaped(cleaned),
         )
     return cleaned
 
@@ -136,10 +137,34 @@ def check_ranges(parameters: Parameters, ranges: Mapping[str, Any] | None) -> di
     return clean
 
 
-def check_text(value: Any, field: str) -> str:
+def check_text(value: Any, field: str, *, multiline: bool = True) -> str:
+    """Free text (notes, a version's note, an author) in NFC, or a :class:`ScenarioError` naming the field.
+
+    Notes (``multiline``) may hold line breaks and tabs, up to
+    :data:`~estimator.text.user_text.MAX_NOTES_LENGTH` characters; a one-line field (an author)
+    follows the rules of names. No other control or format character (an ANSI escape).
+    """
+    allowed = NOTES_ALLOWED if multiline else f"text of up to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
     if not isinstance(value, str):
-        raise ScenarioError(f"{field}: {value!r} is not text; allowed: any text", code="invalid", field=field, value=value)
-    return value
+        raise ScenarioError(f"{field}: {value!r} is not text; allowed: {allowed}", code="invalid", field=field, value=value)
+    cleaned, unsafe = normalise_text(value, multiline=multiline)
+    longest = MAX_NOTES_LENGTH if multiline else MAX_NAME_LENGTH
+    if len(cleaned) > longest:
+        raise ScenarioError(
+            f"{field}: {len(cleaned):,} characters long; allowed: {allowed}",
+            code="invalid",
+            field=field,
+            value=escaped(cleaned, limit=40),
+        )
+    if unsafe:
+        raise ScenarioError(
+            f"{field}: '{escaped(cleaned, allow=chr(10) + chr(9))}' contains "
+            f"{', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
+            code="invalid",
+            field=field,
+            value=escaped(cleaned),
+        )
+    return cleaned
 
 
 @dataclass(frozen=True)

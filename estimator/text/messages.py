@@ -18,7 +18,7 @@ MODEL.md (``labels=False``), the app and the documents show labels, the app in M
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +170,8 @@ def calibration_text(
     *,
     labels: bool = False,
     emphasis: str = "",
+    escape: Callable[[str], str] | None = None,
+    audience: str = "cli",
     **shown: str,
 ) -> str:
     """A calibration error (``kind="error"``) or note (``"warning"``) in ``language``.
@@ -185,23 +187,46 @@ def calibration_text(
         The CLI and the Python API speak English.
     labels, emphasis
         As in :func:`render`; off by default (the messages' own wording).
+    escape : callable, optional
+        Applied to every value that is text (a column name, a segment, an example row: the
+        client's file), not to the figures: the app passes its Markdown escaping.
+    audience : {"cli", "app"}, default "cli"
+        ``"app"`` takes the app's wording (``calibration.app.*``) where the text names a command-line option.
     **shown
         Placeholders already written for display (e.g. a parameter's label instead of its key).
     """
-    from estimator.calibration.messages import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.calibration.columns import REQUIRED_FIELDS
+    from estimator.calibration.messages import DROPPABLE_MESSAGES, ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
+    from estimator.text.i18n import has_key
 
     registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
     if message_id not in registry:
         raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
-    filled = {**_calibration_values(values, locale_of(language)), **shown}
-    text = render(f"calibration.{kind}.{message_id}", filled, language, labels=False)
+    filled = _calibration_values(values, locale_of(language))
+    if escape is not None:
+        filled = {name: text if _is_figure(values[name]) else escape(text) for name, text in filled.items()}
+    filled.update(shown)
+    app = audience == "app"
+    key = f"calibration.{kind}.{message_id}"
+    if app and has_key(f"calibration.app.{kind}.{message_id}"):
+        key = f"calibration.app.{kind}.{message_id}"
+    text = render(key, filled, language, labels=False)
     if kind == "error" and message_id in ROW_MESSAGES:
         tail = "one" if values.get("count") == 1 else "other"
         text = f"{text} {render(f'calibration.error_rows.{tail}', filled, language, labels=False)}"
+    if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
+        which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
+        section = "calibration.app.error_ways" if app else "calibration.error_ways"
+        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
+        text = f"{text.rstrip()}{stop} {render(f'{section}.{which}', filled, language, labels=False)}"
     if labels:
         with language_scope(language):
             text = name_parameters(text, emphasis)
     return text
+
+
+def _is_figure(value: Any) -> bool:
+    return value is None or isinstance(value, bool | int | float | np.integer | np.floating)
 
 
 # --- values that cannot be used: links and typed entries ------------------------------------
@@ -229,6 +254,10 @@ def allowed_in_link(key: str) -> str:
         return t("allowed.choice", choices="edit, present")
     if key == "currency":
         return t("allowed.currency")
+    if key == "name":
+        from estimator.text.user_text import MAX_NAME_LENGTH
+
+        return t("allowed.name", most=MAX_NAME_LENGTH)
     spec = PARAMETER_SPECS.get(key)
     if spec is None:
         return t("allowed.parameters")
@@ -240,7 +269,14 @@ def allowed_in_link(key: str) -> str:
 def link_problem_text(problem: LinkProblem, language: str | None = None) -> str:
     """One ignored link value, e.g. "`churn_rate=abc`: not a number; allowed: from 0 to 1."."""
     with language_scope(language or current_language()):
-        values = {"key": problem.key, "value": problem.value, "reason": _reason(problem.reason)}
+        from estimator.text.user_text import escaped
+
+        # Link text is anyone's: control characters escaped, a long value cut (400 digits fill no screen).
+        values = {
+            "key": escaped(problem.key, limit=40),
+            "value": escaped(problem.value, limit=40),
+            "reason": _reason(problem.reason),
+        }
         return render("link.ignored_item", {**values, "allowed": allowed_in_link(problem.key)}, labels=False)
 
 

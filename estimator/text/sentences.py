@@ -189,6 +189,9 @@ def provenance_description(result: Calibration, key: str, source: str, currency:
         low=format_parameter(key, low, currency, locale=locale),
         high=format_parameter(key, high, currency, locale=locale),
     )
+    if getattr(result, "dropped", None):
+        columns = ", ".join(f"'{d['column']}' {format_count(d['rows'], locale=locale, compact=False)}" for d in result.dropped)
+        text += "; " + t("calibration.app.provenance_dropped", columns=columns)
     if key == "service_share" and result.reason_overrides:
         classes = "; ".join(
             f"{reason} = {t('calibration.reason_class.' + name)}" for reason, name in result.reason_overrides.items()

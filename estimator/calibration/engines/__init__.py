@@ -17,9 +17,12 @@ from pathlib import Path
 
 from estimator.calibration.engines.base import Engine, Progress
 from estimator.calibration.messages import CalibrationError
+from estimator.urls import redact_url, scheme
 
 __all__ = ["ENGINES", "Engine", "Progress", "add_source_arguments", "choose_engine", "open_engine", "source_options"]
 
+#: What a source written ``scheme://`` may be, for the message refusing any other.
+_SCHEMES = "postgresql:// (a database, --table or --query), or with --engine spark a lake URI (s3a://, hdfs://, abfss://...)"
 #: Engine name → its module (imported when used: Spark and PostgreSQL drivers load only when asked for).
 ENGINES: dict[str, str] = {
     "duckdb": "estimator.calibration.engines.duckdb",
@@ -32,12 +35,16 @@ def choose_engine(source: str | Path | None, engine: str | None = None, table: s
     """The engine for ``source``: as asked, else PostgreSQL for a ``postgresql://`` URL, else DuckDB."""
     from estimator.calibration.engines.postgresql import is_url
 
+    if engine is not None and engine not in ENGINES:
+        raise CalibrationError("unknown_engine", value=engine, allowed=", ".join(ENGINES))
     if engine is None:
         if source is not None and is_url(str(source)):
             return "postgresql"
-        return "spark" if source is None and table else "duckdb"
-    if engine not in ENGINES:
-        raise CalibrationError("unknown_engine", value=engine, allowed=", ".join(ENGINES))
+        engine = "spark" if source is None and table else "duckdb"
+    kind = scheme(str(source)) if source is not None else None
+    if kind is not None and not (engine == "spark" or (engine == "postgresql" and is_url(str(source)))):
+        # mysql://, postgressql://...: an error naming what is read, never a "file" named after the password.
+        raise CalibrationError("unknown_scheme", scheme=kind, url=redact_url(source), allowed=_SCHEMES)
     return engine
 
 
@@ -46,6 +53,11 @@ def open_engine(source: str | Path | None, engine: str | None = None, **options:
     name = choose_engine(source, engine, options.get("table"))  # type: ignore[arg-type]
     if name == "duckdb" and (options.get("table") or options.get("query")):
         raise CalibrationError("table_needs_engine", value=str(options.get("table") or options.get("query")))
+    if options.get("query"):
+        # Exactly one SELECT, on every engine, before anything connects (the engine runs it read-only).
+        from estimator.calibration.sql import check_select
+
+        check_select(str(options["query"]), {"postgresql": "postgres"}.get(name, name))
     module = import_module(ENGINES[name])
     return module.open_engine(source, **{k: v for k, v in options.items() if v is not None})
 
@@ -59,7 +71,11 @@ def add_source_arguments(parser) -> None:
         "postgresql (default for a postgresql:// source)",
     )
     parser.add_argument("--table", metavar="NAME", help="a table of Spark's catalogue or of a postgresql:// database")
-    parser.add_argument("--query", metavar="SQL", help='a query run by the postgresql:// source\'s server ("SELECT …")')
+    parser.add_argument(
+        "--query",
+        metavar="SQL",
+        help='one SELECT (or WITH ... SELECT) run read-only by the postgresql:// source\'s server or by Spark ("SELECT …")',
+    )
     parser.add_argument("--spark-master", metavar="URL", help="Spark's master (default local[*]; spark://host:7077, yarn...)")
     parser.add_argument(
         "--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server (default: the SPARK_REMOTE variable, if set)"

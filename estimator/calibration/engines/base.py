@@ -10,6 +10,7 @@ from typing import Any
 from estimator.calibration.aggregation import transpile
 from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sources.base import check_header
+from estimator.urls import redact_text
 
 __all__ = ["Engine", "Progress"]
 
@@ -69,7 +70,7 @@ class Engine:
     def failure(self, error: BaseException) -> CalibrationError:
         """The engine's own error as a one-line message (never a traceback, never a password)."""
         text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return CalibrationError("engine_failed", engine=self.name, detail=text[:500])
+        return CalibrationError("engine_failed", engine=self.name, detail=redact_text(text)[:500])
 
 
 #: Seconds between two progress probes (a probe asks the engine how far it is; it costs next to nothing).

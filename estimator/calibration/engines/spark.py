@@ -18,6 +18,8 @@ from estimator.calibration.engines.base import Engine, watch
 from estimator.calibration.messages import CalibrationError
 from estimator.calibration.sources import csv as csv_source
 from estimator.calibration.sources import parquet as parquet_source
+from estimator.calibration.sql import check_select
+from estimator.urls import redact_url
 
 NAME = "spark"
 _NUMERIC = ("tinyint", "smallint", "int", "bigint", "float", "double", "decimal")
@@ -61,6 +63,7 @@ class SparkEngine(Engine):
         source: str | Path | None = None,
         *,
         table: str | None = None,
+        query: str | None = None,
         spark_master: str | None = None,
         spark_remote: str | None = None,
         encoding: str | None = None,
@@ -74,10 +77,18 @@ class SparkEngine(Engine):
         delimiter = None
         if table:
             frame, kind, label = self.spark.table(table), "table", table
+        elif query:
+            # One SELECT (Spark SQL has no transaction to make read-only: anything else is refused here).
+            try:
+                frame, kind, label = self.spark.sql(check_select(query, "spark")), "query", "query"
+            except CalibrationError:
+                raise
+            except Exception as error:  # an unknown table, a syntax Spark does not take...
+                raise self.failure(error) from None
         elif re.match(r"^[a-z][a-z0-9+.-]*://", str(source)):
             # A lake's URI (s3a://, hdfs://, abfss://...): only Spark can read it; the format from its name.
             frame, kind = self._read_remote(str(source), encoding)
-            label = str(source)
+            label = redact_url(source)  # a URI may carry a key (s3a://KEY:SECRET@bucket/)
             delimiter = self._remote_delimiter
         else:
             path = Path(str(source))
@@ -174,5 +185,5 @@ class SparkEngine(Engine):
 
 
 def open_engine(source: str | Path | None, **options: object) -> SparkEngine:
-    known = ("table", "spark_master", "spark_remote", "encoding", "spark")
+    known = ("table", "query", "spark_master", "spark_remote", "encoding", "spark")
     return SparkEngine(source, **{k: v for k, v in options.items() if k in known})  # type: ignore[arg-type]
