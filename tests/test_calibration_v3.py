@@ -533,3 +533,14 @@ def test_a_three_valued_status_window_and_adjustment_rest_on_the_customers_at_ri
     c0 = float((weights * quiet.groupby("Contract")["Customer Status"].apply(lambda s: (s == "Churned").mean())).sum())
     assert_allclose(data["baseline_churn_adjusted"]["value"], 1 - (1 - c0) ** 2, rtol=1e-12)
     assert f"({data['entrants']:,} who joined during the window were left out)" in cfo_sentence(data)
+
+
+def test_reasons_classed_again_keep_the_window_and_the_adjustment():
+    from estimator.calibration import reclassify
+    from estimator.paths import data_dir
+
+    first = calibrate(data_dir() / "sample_customers.csv", churn_window=3, currency="PLN")
+    again = reclassify(first, {"Moved away": "service"})
+    assert again.estimates["churn_rate"] == first.estimates["churn_rate"]
+    assert again.adjustment == first.adjustment and again.adjustment.churn_window_months == 3
+    assert again.warnings[0].code != "churn_window_assumed" and again.to_dict()["currency"] == "PLN"
