@@ -18,6 +18,7 @@ from estimator.core.sources import NO_CURRENCY
 from estimator.text.formatting import format_share
 from ui.context import Context
 from ui.i18n import current_language, t
+from ui.safe_text import plain
 
 __all__ = ["WINDOW_CHOICES", "complainer_churn_changes", "options", "render_adjustment", "render_options"]
 
@@ -115,13 +116,13 @@ def render_adjustment(result: Calibration, ctx: Context) -> None:
     sentence = cfo_sentence(result.to_dict(), current_language())
     if sentence:
         st.markdown(f"**{t('calibration.v3_cfo_title')}**")
-        st.info(sentence, icon=":material/record_voice_over:")
+        st.info(plain(sentence, limit=None), icon=":material/record_voice_over:")  # names a file's column
 
 
 def _render_km(adjustment: Any, ctx: Context) -> None:
     if adjustment.kaplan_meier_12m is not None:
         st.metric(
-            t("calibration.v3_km", column=adjustment.tenure_column),
+            t("calibration.v3_km", column=plain(adjustment.tenure_column)),
             _interval(adjustment.kaplan_meier_12m, ctx),
             help=t("calibration.v3_km_help"),
         )

@@ -12,6 +12,7 @@ from estimator.text.sentences import headline_figures as _headline_figures
 from estimator.text.sentences import headline_sentence as _headline_sentence
 from ui.context import Context
 from ui.i18n import t
+from ui.safe_text import plain
 
 __all__ = [
     "HeadlineFigure",
@@ -75,7 +76,7 @@ def sources_caption(ctx: Context) -> str:
         "input_source.headline_sources",
         customers=format_count(p.customers, locale=ctx.locale, compact=False),
         customers_source=t(f"input_source.{sources.get('customers', 'default')}"),
-        value=value,
+        value=plain(value),
         value_source=t(f"input_source.{sources.get('annual_value', 'default')}"),
     )
 

@@ -18,6 +18,7 @@ from ui.controls import GROUP_ORDER, control_for, group_parameters
 from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
 from ui.plots import show_deferred
+from ui.safe_text import plain
 
 __all__ = ["render_sidebar"]
 
@@ -119,7 +120,7 @@ def _parameter_input(ctx: Context, key: str) -> None:
         st.caption(
             t(
                 "input_source.scaled",
-                value=count(scaled.value),
+                value=plain(count(scaled.value)),
                 base_value=count(scaled.base_value),
                 customers=count(scaled.customers),
                 base_customers=count(scaled.base_customers),

@@ -196,7 +196,7 @@ def _complainer_churn(values: dict[str, Any], sources: dict[str, str], calibrati
 
     try:
         current = {key: float(values[key]) for key in ("resolved_share", *keys)}
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # a bad value: Parameters names it later
         current = {key: float(Parameters.defaults()[key]) for key in ("resolved_share", *keys)}
     changed, note = reconcile_complainer_churn(current, measured)
     values.update(changed)

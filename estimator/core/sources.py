@@ -108,7 +108,7 @@ def scale_with_customers(
     done: list[Scaling] = []
     try:
         customers = float(out.get("customers", base_customers))
-    except (TypeError, ValueError):  # not a number: Parameters names the problem
+    except (TypeError, ValueError, OverflowError):  # not a number: Parameters names the problem
         return out, done
     if base_customers <= 0 or customers == base_customers or not 0 <= customers < float("inf"):
         return out, done
