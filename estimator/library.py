@@ -128,6 +128,10 @@ class Preset:
     description: str
     parameters: Parameters
     sources: Mapping[str, SourceRef]
+    #: N0 (MODEL.md v3): the customer base the preset's volumes are sized for.
+    customer_base: float = 100000.0
+    #: The parameters the preset states (the others are MODEL.md's defaults).
+    stated: tuple[str, ...] = ()
 
     def assumptions(self) -> pd.DataFrame:
         """Every parameter with its value, source, evidence grade and note (for a deck or a notebook)."""
@@ -169,7 +173,10 @@ def _read_preset(name: str) -> Preset:
     for key, entry in raw.get("parameters", {}).items():
         values[key] = entry["value"]
         sources[key] = SourceRef(entry.get("source", ASSUMPTION), entry.get("note", ""))
-    return Preset(name, raw.get("title", name), raw.get("description", ""), Parameters(values), sources)
+    parameters = Parameters(values)
+    base = float(raw.get("customer_base", parameters.customers))
+    stated = tuple(raw.get("parameters", {}))
+    return Preset(name, raw.get("title", name), raw.get("description", ""), parameters, sources, base, stated)
 
 
 def preset_names() -> list[str]:
@@ -357,7 +364,12 @@ def scenario_file(raw: Any, source: str) -> ScenarioFile:
     if is_calibration(raw):
         # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
         scenario = scenario_from_calibration(raw, source)
-        content = {"name": scenario["name"], **scenario["parameters"], "provenance": scenario["provenance"]}
+        content = {
+            "name": scenario["name"],
+            "currency": scenario["currency"],
+            **scenario["parameters"],
+            "provenance": scenario["provenance"],
+        }
         return ScenarioFile(source, content, raw)
     for section in ("parameters", "inputs"):
         if isinstance(raw.get(section), dict):

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +40,24 @@ from babel.numbers import get_currency_symbol
 
 from estimator.analysis.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.calibration import Calibration
+from estimator.calibration.sentence import cfo_sentence
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.result import Estimate, estimate
+from estimator.core.sources import NO_CURRENCY, SCALED_INPUTS, Scaling, base_of, scale_with_customers
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
 from estimator.scenarios import SavedScenario, ScenarioStore
-from estimator.text.formatting import format_count, format_entry, format_money, format_share, is_currency_parameter
+from estimator.text.formatting import (
+    format_count,
+    format_entry,
+    format_money,
+    format_parameter,
+    format_share,
+    is_currency_parameter,
+)
 from estimator.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
 from estimator.text.messages import entry_problem_text, warning_text
 from estimator.text.sentences import (
@@ -216,15 +226,20 @@ class Explorer:
         provenance: Mapping[str, str] | None = None,
         language: str = DEFAULT_LANGUAGE,
         library: str | Path | None = None,
+        scaled: Sequence[Scaling] = (),
+        calibration: Mapping[str, Any] | None = None,
     ):
         self._preset = preset
         self._params = Parameters(parameters)
+        # MODEL.md v3: volumes scaled with the customers while nobody entered them (key -> Scaling).
+        self._scaled = {item.key: item for item in scaled}
+        self._calibration = dict(calibration) if calibration else None  # its CFO sentence goes on the deck
         self._custom_ranges = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
         # parameter -> (value the data gave, description): a value moved by hand afterwards is the user's.
         self._provenance = {key: (self._params[key], text) for key, text in (provenance or {}).items()}
         self._language = language if language in available_languages() else DEFAULT_LANGUAGE
         self._library = library
-        self._estimate = estimate(self._params)
+        self._estimate = self._evaluate()
         self._problems: dict[str, EntryProblem] = {}
         self._stale = set(ANALYSES)
         self._quiet = False  # True while the widgets are set from the scenario (not by the user)
@@ -321,6 +336,8 @@ class Explorer:
             notes=notes,
             language=self._language,
             data_sources=self.provenance,
+            input_sources=self.input_sources,
+            method_sentence=cfo_sentence(self._calibration, self._language) if self._calibration and self.provenance else "",
         )
         return write_report(content, path)
 
@@ -479,8 +496,48 @@ class Explorer:
                 return
         self._apply({item.key: value})
 
+    @property
+    def input_sources(self) -> dict[str, str]:
+        """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
+        moved from the preset, else ``preset`` or ``default`` (a volume scaled with the customers included)."""
+        stated, data = set(self._preset.stated), self.provenance
+        out = {}
+        for key in PARAMETER_SPECS:
+            if key in data:
+                out[key] = "file"
+            elif key not in self._scaled and self._params[key] != self._preset.parameters[key]:
+                out[key] = "entered"
+            else:
+                out[key] = "preset" if key in stated else "default"
+        return out
+
+    def _evaluate(self) -> Estimate:
+        return estimate(self._params, input_sources=self.input_sources, scaled=tuple(self._scaled.values()))
+
+    def _with_volumes(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` and, when they change the customers, the volumes nobody entered scaled to them (MODEL.md v3)."""
+        values = dict(values)
+        if "customers" not in values:
+            for key in values:
+                self._scaled.pop(key, None)  # entered by hand: never scaled again
+            return values
+        _, base_values = base_of(self._preset)
+        sources = {}
+        for key in SCALED_INPUTS:
+            untouched = self._params[key] == base_values[key] or (
+                key in self._scaled and math.isclose(self._params[key], self._scaled[key].value, rel_tol=1e-12)
+            )
+            sources[key] = "entered" if key in values or not untouched else "preset"
+        scaled, done = scale_with_customers({**self._params.to_dict(), **values}, sources, self._preset)
+        self._scaled = {item.key: item for item in done}
+        for key in SCALED_INPUTS:
+            if sources[key] == "preset":
+                values[key] = scaled[key] if done else base_values[key]
+        return values
+
     def _apply(self, values: Mapping[str, Any]) -> None:
         started = time.perf_counter()
+        values = self._with_volumes(values)
         self._params = self._params.replace(**values)  # validates; raises ParameterError with nothing changed
         with language_scope(self._language):
             self._quiet = True
@@ -507,6 +564,7 @@ class Explorer:
         self._preset = load_preset(name)
         self._params = self._preset.parameters
         self._custom_ranges, self._provenance = {}, {}  # a new starting point: nothing comes from the data any more
+        self._scaled = {}
         with language_scope(self._language):
             self._show_inputs(self._inputs)
         self._refresh()
@@ -525,7 +583,7 @@ class Explorer:
     def _refresh(self, started: float | None = None) -> None:
         started = time.perf_counter() if started is None else started
         with language_scope(self._language):
-            self._estimate = estimate(self._params)
+            self._estimate = self._evaluate()
             self._show_headline()
             headline_done = time.perf_counter()
             self._show_charts()
@@ -541,8 +599,10 @@ class Explorer:
         est, params, locale = self._estimate, self._params, self.locale
         largest = largest_channel_text(est, locale=locale)
         sentence = headline_sentence(est, params.currency, locale=locale)
-        self._headline.value = f"<div style='font-size:1.35em;margin:6px 0'>{_markdown_html(sentence)}</div>" + (
-            f"<div>{_markdown_html(largest)}</div>" if largest else ""
+        self._headline.value = (
+            f"<div style='font-size:1.35em;margin:6px 0'>{_markdown_html(sentence)}</div>"
+            + (f"<div>{_markdown_html(largest)}</div>" if largest else "")
+            + f"<div class='churn-sources'><small>{html.escape(self._sources_text())}</small></div>"
         )
         cards = "".join(
             "<div class='churn-figure' style='border:1px solid #ddd;border-radius:6px;padding:6px 10px;min-width:120px'"
@@ -571,6 +631,33 @@ class Explorer:
             reconcile = t("cross_check.reconcile_undefined")
         used = t("cross_check.used", method=t(f"method.{params.method}"))
         self._cross_check_text.value = f"{_markdown_html(reconcile)}<br><small>{html.escape(used)}</small>"
+
+    def _sources_text(self) -> str:
+        """Whose the customers and the value are (MODEL.md v3), and any volume scaled with the customers."""
+        from estimator.core.sources import currency_label
+
+        p, sources, locale = self._params, self._estimate.input_sources, self.locale
+        count = lambda v: format_count(v, locale=locale, compact=False)  # noqa: E731
+        value = format_parameter("annual_value", p.annual_value, p.currency, locale=locale)
+        if p.currency == NO_CURRENCY:
+            value += f" ({currency_label(p.currency, self._language)})"
+        text = t(
+            "input_source.headline_sources",
+            customers=count(p.customers),
+            customers_source=t(f"input_source.{sources['customers']}"),
+            value=value,
+            value_source=t(f"input_source.{sources['annual_value']}"),
+        )
+        for item in self._estimate.scaled:
+            scaled = t(
+                "input_source.scaled",
+                value=count(item.value),
+                base_value=count(item.base_value),
+                customers=count(item.customers),
+                base_customers=count(item.base_customers),
+            )
+            text += f" · {param_label(item.key)}: {scaled}"
+        return text
 
     def _show_charts(self) -> None:
         est, params, locale = self._estimate, self._params, self.locale
@@ -653,16 +740,40 @@ class Explorer:
         return text, figures
 
 
-def _calibrated(result: Calibration, preset: Preset, source: str | None, language: str) -> tuple[Parameters, dict, dict]:
-    """A calibration applied as the app's "apply to model" does: values, 95 % ranges and where they came from."""
-    values = result.parameter_values()
-    params = preset.parameters.replace(**values)
+def _calibrated(
+    result: Calibration, preset: Preset, source: str | None, language: str
+) -> tuple[Parameters, dict, dict, list[Scaling]]:
+    """A calibration applied as the app's "apply to model" does: values, 95 % ranges and where they came from.
+
+    MODEL.md v3: the preset's volumes follow the file's customers, the file's currency (or "currency not
+    stated") comes with its values, and cr and cu follow the complainers' churn the file measured.
+    """
+    from estimator.calibration.adjustment import reconcile_complainer_churn
+
+    values: dict[str, Any] = result.parameter_values()
+    sources = {key: "file" for key in values}
+    rescaled: dict[str, float] = {}
+    note = None
+    if "churn_resolved" not in result.estimates and "churn_complainers" in result.figures:
+        rescaled, note = reconcile_complainer_churn(
+            {**preset.parameters.to_dict(), **values}, result.figures["churn_complainers"]
+        )
+    scaled_values, scaled = scale_with_customers({**preset.parameters.to_dict(), **values}, sources, preset)
+    values.update({item.key: scaled_values[item.key] for item in scaled})
+    currency = {"currency": (result.adjustment.currency if result.adjustment else None) or NO_CURRENCY}
+    params = preset.parameters.replace(**values, **rescaled, **(currency if "annual_value" in values else {}))
     ranges = result.uncertainty_ranges()
     with language_scope(language):
         locale = LANGUAGES[language].locale if language in LANGUAGES else "en"
         label = source or t("notebook.calibration_source")
-        provenance = {key: provenance_description(result, key, label, params.currency, locale) for key in values}
-    return params, ranges, provenance
+        provenance = {
+            key: provenance_description(result, key, label, params.currency, locale)
+            for key in values
+            if key not in {item.key for item in scaled}
+        }
+        if note is not None:
+            provenance.update(dict.fromkeys(rescaled, note.text(language)))
+    return params, ranges, provenance, scaled
 
 
 def explore(
@@ -710,9 +821,10 @@ def explore(
     base = load_preset(preset) if preset is not None else None
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
+    scaled: list[Scaling] = []
     if isinstance(source, Calibration):
         base = base or load_preset(DEFAULT_PRESET)
-        params, ranges, provenance = _calibrated(source, base, data_source, language)
+        params, ranges, provenance, scaled = _calibrated(source, base, data_source, language)
     elif isinstance(source, str):
         if source in preset_names():
             base = base or load_preset(source)
@@ -730,7 +842,16 @@ def explore(
     else:
         base = base or load_preset(DEFAULT_PRESET)
         params = source if isinstance(source, Parameters) else Parameters(source)
-    app = Explorer(base, params, ranges=ranges, provenance=provenance, language=language, library=library)
+    app = Explorer(
+        base,
+        params,
+        ranges=ranges,
+        provenance=provenance,
+        language=language,
+        library=library,
+        scaled=scaled,
+        calibration=source.to_dict() if isinstance(source, Calibration) else None,
+    )
     if display:
         from IPython.display import display as show
 

@@ -178,12 +178,27 @@ def test_typing_an_exact_value_changes_the_figures_and_moves_the_slider():
 def test_log_slider_and_exact_box_for_large_counts():
     app = run_app()
     slider(app, "customers").set_value(2_000_000.0).run()
-    assert_headline(app, GENERIC.replace(customers=2_000_000.0))
+    # MODEL.md v3: prospect contacts, not entered, follow the customers (20,000 x 2,000,000 / 100,000).
+    assert_headline(app, GENERIC.replace(customers=2_000_000.0, prospect_contacts=400_000.0))
     assert entry_number(app, "customers") == 2_000_000.0
     # An exact value off the slider's round stops is kept exactly and shown on the slider too.
     entry(app, "customers").set_value("123456").run()
-    assert_headline(app, GENERIC.replace(customers=123_456.0))
+    assert_headline(app, GENERIC.replace(customers=123_456.0, prospect_contacts=20_000 * 1.23456))
     assert slider(app, "customers").value == 123_456.0
+
+
+def test_prospect_contacts_follow_the_customers_until_entered():
+    app = run_app()
+    entry(app, "customers").set_value("2400").run()
+    assert entry_number(app, "prospect_contacts") == 480.0
+    note = t("input_source.scaled", value="480", base_value="20,000", customers="2,400", base_customers="100,000")
+    assert note in [caption.value for caption in app.caption]
+    assert_headline(app, GENERIC.replace(customers=2400.0, prospect_contacts=480.0))
+    # Entered by hand, the volume stays whatever the customers do.
+    entry(app, "prospect_contacts").set_value("1000").run()
+    entry(app, "customers").set_value("5000").run()
+    assert_headline(app, GENERIC.replace(customers=5000.0, prospect_contacts=1000.0))
+    assert note not in [caption.value for caption in app.caption]
 
 
 def test_value_beyond_a_sliders_practical_range_widens_it():
@@ -267,14 +282,18 @@ def test_exact_box_reads_the_languages_decimal_comma(language, typed, expected):
 
 
 def test_exact_box_reads_digit_groups_of_the_language():
-    cases = [("pl", "customers", "1 250 000", 1_250_000.0), ("nl", "annual_value", "1.234,5", 1234.5)]
+    # 1,250,000 customers carry the preset's prospect contacts with them: 20,000 x 12.5 (MODEL.md v3).
+    cases = [
+        ("pl", "customers", "1 250 000", {"customers": 1_250_000.0, "prospect_contacts": 250_000.0}),
+        ("nl", "annual_value", "1.234,5", {"annual_value": 1234.5}),
+    ]
     for language, key, typed, expected in cases:
         with language_scope(language):
             app = run_app({"lang": language})
             entry(app, key).set_value(typed).run()
             assert not app.error, typed
             shown = metrics(app)[t("metric.total.label")].value
-            assert shown == format_money(estimate(GENERIC.replace(**{key: expected})).total, "EUR", locale=current_locale())
+            assert shown == format_money(estimate(GENERIC.replace(**expected)).total, "EUR", locale=current_locale())
 
 
 def test_a_decimal_comma_on_an_english_page_is_an_error_not_a_silent_x10():
@@ -306,14 +325,15 @@ def test_link_opens_exactly_the_scenario_it_describes():
         "horizon_years": "7",
     }
     app = run_app(query)
+    # The link does not set prospect contacts: the preset's 50,000 follow its customers, 50,000 x 123,456 / 250,000.
     expected = load_preset("online_retailer").parameters.replace(
-        churn_rate=0.25, customers=123456, method="bottom_up", currency="PLN", horizon_years=7
+        churn_rate=0.25, customers=123456, method="bottom_up", currency="PLN", horizon_years=7, prospect_contacts=24691.2
     )
     assert_headline(app, expected)
     assert entry_number(app, "churn_rate") == 25.0
     assert method_switch(app).value == "bottom_up"
     assert currency_picker(app).value == "PLN"
-    assert not app.warning  # nothing ignored
+    assert not any(t("link.ignored_heading") in w.value for w in app.warning)  # nothing ignored
 
 
 def test_changes_are_written_to_the_link_and_the_link_reopens_them():
@@ -426,7 +446,7 @@ def test_pinned_baseline_gives_deltas_on_every_headline():
     app.button(key="pin_baseline").click().run()
     slider(app, "churn_rate").set_value(24.0).run()
     entry(app, "customers").set_value("150000").run()
-    current = GENERIC.replace(churn_rate=0.24, customers=150000.0)
+    current = GENERIC.replace(churn_rate=0.24, customers=150000.0, prospect_contacts=30000.0)  # scaled (MODEL.md v3)
     assert_headline(app, current)
     before, after = estimate(GENERIC), estimate(current)
     shown = metrics(app)

@@ -55,7 +55,10 @@ def test_sample_data_then_apply_sets_the_model_to_the_estimates():
     assert f"{result.rows:,}" in [m.value for m in app.metric]
     button(app, "calibration_apply").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values()})
+    # MODEL.md v3: the preset's 20,000 prospect contacts follow the file's 20,000 customers (20,000 x 20,000 /
+    # 100,000 = 4,000), and the file's values are "currency not stated" (ISO's XXX) until one is chosen.
+    scaled = GENERIC.prospect_contacts * result.rows / 100_000
+    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values(), "prospect_contacts": scaled, "currency": "XXX"})
     assert_headline(app, expected)
     # DuckDB sums in parallel, so two readings of a file may differ in the last bit of a mean.
     stored = app.session_state[state.SCENARIO]
@@ -235,3 +238,8 @@ def test_the_deck_cites_the_clients_data_for_calibrated_inputs():
     assert t("grade.client_data") in cells
     # An input not calibrated keeps its benchmark.
     assert load_preset("generic_b2c").sources["wom_reach"].citation in cells
+    # MODEL.md v3: the method slide says in one sentence how the client's data was used.
+    from estimator.calibration.sentence import cfo_sentence
+
+    texts = [shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame]
+    assert t("report.method.title") in texts and cfo_sentence(result.to_dict(), "en") in texts

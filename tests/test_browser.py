@@ -196,7 +196,8 @@ def test_typing_an_exact_value_moves_the_slider(open_app):
     box = entry_of(page, "customers")
     box.fill("250000")
     box.press("Enter")
-    wait_for_headline(page, format_money(estimate(GENERIC.replace(customers=250000)).total, "EUR"))
+    # MODEL.md v3: the prospect contacts follow the customers (20,000 x 250,000 / 100,000).
+    wait_for_headline(page, format_money(estimate(GENERIC.replace(customers=250000, prospect_contacts=50000)).total, "EUR"))
     expect(slider_of(page, "customers")).to_have_attribute("aria-valuetext", "250K")
 
 

@@ -27,7 +27,10 @@ server, browser, open_app = test_browser.server, test_browser.browser, test_brow
 
 def test_uploading_the_sample_extract_and_applying_it_sets_the_headline(open_app):
     result = calibrate(SAMPLE_FILE)
-    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values()})
+    # MODEL.md v3: the preset's prospect contacts follow the file's customers; the file's values are
+    # "currency not stated" (ISO's XXX) until one is chosen.
+    scaled = GENERIC.prospect_contacts * result.rows / 100_000
+    expected = Parameters({**GENERIC.to_dict(), **result.parameter_values(), "prospect_contacts": scaled, "currency": "XXX"})
     before = format_money(estimate(GENERIC).total, GENERIC.currency)
     after = format_money(estimate(expected).total, expected.currency)
     assert before != after, "the sample data must move the headline for this test to mean anything"

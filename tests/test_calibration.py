@@ -69,7 +69,9 @@ def test_estimates_equal_hand_counts_with_wilson_intervals(sample, result):
         "service_share": (service.sum(), len(churners)),
     }
     for key, (successes, n) in expected.items():
-        item = result.estimates[key]
+        # With segments, the estimate applied is the adjusted baseline (MODEL.md v3, tests/test_calibration_v3.py);
+        # the crude one is kept beside it.
+        item = result.adjustment.baseline_churn_crude if key == "baseline_churn" else result.estimates[key]
         assert item.n == n, key
         assert_allclose(item.value, successes / n, rtol=1e-12, err_msg=key)
         assert_allclose((item.ci_low, item.ci_high), hand_wilson(int(successes), int(n)), rtol=1e-9, err_msg=key)
@@ -176,7 +178,10 @@ def test_to_dict_and_frame_have_the_documented_shape(result):
     assert set(data["estimates"]["churn_rate"]) == {"value", "ci_low", "ci_high", "n"}
     assert set(data["by_segment"]) == {"consumer", "premium", "small_business"}
     assert "unresolved" in data["model"]["coefficients"]
-    assert {w["code"] for w in data["warnings"]} <= {"small_segment", "wide_interval"}
+    # MODEL.md v3's notes on what the file did not say: the window, the customer base, the currency.
+    v3 = {"churn_window_assumed", "customers_from_file", "currency_not_stated"}
+    assert {w["code"] for w in data["warnings"]} <= {"small_segment", "wide_interval", *v3}
+    assert data["warnings"][0]["code"] == "churn_window_assumed"  # first among the notes
     frame = result.to_frame()
     assert frame.loc[("all", "churn_rate"), "value"] == result.estimates["churn_rate"].value
     assert frame.loc[("premium", "churn_rate"), "n"] == result.by_segment["premium"]["churn_rate"].n
@@ -320,8 +325,9 @@ def test_without_a_problem_flag_baseline_is_flagged_as_biased_upward(small, smal
     assert "baseline_biased" in {w.code for w in got.warnings}
     assert "churn_silent" not in got.estimates and "silent_ratio" not in got.estimates
     quiet = small[small.complained == 0]
-    assert_allclose(got.estimates["baseline_churn"].value, quiet.churned.mean())
-    assert got.estimates["baseline_churn"].value > small_result.estimates["baseline_churn"].value
+    # The crude rate; the one applied is adjusted for segment mix (tests/test_calibration_v3.py).
+    assert_allclose(got.adjustment.baseline_churn_crude.value, quiet.churned.mean())
+    assert got.adjustment.baseline_churn_crude.value > small_result.adjustment.baseline_churn_crude.value
 
 
 def test_cli_json_and_table(tmp_path):
@@ -338,6 +344,25 @@ def test_cli_json_and_table(tmp_path):
         "figures",
         "reasons",
         "reason_overrides",
+        # MODEL.md v3
+        "churn_window_months",
+        "churn_window_assumed",
+        "customers_at_risk",
+        "customers_stated",
+        "currency",
+        "baseline_churn_crude",
+        "baseline_churn_adjusted",
+        "complainer_churn_crude",
+        "complainer_churn_adjusted",
+        "attributable_share",
+        "risk_ratio",
+        "evalue",
+        "evalue_bound",
+        "segments_pooled",
+        "adjusted_by",
+        "complaint_mirrors_churn",
+        "kaplan_meier_12m",
+        "tenure_column",
         "entrants",
         "dropped_rows",
         "dropped",

@@ -49,7 +49,10 @@ def test_the_calibration_json_sets_the_estimates_their_ranges_and_their_provenan
     result = calibrate(extract, reasons={"Zmiana potrzeb": "unknown"})
     params, ranges, provenance = scenario("--preset", "generic_b2c", "--params", str(calibration_json))
     calibrated = result.parameter_values()
-    expected = Parameters({**PRESET.to_dict(), **calibrated})
+    # MODEL.md v3: the preset's 20,000 prospect contacts are sized for its 100,000 customers; the file's
+    # customers scale them (not entered by anyone): 20,000 x 2,000 / 100,000 = 400.
+    scaled = PRESET.prospect_contacts * calibrated["customers"] / 100_000
+    expected = Parameters({**PRESET.to_dict(), **calibrated, "prospect_contacts": scaled})
     for key, value in expected.model_inputs().items():
         if isinstance(value, float):
             assert_allclose(params[key], value, rtol=1e-12, err_msg=key)

@@ -28,6 +28,11 @@ ESTIMATOR = Path(estimator.__file__).parent
 
 #: A scenario raising each model message, worked out by hand (see tests/test_model_hand.py).
 SCENARIOS = {
+    # 800 customers entered, 20,000 prospect contacts by default (estimate() scales nothing): missed contacts
+    # 20,000 x 0.10 x 0.20 x 600 = 240,000 of a 287,000 total, 59.8 % of revenue (800 x 600 = 480,000).
+    "loss_share_high": {"customers": 800},
+    # 2,000 customers: missed contacts 240,000 of 357,400 (67 %), every input of it a default.
+    "one_channel_dominates_from_default": {"customers": 2000},
     "silent_cap": {"complaint_rate": 0.3, "silent_ratio": 5},
     "negative_bottom_up_resolved": {"churn_resolved": 0.05},
     "negative_bottom_up_unresolved": {"churn_unresolved": 0.05},
@@ -134,7 +139,8 @@ def test_figures_are_written_as_each_language_writes_them():
     warning = raised("downtime_capped")  # 365 x 48 = 17,520 hours
     assert "17,520" in warning.text("en")
     assert "17\xa0520" in warning.text("pl") and "17.520" in warning.text("nl")
-    assert "1500,0%" in estimate(complaint_rate=0.5, silent_ratio=30).warnings[0].text("pl")
+    capped = [w for w in estimate(complaint_rate=0.5, silent_ratio=30).warnings if w.code == "silent_cap"]
+    assert "1500,0%" in capped[0].text("pl")
 
 
 #: Several warnings at once: the silent cap, downtime capped, a negative group.
@@ -156,7 +162,7 @@ def test_the_app_the_cli_the_notebook_and_a_report_say_the_same(language, capsys
 
     params = Parameters(BUSY)
     warnings = estimate(params).warnings
-    assert len(warnings) == 3
+    assert len(warnings) == 4 and warnings[0].code == "loss_share_high"  # 135 % of revenue: the plausibility warning first
     as_json, table = _cli_warnings(capsys)
     # The command line speaks English with the parameters' keys, in JSON and in the table alike.
     assert as_json == table == [w.message for w in warnings] == [warning_text(w, "en", labels=False) for w in warnings]
@@ -168,7 +174,7 @@ def test_the_app_the_cli_the_notebook_and_a_report_say_the_same(language, capsys
         use_language("en")
     # The app puts the labels in italics; a document writes them plain: otherwise the same words.
     assert [text.replace("*", "") for text in app] == report
-    assert sum("*" in text for text in app) == 2  # the silent cap and the negative group name parameters
+    assert sum("*" in text for text in app) == 3  # the share too high, the silent cap and the negative group name parameters
     if language == "en":  # the CLI's sentence, with the keys named by their labels, is the document's
         with language_scope("en"):
             assert [name_parameters(text) for text in as_json] == report

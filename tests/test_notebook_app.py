@@ -99,7 +99,14 @@ def test_log_slider_and_exact_box_for_counts():
     item.entry.value = "123,456"
     assert app.parameters.customers == 123_456
     assert item.slider.value == 123_456  # the exact value becomes a stop of the slider
-    assert_headline(app, load_preset("generic_b2c").parameters.replace(customers=123_456))
+    # MODEL.md v3: the preset's 20,000 prospect contacts follow the customers (20,000 x 123,456 / 100,000).
+    assert_headline(app, load_preset("generic_b2c").parameters.replace(customers=123_456, prospect_contacts=24_691.2))
+    assert app.parameters.prospect_contacts == pytest.approx(24_691.2)
+    assert "24,691 = 20,000 × 123,456 / 100,000" in text_of(app._headline)
+    # Entered by hand, the volume no longer follows the customers.
+    app._inputs["prospect_contacts"].entry.value = "1,000"
+    item.entry.value = "5,000"
+    assert app.parameters.prospect_contacts == 1000 and app.estimate.input_sources["prospect_contacts"] == "entered"
 
 
 def test_typing_a_polish_decimal_comma_sets_the_share():

@@ -32,7 +32,7 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
         if from_data is not None:
             benchmark = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
             source, grade, note = from_data, "", t("calibration.note_data", benchmark=benchmark)
-        elif key in ctx.changed_from_preset:
+        elif key in ctx.changed_from_preset and ctx.estimate.input_sources.get(key) == "entered":
             source, grade, note = t("source.your_input"), "", ""
         else:
             source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
@@ -45,6 +45,8 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
                 t("assumptions.column_group"): t(f"group.{PARAMETER_SPECS[key].group}"),
                 t("assumptions.column_input"): param_label(key),
                 t("assumptions.column_value"): shown,
+                # MODEL.md v3: whose figure this is (client's file, entered, preset, default).
+                t("input_source.column"): t(f"input_source.{ctx.estimate.input_sources.get(key, 'default')}"),
                 t("assumptions.column_source"): source,
                 t("assumptions.column_grade"): grade,
                 t("assumptions.column_note"): note,

@@ -37,7 +37,7 @@ from estimator.paths import APP_DATABASES_ENV, data_dir
 from estimator.text.formatting import format_count
 from estimator.text.messages import calibration_text
 from estimator.text.sentences import provenance_description
-from ui import state
+from ui import calibration_v3, state
 from ui.context import Context
 from ui.i18n import current_language, current_locale, language_scope, param_label, t
 from ui.provenance import data_source
@@ -121,6 +121,7 @@ def _reading_options() -> dict[str, object]:
         "drop_invalid": bool(st.session_state.get(DROP_INVALID, False)),
         "value_period": None if period == "auto" else period,
         "complaint_threshold": int(st.session_state.get(COMPLAINT_THRESHOLD, 1) or 1),
+        **calibration_v3.options(),  # MODEL.md v3: window, customers, currency, tenure
     }
 
 
@@ -411,8 +412,12 @@ def _apply(result_key: tuple, source: str, shown_source: str) -> None:
     keys = st.session_state.get(APPLY_WHICH) or []
     values = outcome.result.parameter_values(keys)
     ranges = outcome.result.uncertainty_ranges(keys)
+    # MODEL.md v3: the file's currency (or "currency not stated") comes with its values; cr and cu follow
+    # the complainers' churn the file measured when it could not measure them.
+    rescaled, note = calibration_v3.complainer_churn_changes(outcome.result, state.current_parameters().to_dict(), values)
+    extra = {"currency": calibration_v3.applied_currency(outcome.result)} if "annual_value" in values else {}
     try:
-        state.apply_values(values, ranges)
+        state.apply_values({**values, **rescaled, **extra}, ranges)
     except ParameterError as error:
         st.session_state["calibration_apply_problem"] = "; ".join(p.message for p in error.problems)
         return
@@ -423,7 +428,12 @@ def _apply(result_key: tuple, source: str, shown_source: str) -> None:
         descriptions = {key: provenance_description(outcome.result, key, source, scenario.currency, locale) for key in values}
         message = t("calibration.applied", count=len(values), source=shown_source)
     # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
+    if note is not None:
+        with language_scope(state.language()):
+            descriptions.update(dict.fromkeys(rescaled, warning_text(note)))
+        st.session_state["calibration_conflict_note"] = note
     state.record_provenance(descriptions)
+    state.record_applied_calibration(outcome.result.to_dict())
     st.session_state["calibration_applied_message"] = message
 
 
@@ -492,6 +502,12 @@ def _render_apply(outcome: _Outcome, source: str, shown_source: str) -> None:
     message = st.session_state.pop("calibration_applied_message", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+        conflict = st.session_state.pop("calibration_conflict_note", None)
+        if conflict is not None:
+            st.warning(warning_text(conflict), icon=":material/warning:")
+        if st.session_state.get(APPLY_WHICH):
+            labels = ", ".join(param_label(key).lower() for key in result.uncertainty_ranges(st.session_state[APPLY_WHICH]))
+            st.caption(t("input_source.ranges_note", inputs=labels))
     problem = st.session_state.pop("calibration_apply_problem", None)
     if problem:
         st.error(t("calibration.apply_failed", problems=plain(problem, limit=300)))
@@ -625,6 +641,7 @@ def render_calibration(ctx: Context) -> None:
     name, data, path = chosen
     previous: _Outcome | None = st.session_state.get(RESULT)
     columns_hint = previous.plan.columns if previous is not None and previous.plan is not None else None
+    calibration_v3.render_options(columns_hint)
     outcome = _outcome(name, data, path, columns_hint)
     if outcome.error is not None:
         error = outcome.error
@@ -652,6 +669,7 @@ def render_calibration(ctx: Context) -> None:
     _render_figures(result, ctx)
     _render_counts(result, ctx)
     _render_reasons(result)
+    calibration_v3.render_adjustment(result, ctx)
     if result.by_segment:
         with st.expander(t("calibration.by_segment_title")):
             st.dataframe(safe_table(_segment_table(result, ctx)), key="calibration_segments", width="stretch")

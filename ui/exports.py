@@ -47,6 +47,8 @@ def build_report(
     data_sources: tuple = (),
     notes: str = "",
     published: bool = False,
+    input_sources: tuple = (),
+    method_sentence: str = "",
 ) -> bytes:
     """The deliverable ``kind`` of a scenario, cached on plain data.
 
@@ -64,6 +66,10 @@ def build_report(
         ``(parameter, description)`` pairs of values calibrated from the client's data.
     published : bool
         Add the deck's slide comparing the scenario with the published estimates.
+    input_sources : tuple
+        ``(parameter, source)`` pairs: file, entered, preset or default (MODEL.md v3).
+    method_sentence : str
+        The applied calibration's CFO sentence, for the deck's method slide.
     notes : str
         The scenario's notes (typed in the Scenarios tab, or of the scenario loaded there).
 
@@ -84,8 +90,20 @@ def build_report(
         data_sources=dict(data_sources),
         notes=notes,
         published=published,
+        input_sources=dict(input_sources) or None,
+        method_sentence=method_sentence,
     )
     return report_bytes(content, kind)
+
+
+def _method_sentence(from_data: tuple, language: str) -> str:
+    """The CFO sentence of the calibration applied (MODEL.md v3), while some of its values are still in use."""
+    applied = state.applied_calibration()
+    if not from_data or applied is None:
+        return ""
+    from estimator.calibration.sentence import cfo_sentence
+
+    return cfo_sentence(applied, language)
 
 
 def _data_sources(ctx: Context) -> tuple:
@@ -129,7 +147,18 @@ def render_exports(ctx: Context) -> None:
                 t("exports.build", kind=label), key=f"exports_build_{kind}", icon=ICONS.get(kind), use_container_width=True
             ):
                 with st.spinner(t("exports.building", kind=label)):
-                    data = build_report(params_key, custom, ctx.preset.name, kind, language, from_data, notes, with_published)
+                    data = build_report(
+                        params_key,
+                        custom,
+                        ctx.preset.name,
+                        kind,
+                        language,
+                        from_data,
+                        notes,
+                        with_published,
+                        tuple(sorted(ctx.estimate.input_sources.items())),
+                        _method_sentence(from_data, language),
+                    )
                     built[kind] = ((scenario_key, with_published), data)
             if kind in built and built[kind][0] == (scenario_key, with_published):
                 data = built[kind][1]

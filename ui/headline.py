@@ -12,8 +12,16 @@ from estimator.text.sentences import headline_figures as _headline_figures
 from estimator.text.sentences import headline_sentence as _headline_sentence
 from ui.context import Context
 from ui.i18n import t
+from ui.safe_text import plain
 
-__all__ = ["HeadlineFigure", "headline_figures", "render_headline_sentence", "render_hero", "render_metrics"]
+__all__ = [
+    "HeadlineFigure",
+    "headline_figures",
+    "render_headline_sentence",
+    "render_hero",
+    "render_metrics",
+    "render_plausibility",
+]
 
 
 def headline_figures(ctx: Context) -> list[HeadlineFigure]:
@@ -44,12 +52,42 @@ def render_metrics(ctx: Context) -> None:
         )
 
 
+def render_plausibility(ctx: Context) -> None:
+    """MODEL.md v3's plausibility warnings (loss above half of revenue, a channel made of benchmarks), first."""
+    from estimator.core.result import PLAUSIBILITY_CODES
+    from ui.context import warning_text
+
+    for warning in ctx.estimate.warnings:
+        if warning.code in PLAUSIBILITY_CODES:
+            st.warning(warning_text(warning), icon=":material/priority_high:")
+
+
+def sources_caption(ctx: Context) -> str:
+    """ "2,400 customers (client's file) × €779 a year (client's file)": the header says whose figures these are."""
+    from estimator.core.sources import currency_label
+    from estimator.text.formatting import format_parameter
+
+    p, sources = ctx.parameters, ctx.estimate.input_sources
+    if p.currency == "XXX":
+        value = f"{format_parameter('annual_value', p.annual_value, 'XXX', locale=ctx.locale)} ({currency_label(p.currency)})"
+    else:
+        value = format_parameter("annual_value", p.annual_value, p.currency, locale=ctx.locale)
+    return t(
+        "input_source.headline_sources",
+        customers=format_count(p.customers, locale=ctx.locale, compact=False),
+        customers_source=t(f"input_source.{sources.get('customers', 'default')}"),
+        value=plain(value),
+        value_source=t(f"input_source.{sources.get('annual_value', 'default')}"),
+    )
+
+
 def render_headline_sentence(ctx: Context) -> None:
     """The result in one sentence: how much, what share of revenue, and where most of it goes."""
     st.markdown(f"## {_headline_sentence(ctx.estimate, ctx.currency, locale=ctx.locale)}")
     largest = largest_channel_text(ctx.estimate, locale=ctx.locale)
     if largest:
         st.markdown(largest)
+    st.caption(sources_caption(ctx))
 
 
 def render_hero(ctx: Context) -> None:

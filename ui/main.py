@@ -19,11 +19,12 @@ from estimator.library import preset_title, scenario_title
 from ui import state
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
-from ui.headline import render_headline_sentence, render_metrics
+from ui.headline import render_headline_sentence, render_metrics, render_plausibility
 from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts, forget_deferred_charts
+from ui.provenance import input_sources
 from ui.sidebar import render_sidebar
 from ui.style import apply_style
 
@@ -66,10 +67,12 @@ def build_context() -> Context:
     params = state.current_parameters()
     pinned = state.baseline()
     base_params, base_time = pinned if pinned else (None, None)
+    preset = state.current_preset()
+    sources = input_sources(params, preset)  # MODEL.md v3: file, entered, preset or default
     return Context(
         parameters=params,
-        estimate=estimate(params),
-        preset=state.current_preset(),
+        estimate=estimate(params, input_sources=sources, scaled=state.scaled()),
+        preset=preset,
         baseline=base_params,
         baseline_estimate=estimate(base_params) if base_params is not None else None,
         baseline_time=base_time,
@@ -95,6 +98,7 @@ def _render_edit(ctx: Context) -> None:
     scenario = scenario_title(ctx.parameters.name) or preset_title(ctx.preset)
     st.html(f'<div class="overline">{html.escape(t("app.title"))} · {html.escape(scenario)}</div>')
     _render_notices(ctx)
+    render_plausibility(ctx)  # MODEL.md v3: before any figure
     render_headline_sentence(ctx)
     render_metrics(ctx)
     render_baseline_bar(ctx)

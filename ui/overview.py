@@ -105,7 +105,10 @@ def render_cross_check(ctx: Context, *, details: bool = True) -> None:
 
 def render_warnings(ctx: Context) -> None:
     """Every model warning, in plain words (nothing when there is none)."""
-    warnings = ctx.estimate.warnings
+    from estimator.core.result import PLAUSIBILITY_CODES
+
+    # The plausibility warnings are shown first, above the headline (ui.headline.render_plausibility).
+    warnings = [w for w in ctx.estimate.warnings if w.code not in PLAUSIBILITY_CODES]
     if not warnings:
         return
     st.markdown(f"**{t('warnings.title')}**")

@@ -9,7 +9,7 @@ from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_comparison_chart
 from ui.context import Context
-from ui.headline import render_hero, render_metrics
+from ui.headline import render_hero, render_metrics, render_plausibility
 from ui.i18n import t
 from ui.overview import render_channels, render_cross_check, render_warnings
 from ui.safe_text import plain
@@ -22,6 +22,7 @@ def render_presentation(ctx: Context) -> None:
     # The name may come from the link (?name=): shown as text, never as Markdown (a link, an image).
     st.title(plain(scenario_title(ctx.parameters.name), limit=None) or t("app.title"), anchor=False)
     st.caption(t("app.title"))
+    render_plausibility(ctx)  # MODEL.md v3: before any figure
     render_hero(ctx)
     render_metrics(ctx)
     render_warnings(ctx)

@@ -7,14 +7,16 @@ writes them, the assumptions tab and the deliverables read them here, so no tab 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from estimator.core.parameters import PARAMETER_SPECS
 from estimator.text.formatting import format_parameter
 from ui import state
 from ui.context import Context
 from ui.i18n import t
 from ui.safe_text import plain
 
-__all__ = ["data_source", "is_from_data", "value_text"]
+__all__ = ["data_source", "input_sources", "is_from_data", "value_text"]
 
 
 def value_text(key: str, value: float, ctx: Context) -> str:
@@ -55,3 +57,28 @@ def data_source(ctx: Context, key: str, *, markdown: bool = False) -> str | None
     if is_from_data(ctx, key):
         return t("calibration.provenance_data", source=description)
     return t("calibration.provenance_changed", source=description, value=value_text(key, value, ctx))
+
+
+def input_sources(parameters: Any, preset: Any) -> dict[str, str]:
+    """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
+    moved from the preset by hand, else ``preset`` (stated by it) or ``default``. A volume scaled with the
+    customers keeps its preset/default label (the note says it was scaled)."""
+    scaled = {item.key for item in state.scaled()}
+    stated = set(getattr(preset, "stated", ()))
+    out = {}
+    for key in PARAMETER_SPECS:
+        record = state.provenance_record(key)
+        value = parameters[key]
+        if record is not None and _same(record[0], value):
+            out[key] = "file"
+        elif key not in scaled and value != preset.parameters[key]:
+            out[key] = "entered"
+        else:
+            out[key] = "preset" if key in stated else "default"
+    return out
+
+
+def _same(recorded: Any, current: Any) -> bool:
+    return current == recorded or (
+        isinstance(current, int | float) and isinstance(recorded, int | float) and math.isclose(current, recorded, rel_tol=1e-9)
+    )

@@ -18,6 +18,7 @@ from ui.controls import GROUP_ORDER, control_for, group_parameters
 from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
 from ui.plots import show_deferred
+from ui.safe_text import plain
 
 __all__ = ["render_sidebar"]
 
@@ -34,6 +35,8 @@ def _currency_options() -> tuple[str, ...]:
 
 @cache
 def _currency_name(code: str, locale: str) -> str:
+    if code == "XXX":  # ISO's "no currency": a client's file whose currency nobody stated (MODEL.md v3)
+        return f"{code} · {t('calibration.v3_currency_none')}"
     return f"{code} · {get_currency_name(code, locale=locale)}"
 
 
@@ -111,6 +114,18 @@ def _parameter_input(ctx: Context, key: str) -> None:
     problem = state.entry_problems().get(key)
     if problem is not None:
         st.error(entry_problem_text(ctx, problem), icon=":material/error:")
+    scaled = next((item for item in ctx.estimate.scaled if item.key == key), None)
+    if scaled is not None:  # MODEL.md v3: said where the figure is shown
+        count = lambda v: format_count(v, locale=ctx.locale, compact=False)  # noqa: E731
+        st.caption(
+            t(
+                "input_source.scaled",
+                value=plain(count(scaled.value)),
+                base_value=count(scaled.base_value),
+                customers=count(scaled.customers),
+                base_customers=count(scaled.base_customers),
+            )
+        )
 
 
 def _workspace_picker() -> None:

@@ -145,6 +145,8 @@ def initialise() -> None:
     st.session_state[LINK_PROBLEMS] = list(link.problems)
     st.session_state[ENTRY_PROBLEMS] = {}
     st.session_state[BASELINE] = None
+    if "prospect_contacts" not in query:  # MODEL.md v3: a link's customers carry the preset's volumes with them
+        rescale_volumes()
     if st.query_params.get(links.WORKSPACE_QUERY):
         workspace()  # read the link's workspace before the URL is rewritten
     # Without one the default workspace is settled when first needed: checking a name takes the
@@ -210,6 +212,47 @@ def _store(key: str, value: Any) -> None:
     # A new dict rather than an update in place, so nothing else holding the old one changes.
     st.session_state[SCENARIO] = {**st.session_state[SCENARIO], key: value}
     st.session_state[ENTRY_PROBLEMS].pop(key, None)
+    if key == "customers":
+        rescale_volumes()
+
+
+#: MODEL.md v3: the volumes scaled with the customers (key -> Scaling), while nobody entered them.
+SCALED = "scaled_inputs"
+
+
+def scaled() -> tuple[Any, ...]:
+    """The volumes scaled with the customer base (:class:`estimator.core.sources.Scaling`), for the estimate."""
+    return tuple(st.session_state.get(SCALED, {}).values())
+
+
+def rescale_volumes() -> None:
+    """A volume the user has not entered follows the customers: M = M0 · N / N0 (MODEL.md v3).
+
+    A volume is the user's once it is neither the preset's value nor the last scaled one; it is then
+    never scaled. Its widgets are drawn anew with the scaled value.
+    """
+    import math
+
+    from estimator.core.sources import SCALED_INPUTS, base_of, scale_with_customers
+
+    preset = current_preset()
+    values = st.session_state[SCENARIO]
+    kept = st.session_state.get(SCALED, {})
+    base_customers, base_values = base_of(preset)
+    untouched = {
+        key
+        for key in SCALED_INPUTS
+        if values[key] == base_values[key] or (key in kept and math.isclose(values[key], kept[key].value, rel_tol=1e-12))
+    }
+    sources = {key: "preset" if key in untouched else "entered" for key in SCALED_INPUTS}
+    new, done = scale_with_customers(values, sources, preset)
+    changed = {key: new[key] for key in untouched if new[key] != values[key]}
+    if float(values["customers"]) == base_customers:  # back at N0: the preset's own volume
+        changed = {key: base_values[key] for key in untouched if values[key] != base_values[key]}
+    st.session_state[SCALED] = {item.key: item for item in done}
+    if changed:
+        st.session_state[SCENARIO] = {**values, **changed}
+        _redraw(changed)
 
 
 def entry_text(key: str, locale: str) -> str:
@@ -279,6 +322,7 @@ def on_preset() -> None:
     name = st.session_state[PRESET_WIDGET]
     st.session_state[PRESET] = name
     st.session_state[SCENARIO] = load_preset(name).parameters.to_dict()
+    st.session_state[SCALED] = {}
     _redraw(PARAMETER_SPECS)
     _forget_provenance(PARAMETER_SPECS)  # a new starting point: no value comes from the data any more
 
@@ -290,6 +334,9 @@ def reset_to_preset(keys: Iterable[str] | None = None) -> None:
     st.session_state[SCENARIO] = {**st.session_state[SCENARIO], **{key: preset_values[key] for key in keys}}
     _redraw(keys)
     _forget_provenance(keys)  # back on the preset's benchmarks
+    if "customers" in keys or any(key in st.session_state.get(SCALED, {}) for key in keys):
+        st.session_state[SCALED] = {key: item for key, item in st.session_state.get(SCALED, {}).items() if key not in keys}
+        rescale_volumes()
 
 
 # --- a saved scenario made current (the scenario library) -------------------------------------
@@ -313,6 +360,7 @@ def load_scenario(
     every input widget is drawn anew, and the uncertainty tab's range editor starts again.
     """
     st.session_state[SCENARIO] = Parameters(parameters).to_dict()
+    st.session_state[SCALED] = {}  # a saved scenario's values are as saved: entered, never scaled
     _redraw(PARAMETER_SPECS)
     st.session_state[CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
     st.session_state.pop(RANGE_EDITOR, None)
@@ -399,6 +447,20 @@ def record_provenance(sources: Mapping[str, str]) -> None:
     }
 
 
+#: The calibration last applied, as its JSON (for the deck's method slide: the CFO sentence).
+APPLIED_CALIBRATION = "calibration_applied_json"
+
+
+def applied_calibration() -> dict[str, Any] | None:
+    """The JSON of the calibration last applied (``Calibration.to_dict()``), or None."""
+    return st.session_state.get(APPLIED_CALIBRATION)
+
+
+def record_applied_calibration(data: Mapping[str, Any]) -> None:
+    """Keep the applied calibration's JSON for the deliverables (its CFO sentence on the method slide)."""
+    st.session_state[APPLIED_CALIBRATION] = dict(data)
+
+
 def _forget_provenance(keys: Iterable[str]) -> None:
     record = st.session_state.get(PROVENANCE, {})
     st.session_state[PROVENANCE] = {key: entry for key, entry in record.items() if key not in set(keys)}
@@ -418,6 +480,8 @@ def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, fl
     """
     st.session_state[SCENARIO] = Parameters({**st.session_state[SCENARIO], **values}).to_dict()
     _redraw(values)
+    if "customers" in values:  # a calibration set the customers: the preset's volumes follow (MODEL.md v3)
+        rescale_volumes()
     if ranges:
         st.session_state[CUSTOM_RANGES] = {**st.session_state.get(CUSTOM_RANGES, {}), **ranges}
         st.session_state.pop(RANGE_EDITOR, None)

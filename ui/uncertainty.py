@@ -406,6 +406,10 @@ def render_uncertainty(ctx: Context) -> None:
     custom, problems = _valid_custom_ranges(ctx.parameters)
     for problem in problems:
         st.warning(problem, icon=":material/tune:")
+    # MODEL.md v3: say which ranges are the client's own intervals (a calibration applied, its values unchanged).
+    from_file = [key for key, _ in custom if ctx.estimate.input_sources.get(key) == "file"]
+    if from_file:
+        st.caption(t("input_source.ranges_note", inputs=", ".join(param_label(key).lower() for key in from_file)))
     _render_distribution(ctx, params_key, custom)
     swings = _render_drivers(ctx, params_key, custom)
     _render_levers(ctx, params_key)

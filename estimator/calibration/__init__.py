@@ -32,11 +32,13 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from estimator.calibration.adjustment import Adjustment, adjust
 from estimator.calibration.aggregation import (
     COUNT_BUCKETS,
     MAX_REASONS,
@@ -84,6 +86,7 @@ from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibrati
 from estimator.calibration.sources import FORMATS
 from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
+from estimator.calibration.window import check_window
 
 __all__ = [
     "CONFIDENCE",
@@ -101,6 +104,7 @@ __all__ = [
     "SMALL_SEGMENT",
     "WARNING_MESSAGES",
     "WIDE_INTERVAL",
+    "Adjustment",
     "Calibration",
     "CalibrationError",
     "CalibrationWarning",
@@ -170,6 +174,10 @@ def calibrate(
     progress: Progress | None = None,
     drop_invalid: bool = False,
     complaint_threshold: int = 1,
+    churn_window: float | None = None,
+    customers: float | None = None,
+    currency: str | None = None,
+    tenure: str | None = None,
     **source: Any,
 ) -> Calibration:
     """Estimate the model's parameters, with 95 % intervals, from a customer-level table.
@@ -200,6 +208,17 @@ def calibrate(
     complaint_threshold : int, default 1
         When ``complained`` is a count (complaints, contacts, calls), a count of at least this many
         is a complaint; churn by count (0, 1, 2, 3, 4+) is in ``complaint_counts``.
+    churn_window : float, optional
+        Months the churn flag covers (w); rates are annualised, c = 1 − (1 − p)^(12/w). Without it
+        12 is assumed and the note ``churn_window_assumed`` comes first.
+    customers : float, optional
+        How many customers the extract stands for (a sample's whole base); without it, the
+        customers at risk in the file, with a note.
+    currency : str, optional
+        The ISO 4217 code of the file's values; without it they are "currency not stated".
+    tenure : str, optional
+        A column with each customer's tenure in months: a Kaplan–Meier 12-month churn is reported
+        beside the window-based rate (:mod:`.survival`), with a note when they disagree.
     **source
         Where the table is: ``engine`` (``duckdb``, ``spark``, ``postgresql``; see
         :data:`~estimator.calibration.engines.ENGINES`), ``table`` (Spark's catalogue or the
@@ -219,6 +238,7 @@ def calibrate(
     """
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
+    months, customers, currency = check_window(churn_window), _check_customers(customers), _check_currency(currency)
     if isinstance(complaint_threshold, bool) or not isinstance(complaint_threshold, int) or not 1 <= complaint_threshold <= 1000:
         raise CalibrationError("bad_complaint_threshold", value=complaint_threshold)
     overrides = parse_reasons(reasons)
@@ -237,11 +257,18 @@ def calibrate(
             plan = dataclasses.replace(plan, mapping={k: v for k, v in plan.mapping.items() if k != "segment"})
             groups = read_groups(engine, plan.mapping, factor, overrides, complaint_threshold)
         groups = validate(groups, drop_invalid)
+        survival = _survival(engine, tenure, plan.mapping["churned"], groups.codes["churned"]) if tenure else None
     except UnicodeDecodeError as error:
         raise CalibrationError("wrong_encoding", detail=str(error)) from None
     finally:
         engine.close()
-    kept = _Aggregation(dataclasses.replace(groups, runner=None), tuple(notes + value_notes), engine.label, engine.name)
+    kept = _Aggregation(
+        dataclasses.replace(groups, runner=None),
+        tuple(notes + value_notes),
+        engine.label,
+        engine.name,
+        {"churn_window": months, "customers": customers, "currency": currency, "survival": survival},
+    )
     return _finish(kept, overrides)
 
 
@@ -253,6 +280,8 @@ class _Aggregation:
     notes: tuple[CalibrationWarning, ...]
     label: str
     engine: str
+    #: MODEL.md v3's options (churn window, customers, currency) and the Kaplan–Meier reading, applied by adjust().
+    adjustment: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def _finish(kept: _Aggregation, overrides: Mapping[str, str]) -> Calibration:
@@ -261,6 +290,8 @@ def _finish(kept: _Aggregation, overrides: Mapping[str, str]) -> Calibration:
     groups = kept.groups
     notes = [*kept.notes, *_group_notes(groups)]
     result = _summarise(groups.table, groups.mapping, notes, groups.reasons, overrides, groups.reasons_folded)
+    # MODEL.md v3: yearly rates from the churn window, the adjusted baseline, the E-value (after the entrants left).
+    result = adjust(result, groups.table, **kept.adjustment)
     return dataclasses.replace(
         result,
         file=kept.label,
@@ -323,6 +354,41 @@ def _group_notes(groups: Groups) -> list[CalibrationWarning]:
             CalibrationWarning.of("complaint_count", column=groups.mapping["complained"], threshold=groups.complaint_threshold)
         )
     return notes
+
+
+def _survival(engine: Engine, column: str, churn_column: str, codes: Mapping[Any, Any]) -> tuple[Interval, int, str]:
+    """The Kaplan–Meier 12-month churn of the tenure ``column`` (months), the rows without a tenure, the column."""
+    from estimator.calibration.survival import kaplan_meier, tenure_counts
+
+    if column not in engine.columns:
+        raise CalibrationError("unknown_tenure_column", column=column, columns=", ".join(engine.columns))
+    counts, skipped = tenure_counts(engine, column, churn_column, codes)
+    return kaplan_meier(counts), skipped, column
+
+
+def _check_customers(customers: Any) -> float | None:
+    """``--customers``: a whole number of at least 1 (how many customers the extract stands for), or None."""
+    if customers is None:
+        return None
+    try:
+        value = float(customers)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(customers, bool) or not math.isfinite(value) or value < 1 or value != int(value) or value > 1e10:
+        raise CalibrationError("bad_customers", value=str(customers))
+    return value
+
+
+def _check_currency(currency: Any) -> str | None:
+    """``--currency``: an ISO 4217 code (upper-cased), or None when not stated."""
+    if currency is None or (isinstance(currency, str) and not currency.strip()):
+        return None
+    from estimator.core.parameters import _check_text
+
+    code, problem = _check_text("currency", currency)
+    if problem is not None:
+        raise CalibrationError("bad_currency", value=str(currency))
+    return code
 
 
 #: Periods a value column may cover (``--value-period``).

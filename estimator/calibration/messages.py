@@ -89,6 +89,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "database_failed": "database_failed",
     "bad_complaint_threshold": "bad_complaint_threshold",
     "all_rows_invalid": "all_rows_invalid",
+    "bad_churn_window": "bad_churn_window",
+    "bad_customers": "bad_customers",
+    "bad_currency": "bad_currency",
+    "unknown_tenure_column": "unknown_column",
 }
 #: Errors about particular rows: their message is followed by ``calibration.error_rows.one`` / ``.other``
 #: (how many rows, and the first one as an example).
@@ -141,6 +145,15 @@ WARNING_MESSAGES: dict[str, str] = {
     "small_segment_share": "small_segment",
     "value_assumed_yearly": "value_assumed_yearly",
     "segment_too_many": "too_many_segments",
+    "churn_window_assumed": "churn_window_assumed",
+    "customers_from_file": "customers_from_file",
+    "currency_not_stated": "currency_not_stated",
+    "complaint_mirrors_churn": "complaint_mirrors_churn",
+    "segments_pooled": "segments_pooled",
+    "complainer_churn_conflict": "complainer_churn_conflict",
+    "complainer_churn_conflict_capped": "complainer_churn_conflict",
+    "tenure_missing": "tenure_missing",
+    "kaplan_meier_disagrees": "kaplan_meier_disagrees",
 }
 
 

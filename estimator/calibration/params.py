@@ -69,6 +69,7 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
             low, high = float(min(max(low, spec.min), value)), float(max(min(high, spec.max), value))
             ranges[key] = {"low": low, "high": high}
             described += "; " + _interval_text(key, low, high)
+        described += _v3_description(raw, key)
         if dropped := raw.get("dropped"):
             described += "; rows left out for invalid values: " + ", ".join(
                 f"{item.get('rows', 0):,} in '{item.get('column', '')}'" for item in dropped if isinstance(item, Mapping)
@@ -76,9 +77,28 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
+    from estimator.core.sources import NO_CURRENCY
+
     # The name is the scenario's, held to a name's length: a database URL or a long path would make one refused on reading.
     name = escaped(f"Calibrated from {source}", limit=MAX_NAME_LENGTH)
-    return {"name": name, "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+    # MODEL.md v3 §7: the file's currency when stated (--currency), else "currency not stated" until one is chosen.
+    currency = raw.get("currency") if isinstance(raw.get("currency"), str) and raw.get("currency") else NO_CURRENCY
+    return {"name": name, "currency": currency, "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+
+
+def _v3_description(raw: Mapping[str, Any], key: str) -> str:
+    """What MODEL.md v3 did to a calibrated value: annualised from its window, adjusted for segment mix."""
+    from estimator.calibration.window import CHURN_KEYS
+
+    months = raw.get("churn_window_months")
+    text = ""
+    if key in CHURN_KEYS and isinstance(months, int | float) and months != 12:
+        text += f"; yearly, annualised from a {months:g}-month churn window"
+    if key == "baseline_churn" and raw.get("adjusted_by") and isinstance(raw.get("baseline_churn_adjusted"), Mapping):
+        text += f"; adjusted for {raw['adjusted_by']} mix (direct standardisation)"
+    if key == "customers" and raw.get("customers_stated") is None and "customers_at_risk" in raw:
+        text += "; the customers at risk in the file (no --customers given)"
+    return text
 
 
 def write_params(raw: Mapping[str, Any], path: str) -> str:

@@ -71,6 +71,9 @@ class Calibration:
     complaint_counts: list[dict[str, Any]] = field(default_factory=list)
     #: The group counts kept to class reasons again without reading the file (not in the JSON).
     aggregation: Any = field(default=None, repr=False, compare=False)
+    #: MODEL.md v3: the churn window, who was at risk, the adjusted baseline, the E-value
+    #: (:class:`~estimator.calibration.adjustment.Adjustment`); None before :func:`~.adjustment.adjust`.
+    adjustment: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: rows, mapping, estimates, by_segment, model, warnings."""
@@ -93,6 +96,7 @@ class Calibration:
             "dropped": [dict(item) for item in self.dropped],
             "complaint_threshold": int(self.complaint_threshold),
             "complaint_counts": [dict(row) for row in self.complaint_counts],
+            **(self.adjustment.to_dict() if self.adjustment is not None else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -366,6 +370,57 @@ def format_calibration(result: Calibration) -> str:
             f"  unresolved vs resolved complaint: log-odds {e['coef']:+.3f} ({e['ci_low']:+.3f} to {e['ci_high']:+.3f}), "
             f"odds ratio {e['odds_ratio']:.2f} ({e['or_low']:.2f} to {e['or_high']:.2f})",
         ]
+    if result.adjustment is not None:
+        lines += _adjustment_lines(result, shown_all)
     if result.warnings:
         lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
     return "\n".join(lines)
+
+
+def _adjustment_lines(result: Calibration, shown_all: Any) -> list[str]:
+    """MODEL.md v3 in the text report: the window, who was at risk, crude vs adjusted, E-value, the CFO sentence."""
+    from estimator.calibration.sentence import cfo_sentence, evalue_sentence
+
+    a = result.adjustment
+    window = f"{a.churn_window_months:g} months" + (" (assumed: no --churn-window)" if a.churn_window_assumed else "")
+    lines = [
+        "",
+        f"Churn window: {window}; rates annualised as c = 1 - (1 - p)^(12/w).",
+        f"Customers at risk: {a.customers_at_risk:,}"
+        + (f"; the extract stands for {a.customers_stated:,.0f} customers" if a.customers_stated else "")
+        + f"; currency: {a.currency or 'currency not stated'}",
+    ]
+    if a.kaplan_meier_12m is not None:
+        km = a.kaplan_meier_12m
+        lines.append(
+            "Kaplan-Meier 12-month churn from {}: {} ({} – {}), beside the window-based {} ({} – {})".format(
+                a.tenure_column, *shown_all("x", km), *shown_all("x", result.estimates["churn_rate"])
+            )
+        )
+    if a.baseline_churn_crude is not None:
+        by = f"adjusted for {a.adjusted_by} mix" if a.adjusted_by else "no segment column: not adjusted"
+        lines += ["", f"Is it the complaint or the customer? (yearly rates, 95% intervals; {by})"]
+        rows = (
+            ("non-complainers (baseline)", a.baseline_churn_crude, a.baseline_churn_adjusted),
+            ("complainers", a.complainer_churn_crude, a.complainer_churn_adjusted),
+        )
+        for label, crude, adjusted in rows:
+            text = "{} ({} – {})".format(*shown_all("baseline_churn", crude))
+            if adjusted is not None:
+                text += "  adjusted {} ({} – {})".format(*shown_all("baseline_churn", adjusted))
+            lines.append(f"  {label:<28} crude {text}")
+        if a.attributable_share is not None:
+            lines.append(
+                "  share of churn attributable to poor service {} ({} – {})".format(*shown_all("x", a.attributable_share))
+            )
+        if math.isfinite(a.evalue):
+            rr = a.risk_ratio
+            lines.append(
+                f"  risk ratio {rr.value:.2f} ({rr.ci_low:.2f} – {rr.ci_high:.2f}); E-value {a.evalue:.2f}, "
+                f"for the interval's nearer end {a.evalue_bound:.2f}"
+            )
+            lines.append("  " + evalue_sentence(a.evalue))
+        sentence = cfo_sentence(result.to_dict())
+        if sentence:
+            lines += ["", "In one sentence:", "  " + sentence]
+    return lines

@@ -58,6 +58,25 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="when the complaint column is a count (complaints, contacts, calls, tickets), N or more is a complaint "
         "(default 1; 1 to 1000); churn by count (0, 1, 2, 3, 4+) is shown",
     )
+    parser.add_argument(
+        "--churn-window",
+        metavar="MONTHS",
+        help="months the churn flag covers (3 for a quarter); rates are annualised, c = 1 - (1 - p)^(12/w); "
+        "default: 12, with a note",
+    )
+    parser.add_argument(
+        "--customers",
+        metavar="N",
+        help="how many customers the extract stands for (a sample's whole base); default: the customers at risk in the file",
+    )
+    parser.add_argument(
+        "--currency", metavar="CODE", help="ISO 4217 code of the file's values (e.g. USD); default: 'currency not stated'"
+    )
+    parser.add_argument(
+        "--tenure",
+        metavar="COLUMN",
+        help="a column of tenure in months: adds a Kaplan-Meier 12-month churn beside the window-based rate",
+    )
     from estimator.calibration.engines import add_source_arguments
 
     add_source_arguments(parser)
@@ -88,6 +107,10 @@ def run(args: argparse.Namespace) -> str:
             value_period=args.value_period,
             reasons=parse_reasons(args.reasons),
             progress=bar,
+            churn_window=args.churn_window,
+            customers=args.customers,
+            currency=args.currency,
+            tenure=args.tenure,
             drop_invalid=args.drop_invalid,
             complaint_threshold=args.complaint_threshold,
             **source_options(args),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import pandas as pd
 
-from estimator.core.parameters import InputError, ParameterError, Parameters, parse_value, shown_value
-from estimator.core.result import Estimate
+from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value, shown_value
+from estimator.core.result import PLAUSIBILITY_CODES, Estimate
 from estimator.library import load_preset, read_scenario
 from estimator.text.i18n import available_languages
 from estimator.text.user_text import terminal_text
@@ -96,10 +96,26 @@ def scenario_from_args(args: argparse.Namespace) -> Parameters:
 
 
 def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str, tuple[float, float]]]:
-    """The scenario, and the uncertainty ranges its files and ``--range`` options set."""
-    values: dict[str, Any] = load_preset(args.preset).parameters.to_dict() if args.preset else {}
+    """The scenario, and the uncertainty ranges its files and ``--range`` options set.
+
+    Also sets on ``args``: ``provenance`` (where calibrated values came from), ``input_sources``
+    (every input's ``file``/``entered``/``preset``/``default``), ``scaled`` (volumes scaled with the
+    customers, MODEL.md v3), ``applied_notes`` (calibration notes raised when applying, e.g.
+    ``complainer_churn_conflict``), ``calibration`` (the last calibration's JSON read, or None) and
+    ``ranges_from_file`` (the inputs whose uncertainty ranges are a calibration's intervals).
+    """
+    from estimator.calibration.params import is_calibration
+    from estimator.core.sources import INPUT_SOURCES, scale_with_customers, scenario_sources
+
+    preset = load_preset(args.preset) if args.preset else None
+    values: dict[str, Any] = preset.parameters.to_dict() if preset else {}
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
+    # Every input's source, set by each layer in turn: preset/default, files, --set (MODEL.md v3 §7).
+    sources = scenario_sources(preset)
+    calibration: dict[str, Any] | None = None
+    ranges_from_file: set[str] = set()
+    given: set[str] = set()  # keys a file or --set gave a value: never scaled, whatever their label
     for path in args.params:
         scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
         ranges.update(scenario.ranges)
@@ -111,6 +127,18 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
             )
         provenance.update(found)
         values.update(scenario.values)
+        keys = {key for key in scenario.values if key in PARAMETER_SPECS}
+        given |= keys
+        if is_calibration(scenario.top):
+            calibration = dict(scenario.top)
+            sources.update(dict.fromkeys(keys, "file"))
+            ranges_from_file |= set(scenario.ranges)
+        else:
+            # A file may say where its values came from (estimate's JSON read back); else they are entered.
+            stated = scenario.top.get("input_sources")
+            stated = stated if isinstance(stated, dict) else {}
+            sources.update({key: stated[key] if stated.get(key) in INPUT_SOURCES else "entered" for key in keys})
+            ranges_from_file -= set(scenario.ranges)
     for text in getattr(args, "ranges", []):
         key, sep, bounds = text.partition("=")
         low, colon, high = bounds.partition(":")
@@ -120,6 +148,7 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
             raise InputError(f"--range: expected KEY=LOW:HIGH with numbers, got {text!r}") from None
         if not sep or not colon:
             raise InputError(f"--range: expected KEY=LOW:HIGH, got {text!r}")
+        ranges_from_file.discard(key.strip())
     problems = []
     for assignment in args.assignments:
         key, sep, text = assignment.partition("=")
@@ -129,6 +158,11 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
             values[key.strip()] = parse_value(key.strip(), text)
         except ParameterError as error:
             problems += error.problems
+        if key.strip() in sources:
+            sources[key.strip()] = "entered"
+            given.add(key.strip())
+    notes = _complainer_churn(values, sources, calibration)
+    values, scaled = scale_with_customers(values, {**sources, **dict.fromkeys(given, "entered")}, preset)
     try:
         parameters = Parameters(values)
     except ParameterError as error:
@@ -137,18 +171,54 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
         raise ParameterError(problems)
     # Where calibrated values came from (a calibration's JSON as --params); a later --set wins over it.
     set_by_hand = {a.partition("=")[0].strip() for a in args.assignments}
+    for note in notes:  # cr and cu rescaled to the complainers' churn the file measured
+        for key in ("churn_resolved", "churn_unresolved"):
+            provenance[key] = (
+                f"rescaled to the complainers' churn measured in {calibration.get('file') or 'client data'} "
+                f"({note.values['measured']:.1%}), keeping resolved_share and the benchmark's ratio of the two"
+            )
     args.provenance = {key: text for key, text in provenance.items() if key not in set_by_hand}
+    args.input_sources, args.scaled, args.applied_notes, args.calibration = sources, scaled, notes, calibration
+    args.ranges_from_file = sorted(ranges_from_file - set_by_hand)
     return parameters, ranges
+
+
+def _complainer_churn(values: dict[str, Any], sources: dict[str, str], calibration: dict[str, Any] | None) -> list[Any]:
+    """MODEL.md v3 §6: a calibration that measured complainers' churn (and not cr, cu) rescales the scenario's cr, cu."""
+    if calibration is None:
+        return []
+    estimates = calibration.get("estimates") or {}
+    measured = (calibration.get("figures") or {}).get("churn_complainers")
+    keys = ("churn_resolved", "churn_unresolved")
+    if "churn_resolved" in estimates or not isinstance(measured, dict) or any(sources[k] in ("entered", "file") for k in keys):
+        return []
+    from estimator.calibration.adjustment import reconcile_complainer_churn
+
+    try:
+        current = {key: float(values[key]) for key in ("resolved_share", *keys)}
+    except (KeyError, TypeError, ValueError, OverflowError):  # a bad value: Parameters names it later
+        current = {key: float(Parameters.defaults()[key]) for key in ("resolved_share", *keys)}
+    changed, note = reconcile_complainer_churn(current, measured)
+    values.update(changed)
+    # The level is now the file's (the benchmark's ratio of cr to cu is kept): labelled as the file's.
+    sources.update(dict.fromkeys(changed, "file"))
+    return [note] if note is not None else []
 
 
 def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def format_estimate(result: Estimate) -> str:
-    """A plain-text report of one estimate."""
+def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
+    """A plain-text report of one estimate: where each input came from, the plausibility warnings first.
+
+    ``notes`` are calibration notes raised when the scenario was built (``complainer_churn_conflict``).
+    """
+    from estimator.core.sources import currency_label
+
     p = result.parameters
     frame = result.to_frame()
+    sources = result.input_sources
     table = pd.DataFrame(
         {
             "revenue lost": frame["revenue_lost"].map(_money),
@@ -157,10 +227,19 @@ def format_estimate(result: Estimate) -> str:
         }
     )
     share = result.share_of_revenue
+    currency = currency_label(p.currency, "en")
+    scaled = {item.key: item for item in result.scaled}
     lines = [
-        f"{p.name or 'Scenario'}: {p.customers:,.0f} customers × {p.annual_value:,.2f} {p.currency} a year; method {p.method}",
+        f"{p.name or 'Scenario'}: {p.customers:,.0f} customers ({sources.get('customers', '?')}) × "
+        f"{p.annual_value:,.2f} {currency} a year ({sources.get('annual_value', '?')}); method {p.method}",
+    ]
+    if result.warnings or notes:  # what to check comes before the figures: plausibility, then the applied notes
+        first = [w for w in result.warnings if w.code in PLAUSIBILITY_CODES]
+        rest = [w for w in result.warnings if w.code not in PLAUSIBILITY_CODES]
+        lines += ["", "Warnings:", *(f"  - {w.message}" for w in (*first, *notes, *rest))]
+    lines += [
         "",
-        f"Revenue lost to poor service per year ({p.currency}):",
+        f"Revenue lost to poor service per year ({currency}):",
         table.to_string(),
         "",
         f"Share of revenue        {'undefined' if pd.isna(share) else f'{share:.1%}'}",
@@ -175,8 +254,14 @@ def format_estimate(result: Estimate) -> str:
         + ("undefined" if pd.isna(result.implied_service_share) else f"{result.implied_service_share:.1%}")
         + f" (entered {p.service_share:.1%})",
     ]
-    if result.warnings:
-        lines += ["", "Warnings:", *(f"  - {w.message}" for w in result.warnings)]
+    if sources:
+        from estimator.text.formatting import format_parameter
+
+        lines += ["", "Inputs (source: file = client's extract, entered, preset, default):"]
+        for key, source in sources.items():
+            shown = format_parameter(key, p[key], currency) if key != "method" else p.method
+            note = f"  [{scaled[key].describe()}]" if key in scaled else ""
+            lines.append(f"  {key:<20} {shown:>16}  {source}{note}")
     return "\n".join(lines)
 
 

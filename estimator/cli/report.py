@@ -31,6 +31,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     """Write the deliverable named by ``--out``; the preset's sources back the values it sets."""
+    from estimator.calibration.sentence import cfo_sentence
     from estimator.reports import FORMATS, build_content, write_report
 
     kind = Path(args.out).suffix.lower().lstrip(".")
@@ -49,6 +50,8 @@ def run(args: argparse.Namespace) -> str:
         language=args.lang,
         data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
         published=args.published,
+        input_sources=args.input_sources,
+        method_sentence=cfo_sentence(args.calibration, args.lang) if args.calibration else "",
     )
     path = write_report(content, args.out)
     return f"wrote {path} ({path.stat().st_size:,} bytes)"

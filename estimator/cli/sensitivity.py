@@ -118,4 +118,12 @@ def _analysis(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> str:
     """The analysis ``--kind`` names; in a table, which inputs came from client data."""
     text = _analysis(args)
-    return text if args.format == "json" or not args.provenance else text + from_data_lines(None, args.provenance)
+    if args.format == "json":
+        return text
+    if args.kind in ("tornado", "montecarlo", "sobol", "heatmap") and getattr(args, "ranges_from_file", None):
+        # MODEL.md v3: the client's own uncertainty drives these analyses; say where the ranges came from.
+        text += (
+            "\n\nUncertainty ranges from the client's file (95 % intervals, after the churn window and the adjustment): "
+            + ", ".join(args.ranges_from_file)
+        )
+    return text if not args.provenance else text + from_data_lines(None, args.provenance)

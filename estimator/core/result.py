@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
 from estimator.core.parameters import Parameters
+from estimator.core.sources import Scaling, infer_sources
+from estimator.paths import data_dir
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,12 +27,16 @@ METHOD_DISAGREEMENT_FACTOR = 2.0
 #: presets lose 0.4-0.75 % a year; much more means prospect_contacts belongs to a larger company (as when
 #: a calibration sets customers from a small extract and the preset's contact volume stays).
 MISSED_PROSPECTS_SHARE = 0.05
+#: MODEL.md v3's plausibility warnings: shown first in every front end.
+PLAUSIBILITY_CODES = ("loss_share_high", "one_channel_dominates_from_default")
 
 
 #: Every warning the model can give: message id -> its code (what the warning is about, for tests
 #: and translation). A code may have several messages (the consequences differ by ``method``).
 #: The text of each is ``warning.<message id>`` in ``data/i18n/<language>/warnings.toml``.
 WARNING_MESSAGES: dict[str, str] = {
+    "loss_share_high": "loss_share_high",
+    "one_channel_dominates_from_default": "one_channel_dominates_from_default",
     "silent_cap": "silent_cap",
     "negative_bottom_up_resolved": "negative_bottom_up_resolved",
     "negative_bottom_up_unresolved": "negative_bottom_up_unresolved",
@@ -56,11 +64,11 @@ class ModelWarning:
     """
 
     code: str
-    values: Mapping[str, float] = field(default_factory=dict)
+    values: Mapping[str, float | str] = field(default_factory=dict)
     message_id: str = ""
 
     @classmethod
-    def of(cls, message_id: str, **values: float) -> ModelWarning:
+    def of(cls, message_id: str, **values: float | str) -> ModelWarning:
         """The warning ``message_id`` of :data:`WARNING_MESSAGES` with its figures."""
         return cls(WARNING_MESSAGES[message_id], values, message_id)
 
@@ -83,11 +91,51 @@ def _finite_or_none(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def model_warnings(params: Parameters, outputs: Outputs) -> list[ModelWarning]:
-    """The warnings for one evaluated scenario (``outputs`` of shape ``()``)."""
+@cache
+def _plausibility() -> dict[str, Any]:
+    with open(data_dir() / "plausibility.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def channel_inputs(channel: str, method: str) -> tuple[str, ...]:
+    """The inputs that size ``channel`` (``data/plausibility.toml``); retention's depend on the method."""
+    table = _plausibility()["channel_inputs"]
+    return tuple(table[f"retention_{method}"] if channel == "retention" else table[channel])
+
+
+def plausibility_warnings(params: Parameters, outputs: Outputs, sources: Mapping[str, str]) -> list[ModelWarning]:
+    """MODEL.md v3's plausibility warnings, shown first: ``loss_share_high``, ``one_channel_dominates_from_default``.
+
+    The second needs at least one input that is the client's (entered or from a file): a scenario made only
+    of defaults and preset values is a benchmark as a whole, and says so in its sources.
+    """
+    rules = _plausibility()
+    found = []
+    share = outputs["share_of_revenue"].item()
+    if math.isfinite(share) and share > rules["loss_share_high"]:
+        found.append(ModelWarning.of("loss_share_high", share=share, limit=rules["loss_share_high"]))
+    total = outputs["total"].item()
+    tailored = any(sources.get(key) in ("entered", "file") for key in sources)
+    if total > 0 and tailored:
+        for channel in CHANNELS:
+            part = outputs[channel].item() / total
+            keys = channel_inputs(channel, params.method)
+            if part > rules["channel_dominates"] and all(sources.get(k, "default") in ("default", "preset") for k in keys):
+                found.append(
+                    ModelWarning.of("one_channel_dominates_from_default", channel=channel, share=part, inputs=", ".join(keys))
+                )
+    return found
+
+
+def model_warnings(params: Parameters, outputs: Outputs, sources: Mapping[str, str] | None = None) -> list[ModelWarning]:
+    """The warnings for one evaluated scenario (``outputs`` of shape ``()``), the plausibility ones first.
+
+    ``sources`` labels each input (:data:`~estimator.core.sources.INPUT_SOURCES`); guessed from the
+    values when not given.
+    """
     o = {name: outputs[name].item() for name in Outputs.names()}
     p = params
-    found = []
+    found = plausibility_warnings(params, outputs, sources if sources is not None else infer_sources(params))
 
     def warn(message_id: str, **values: float) -> None:
         found.append(ModelWarning.of(message_id, **values))
@@ -141,12 +189,18 @@ class Estimate:
     outputs : Outputs
         Every model output (0-d arrays); also reachable as attributes, e.g. ``est.total``.
     warnings : tuple of ModelWarning
-        What the user should know about these figures.
+        What the user should know about these figures, the plausibility warnings first.
+    input_sources : mapping
+        Input → ``file``, ``entered``, ``preset`` or ``default`` (MODEL.md v3).
+    scaled : tuple of Scaling
+        The volumes scaled with the customer base (``prospect_contacts`` = M0 · N / N0).
     """
 
     parameters: Parameters
     outputs: Outputs
     warnings: tuple[ModelWarning, ...]
+    input_sources: Mapping[str, str] = field(default_factory=dict)
+    scaled: tuple[Scaling, ...] = ()
 
     def __getattr__(self, name: str) -> Any:
         if name in Outputs.names():
@@ -184,6 +238,9 @@ class Estimate:
                 },
             },
             "warnings": [w.message for w in self.warnings],
+            "warning_codes": [w.code for w in self.warnings],
+            "input_sources": dict(self.input_sources),
+            "scaled_inputs": {item.key: {**item.to_dict(), "note": item.describe()} for item in self.scaled},
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -223,7 +280,14 @@ class Estimate:
         return f"Estimate(total={self.total:,.0f} {currency}, share_of_revenue={share:.4f}, warnings={len(self.warnings)})"
 
 
-def estimate(params: Mapping[str, Any] | None = None, /, **changes: Any) -> Estimate:
+def estimate(
+    params: Mapping[str, Any] | None = None,
+    /,
+    *,
+    input_sources: Mapping[str, str] | None = None,
+    scaled: tuple[Scaling, ...] | list[Scaling] = (),
+    **changes: Any,
+) -> Estimate:
     """Estimate the yearly revenue lost to poor service for one scenario.
 
     Parameters
@@ -231,6 +295,11 @@ def estimate(params: Mapping[str, Any] | None = None, /, **changes: Any) -> Esti
     params : Parameters or mapping, optional
         The scenario (for instance ``load_preset("telecom_cable").parameters``); missing
         keys take their defaults.
+    input_sources : mapping, optional
+        Where each input came from (``file``, ``entered``, ``preset``, ``default``); guessed from
+        the values when not given (a value equal to its default is ``default``...).
+    scaled : sequence of Scaling, optional
+        Volumes the scenario builder scaled with the customer base, reported with the figures.
     **changes
         Values that override ``params``.
 
@@ -247,4 +316,9 @@ def estimate(params: Mapping[str, Any] | None = None, /, **changes: Any) -> Esti
     """
     parameters = params.replace(**changes) if isinstance(params, Parameters) else Parameters(params, **changes)
     outputs = evaluate(parameters, validate=False)  # Parameters validated every value already
-    return Estimate(parameters, outputs, tuple(model_warnings(parameters, outputs)))
+    sources = dict(input_sources) if input_sources is not None else infer_sources(parameters)
+    for key in changes:
+        if key in sources:
+            sources[key] = "entered"
+    warnings = tuple(model_warnings(parameters, outputs, sources))
+    return Estimate(parameters, outputs, warnings, sources, tuple(scaled))

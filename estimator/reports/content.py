@@ -126,6 +126,8 @@ class ReportContent:
     #: The scenario's share of revenue next to the published shares (the deck's optional slide),
     #: from :func:`estimator.analysis.published.share_comparison`; None leaves the slide out.
     published: pd.DataFrame | None = None
+    #: MODEL.md v3: the CFO sentence of the calibration the scenario rests on (the deck's method slide); "" without one.
+    method_sentence: str = ""
     #: The values the sources back (the preset's): a scenario still named after its preset but
     #: with other values is called modified (:func:`report_name`).
     base: Parameters | None = None
@@ -157,6 +159,7 @@ class ReportContent:
             "language": self.language,
             "created": self.created.isoformat(),
             "published": None if self.published is None else self.published.reset_index().to_dict(orient="records"),
+            "method_sentence": self.method_sentence,
         }
 
 
@@ -217,6 +220,8 @@ def build_content(
     language: str = DEFAULT_LANGUAGE,
     data_sources: Mapping[str, str] | None = None,
     published: bool = False,
+    input_sources: Mapping[str, str] | None = None,
+    method_sentence: str = "",
 ) -> ReportContent:
     """Compute everything the deliverables show for ``params``.
 
@@ -246,6 +251,12 @@ def build_content(
         the grade "client data", instead of a benchmark or "your input".
     published : bool, default False
         Add the slide comparing the scenario's share of revenue with the published estimates.
+    input_sources : mapping of str, optional
+        Every input's source (``file``, ``entered``, ``preset``, ``default``, MODEL.md v3), shown with
+        the assumptions; guessed from the values (and ``data_sources``) when not given.
+    method_sentence : str, optional
+        The calibration's CFO sentence (:func:`estimator.calibration.sentence.cfo_sentence`), for the
+        deck's method slide.
 
     Returns
     -------
@@ -260,18 +271,24 @@ def build_content(
         raise ParameterError([Problem("seed", seed, "a whole number of at least 0", "not allowed")])
     ranges = UncertaintyRanges.around(params, custom_ranges)
     plan = initiative or InitiativePlan()
+    result = estimate(params, input_sources=input_sources) if input_sources else estimate(params)
+    labels = dict(result.input_sources)
+    labels.update(dict.fromkeys(data_sources or {}, "file"))
+    assumptions = _assumptions(params, sources, base, data_sources)
+    assumptions["input_source"] = [labels.get(key, "default") for key in assumptions.index]
     return ReportContent(
         parameters=params,
-        estimate=estimate(params),
+        estimate=result,
         ranges=ranges,
         tornado=tornado(params, ranges),
         monte_carlo=monte_carlo(params, ranges, draws=draws, seed=seed),
         levers=levers(params),
         initiative=initiative_roi(params, plan.changes_for(params), plan.one_off_cost, plan.yearly_cost),
-        assumptions=_assumptions(params, sources, base, data_sources),
+        assumptions=assumptions,
         notes=notes,
         language=language if language in available_languages() else DEFAULT_LANGUAGE,
         published=share_comparison(params) if published else None,
+        method_sentence=method_sentence,
         base=base,
     )
 
@@ -308,6 +325,15 @@ def warning_texts(content: ReportContent) -> list[str]:
 def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
     """How an assumptions row is cited in a document: source, evidence grade and note, in the
     current language (the user's own input, an assumption, the client's data or a published figure)."""
+    source, grade, note = _source_grade_note(row)
+    # MODEL.md v3: every input says whether it is the client's (file, entered) or a benchmark (preset, default).
+    label = row.get("input_source") if hasattr(row, "get") else None
+    if isinstance(label, str) and label and not (label == "file" and row["evidence_id"] == CLIENT_DATA):
+        grade = f"{grade} · {t(f'input_source.{label}')}" if grade else t(f"input_source.{label}")
+    return source, grade, note
+
+
+def _source_grade_note(row: pd.Series) -> tuple[str, str, str]:
     if row["user_input"]:
         return t("source.your_input"), "", ""
     if row["evidence_id"] == ASSUMPTION:

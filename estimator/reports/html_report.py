@@ -214,6 +214,8 @@ def _page(content: ReportContent) -> str:
         ),
         _section(t("report.html.assumptions_title"), _assumptions_table(content), t("assumptions.intro")),
     ]
+    if content.method_sentence:  # MODEL.md v3: how the client's data was used, in one sentence
+        sections.insert(-1, _section(t("report.method.title"), f"<p>{escape_html(content.method_sentence)}</p>"))
     title = f"{t('report.title')} · {name}"
     prepared = t("report.prepared", date=content.created.isoformat(), currency=currency)
     return (

@@ -428,6 +428,27 @@ def _cross_check_slide(deck: _Deck) -> None:
     )
 
 
+def input_source_summary(content: ReportContent) -> str:
+    """ "From the client's file: ... Entered: ... Preset: ... Default: ..." (MODEL.md v3), labels in the language."""
+    groups: dict[str, list[str]] = {label: [] for label in ("file", "entered", "preset", "default")}
+    for key, row in content.assumptions.iterrows():
+        groups.setdefault(str(row.get("input_source", "default")), []).append(param_label(key).lower())
+    shown = {label: ", ".join(keys) or t("input_source.none") for label, keys in groups.items()}
+    # "default" is t()'s own argument: the placeholder is {defaults}.
+    return t(
+        "input_source.summary", file=shown["file"], entered=shown["entered"], preset=shown["preset"], defaults=shown["default"]
+    )
+
+
+def _method_slide(deck: _Deck) -> None:
+    """MODEL.md v3: how the client's data was used, in one sentence a CFO can read, and whose each input is."""
+    slide = deck.slide(t("report.method.title"), t("report.method.takeaway"), t("report.method.notes"))
+    _text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(2.6), deck.content.method_sentence, size=16)
+    _text(
+        slide, MARGIN, BODY_TOP + Inches(2.8), BODY_WIDTH, Inches(2.2), input_source_summary(deck.content), size=12, color=MUTED
+    )
+
+
 def _tornado_slide(deck: _Deck) -> None:
     tornado = deck.content.tornado
     rows = tornado.to_df().head(TORNADO_TOP)
@@ -777,7 +798,8 @@ def pptx_bytes(content: ReportContent) -> bytes:
     Returns
     -------
     bytes
-        A .pptx file of :data:`SLIDE_COUNT` slides (one more with ``content.published``),
+        A .pptx file of :data:`SLIDE_COUNT` slides (one more with ``content.published``, one more
+        with ``content.method_sentence``),
         every chart a native chart object.
     """
     with language_scope(content.language):
@@ -786,6 +808,8 @@ def pptx_bytes(content: ReportContent) -> bytes:
         _headline_slide(deck)
         _channels_slide(deck)
         _cross_check_slide(deck)
+        if content.method_sentence:  # a scenario calibrated from the client's file
+            _method_slide(deck)
         _tornado_slide(deck)
         _distribution_slide(deck)
         _levers_slide(deck)

@@ -500,6 +500,10 @@ def _write_notes(w: _Writer, sheet: Worksheet) -> None:
         w.header_cell(sheet, row, 0, t("report.notes"))
         w.text_cell(sheet, row, 1, w.content.notes)
         row += 2
+    if w.content.method_sentence:  # MODEL.md v3: how the client's data was used, in one sentence
+        sheet.write_string(row, 0, t("report.method.title"), w.header)
+        w.text_cell(sheet, row, 1, w.content.method_sentence)
+        row += 2
     warnings = w.content.estimate.warnings
     if warnings:
         w.header_cell(sheet, row, 0, t("report.warnings_title"))

@@ -88,7 +88,7 @@ def render(key: str, values: Mapping[str, str], language: str | None = None, *, 
 # --- model warnings -------------------------------------------------------------------------
 
 #: Values of model warnings that are shares (the others count customers or hours).
-_WARNING_SHARES = frozenset({"requested", "used", "rate", "baseline", "share"})
+_WARNING_SHARES = frozenset({"requested", "used", "rate", "baseline", "share", "limit"})
 
 
 def _warning_share(value: float, locale: str) -> str:
@@ -99,24 +99,30 @@ def _warning_share(value: float, locale: str) -> str:
     return format_percent(percent.scaleb(-2), format="0.0%", locale=locale)
 
 
-def _warning_values(values: Mapping[str, float], locale: str) -> dict[str, str]:
-    """Shares with one decimal, counts (customers, hours) as whole numbers in full."""
-    return {
-        name: _warning_share(value, locale) if name in _WARNING_SHARES else format_decimal(value, format="#,##0", locale=locale)
-        for name, value in values.items()
-    }
+def _warning_values(values: Mapping[str, float | str], locale: str, labels: bool = False) -> dict[str, str]:
+    """Shares with one decimal, counts (customers, hours) as whole numbers in full; a channel by its label."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            out[name] = t(f"channel.{value}", default=value) if labels and name == "channel" else value
+        elif name in _WARNING_SHARES:
+            out[name] = _warning_share(value, locale)
+        else:
+            out[name] = format_decimal(value, format="#,##0", locale=locale)
+    return out
 
 
 def warning_text(warning: ModelWarning, language: str | None = None, *, labels: bool = True, emphasis: str = "") -> str:
     """A model warning in plain words: ``warning.<message id>`` with its figures for the language.
 
     >>> from estimator import estimate
-    >>> warning = estimate(incidents_per_year=365, incident_hours=48).warnings[0]
+    >>> warning = estimate(incidents_per_year=365, incident_hours=48).warnings[-1]
     >>> warning_text(warning, "en", labels=False)[:50]
     'Incidents add up to 17,520 hours a year, more than'
     """
     language = language or current_language()
-    values = _warning_values(warning.values, locale_of(language))
+    with language_scope(language):
+        values = _warning_values(warning.values, locale_of(language), labels)
     return render(f"warning.{warning.message_id or warning.code}", values, language, labels=labels, emphasis=emphasis)
 
 
@@ -124,6 +130,13 @@ def warning_text(warning: ModelWarning, language: str | None = None, *, labels: 
 
 #: Placeholders of calibration messages holding shares, shown as percentages (the least decimals).
 _CALIBRATION_SHARES = {"low": 1, "high": 1, "width": 0}
+#: Shares in MODEL.md v3's notes (churn window, complaint flag, evidence over defaults), one decimal at least.
+_CALIBRATION_SHARES.update(
+    dict.fromkeys(("measured", "mix_before", "mix_after", "cr_before", "cu_before", "cr_after", "cu_after", "h"), 1)
+    | dict.fromkeys(("complainers", "others", "agreement"), 1)
+    | dict.fromkeys(("km", "km_low", "km_high", "window", "window_low", "window_high"), 1)
+)
+_V3_SHARES = frozenset(_CALIBRATION_SHARES) - {"low", "high", "width"}
 
 
 def _calibration_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
@@ -139,6 +152,8 @@ def _calibration_values(values: Mapping[str, Any], locale: str) -> dict[str, str
         elif name in _CALIBRATION_SHARES and isinstance(value, int | float):
             least = _CALIBRATION_SHARES[name]
             digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
+            if name in _V3_SHARES:  # 0.05 % must not read as 0.1 %
+                digits = share_digits(float(value), least=least)
             shown[name] = format_share(float(value), locale=locale, digits=digits)
         elif isinstance(value, int | float | np.integer):
             shown[name] = format_count(value, locale=locale, compact=False)
