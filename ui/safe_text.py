@@ -12,11 +12,12 @@ those a spreadsheet would run as a formula.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from estimator.text.user_text import FORMULA_TRIGGERS, escaped
 
-from estimator.reports.safety import FORMULA_TRIGGERS
-from estimator.text.user_text import escaped
+if TYPE_CHECKING:  # pandas is not imported by the first screen (tests/test_startup.py)
+    import pandas as pd
 
 __all__ = ["code", "plain", "safe_cell", "safe_table", "seen"]
 
@@ -92,6 +93,8 @@ def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
     Every table the app shows goes through it: the toolbar's "Download as CSV" writes the cells
     as shown.
     """
+    import pandas as pd
+
     safe = frame.copy()
     safe.columns = pd.Index([safe_cell(label) for label in safe.columns], name=frame.columns.name)
     safe.index = pd.Index([safe_cell(label) for label in safe.index], name=safe_cell(frame.index.name))

@@ -13,12 +13,10 @@ import html
 import re
 import unicodedata
 
-from estimator.text.user_text import unsafe_characters
+from estimator.text.user_text import FORMULA_TRIGGERS, unsafe_characters
 
 __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
 
-#: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Device names Windows reserves, with or without an extension.
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 _UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')

@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 __all__ = [
+    "FORMULA_TRIGGERS",
     "MAX_NAME_LENGTH",
     "MAX_NOTES_LENGTH",
     "NAME_CHARACTERS",
@@ -24,6 +25,8 @@ __all__ = [
     "unsafe_characters",
 ]
 
+#: First characters that make a spreadsheet treat a cell's text as a formula (OWASP's list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Longest note (scenario notes, a version's note): a page of text, not a file pasted in.
 MAX_NOTES_LENGTH = 10_000
 #: Longest name (a scenario, a workspace, an author).
