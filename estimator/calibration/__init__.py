@@ -129,6 +129,10 @@ __all__ = [
     "wilson",
 ]
 
+#: A complaint count at or above this is a complaint (``--complaint-threshold``); the largest threshold allowed.
+DEFAULT_COMPLAINT_THRESHOLD = 1
+MAX_COMPLAINT_THRESHOLD = 1000
+
 
 def inspect_columns(
     path: str | Path,
@@ -173,7 +177,7 @@ def calibrate(
     reasons: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     drop_invalid: bool = False,
-    complaint_threshold: int = 1,
+    complaint_threshold: int = DEFAULT_COMPLAINT_THRESHOLD,
     churn_window: float | None = None,
     customers: float | None = None,
     currency: str | None = None,
@@ -239,7 +243,8 @@ def calibrate(
     if value_period not in (None, *VALUE_PERIODS):
         raise CalibrationError("bad_value_period", value=value_period, allowed=", ".join(VALUE_PERIODS))
     months, customers, currency = check_window(churn_window), _check_customers(customers), _check_currency(currency)
-    if isinstance(complaint_threshold, bool) or not isinstance(complaint_threshold, int) or not 1 <= complaint_threshold <= 1000:
+    whole = isinstance(complaint_threshold, int) and not isinstance(complaint_threshold, bool)
+    if not whole or not 1 <= complaint_threshold <= MAX_COMPLAINT_THRESHOLD:
         raise CalibrationError("bad_complaint_threshold", value=complaint_threshold)
     overrides = parse_reasons(reasons)
     engine = _open(path, encoding, source)
