@@ -140,7 +140,7 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
             "high": st.column_config.NumberColumn(t("uncertainty.column_high"), format="%.4g"),
             "reason": t("uncertainty.column_reason"),
         },
-        use_container_width=True,
+        width="stretch",
     )
     custom = state.custom_ranges()
     for key in frame.index:
