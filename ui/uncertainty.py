@@ -35,6 +35,7 @@ from estimator.analysis.sensitivity import (
     spider,
     tornado,
 )
+from estimator.controls import control_for
 from estimator.core.parameters import NUMERIC_KEYS
 from estimator.figures.uncertainty import (
     distribution_chart,
@@ -45,7 +46,7 @@ from estimator.figures.uncertainty import (
     spider_chart,
     tornado_chart,
 )
-from estimator.text.formatting import format_count, format_money, format_parameter, format_share
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share, is_currency_parameter
 from ui import state
 from ui.context import Context
 from ui.i18n import param_label, t
@@ -118,12 +119,15 @@ def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[flo
 
 def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
     frame = ranges.to_df()
+    # Shown and typed in the sidebar's units: shares in percent (a "unit" column says which); model units kept.
+    scale = pd.Series({key: control_for(key).scale for key in frame.index}, dtype=float)
     table = pd.DataFrame(
         {
             "parameter": [param_label(key) for key in frame.index],
-            "low": frame["low"],
-            "most_likely": frame["most_likely"],
-            "high": frame["high"],
+            "unit": ["%" if scale[key] != 1 else ctx.currency if is_currency_parameter(key) else "" for key in frame.index],
+            "low": (frame["low"] * scale).round(10),
+            "most_likely": (frame["most_likely"] * scale).round(10),
+            "high": (frame["high"] * scale).round(10),
             "reason": frame["reason"],
         },
         index=frame.index,
@@ -132,9 +136,10 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
         table,
         key=state.RANGE_EDITOR,
         hide_index=True,
-        disabled=["parameter", "most_likely", "reason"],
+        disabled=["parameter", "unit", "most_likely", "reason"],
         column_config={
             "parameter": t("uncertainty.column_parameter"),
+            "unit": t("uncertainty.column_unit"),
             "low": st.column_config.NumberColumn(t("uncertainty.column_low"), format="%.4g"),
             "most_likely": st.column_config.NumberColumn(t("uncertainty.column_most_likely"), format="%.4g"),
             "high": st.column_config.NumberColumn(t("uncertainty.column_high"), format="%.4g"),
@@ -145,10 +150,10 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
     custom = state.custom_ranges()
     for key in frame.index:
         low, high = edited.loc[key, "low"], edited.loc[key, "high"]
-        if (low, high) != (frame.loc[key, "low"], frame.loc[key, "high"]):
+        if (low, high) != (table.loc[key, "low"], table.loc[key, "high"]):
             if pd.isna(low) or pd.isna(high):
                 continue  # a cleared cell keeps the range it had
-            custom[key] = (float(low), float(high))
+            custom[key] = (float(round(low / scale[key], 12)), float(round(high / scale[key], 12)))
     if custom != state.custom_ranges():
         state.set_custom_ranges(custom)
         st.rerun(scope="fragment")
@@ -292,9 +297,10 @@ def _render_initiative(ctx: Context) -> None:
     columns = st.columns(max(1, len(chosen)))
     for column, key in zip(columns, chosen, strict=False):
         spec = PARAMETER_SPECS[key]
+        control = control_for(key)  # the sidebar's units: a share is typed in percent (77, not 0.77)
         current = float(params[key])
         suggestion = default_initiative_changes(params).get(key, current)
-        changes[key] = number_entry(
+        typed = number_entry(
             column,
             t(
                 "uncertainty.initiative_to",
@@ -302,12 +308,14 @@ def _render_initiative(ctx: Context) -> None:
                 now=format_parameter(key, current, ctx.currency, locale=ctx.locale),
             ),
             key=f"initiative_value_{key}",
-            default=float(f"{suggestion:.4g}"),
+            default=float(f"{control.to_display(suggestion):.4g}"),
             locale=ctx.locale,
-            minimum=float(spec.min),
-            maximum=float(spec.max),
+            minimum=float(control.to_display(spec.min)),
+            maximum=float(control.to_display(spec.max)),
             integer=spec.kind == "integer",
+            help=t("uncertainty.initiative_percent") if control.kind == "percent" else None,
         )
+        changes[key] = control.from_display(typed)
     costs = st.columns(2)
     one_off = number_entry(
         costs[0],

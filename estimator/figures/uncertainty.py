@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
 from estimator.figures.base import COLORS, apply_layout, value_range
-from estimator.text.formatting import format_money
+from estimator.text.formatting import format_money, is_share_parameter
 from estimator.text.i18n import t
 
 __all__ = [
@@ -180,18 +180,21 @@ def spider_chart(
 
 
 def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None) -> go.Figure:
-    """The chosen output over a grid of two parameters."""
+    """The chosen output over a grid of two parameters; a share's axis reads in percent, as the sidebar does."""
+    x_format, y_format = ("%" if is_share_parameter(key) else "" for key in (result.x, result.y))
+    hover_x = "%{x:.1%}" if x_format else "%{x:,.4g}"
+    hover_y = "%{y:.1%}" if y_format else "%{y:,.4g}"
     figure = go.Figure(
         go.Heatmap(
             z=result.values,
             x=result.x_values,
             y=result.y_values,
             colorscale="Reds",
-            hovertemplate="%{x:.4g}, %{y:.4g}: %{z:,.0f}<extra></extra>",
+            hovertemplate=f"{hover_x}, {hover_y}: %{{z:,.0f}}<extra></extra>",
         )
     )
-    figure.update_xaxes(title=_label(labels, result.x))
-    figure.update_yaxes(title=_label(labels, result.y))
+    figure.update_xaxes(title=_label(labels, result.x), tickformat=".0%" if x_format else None)
+    figure.update_yaxes(title=_label(labels, result.y), tickformat=".0%" if y_format else None)
     return apply_layout(figure, title=title, height=420)
 
 
