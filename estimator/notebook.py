@@ -61,6 +61,10 @@ from estimator.text.sentences import (
 
 __all__ = ["ANALYSES", "Explorer", "explore"]
 
+#: The reason a range table gives for a calibration's range and for one saved with a scenario (the
+#: default ranges' reasons are English too, from data/uncertainty.toml); never "set by the user".
+CALIBRATED_RANGE = "95% interval of the calibration from the data"
+SAVED_RANGE = "saved with the scenario"
 #: The analyses computed on demand, one tab each after the overview.
 ANALYSES = ("tornado", "monte_carlo", "levers")
 #: Monte Carlo draws of the on-demand summary (the deliverables' number).
@@ -216,10 +220,13 @@ class Explorer:
         provenance: Mapping[str, str] | None = None,
         language: str = DEFAULT_LANGUAGE,
         library: str | Path | None = None,
+        range_reason: str = "set by the user",
     ):
         self._preset = preset
         self._params = Parameters(parameters)
         self._custom_ranges = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
+        # Where each given range came from: a calibration's interval or a saved scenario, not the user's hand.
+        self._range_reasons = {key: range_reason for key in self._custom_ranges}
         # parameter -> (value the data gave, description): a value moved by hand afterwards is the user's.
         self._provenance = {key: (self._params[key], text) for key, text in (provenance or {}).items()}
         self._language = language if language in available_languages() else DEFAULT_LANGUAGE
@@ -262,7 +269,7 @@ class Explorer:
     @property
     def ranges(self) -> UncertaintyRanges:
         """The uncertainty ranges: the calibrated or saved ones that still hold the value, else the defaults."""
-        return UncertaintyRanges.around(self._params, self.custom_ranges)
+        return UncertaintyRanges.around(self._params, self.custom_ranges, self._range_reasons)
 
     @property
     def custom_ranges(self) -> dict[str, tuple[float, float]]:
@@ -506,7 +513,11 @@ class Explorer:
             return
         self._preset = load_preset(name)
         self._params = self._preset.parameters
-        self._custom_ranges, self._provenance = {}, {}  # a new starting point: nothing comes from the data any more
+        self._custom_ranges, self._provenance, self._range_reasons = (
+            {},
+            {},
+            {},
+        )  # a new starting point: nothing comes from the data any more
         with language_scope(self._language):
             self._show_inputs(self._inputs)
         self._refresh()
@@ -710,9 +721,11 @@ def explore(
     base = load_preset(preset) if preset is not None else None
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
+    range_reason = "set by the user"
     if isinstance(source, Calibration):
         base = base or load_preset(DEFAULT_PRESET)
         params, ranges, provenance = _calibrated(source, base, data_source, language)
+        range_reason = CALIBRATED_RANGE
     elif isinstance(source, str):
         if source in preset_names():
             base = base or load_preset(source)
@@ -727,10 +740,13 @@ def explore(
             saved = store.load(source)
             base = base or load_preset(DEFAULT_PRESET)
             params, ranges, provenance = saved.parameters, dict(saved.ranges), dict(saved.provenance)
+            range_reason = SAVED_RANGE
     else:
         base = base or load_preset(DEFAULT_PRESET)
         params = source if isinstance(source, Parameters) else Parameters(source)
-    app = Explorer(base, params, ranges=ranges, provenance=provenance, language=language, library=library)
+    app = Explorer(
+        base, params, ranges=ranges, provenance=provenance, language=language, library=library, range_reason=range_reason
+    )
     if display:
         from IPython.display import display as show
 
