@@ -169,6 +169,10 @@ def _labels() -> dict[str, str]:
     return {key: param_label(key) for key in NUMERIC_KEYS}
 
 
+#: How far (a share of the headline) the Monte Carlo median may sit from the headline before the tab explains why.
+SKEW_SHOWN = 0.01
+
+
 def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None:
     st.markdown(f"#### {t('uncertainty.distribution_title')}")
     columns = st.columns([1, 1, 1, 1.4])
@@ -213,6 +217,16 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         t("uncertainty.probability_above", threshold=money(threshold)),
         format_share(result.probability_above or 0.0, locale=ctx.locale),
     )
+    median = result.percentiles["p50"]
+    if math.isfinite(point) and point > 0 and abs(median - point) > SKEW_SHOWN * point:
+        # The sidebar holds the most likely values, yet the draws' middle differs: say why, with both figures.
+        st.caption(
+            t(
+                "uncertainty.skew_above" if median > point else "uncertainty.skew_below",
+                median=money(median),
+                headline=money(point),
+            )
+        )
     st.caption(
         t(
             "uncertainty.mean_caption",
