@@ -9,7 +9,7 @@ from test_app import APP, assert_no_exception
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, monte_carlo
 from estimator.text.formatting import format_money, format_parameter
-from ui.i18n import t
+from ui.i18n import param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 
@@ -64,3 +64,20 @@ def test_a_value_at_risk_that_falls_as_churn_rises_is_explained():
     app.run()
     assert estimate(before.replace(churn_rate=0.5)).value_at_risk > estimate(before).value_at_risk
     assert not [c for c in captions(app) if "q = (1" in c]
+
+
+def test_an_assumptions_note_states_the_current_value_of_what_it_compares_with():
+    app = open_tab("tabs.assumptions", {"churn_rate": "0.205"})
+    assert_no_exception(app)
+    table = app.table[0].value
+    notes = dict(zip(table[t("assumptions.column_input")], table[t("assumptions.column_note")], strict=True))
+    note = notes[param_label("baseline_churn")]
+    assert "20.5%" in note and "18%" not in note  # was "Below the all-cause churn of 18%" after churn moved
+    # Everywhere the note is read: the preset's own table and the deliverables' assumptions.
+    preset = load_preset("generic_b2c")
+    assert "18%" in preset.assumptions().loc["baseline_churn", "note"]
+    assert "{" not in " ".join(preset.assumptions()["note"])
+    from estimator.reports import build_content
+
+    rows = build_content(preset.parameters.replace(churn_rate=0.205)).assumptions
+    assert "20.5%" in rows.loc["baseline_churn", "note"]
