@@ -3,6 +3,8 @@ the headline beside a higher Monte Carlo median, and a value at risk that falls 
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_no_exception
 
@@ -81,3 +83,12 @@ def test_an_assumptions_note_states_the_current_value_of_what_it_compares_with()
 
     rows = build_content(preset.parameters.replace(churn_rate=0.205)).assumptions
     assert "20.5%" in rows.loc["baseline_churn", "note"]
+
+
+def test_the_greek_overline_is_in_capitals_without_accents():
+    app = open_tab("tabs.overview", {"lang": "el"})
+    assert_no_exception(app)
+    (overline,) = [e.proto.body for e in app.get("html") if 'class="overline"' in e.proto.body]
+    text = overline.split(">", 1)[1].rsplit("<", 1)[0]
+    assert text == text.upper() and re.search("[Α-Ω]{4}", text), text
+    assert not re.search("[ΆΈΉΊΌΎΏ]", text), text  # capitals with tonos: Greek drops them in all-capital text

@@ -22,7 +22,7 @@ _CSS = """
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 /* The headline sentence is the largest text on the page; its figures stand out. */
 .stMainBlockContainer h2 strong { color: #C0392B; }
-.overline { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; font-weight: 600; color: #4A5670; }
+.overline { letter-spacing: 0.08em; font-size: 0.8rem; font-weight: 600; color: #4A5670; }
 /* The presentation headline. */
 .hero { padding: 0.5rem 0 1.25rem 0; }
 .hero-number { font-size: 5.5rem; font-weight: 800; line-height: 1.05; color: #C0392B; letter-spacing: -0.02em; }
