@@ -125,7 +125,7 @@ def test_the_library_path_is_not_on_the_screen(library):
         str(e.value) for e in [*app.caption, *app.markdown, *app.info, *app.success, *app.error] if e.value is not None
     )
     assert str(library.path) not in shown and library.path.name not in shown
-    assert t("store.library_where", workspace="default") in shown
+    assert t("store.library_where", workspace=t("store.default_workspace")) in shown
 
 
 @pytest.mark.parametrize(
@@ -146,3 +146,15 @@ def test_the_library_path_is_not_on_the_screen(library):
 def test_history_title_takes_the_languages_plural_form(language, count, expected):
     with language_scope(language):
         assert t_plural("store.history_title", count) == expected
+
+
+def test_the_default_workspace_is_named_in_the_pages_language(library):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.query_params["lang"] = "pl"
+    app.session_state[TABS_KEY] = "Scenariusze"
+    app.run()
+    with language_scope("pl"):
+        label = t("store.default_workspace")
+    assert label == "Domyślny"
+    assert app.selectbox(key=tab.WORKSPACE_PICKER).options == [label]
+    assert app.session_state[state.WORKSPACE] == "default"  # stored under the contract's name

@@ -26,6 +26,7 @@ from estimator.library import scenario_title
 from estimator.reports.safety import safe_filename
 from estimator.store import (
     COMPARED_OUTPUTS,
+    DEFAULT_WORKSPACE,
     MAX_COMPARED,
     SavedScenario,
     ScenarioComparison,
@@ -46,7 +47,15 @@ from ui.i18n import has_key, param_label, t, t_plural
 from ui.plots import show_chart
 from ui.safe_text import plain, safe_cell, safe_table
 
-__all__ = ["AUTHOR", "FLASH", "download_file_name", "render_scenarios", "render_workspace_picker", "store"]
+__all__ = [
+    "AUTHOR",
+    "FLASH",
+    "download_file_name",
+    "render_scenarios",
+    "render_workspace_picker",
+    "store",
+    "workspace_label",
+]
 
 #: A message left by a callback for the next drawing of the tab: (kind, text).
 FLASH = "scenarios_flash"
@@ -102,6 +111,11 @@ def download_file_name(name: str, extension: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_-")[:60] or "scenario"
     return safe_filename(stem, extension)  # the one rule for file names (Windows' reserved names: CON, NUL ...)
+
+
+def workspace_label(name: str) -> str:
+    """A workspace's name as shown: the default one (stored as "default", the contract's name) in the page's language."""
+    return t("store.default_workspace") if name == DEFAULT_WORKSPACE else name
 
 
 def _flash(kind: str, text: str, where: str = "top") -> None:
@@ -423,7 +437,14 @@ def render_workspace_picker() -> None:
     if current not in names:
         names = sorted([*names, current], key=str.casefold)
     st.session_state[WORKSPACE_PICKER] = current
-    st.selectbox(t("store.workspace"), names, key=WORKSPACE_PICKER, help=t("store.workspace_help"), on_change=_on_open_workspace)
+    st.selectbox(
+        t("store.workspace"),
+        names,
+        key=WORKSPACE_PICKER,
+        help=t("store.workspace_help"),
+        on_change=_on_open_workspace,
+        format_func=workspace_label,
+    )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(t("store.new_workspace"), key=NEW_WORKSPACE, max_chars=100, placeholder=t("store.new_workspace_hint"))
         st.button(t("store.open_workspace"), key="store_open_workspace", on_click=_on_open_workspace)
@@ -539,7 +560,7 @@ def _library_table(library: ScenarioStore, ctx: Context) -> pd.DataFrame:
 def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> None:
     st.subheader(t("scenarios.library_title"))
     # The workspace only: where the library lives on the server (a file path, a database address) is not for a client's screen.
-    st.caption(t("store.library_where", workspace=plain(library.workspace)))
+    st.caption(t("store.library_where", workspace=plain(workspace_label(library.workspace))))
     if not names:
         st.info(t("scenarios.empty"), icon=":material/inventory_2:")
         return
@@ -770,7 +791,9 @@ def _render_comparison(ctx: Context, comparison: ScenarioComparison, start: int,
 
 def _render_workspace_files(library: ScenarioStore) -> None:
     """The whole workspace as one file, and a workspace file read into this one."""
-    with st.expander(t("store.workspace_files", workspace=plain(library.workspace)), icon=":material/folder_zip:"):
+    with st.expander(
+        t("store.workspace_files", workspace=plain(workspace_label(library.workspace))), icon=":material/folder_zip:"
+    ):
         if st.session_state.get(WORKSPACE_FILE_READY) == library.workspace:
             try:
                 data = library.export_workspace()
