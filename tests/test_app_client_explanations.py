@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_no_exception
 
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, monte_carlo
 from estimator.text.formatting import format_money, format_parameter
+from estimator.text.i18n import catalogue
 from ui.i18n import param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
@@ -92,3 +94,19 @@ def test_the_greek_overline_is_in_capitals_without_accents():
     text = overline.split(">", 1)[1].rsplit("<", 1)[0]
     assert text == text.upper() and re.search("[Α-Ω]{4}", text), text
     assert not re.search("[ΆΈΉΊΌΎΏ]", text), text  # capitals with tonos: Greek drops them in all-capital text
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "hu", "nl", "el"])
+def test_no_client_facing_text_names_a_script_or_a_file_of_the_server(language):
+    """Tooltips and captions once showed "scripts/make_sample_customers.py" and the library's file path."""
+
+    def strings(node, prefix=""):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                yield from strings(value, f"{prefix}{key}.")
+            elif isinstance(value, str):
+                yield f"{prefix}{key}", value
+
+    path_like = re.compile(r"[\w.-]+/[\w.-]+\.(?:py|sh|sqlite3?|db|toml|csv)\b|\{path\}")
+    offenders = {key: text for key, text in strings(catalogue(language)) if path_like.search(text)}
+    assert not offenders, offenders
