@@ -398,7 +398,9 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
         keys = tuple(swings.rows.index[:6])
         frame = _spider(params_key, keys)
         show_chart(
-            lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale), key="chart_spider", height=420
+            lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale, currency=ctx.currency),
+            key="chart_spider",
+            height=420,
         )
     with st.expander(t("uncertainty.heatmap_title")):
         candidates = list(swings.rows.index) or list(NUMERIC_KEYS)
@@ -417,7 +419,7 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
             st.info(t("uncertainty.heatmap_same"))
             return
         grid = _heatmap(params_key, custom, x, y, output)
-        show_chart(lambda: heatmap_chart(grid, labels=_labels()), key="chart_heatmap", height=420)
+        show_chart(lambda: heatmap_chart(grid, labels=_labels(), locale=ctx.locale), key="chart_heatmap", height=420)
 
 
 @st.fragment

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
-from estimator.figures.base import COLORS, apply_layout, value_range
+from estimator.figures.base import COLORS, SERIES_COLORS, apply_layout, money_ticks, value_range
 from estimator.text.formatting import format_money, is_share_parameter
 from estimator.text.i18n import t
 
@@ -70,6 +70,8 @@ def tornado_chart(
         annotation_position="top",
     )
     figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
+    ends = [result.base, *rows["total_at_low"], *rows["total_at_high"]]
+    figure.update_xaxes(**money_ticks(float(min(ends)), float(max(ends)), currency, locale=locale))
     apply_layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
     figure.update_layout(showlegend=True)
     return figure
@@ -116,6 +118,7 @@ def distribution_chart(
     if result.threshold is not None:
         figure.add_vline(x=result.threshold, line_color=COLORS["muted"], line_dash="dash")
     figure.update_yaxes(tickformat=".0%")
+    figure.update_xaxes(**money_ticks(float(edges[0]), float(edges[-1]), currency, locale=locale))
     return apply_layout(figure, title=title, height=340, locale=locale)
 
 
@@ -166,20 +169,37 @@ def spider_chart(
     keys: list[str] | None = None,
     locale: str = "en",
     title: str | None = None,
+    currency: str | None = None,
 ) -> go.Figure:
-    """The output against a -50 % ... +50 % change of each parameter; steeper lines matter more."""
+    """The output against a -50 % ... +50 % change of each parameter; steeper lines matter more.
+
+    With ``currency``, the output's axis is written as the locale writes amounts ("6 mln zł").
+    """
     figure = go.Figure()
     chosen = keys or list(dict.fromkeys(frame["parameter"]))
-    for key in chosen:
+    for index, key in enumerate(chosen):
         rows = frame[frame["parameter"] == key]
-        figure.add_scatter(x=rows["change"], y=rows[output], mode="lines+markers", name=_label(labels, key))
+        color = SERIES_COLORS[index % len(SERIES_COLORS)]  # plotly's default hues for 5+ lines are too alike
+        figure.add_scatter(
+            x=rows["change"],
+            y=rows[output],
+            mode="lines+markers",
+            name=_label(labels, key),
+            line={"color": color, "width": 2.5},
+            marker={"color": color, "size": 7},
+        )
     figure.update_xaxes(tickformat="+.0%")
+    shown = frame[frame["parameter"].isin(chosen)][output]
+    if currency is not None and len(shown):
+        figure.update_yaxes(**money_ticks(float(shown.min()), float(shown.max()), currency, locale=locale))
     apply_layout(figure, title=title, height=420, locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
 
-def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None) -> go.Figure:
+def heatmap_chart(
+    result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None, locale: str | None = None
+) -> go.Figure:
     """The chosen output over a grid of two parameters; a share's axis reads in percent, as the sidebar does."""
     x_format, y_format = ("%" if is_share_parameter(key) else "" for key in (result.x, result.y))
     hover_x = "%{x:.1%}" if x_format else "%{x:,.4g}"
@@ -195,7 +215,7 @@ def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, t
     )
     figure.update_xaxes(title=_label(labels, result.x), tickformat=".0%" if x_format else None)
     figure.update_yaxes(title=_label(labels, result.y), tickformat=".0%" if y_format else None)
-    return apply_layout(figure, title=title, height=420)
+    return apply_layout(figure, title=title, height=420, locale=locale)
 
 
 def levers_note(rule: str) -> str | None:
