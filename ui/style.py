@@ -16,6 +16,15 @@ _CSS = """
     word-break: normal !important; overflow-wrap: normal !important; hyphens: none !important;
 }
 [data-testid="stMetricLabel"] { min-height: 2.6em; align-items: flex-start; }
+/* Button labels wrap onto a second line instead of ending in "…" ("Przywróć wartości…", "Try it with sam…"). */
+[data-testid="stButton"] .stMarkdownEllipsis, [data-testid="stDownloadButton"] .stMarkdownEllipsis,
+[data-testid="stBaseButton-secondary"] .stMarkdownEllipsis, [data-testid="stBaseButton-primary"] .stMarkdownEllipsis,
+button .stMarkdownEllipsis p, label .stMarkdownEllipsis, label .stMarkdownEllipsis p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: break-word;
+}
+[data-testid="stButton"] button, [data-testid="stDownloadButton"] button { height: auto; min-height: 2.5rem; }
+/* Every tab stays in sight: the row wraps rather than hiding the last tabs behind a scroll arrow (PL, EL, HU). */
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap !important; overflow: visible !important; row-gap: 0.25rem; }
 /* Less empty space above the headline: it must be visible without scrolling. */
 .stMainBlockContainer { padding-top: 2.5rem; }
 /* Slider and exact box sit close together; less air between parameters in the sidebar. */

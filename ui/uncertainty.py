@@ -260,7 +260,7 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
                 high_label=t("uncertainty.at_high"),
             ),
             key="chart_tornado",
-            height=90 + 34 * top,
+            height=90 + 44 * top,
         )
     with right:
         st.markdown(f"#### {t('uncertainty.research_title')}")
@@ -277,7 +277,7 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
                 total_label=t("uncertainty.with_interactions"),
             ),
             key="chart_sobol",
-            height=90 + 40 * top,
+            height=90 + 48 * top,
         )
     return swings
 

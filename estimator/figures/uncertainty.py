@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
-from estimator.figures.base import COLORS, SERIES_COLORS, apply_layout, money_ticks, value_range
+from estimator.figures.base import COLORS, SERIES_COLORS, apply_layout, money_ticks, value_range, wrap
 from estimator.text.formatting import format_money, is_share_parameter
 from estimator.text.i18n import t
 
@@ -27,6 +27,13 @@ __all__ = [
     "spider_chart",
     "tornado_chart",
 ]
+
+
+#: Characters per line of a bar chart's category labels (tornado, Sobol): two short lines, not one long one.
+LABEL_WIDTH = 22
+#: The levers' labels and the note above them (characters per line).
+LEVER_LABEL_WIDTH = 30
+NOTE_WIDTH = 60
 
 
 def _label(labels: Mapping[str, str] | None, key: str) -> str:
@@ -48,7 +55,8 @@ def tornado_chart(
     low_label = low_label or t("chart.at_low")
     high_label = high_label or t("chart.at_high")
     rows = result.to_df().head(top).iloc[::-1]  # plotly draws the first row at the bottom
-    names = [_label(labels, key) for key in rows.index]
+    # Wrapped: a long label on one line ("A gyenge kiszolgálás miatti lemorzsolódás aránya") crushes the bars.
+    names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()
     for column, name, color in (("total_at_low", low_label, COLORS["gain"]), ("total_at_high", high_label, COLORS["loss"])):
         deltas = rows[column] - result.base
@@ -71,8 +79,8 @@ def tornado_chart(
     )
     figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
     ends = [result.base, *rows["total_at_low"], *rows["total_at_high"]]
-    figure.update_xaxes(**money_ticks(float(min(ends)), float(max(ends)), currency, locale=locale))
-    apply_layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
+    figure.update_xaxes(**money_ticks(float(min(ends)), float(max(ends)), currency, locale=locale, count=3))
+    apply_layout(figure, title=title, height=90 + 44 * len(rows), locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -135,7 +143,7 @@ def sobol_chart(
     first_label = first_label or t("chart.alone")
     total_label = total_label or t("chart.with_interactions")
     rows = indices.head(top).iloc[::-1]
-    names = [_label(labels, key) for key in rows.index]
+    names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()
     figure.add_bar(
         y=names,
@@ -156,7 +164,7 @@ def sobol_chart(
         hovertemplate="%{y}: %{x:.0%}<extra></extra>",
     )
     figure.update_xaxes(tickformat=".0%", rangemode="tozero")
-    apply_layout(figure, title=title, height=90 + 40 * len(rows))
+    apply_layout(figure, title=title, height=90 + 48 * len(rows))
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.12})
     return figure
 
@@ -250,9 +258,10 @@ def levers_chart(
     if second:
         series.append((second, t("interventions.series_bottom_up"), COLORS["muted"]))
     figure = go.Figure()
+    levers = [wrap(str(lever), LEVER_LABEL_WIDTH) for lever in rows["lever"]]  # long labels crush the bars
     for name, label, color in series:
         figure.add_bar(
-            y=rows["lever"],
+            y=levers,
             x=rows[name],
             orientation="h",
             name=label,
@@ -263,7 +272,9 @@ def levers_chart(
             cliponaxis=False,
         )
     shown = [v for name, _, _ in series for v in rows[name]]
-    figure.update_xaxes(range=value_range(shown))  # room for the amounts beside the bars
+    # Room for the amounts beside the bars; they carry the figures, so the axis needs no tick labels (which
+    # plotly wrote as "2M" in every language and the legend overlapped).
+    figure.update_xaxes(range=value_range(shown), showticklabels=False)
     per_bar = 40 * len(series) - (10 if second else 0)
     apply_layout(figure, title=title, height=90 + per_bar * len(rows) + (60 if note else 0), locale=locale)
     if second:
@@ -271,8 +282,10 @@ def levers_chart(
             barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.02, "yanchor": "top", "traceorder": "reversed"}
         )
     if note:
+        # Narrow lines: the note starts where the plot area does, right of the labels, and must end inside the figure.
+        note_text = _wrap_sentence(note, NOTE_WIDTH)
         figure.add_annotation(
-            text=_wrap_sentence(note, 95),
+            text=note_text,
             xref="paper",
             yref="paper",
             x=0,
@@ -283,7 +296,8 @@ def levers_chart(
             align="left",
             font={"size": 13, "color": COLORS["total"]},
         )
-        figure.update_layout(margin={"t": (50 if title else 20) + 48, "b": 50 if second else 10})
+        lines = note_text.count("<br>") + 1
+        figure.update_layout(margin={"t": (50 if title else 20) + 20 * lines + 8, "b": 50 if second else 10})
     return figure
 
 
