@@ -27,6 +27,12 @@ button .stMarkdownEllipsis p, label .stMarkdownEllipsis, label .stMarkdownEllips
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap !important; overflow: visible !important; row-gap: 0.25rem; }
 /* Less empty space above the headline: it must be visible without scrolling. */
 .stMainBlockContainer { padding-top: 2.5rem; }
+/* On a phone the sticky header (60 px) covers the first 3 rem: the overline starts below it. */
+@media (max-width: 640px) {
+    .stMainBlockContainer { padding-top: 4.5rem; }
+    /* Category labels of a waterfall on a phone: ~55 px a column, so a smaller size keeps neighbours apart. */
+    .js-plotly-plot .xtick text { font-size: 9px !important; }
+}
 /* Slider and exact box sit close together; less air between parameters in the sidebar. */
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 /* The headline sentence is the largest text on the page; its figures stand out. */
