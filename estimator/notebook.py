@@ -84,7 +84,13 @@ HELP_MARK = (
     "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#666'>?</span>"
 )
 #: Tab titles in full (ipywidgets cuts them at a fixed width), in the app's own scope.
-STYLE = "<style>.churn-explorer .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }</style>"
+STYLE = (
+    "<style>.churn-explorer .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }"
+    # Buttons keep their whole label (ipywidgets cuts it with an ellipsis at the button's width).
+    " .churn-explorer .jupyter-button { flex: 0 0 auto; max-width: none; overflow: visible; text-overflow: clip; }"
+    # The tab row wraps rather than hiding its last tab in a narrow notebook column.
+    " .churn-explorer .lm-TabBar-content { flex-wrap: wrap; }</style>"
+)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
@@ -406,7 +412,8 @@ class Explorer:
         self._reset_all.on_click(lambda _: self._reset([*PARAMETER_SPECS, "currency"]))
         self._controls = widgets.VBox(
             [
-                widgets.HBox([self._language_picker, self._reset_all]),
+                # Wraps instead of cutting "Reset to preset" to "Reset to pre..." beside a long language name.
+                widgets.HBox([self._language_picker, self._reset_all], layout=widgets.Layout(flex_flow="row wrap")),
                 self._preset_picker,
                 widgets.HTML(f"<b>{html.escape(t('sidebar.method'))}</b>"),
                 self._method,
