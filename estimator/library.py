@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -93,6 +94,10 @@ def _citations() -> dict[str, tuple[str, str]]:
     return citations
 
 
+#: A parameter named in a note, filled with its current value (:meth:`SourceRef.note_for`).
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where one parameter value comes from: an evidence id (or ``"assumption"``) and a note."""
@@ -110,6 +115,24 @@ class SourceRef:
         if self.is_assumption:
             return ASSUMPTION
         return _citations()[self.evidence_id][1]
+
+    def note_for(self, params: Mapping[str, Any], currency: str = "EUR", *, locale: str = "en") -> str:
+        """The note with the scenario's *current* values in its ``{parameter}`` placeholders.
+
+        A note that compares with another input ("Below the all-cause churn of {churn_rate} ...")
+        then never states a value the scenario no longer has.
+
+        >>> SourceRef("assumption", "Below the all-cause churn of {churn_rate}.").note_for({"churn_rate": 0.205})
+        'Below the all-cause churn of 20.5%.'
+        """
+        from estimator.text.formatting import format_parameter
+
+        return _PLACEHOLDER.sub(
+            lambda match: (
+                format_parameter(match[1], params[match[1]], currency, locale=locale) if match[1] in PARAMETER_SPECS else match[0]
+            ),
+            self.note,
+        )
 
     @property
     def citation(self) -> str:
@@ -149,7 +172,7 @@ class Preset:
                     "source": ref.citation,
                     "evidence_id": ref.evidence_id,
                     "grade": ref.grade,
-                    "note": ref.note,
+                    "note": ref.note_for(self.parameters, self.parameters.currency),
                 }
             )
         return pd.DataFrame(rows).set_index("parameter")

@@ -71,6 +71,10 @@ from estimator.text.sentences import (
 
 __all__ = ["ANALYSES", "Explorer", "explore"]
 
+#: The reason a range table gives for a calibration's range and for one saved with a scenario (the
+#: default ranges' reasons are English too, from data/uncertainty.toml); never "set by the user".
+CALIBRATED_RANGE = "95% interval of the calibration from the data"
+SAVED_RANGE = "saved with the scenario"
 #: The analyses computed on demand, one tab each after the overview.
 ANALYSES = ("tornado", "monte_carlo", "levers")
 #: Monte Carlo draws of the on-demand summary (the deliverables' number).
@@ -90,7 +94,13 @@ HELP_MARK = (
     "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#666'>?</span>"
 )
 #: Tab titles in full (ipywidgets cuts them at a fixed width), in the app's own scope.
-STYLE = "<style>.churn-explorer .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }</style>"
+STYLE = (
+    "<style>.churn-explorer .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }"
+    # Buttons keep their whole label (ipywidgets cuts it with an ellipsis at the button's width).
+    " .churn-explorer .jupyter-button { flex: 0 0 auto; max-width: none; overflow: visible; text-overflow: clip; }"
+    # The tab row wraps rather than hiding its last tab in a narrow notebook column.
+    " .churn-explorer .lm-TabBar-content { flex-wrap: wrap; }</style>"
+)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
@@ -228,6 +238,7 @@ class Explorer:
         library: str | Path | None = None,
         scaled: Sequence[Scaling] = (),
         calibration: Mapping[str, Any] | None = None,
+        range_reason: str = "set by the user",
     ):
         self._preset = preset
         self._params = Parameters(parameters)
@@ -235,6 +246,8 @@ class Explorer:
         self._scaled = {item.key: item for item in scaled}
         self._calibration = dict(calibration) if calibration else None  # its CFO sentence goes on the deck
         self._custom_ranges = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
+        # Where each given range came from: a calibration's interval or a saved scenario, not the user's hand.
+        self._range_reasons = {key: range_reason for key in self._custom_ranges}
         # parameter -> (value the data gave, description): a value moved by hand afterwards is the user's.
         self._provenance = {key: (self._params[key], text) for key, text in (provenance or {}).items()}
         self._language = language if language in available_languages() else DEFAULT_LANGUAGE
@@ -277,7 +290,7 @@ class Explorer:
     @property
     def ranges(self) -> UncertaintyRanges:
         """The uncertainty ranges: the calibrated or saved ones that still hold the value, else the defaults."""
-        return UncertaintyRanges.around(self._params, self.custom_ranges)
+        return UncertaintyRanges.around(self._params, self.custom_ranges, self._range_reasons)
 
     @property
     def custom_ranges(self) -> dict[str, tuple[float, float]]:
@@ -416,7 +429,8 @@ class Explorer:
         self._reset_all.on_click(lambda _: self._reset([*PARAMETER_SPECS, "currency"]))
         self._controls = widgets.VBox(
             [
-                widgets.HBox([self._language_picker, self._reset_all]),
+                # Wraps instead of cutting "Reset to preset" to "Reset to pre..." beside a long language name.
+                widgets.HBox([self._language_picker, self._reset_all], layout=widgets.Layout(flex_flow="row wrap")),
                 self._preset_picker,
                 widgets.HTML(f"<b>{html.escape(t('sidebar.method'))}</b>"),
                 self._method,
@@ -563,7 +577,7 @@ class Explorer:
             return
         self._preset = load_preset(name)
         self._params = self._preset.parameters
-        self._custom_ranges, self._provenance = {}, {}  # a new starting point: nothing comes from the data any more
+        self._custom_ranges, self._provenance, self._range_reasons = {}, {}, {}  # a new starting point: nothing from the data
         self._scaled = {}
         with language_scope(self._language):
             self._show_inputs(self._inputs)
@@ -822,9 +836,11 @@ def explore(
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
     scaled: list[Scaling] = []
+    range_reason = "set by the user"
     if isinstance(source, Calibration):
         base = base or load_preset(DEFAULT_PRESET)
         params, ranges, provenance, scaled = _calibrated(source, base, data_source, language)
+        range_reason = CALIBRATED_RANGE
     elif isinstance(source, str):
         if source in preset_names():
             base = base or load_preset(source)
@@ -839,6 +855,7 @@ def explore(
             saved = store.load(source)
             base = base or load_preset(DEFAULT_PRESET)
             params, ranges, provenance = saved.parameters, dict(saved.ranges), dict(saved.provenance)
+            range_reason = SAVED_RANGE
     else:
         base = base or load_preset(DEFAULT_PRESET)
         params = source if isinstance(source, Parameters) else Parameters(source)
@@ -851,6 +868,7 @@ def explore(
         library=library,
         scaled=scaled,
         calibration=source.to_dict() if isinstance(source, Calibration) else None,
+        range_reason=range_reason,
     )
     if display:
         from IPython.display import display as show

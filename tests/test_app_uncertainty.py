@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
@@ -128,3 +129,29 @@ def test_the_tab_and_the_deliverables_price_the_same_default_initiative():
     assert metric(app, t("uncertainty.revenue_recovered")) == format_money(priced.revenue_recovered, "EUR", locale="en")
     assert app.text_input(key="initiative_one_off").value == "100,000"
     assert app.text_input(key="initiative_yearly").value == "20,000"
+
+
+def test_shares_are_typed_and_read_in_percent_like_the_sidebar():
+    """The initiative box, the range table and the heat map's axes use percent for a share (issue 23)."""
+    app = open_tab()
+    # The default initiative raises complaints resolved by 10 points: the box says 77, not 0.77.
+    box = app.text_input(key="initiative_value_resolved_share")
+    assert box.value == "77" and GENERIC.resolved_share == pytest.approx(0.67)
+    box.set_value("80").run()
+    assert not app.exception and not app.error
+    plan = initiative_roi(GENERIC, {"resolved_share": 0.80}, one_off_cost=100_000.0, yearly_cost=20_000.0)
+    assert metric(app, t("uncertainty.revenue_recovered")) == format_money(plan.revenue_recovered, "EUR", locale="en")
+    # The range table: churn's range around 18% in percent, with its unit said.
+    (table,) = [frame.value for frame in app.dataframe if "most_likely" in frame.value.columns]
+    assert table.loc["churn_rate", "most_likely"] == pytest.approx(18.0) and table.loc["churn_rate", "unit"] == "%"
+    low, high = UncertaintyRanges.around(GENERIC).to_df().loc["churn_rate", ["low", "high"]]
+    assert (table.loc["churn_rate", "low"], table.loc["churn_rate", "high"]) == (
+        pytest.approx(low * 100),
+        pytest.approx(high * 100),
+    )
+    assert table.loc["customers", "unit"] == "" and table.loc["annual_value", "unit"] == "EUR"
+    # The heat map of two shares: both axes in percent.
+    app.selectbox(key="heatmap_x").set_value("churn_rate")
+    app.selectbox(key="heatmap_y").set_value("service_share").run()
+    (layout,) = [json.loads(c.proto.spec)["layout"] for c in app.get("plotly_chart") if '"heatmap"' in c.proto.spec]
+    assert layout["xaxis"]["tickformat"] == ".0%" and layout["yaxis"]["tickformat"] == ".0%"

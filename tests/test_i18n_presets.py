@@ -12,6 +12,7 @@ from test_i18n_app import run_app, screen_text
 
 from estimator.library import Preset, list_presets, load_preset, preset_description, preset_title, scenario_title
 from estimator.reports import build_content, html_bytes, pptx_bytes, safe_filename, xlsx_bytes
+from estimator.text.formatting import upper_text
 from estimator.text.i18n import LANGUAGES, catalogue, language_scope
 from ui.scenarios import SAVE_NAME
 
@@ -85,7 +86,7 @@ def test_polish_page_shows_polish_preset_titles_and_no_english_ones():
     assert picker.value == "poland_consumer_services"
     assert description in picker.help
     kicker = [element.proto.body for element in app.get("html") if "overline" in element.proto.body]
-    assert kicker and "Usługi konsumenckie w Polsce" in kicker[0]
+    assert kicker and upper_text("Usługi konsumenckie w Polsce") in kicker[0]
     texts = screen_text(app)
     assert not _english_titles_in(texts), _english_titles_in(texts)
     # The scan can fail: the same page in English names the preset in English.
@@ -104,7 +105,7 @@ def test_a_changed_scenario_still_carries_the_translated_preset_title():
     app = run_app({"lang": "nl", "preset": "online_retailer", "churn_rate": "0.3"})
     assert not app.exception
     kicker = [element.proto.body for element in app.get("html") if "overline" in element.proto.body]
-    assert "Webwinkel kwetsbaar voor storingen en aanvallen" in kicker[0]
+    assert upper_text("Webwinkel kwetsbaar voor storingen en aanvallen") in kicker[0]
 
 
 # --- The exports --------------------------------------------------------------------------------------

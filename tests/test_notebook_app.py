@@ -8,6 +8,7 @@ functions on parameters built independently of the app.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
@@ -18,9 +19,10 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import Parameters, estimate, load_preset
 from estimator.calibration import calibrate
+from estimator.controls import control_for
 from estimator.core.parameters import ParameterError
-from estimator.links import read_scenario_url
-from estimator.notebook import ANALYSES, explore
+from estimator.links import LINK_DIGITS, encode_value, read_scenario_url
+from estimator.notebook import ANALYSES, CALIBRATED_RANGE, SAVED_RANGE, explore
 from estimator.scenarios import ScenarioStore
 from estimator.text.formatting import format_count, format_money, format_share
 from estimator.text.i18n import language_scope, t
@@ -233,14 +235,47 @@ def test_link_round_trips_through_the_apps_link_reader():
     app._method.value = "bottom_up"
     url = app.link("http://localhost:8501")
     link, language = read_scenario_url(url)
-    assert link.parameters == app.parameters and link.preset == "telecom_cable" and not link.problems
+    assert_same_scenario(link.parameters, app.parameters)
+    assert link.preset == "telecom_cable" and not link.problems
     assert language == "pl"
+    # No float noise in the link: calibrated values carry at most LINK_DIGITS significant digits.
+    numbers = re.findall(r"=(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?=&|$)", url)
+    assert numbers and all(len(re.sub(r"[^0-9]", "", n.split("e")[0]).strip("0")) <= LINK_DIGITS for n in numbers), url
     # The app itself, opened on that link's query, holds the same scenario.
     session = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     session.query_params.update(dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&")))
     session.run()
     assert not session.exception
-    assert Parameters(session.session_state["scenario"]) == app.parameters
+    assert_same_scenario(Parameters(session.session_state["scenario"]), app.parameters)
+
+
+def assert_same_scenario(read: Parameters, written: Parameters) -> None:
+    """The same scenario up to a link's rounding (LINK_DIGITS significant digits), every text value exactly."""
+    for key, value in written.to_dict().items():
+        if isinstance(value, float):
+            assert read[key] == pytest.approx(value, rel=5 * 10.0**-LINK_DIGITS, abs=1e-300), key
+        else:
+            assert read[key] == value, key
+
+
+@pytest.mark.parametrize(
+    "value", [1250.4664200000009, 0.07999999999999999, 2 / 3, 1e-9 / 3, 123456789.123456789, 0.1825, 1e12 + 0.5]
+)
+def test_a_link_value_reads_back_within_its_digits_and_without_noise(value):
+    text = encode_value(value)
+    assert float(text) == pytest.approx(value, rel=5 * 10.0**-LINK_DIGITS)
+    assert len(re.sub(r"[^0-9]", "", text.split("e")[0]).strip("0")) <= LINK_DIGITS, text
+    assert encode_value(float(text)) == text  # stable: a link read and written again is the same link
+
+
+def test_three_presses_of_a_log_slider_move_it_by_a_fifth_at_most():
+    """Arrow keys step through a log slider's stops: from €1,250 three presses stay near €1,250, not €2,500."""
+    control = control_for("annual_value")
+    stops = control.options_for(1250.0)
+    start = stops.index(1250.0)
+    assert stops[start + 3] <= 1250.0 * 1.3 and stops[start - 3] >= 1250.0 / 1.3
+    grid = [stop for stop in control.options if stop >= 1]
+    assert max(b / a for a, b in itertools.pairwise(grid)) <= 1.2 + 1e-9
 
 
 def test_calibration_applies_values_ranges_and_provenance(library):
@@ -253,6 +288,14 @@ def test_calibration_applies_values_ranges_and_provenance(library):
     assert all("sample_customers.csv" in text for text in app.provenance.values())
     key = next(iter(result.uncertainty_ranges()))
     assert (app.ranges[key].low, app.ranges[key].high) == pytest.approx(result.uncertainty_ranges()[key])
+    # The range table says where a calibrated range came from, not "set by the user" (issue 23).
+    reasons = app.ranges.to_df()["reason"]
+    assert set(reasons[list(result.uncertainty_ranges())]) == {CALIBRATED_RANGE}
+    assert "set by the user" not in set(reasons)
+    # Saved and opened again: the ranges are the scenario's.
+    app.save("Calibrated")
+    again = explore("Calibrated", display=False).ranges.to_df()["reason"]
+    assert set(again[list(result.uncertainty_ranges())]) == {SAVED_RANGE}
 
 
 def test_save_and_reopen_from_the_library(library):

@@ -132,7 +132,7 @@ def test_workspaces_from_the_sidebar_and_the_link(library):
     assert library_table(app)[t("scenarios.column_name")].tolist() == ["Acme plan"]
     assert app.query_params["workspace"] == "Acme"
     assert app.selectbox(key=tab.WORKSPACE_PICKER).value == "Acme"
-    assert app.selectbox(key=tab.WORKSPACE_PICKER).options == ["Acme", "default"]
+    assert app.selectbox(key=tab.WORKSPACE_PICKER).options == ["Acme", t("store.default_workspace")]  # the default one translated
     # A new workspace from the box: empty, and the first save creates it.
     app.text_input(key=tab.NEW_WORKSPACE).set_value("Beta Corp").run()
     app.button(key="store_open_workspace").click().run()

@@ -37,7 +37,7 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
         else:
             source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
             grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
-            note = ref.note
+            note = ref.note_for(ctx.parameters, ctx.currency, locale=ctx.locale)
         value = ctx.parameters[key]
         shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, ctx.currency, locale=ctx.locale)
         rows.append(

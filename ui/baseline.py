@@ -104,6 +104,24 @@ def _changes_table(ctx: Context) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _explain_value_at_risk(ctx: Context) -> None:
+    """Higher churn with a lower value at risk looks wrong; say why (each lost customer's life is shorter)."""
+    before, after = ctx.baseline, ctx.parameters
+    var_before, var_after = ctx.baseline_estimate.value_at_risk, ctx.estimate.value_at_risk
+    if before is None or after.churn_rate <= before.churn_rate or var_after >= var_before:
+        return
+    st.caption(
+        t(
+            "baseline.value_at_risk_churn",
+            years=after.horizon_years,
+            before=format_money(var_before, before.currency, locale=ctx.locale),
+            after=format_money(var_after, ctx.currency, locale=ctx.locale),
+            churn_before=format_parameter("churn_rate", before.churn_rate, before.currency, locale=ctx.locale),
+            churn_after=format_parameter("churn_rate", after.churn_rate, ctx.currency, locale=ctx.locale),
+        )
+    )
+
+
 @st.fragment
 def render_comparison(ctx: Context) -> None:
     """The baseline tab. A fragment: switching how the change is split reruns this panel alone."""
@@ -125,5 +143,6 @@ def render_comparison(ctx: Context) -> None:
     parts = render_comparison_chart(ctx, by or "parameter")
     if parts is not None:
         st.caption(t(f"baseline.explain_{parts.name}"))
+    _explain_value_at_risk(ctx)
     st.markdown(f"**{t('baseline.changes_title')}**")
     st.table(_changes_table(ctx), hide_index=True, border="horizontal")

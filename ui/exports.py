@@ -143,9 +143,7 @@ def render_exports(ctx: Context) -> None:
             st.markdown(f"**{label}**")
             st.caption(t(f"{label_key}_help"))
             with_published = kind == "pptx" and st.checkbox(t("published.export_option"), key="exports_published")
-            if st.button(
-                t("exports.build", kind=label), key=f"exports_build_{kind}", icon=ICONS.get(kind), use_container_width=True
-            ):
+            if st.button(t("exports.build", kind=label), key=f"exports_build_{kind}", icon=ICONS.get(kind), width="stretch"):
                 with st.spinner(t("exports.building", kind=label)):
                     data = build_report(
                         params_key,
@@ -171,7 +169,7 @@ def render_exports(ctx: Context) -> None:
                     type="primary",
                     icon=":material/download:",
                     on_click="ignore",
-                    use_container_width=True,
+                    width="stretch",
                 )
                 st.caption(t("exports.ready", kind=label, size=_size(data)))
     st.caption(t("exports.contents", draws=format_count(DEFAULT_DRAWS, locale=ctx.locale, compact=False), seed=DEFAULT_SEED))

@@ -13,6 +13,7 @@ from estimator.text.i18n import (
     param_description,
     param_label,
     t,
+    t_plural,
     use_language,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "param_description",
     "param_label",
     "t",
+    "t_plural",
     "use_language",
 ]

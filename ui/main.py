@@ -16,6 +16,7 @@ import streamlit as st
 
 from estimator import estimate
 from estimator.library import preset_title, scenario_title
+from estimator.text.formatting import upper_text
 from ui import state
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
@@ -96,7 +97,9 @@ def _render_notices(ctx: Context) -> None:
 
 def _render_edit(ctx: Context) -> None:
     scenario = scenario_title(ctx.parameters.name) or preset_title(ctx.preset)
-    st.html(f'<div class="overline">{html.escape(t("app.title"))} · {html.escape(scenario)}</div>')
+    # Capitals made here, not by CSS text-transform: Greek capitals drop their accents (upper_text).
+    overline = upper_text(f"{t('app.title')} · {scenario}")
+    st.html(f'<div class="overline">{html.escape(overline)}</div>')
     _render_notices(ctx)
     render_plausibility(ctx)  # MODEL.md v3: before any figure
     render_headline_sentence(ctx)

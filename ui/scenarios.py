@@ -26,6 +26,7 @@ from estimator.library import scenario_title
 from estimator.reports.safety import safe_filename
 from estimator.store import (
     COMPARED_OUTPUTS,
+    DEFAULT_WORKSPACE,
     MAX_COMPARED,
     SavedScenario,
     ScenarioComparison,
@@ -42,11 +43,19 @@ from estimator.text.formatting import NOT_AVAILABLE, format_money
 from estimator.text.user_text import MAX_NOTES_LENGTH
 from ui import state
 from ui.context import Context, channel_labels
-from ui.i18n import has_key, param_label, t
+from ui.i18n import has_key, param_label, t, t_plural
 from ui.plots import show_chart
 from ui.safe_text import plain, safe_cell, safe_table
 
-__all__ = ["AUTHOR", "FLASH", "download_file_name", "render_scenarios", "render_workspace_picker", "store"]
+__all__ = [
+    "AUTHOR",
+    "FLASH",
+    "download_file_name",
+    "render_scenarios",
+    "render_workspace_picker",
+    "store",
+    "workspace_label",
+]
 
 #: A message left by a callback for the next drawing of the tab: (kind, text).
 FLASH = "scenarios_flash"
@@ -104,8 +113,15 @@ def download_file_name(name: str, extension: str) -> str:
     return safe_filename(stem, extension)  # the one rule for file names (Windows' reserved names: CON, NUL ...)
 
 
-def _flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+def workspace_label(name: str) -> str:
+    """A workspace's name as shown: the default one (stored as "default", the contract's name) in the page's language."""
+    return t("store.default_workspace") if name == DEFAULT_WORKSPACE else name
+
+
+def _flash(kind: str, text: str, where: str = "top") -> None:
+    """Keep a callback's outcome for the next drawing, shown at ``where``: the top of the tab, or by the
+    button that caused it (``"history"``: the restore button sits in a collapsed part far down the tab)."""
+    st.session_state[FLASH] = (kind, text, where)
     st.session_state.pop(WORKSPACES_SEEN, None)  # an action may have created a workspace
 
 
@@ -147,6 +163,15 @@ def _expected_version(name: str) -> int | None:
     if base and base[0] == state.workspace() and base[1] == clean:
         return int(base[2])
     return None
+
+
+def _after_save(saved: SavedScenario) -> None:
+    """What every successful save (or restore) leaves behind: the saved name is the scenario's name (so the
+    link's ``name=`` follows a save under a new name), it is the base of the next save, and the version
+    note, which described that version only, is emptied for the next one."""
+    state.set_scenario_name(saved.name)
+    _remember_base(saved)
+    st.session_state[SAVE_NOTE] = ""
 
 
 def _flash_saved(saved: SavedScenario) -> None:
@@ -193,7 +218,7 @@ def _on_save() -> None:
         return
     st.session_state.pop(CONFLICT, None)
     st.session_state[SELECTED] = saved.name
-    _remember_base(saved)
+    _after_save(saved)
     _flash_saved(saved)
 
 
@@ -218,7 +243,7 @@ def _on_conflict_save_as_new() -> None:
     st.session_state.pop(CONFLICT, None)
     st.session_state[SAVE_NAME] = saved.name
     st.session_state[SELECTED] = saved.name
-    _remember_base(saved)
+    _after_save(saved)
     _flash_saved(saved)
 
 
@@ -237,7 +262,7 @@ def _on_conflict_overwrite() -> None:
         _flash("error", _error_text(error))
         return
     st.session_state.pop(CONFLICT, None)
-    _remember_base(saved)
+    _after_save(saved)
     _flash_saved(saved)
 
 
@@ -270,6 +295,7 @@ def _on_rename(name: str) -> None:
     base = st.session_state.get(BASE)
     if base and base[:2] == (state.workspace(), name):
         st.session_state[BASE] = (base[0], new_name.strip(), base[2])
+        state.set_scenario_name(new_name.strip())  # the scenario on screen is the renamed one: its link follows
     _forget_in_comparison(name)
     _flash("success", t("scenarios.renamed", name=plain(name), new_name=plain(new_name.strip())))
 
@@ -327,18 +353,27 @@ def _on_import() -> None:
 
 
 def _on_restore(name: str, version: int, current: int) -> None:
+    """Make an earlier version current in the library *and* on screen: the headline, the sliders and the
+    next save start from the restored version (a later save is not a conflict with this restore)."""
     if not _author():
-        _flash("error", t("store.author_needed"))
+        _flash("error", t("store.author_needed"), "history")
         return
     try:
-        restored = store().restore(name, version, author=_author(), expect_version=current)
+        restored = store().restore(
+            name, version, author=_author(), expect_version=current, note=t("store.restored_note", version=version)
+        )
     except ScenarioConflictError as conflict:
-        _flash("error", _conflict_text(conflict))
+        _flash("error", _conflict_text(conflict), "history")
         return
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", _error_text(error), "history")
         return
-    _flash("success", t("store.restored", name=plain(name), version=version, new_version=restored.version))
+    state.load_scenario(restored.parameters, restored.ranges, restored.provenance)
+    st.session_state[SAVE_NAME] = restored.name
+    st.session_state[SAVE_NOTES] = restored.notes
+    st.session_state.pop(CONFLICT, None)
+    _after_save(restored)
+    _flash("success", t("store.restored", name=plain(name), version=version, new_version=restored.version), "history")
 
 
 def _on_move(name: str) -> None:
@@ -402,7 +437,14 @@ def render_workspace_picker() -> None:
     if current not in names:
         names = sorted([*names, current], key=str.casefold)
     st.session_state[WORKSPACE_PICKER] = current
-    st.selectbox(t("store.workspace"), names, key=WORKSPACE_PICKER, help=t("store.workspace_help"), on_change=_on_open_workspace)
+    st.selectbox(
+        t("store.workspace"),
+        names,
+        key=WORKSPACE_PICKER,
+        help=t("store.workspace_help"),
+        on_change=_on_open_workspace,
+        format_func=workspace_label,
+    )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(t("store.new_workspace"), key=NEW_WORKSPACE, max_chars=100, placeholder=t("store.new_workspace_hint"))
         st.button(t("store.open_workspace"), key="store_open_workspace", on_click=_on_open_workspace)
@@ -411,11 +453,12 @@ def render_workspace_picker() -> None:
 # --- the panel -----------------------------------------------------------------------------------
 
 
-def _render_flash() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message is None:
+def _render_flash(where: str = "top") -> None:
+    message = st.session_state.get(FLASH)
+    if message is None or message[2] != where:
         return
-    kind, text = message
+    del st.session_state[FLASH]
+    kind, text, _ = message
     if kind == "success":
         st.success(text, icon=":material/check_circle:")
     else:
@@ -516,7 +559,8 @@ def _library_table(library: ScenarioStore, ctx: Context) -> pd.DataFrame:
 
 def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> None:
     st.subheader(t("scenarios.library_title"))
-    st.caption(t("store.library_where", workspace=plain(library.workspace), path=plain(library.location, 200)))
+    # The workspace only: where the library lives on the server (a file path, a database address) is not for a client's screen.
+    st.caption(t("store.library_where", workspace=plain(workspace_label(library.workspace))))
     if not names:
         st.info(t("scenarios.empty"), icon=":material/inventory_2:")
         return
@@ -603,7 +647,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
 
 def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenario) -> None:
     """Every version of the selected scenario; any two compared; one restored as the current version."""
-    with st.expander(t("store.history_title", count=scenario.version), icon=":material/history:"):
+    with st.expander(t_plural("store.history_title", scenario.version), icon=":material/history:"):
         try:
             versions = library.versions(scenario.name)
         except InputError as error:
@@ -642,6 +686,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
             on_click=_on_restore,
             args=(scenario.name, first, scenario.version),
         )
+        _render_flash("history")  # by the button: the top of the tab is out of sight from here
         if first == second:
             st.info(t("scenarios.waterfall_same"), icon=":material/info:")
             return
@@ -746,7 +791,9 @@ def _render_comparison(ctx: Context, comparison: ScenarioComparison, start: int,
 
 def _render_workspace_files(library: ScenarioStore) -> None:
     """The whole workspace as one file, and a workspace file read into this one."""
-    with st.expander(t("store.workspace_files", workspace=plain(library.workspace)), icon=":material/folder_zip:"):
+    with st.expander(
+        t("store.workspace_files", workspace=plain(workspace_label(library.workspace))), icon=":material/folder_zip:"
+    ):
         if st.session_state.get(WORKSPACE_FILE_READY) == library.workspace:
             try:
                 data = library.export_workspace()

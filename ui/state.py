@@ -368,6 +368,11 @@ def load_scenario(
     record_provenance(provenance or {})
 
 
+def set_scenario_name(name: str) -> None:
+    """Callback: the current scenario is now called ``name`` (saved under it): the link's ``name=`` follows."""
+    st.session_state[SCENARIO] = {**st.session_state[SCENARIO], "name": name}
+
+
 #: The notes typed in the Scenarios tab (or of the scenario loaded there); the deliverables carry them.
 SCENARIO_NOTES = "scenarios_save_notes"
 

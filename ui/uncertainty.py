@@ -35,6 +35,7 @@ from estimator.analysis.sensitivity import (
     spider,
     tornado,
 )
+from estimator.controls import control_for
 from estimator.core.parameters import NUMERIC_KEYS
 from estimator.figures.uncertainty import (
     distribution_chart,
@@ -45,7 +46,7 @@ from estimator.figures.uncertainty import (
     spider_chart,
     tornado_chart,
 )
-from estimator.text.formatting import format_count, format_money, format_parameter, format_share
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share, is_currency_parameter
 from ui import state
 from ui.context import Context
 from ui.i18n import param_label, t
@@ -118,12 +119,15 @@ def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[flo
 
 def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
     frame = ranges.to_df()
+    # Shown and typed in the sidebar's units: shares in percent (a "unit" column says which); model units kept.
+    scale = pd.Series({key: control_for(key).scale for key in frame.index}, dtype=float)
     table = pd.DataFrame(
         {
             "parameter": [param_label(key) for key in frame.index],
-            "low": frame["low"],
-            "most_likely": frame["most_likely"],
-            "high": frame["high"],
+            "unit": ["%" if scale[key] != 1 else ctx.currency if is_currency_parameter(key) else "" for key in frame.index],
+            "low": (frame["low"] * scale).round(10),
+            "most_likely": (frame["most_likely"] * scale).round(10),
+            "high": (frame["high"] * scale).round(10),
             "reason": frame["reason"],
         },
         index=frame.index,
@@ -132,23 +136,24 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
         table,
         key=state.RANGE_EDITOR,
         hide_index=True,
-        disabled=["parameter", "most_likely", "reason"],
+        disabled=["parameter", "unit", "most_likely", "reason"],
         column_config={
             "parameter": t("uncertainty.column_parameter"),
+            "unit": t("uncertainty.column_unit"),
             "low": st.column_config.NumberColumn(t("uncertainty.column_low"), format="%.4g"),
             "most_likely": st.column_config.NumberColumn(t("uncertainty.column_most_likely"), format="%.4g"),
             "high": st.column_config.NumberColumn(t("uncertainty.column_high"), format="%.4g"),
             "reason": t("uncertainty.column_reason"),
         },
-        use_container_width=True,
+        width="stretch",
     )
     custom = state.custom_ranges()
     for key in frame.index:
         low, high = edited.loc[key, "low"], edited.loc[key, "high"]
-        if (low, high) != (frame.loc[key, "low"], frame.loc[key, "high"]):
+        if (low, high) != (table.loc[key, "low"], table.loc[key, "high"]):
             if pd.isna(low) or pd.isna(high):
                 continue  # a cleared cell keeps the range it had
-            custom[key] = (float(low), float(high))
+            custom[key] = (float(round(low / scale[key], 12)), float(round(high / scale[key], 12)))
     if custom != state.custom_ranges():
         state.set_custom_ranges(custom)
         st.rerun(scope="fragment")
@@ -162,6 +167,10 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
 
 def _labels() -> dict[str, str]:
     return {key: param_label(key) for key in NUMERIC_KEYS}
+
+
+#: How far (a share of the headline) the Monte Carlo median may sit from the headline before the tab explains why.
+SKEW_SHOWN = 0.01
 
 
 def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None:
@@ -208,6 +217,16 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         t("uncertainty.probability_above", threshold=money(threshold)),
         format_share(result.probability_above or 0.0, locale=ctx.locale),
     )
+    median = result.percentiles["p50"]
+    if math.isfinite(point) and point > 0 and abs(median - point) > SKEW_SHOWN * point:
+        # The sidebar holds the most likely values, yet the draws' middle differs: say why, with both figures.
+        st.caption(
+            t(
+                "uncertainty.skew_above" if median > point else "uncertainty.skew_below",
+                median=money(median),
+                headline=money(point),
+            )
+        )
     st.caption(
         t(
             "uncertainty.mean_caption",
@@ -241,7 +260,7 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
                 high_label=t("uncertainty.at_high"),
             ),
             key="chart_tornado",
-            height=90 + 34 * top,
+            height=90 + 44 * top,
         )
     with right:
         st.markdown(f"#### {t('uncertainty.research_title')}")
@@ -258,7 +277,7 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
                 total_label=t("uncertainty.with_interactions"),
             ),
             key="chart_sobol",
-            height=90 + 40 * top,
+            height=90 + 48 * top,
         )
     return swings
 
@@ -292,9 +311,10 @@ def _render_initiative(ctx: Context) -> None:
     columns = st.columns(max(1, len(chosen)))
     for column, key in zip(columns, chosen, strict=False):
         spec = PARAMETER_SPECS[key]
+        control = control_for(key)  # the sidebar's units: a share is typed in percent (77, not 0.77)
         current = float(params[key])
         suggestion = default_initiative_changes(params).get(key, current)
-        changes[key] = number_entry(
+        typed = number_entry(
             column,
             t(
                 "uncertainty.initiative_to",
@@ -302,12 +322,14 @@ def _render_initiative(ctx: Context) -> None:
                 now=format_parameter(key, current, ctx.currency, locale=ctx.locale),
             ),
             key=f"initiative_value_{key}",
-            default=float(f"{suggestion:.4g}"),
+            default=float(f"{control.to_display(suggestion):.4g}"),
             locale=ctx.locale,
-            minimum=float(spec.min),
-            maximum=float(spec.max),
+            minimum=float(control.to_display(spec.min)),
+            maximum=float(control.to_display(spec.max)),
             integer=spec.kind == "integer",
+            help=t("uncertainty.initiative_percent") if control.kind == "percent" else None,
         )
+        changes[key] = control.from_display(typed)
     costs = st.columns(2)
     one_off = number_entry(
         costs[0],
@@ -376,7 +398,9 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
         keys = tuple(swings.rows.index[:6])
         frame = _spider(params_key, keys)
         show_chart(
-            lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale), key="chart_spider", height=420
+            lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale, currency=ctx.currency),
+            key="chart_spider",
+            height=420,
         )
     with st.expander(t("uncertainty.heatmap_title")):
         candidates = list(swings.rows.index) or list(NUMERIC_KEYS)
@@ -395,7 +419,7 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
             st.info(t("uncertainty.heatmap_same"))
             return
         grid = _heatmap(params_key, custom, x, y, output)
-        show_chart(lambda: heatmap_chart(grid, labels=_labels()), key="chart_heatmap", height=420)
+        show_chart(lambda: heatmap_chart(grid, labels=_labels(), locale=ctx.locale), key="chart_heatmap", height=420)
 
 
 @st.fragment

@@ -156,8 +156,17 @@ class UncertaintyRanges(Mapping[str, UncertainRange]):
         self._ranges = dict(ranges)
 
     @classmethod
-    def around(cls, params: Parameters, custom: Mapping[str, tuple[float, float]] | None = None) -> UncertaintyRanges:
-        """Default ranges around ``params`` (clipped to valid values), with ``custom`` (low, high) overrides."""
+    def around(
+        cls,
+        params: Parameters,
+        custom: Mapping[str, tuple[float, float]] | None = None,
+        reasons: Mapping[str, str] | None = None,
+    ) -> UncertaintyRanges:
+        """Default ranges around ``params`` (clipped to valid values), with ``custom`` (low, high) overrides.
+
+        ``reasons`` says where a custom range came from (a calibration's 95 % interval, a saved
+        scenario); a custom range without one is "set by the user".
+        """
         spreads = _default_spreads()
         unknown = [key for key in (custom or {}) if key not in NUMERIC_KEYS]
         if unknown:
@@ -169,7 +178,7 @@ class UncertaintyRanges(Mapping[str, UncertainRange]):
             spec, value, spread = PARAMETER_SPECS[key], float(params[key]), spreads[key]
             if key in (custom or {}):
                 low, high = (float(b) for b in custom[key])
-                reason = "set by the user"
+                reason = (reasons or {}).get(key, "set by the user")
             else:
                 if spread["spread"] == "relative":
                     low, high = value * spread["low"], value * spread["high"]

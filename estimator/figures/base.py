@@ -15,11 +15,13 @@ from babel import Locale
 __all__ = [
     "COLORS",
     "FONT",
+    "SERIES_COLORS",
     "TEMPLATE",
     "WATERFALL_COLORS",
     "apply_layout",
     "base_layout",
     "figure_from_dicts",
+    "money_ticks",
     "plotly_separators",
     "value_axis",
     "value_range",
@@ -34,6 +36,9 @@ COLORS = {
     "muted": "#8E9AAF",
     "accent": "#2E5EAA",
 }
+#: Lines of several series (the spider chart): hues far apart on the wheel and safe for colour-blind
+#: readers (Paul Tol's "bright" scheme), so no two neighbouring lines look alike.
+SERIES_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000")
 #: A waterfall's colours: increases, decreases, totals and the dotted connectors.
 WATERFALL_COLORS = {
     "increasing": {"marker": {"color": COLORS["loss"]}},
@@ -101,6 +106,28 @@ def plotly_separators(locale: str) -> str:
     """
     symbols = Locale.parse(locale).number_symbols["latn"]
     return symbols["decimal"] + symbols["group"]
+
+
+def money_ticks(low: float, high: float, currency: str, *, locale: str, count: int = 5) -> dict:
+    """An amount axis's ticks as the locale writes amounts ("4 mln zł", "4 εκ. €"), not plotly's "4M".
+
+    Round 1-2-5 steps over ``low``..``high``; pass the result to ``update_xaxes``/``update_yaxes``.
+
+    >>> money_ticks(3.2e6, 9.1e6, "PLN", locale="pl")["ticktext"]
+    ['4\xa0mln\xa0zł', '6\xa0mln\xa0zł', '8\xa0mln\xa0zł']
+    """
+    import math
+
+    from estimator.text.formatting import format_money
+
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return {}
+    raw = (high - low) / max(count - 1, 1)
+    exponent = math.floor(math.log10(raw))
+    step = next(m * 10.0**exponent for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * 10.0**exponent >= raw)
+    first = math.ceil(low / step) * step
+    values = [first + i * step for i in range(int((high - first) // step) + 1)]
+    return {"tickvals": values, "ticktext": [format_money(v, currency, locale=locale) for v in values], "tickformat": None}
 
 
 def apply_layout(figure: go.Figure, *, title: str | None, height: int, locale: str | None = None) -> go.Figure:

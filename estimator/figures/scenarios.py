@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 
 from estimator.core.model import CHANNELS
-from estimator.figures.base import COLORS, apply_layout, wrap
+from estimator.figures.base import COLORS, apply_layout, money_ticks, wrap
 from estimator.figures.charts import change_waterfall
 from estimator.store.comparison import ScenarioComparison
 from estimator.text.formatting import format_money
@@ -81,6 +81,10 @@ def channel_comparison_bars(
     figure = apply_layout(figure, title=title, height=height)
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.2})
     figure.update_yaxes(showgrid=True, gridcolor="#EEF1F5", zeroline=True, zerolinecolor=COLORS["muted"], tickformat="~s")
+    amounts = [float(value) for trace in figure.data for value in trace.y]
+    if amounts and len(set(comparison.currencies)) == 1:  # the locale's amounts ("4 mln zł"), not plotly's "4M"
+        ticks = money_ticks(min(0.0, *amounts), max(amounts), comparison.currencies[0], locale=locale)
+        figure.update_yaxes(**ticks)
     figure.update_xaxes(tickangle=0)
     return figure
 

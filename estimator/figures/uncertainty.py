@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from estimator.analysis.sensitivity import Heatmap, MonteCarloResult, Tornado
-from estimator.figures.base import COLORS, apply_layout, value_range
-from estimator.text.formatting import format_money
+from estimator.figures.base import COLORS, SERIES_COLORS, apply_layout, money_ticks, value_range, wrap
+from estimator.text.formatting import format_money, is_share_parameter
 from estimator.text.i18n import t
 
 __all__ = [
@@ -27,6 +27,13 @@ __all__ = [
     "spider_chart",
     "tornado_chart",
 ]
+
+
+#: Characters per line of a bar chart's category labels (tornado, Sobol): two short lines, not one long one.
+LABEL_WIDTH = 22
+#: The levers' labels and the note above them (characters per line).
+LEVER_LABEL_WIDTH = 30
+NOTE_WIDTH = 60
 
 
 def _label(labels: Mapping[str, str] | None, key: str) -> str:
@@ -48,7 +55,8 @@ def tornado_chart(
     low_label = low_label or t("chart.at_low")
     high_label = high_label or t("chart.at_high")
     rows = result.to_df().head(top).iloc[::-1]  # plotly draws the first row at the bottom
-    names = [_label(labels, key) for key in rows.index]
+    # Wrapped: a long label on one line ("A gyenge kiszolgálás miatti lemorzsolódás aránya") crushes the bars.
+    names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()
     for column, name, color in (("total_at_low", low_label, COLORS["gain"]), ("total_at_high", high_label, COLORS["loss"])):
         deltas = rows[column] - result.base
@@ -70,7 +78,9 @@ def tornado_chart(
         annotation_position="top",
     )
     figure.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": -0.12})
-    apply_layout(figure, title=title, height=90 + 34 * len(rows), locale=locale)
+    ends = [result.base, *rows["total_at_low"], *rows["total_at_high"]]
+    figure.update_xaxes(**money_ticks(float(min(ends)), float(max(ends)), currency, locale=locale, count=3))
+    apply_layout(figure, title=title, height=90 + 44 * len(rows), locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
@@ -116,6 +126,7 @@ def distribution_chart(
     if result.threshold is not None:
         figure.add_vline(x=result.threshold, line_color=COLORS["muted"], line_dash="dash")
     figure.update_yaxes(tickformat=".0%")
+    figure.update_xaxes(**money_ticks(float(edges[0]), float(edges[-1]), currency, locale=locale))
     return apply_layout(figure, title=title, height=340, locale=locale)
 
 
@@ -132,7 +143,7 @@ def sobol_chart(
     first_label = first_label or t("chart.alone")
     total_label = total_label or t("chart.with_interactions")
     rows = indices.head(top).iloc[::-1]
-    names = [_label(labels, key) for key in rows.index]
+    names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()
     figure.add_bar(
         y=names,
@@ -153,7 +164,7 @@ def sobol_chart(
         hovertemplate="%{y}: %{x:.0%}<extra></extra>",
     )
     figure.update_xaxes(tickformat=".0%", rangemode="tozero")
-    apply_layout(figure, title=title, height=90 + 40 * len(rows))
+    apply_layout(figure, title=title, height=90 + 48 * len(rows))
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.12})
     return figure
 
@@ -166,33 +177,53 @@ def spider_chart(
     keys: list[str] | None = None,
     locale: str = "en",
     title: str | None = None,
+    currency: str | None = None,
 ) -> go.Figure:
-    """The output against a -50 % ... +50 % change of each parameter; steeper lines matter more."""
+    """The output against a -50 % ... +50 % change of each parameter; steeper lines matter more.
+
+    With ``currency``, the output's axis is written as the locale writes amounts ("6 mln zł").
+    """
     figure = go.Figure()
     chosen = keys or list(dict.fromkeys(frame["parameter"]))
-    for key in chosen:
+    for index, key in enumerate(chosen):
         rows = frame[frame["parameter"] == key]
-        figure.add_scatter(x=rows["change"], y=rows[output], mode="lines+markers", name=_label(labels, key))
+        color = SERIES_COLORS[index % len(SERIES_COLORS)]  # plotly's default hues for 5+ lines are too alike
+        figure.add_scatter(
+            x=rows["change"],
+            y=rows[output],
+            mode="lines+markers",
+            name=_label(labels, key),
+            line={"color": color, "width": 2.5},
+            marker={"color": color, "size": 7},
+        )
     figure.update_xaxes(tickformat="+.0%")
+    shown = frame[frame["parameter"].isin(chosen)][output]
+    if currency is not None and len(shown):
+        figure.update_yaxes(**money_ticks(float(shown.min()), float(shown.max()), currency, locale=locale))
     apply_layout(figure, title=title, height=420, locale=locale)
     figure.update_layout(showlegend=True)
     return figure
 
 
-def heatmap_chart(result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None) -> go.Figure:
-    """The chosen output over a grid of two parameters."""
+def heatmap_chart(
+    result: Heatmap, *, labels: Mapping[str, str] | None = None, title: str | None = None, locale: str | None = None
+) -> go.Figure:
+    """The chosen output over a grid of two parameters; a share's axis reads in percent, as the sidebar does."""
+    x_format, y_format = ("%" if is_share_parameter(key) else "" for key in (result.x, result.y))
+    hover_x = "%{x:.1%}" if x_format else "%{x:,.4g}"
+    hover_y = "%{y:.1%}" if y_format else "%{y:,.4g}"
     figure = go.Figure(
         go.Heatmap(
             z=result.values,
             x=result.x_values,
             y=result.y_values,
             colorscale="Reds",
-            hovertemplate="%{x:.4g}, %{y:.4g}: %{z:,.0f}<extra></extra>",
+            hovertemplate=f"{hover_x}, {hover_y}: %{{z:,.0f}}<extra></extra>",
         )
     )
-    figure.update_xaxes(title=_label(labels, result.x))
-    figure.update_yaxes(title=_label(labels, result.y))
-    return apply_layout(figure, title=title, height=420)
+    figure.update_xaxes(title=_label(labels, result.x), tickformat=".0%" if x_format else None)
+    figure.update_yaxes(title=_label(labels, result.y), tickformat=".0%" if y_format else None)
+    return apply_layout(figure, title=title, height=420, locale=locale)
 
 
 def levers_note(rule: str) -> str | None:
@@ -227,9 +258,10 @@ def levers_chart(
     if second:
         series.append((second, t("interventions.series_bottom_up"), COLORS["muted"]))
     figure = go.Figure()
+    levers = [wrap(str(lever), LEVER_LABEL_WIDTH) for lever in rows["lever"]]  # long labels crush the bars
     for name, label, color in series:
         figure.add_bar(
-            y=rows["lever"],
+            y=levers,
             x=rows[name],
             orientation="h",
             name=label,
@@ -240,7 +272,9 @@ def levers_chart(
             cliponaxis=False,
         )
     shown = [v for name, _, _ in series for v in rows[name]]
-    figure.update_xaxes(range=value_range(shown))  # room for the amounts beside the bars
+    # Room for the amounts beside the bars; they carry the figures, so the axis needs no tick labels (which
+    # plotly wrote as "2M" in every language and the legend overlapped).
+    figure.update_xaxes(range=value_range(shown), showticklabels=False)
     per_bar = 40 * len(series) - (10 if second else 0)
     apply_layout(figure, title=title, height=90 + per_bar * len(rows) + (60 if note else 0), locale=locale)
     if second:
@@ -248,8 +282,10 @@ def levers_chart(
             barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.02, "yanchor": "top", "traceorder": "reversed"}
         )
     if note:
+        # Narrow lines: the note starts where the plot area does, right of the labels, and must end inside the figure.
+        note_text = _wrap_sentence(note, NOTE_WIDTH)
         figure.add_annotation(
-            text=_wrap_sentence(note, 95),
+            text=note_text,
             xref="paper",
             yref="paper",
             x=0,
@@ -260,7 +296,8 @@ def levers_chart(
             align="left",
             font={"size": 13, "color": COLORS["total"]},
         )
-        figure.update_layout(margin={"t": (50 if title else 20) + 48, "b": 50 if second else 10})
+        lines = note_text.count("<br>") + 1
+        figure.update_layout(margin={"t": (50 if title else 20) + 20 * lines + 8, "b": 50 if second else 10})
     return figure
 
 

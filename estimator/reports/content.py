@@ -200,7 +200,7 @@ def _assumptions(
                 "source": "" if changed or ref.is_assumption else ref.citation,
                 "evidence_id": "" if changed else ref.evidence_id,
                 "grade": "" if changed else ref.grade,
-                "note": "" if changed else ref.note,
+                "note": "" if changed else ref.note_for(params, params.currency),
                 "user_input": changed,
             }
         )

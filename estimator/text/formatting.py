@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale
@@ -59,6 +60,7 @@ __all__ = [
     "is_share_parameter",
     "parse_number",
     "round_significant",
+    "upper_text",
 ]
 
 #: What an undefined figure (NaN) shows, e.g. the share of revenue when there is no revenue.
@@ -396,3 +398,32 @@ def format_entry(value: float, *, locale: str = "en", grouping: bool = True) -> 
     '2026'
     """
     return format_decimal(value, format="#,##0.##########" if grouping else "0.##########", locale=locale)
+
+
+#: Accents Greek typography drops in capitals (tonos / oxia, varia, perispomeni); the diaeresis stays.
+_GREEK_CAPITAL_DROPS = frozenset({"\u0301", "\u0300", "\u0342", "\u0313", "\u0314", "\u0345"})
+
+
+def _is_greek(char: str) -> bool:
+    return "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
+
+
+def upper_text(text: str) -> str:
+    """``text`` in capitals as a typesetter would write them: Greek capitals without their accents.
+
+    ``str.upper`` (and CSS ``text-transform: uppercase``) keeps the tonos ("ΕΚΤΊΜΗΣΗ"); Greek drops
+    it in all-capital text but keeps the diaeresis. Other scripts' accents (Polish, Hungarian) stay.
+
+    >>> upper_text("Εκτίμηση κόστους · Σενάριο"), upper_text("Πρωτεΐνη"), upper_text("Szacowanie kosztów, ő")
+    ('ΕΚΤΙΜΗΣΗ ΚΟΣΤΟΥΣ · ΣΕΝΑΡΙΟ', 'ΠΡΩΤΕΪΝΗ', 'SZACOWANIE KOSZTÓW, Ő')
+    """
+    kept: list[str] = []
+    base = ""
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if char in _GREEK_CAPITAL_DROPS and _is_greek(base):
+                continue
+        else:
+            base = char
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept)).upper()

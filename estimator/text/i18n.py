@@ -42,6 +42,7 @@ __all__ = [
     "param_description",
     "param_label",
     "t",
+    "t_plural",
     "use_language",
 ]
 
@@ -208,6 +209,26 @@ def t(key: str, /, default: str | None = None, **values: Any) -> str:
         except (KeyError, IndexError, ValueError):
             return text  # a translator's typo in a placeholder must not break the page
     return text
+
+
+def t_plural(key: str, /, count: int, **values: Any) -> str:
+    """``key``'s form for ``count`` in the current language: CLDR plural rules (Babel) pick the form.
+
+    The catalogue holds ``key`` as a table of the forms ``one``, ``few``, ``many`` and ``other``
+    (Polish needs all four: 1 wersja, 2 wersje, 5 wersji; English two); ``other`` stands in for
+    a form a language does not use. ``count`` is passed to the text as ``{count}``.
+
+    >>> t_plural("store.history_title", 1), t_plural("store.history_title", 3)
+    ('History (1 version)', 'History (3 versions)')
+    >>> with language_scope("pl"):
+    ...     [t_plural("store.history_title", n) for n in (1, 2, 5)]
+    ['Historia (1 wersja)', 'Historia (2 wersje)', 'Historia (5 wersji)']
+    """
+    from babel import Locale
+
+    form = Locale.parse(current_locale().replace("-", "_")).plural_form(count)
+    text = _lookup(catalogue(current_language()), f"{key}.{form}")
+    return t(f"{key}.{form}" if text is not None else f"{key}.other", count=count, **values)
 
 
 def param_label(key: str) -> str:

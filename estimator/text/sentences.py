@@ -159,7 +159,7 @@ def parameter_help(key: str, preset: Preset, params: Parameters, *, locale: str)
         value=format_parameter(key, preset.parameters[key], currency, locale=locale),
         source=source,
         grade=grade,
-        note=ref.note,
+        note=ref.note_for(params, currency, locale=locale),
     )
     control = control_for(key) if key in NUMERIC_KEYS else None
     if control is not None and control.kind == "linear" and control.slider_max < control.valid_max and not control.integer:
