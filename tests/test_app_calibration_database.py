@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
@@ -39,6 +40,7 @@ def _tab_reading(url: str, table: str) -> AppTest:
     return app.run()
 
 
+@pytest.mark.postgres
 def test_a_database_table_is_calibrated_in_the_tab(postgres_url, tmp_path):
     from postgres_server import PASSWORD
 
@@ -72,6 +74,7 @@ def test_a_database_without_a_table_asks_for_both():
     assert [w.value for w in app.warning] == [t("calibration.database.incomplete")]
 
 
+@pytest.mark.postgres
 def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
     _create(
         postgres_url,
@@ -85,6 +88,7 @@ def test_a_table_that_cannot_be_used_is_called_a_table_not_a_file(postgres_url):
     assert "churned" in error and "perhaps" in error  # the field and the value that is not yes/no
 
 
+@pytest.mark.postgres
 def test_two_columns_that_could_be_churned_and_disagree_are_chosen_in_the_mapping_step(postgres_url):
     # No dead end: the error names both columns and the mapping step lets the user pick one (the app does not guess).
     _create(
