@@ -2,6 +2,7 @@ import itertools
 import os
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -163,15 +164,19 @@ def postgres_url(postgres_server) -> str:
 def spark_session():
     """One real Spark session (local mode, one core) for the whole run: starting Spark costs seconds."""
     pyspark_sql = pytest.importorskip("pyspark.sql")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .appName("churn-cost tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
+    from estimator.calibration.engines.spark import _PANDAS_3_WARNING
+
+    with warnings.catch_warnings():  # as the engine's own session(): the warning does not concern it
+        warnings.filterwarnings("ignore", message=_PANDAS_3_WARNING, category=FutureWarning)
+        session = (
+            pyspark_sql.SparkSession.builder.master("local[1]")
+            .appName("churn-cost tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.driver.memory", "1g")
+            .getOrCreate()
+        )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
