@@ -21,7 +21,7 @@ fi
 
 compile=("$uv" pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
   --index-url https://pypi.org/simple --custom-compile-command "bash scripts/lock.sh")
-out=${LOCK_DIR:-.}
-"${compile[@]}" "$@" requirements-dev.txt -o "$out/requirements-dev.lock"
+out=${LOCK_DIR:+$LOCK_DIR/}
+"${compile[@]}" "$@" requirements-dev.txt -o "${out}requirements-dev.lock"
 # The app's lock is the dev lock's subset: the same versions, so what the tests pass on is what users get.
-"${compile[@]}" requirements.txt --constraint "$out/requirements-dev.lock" -o "$out/requirements.lock"
+"${compile[@]}" requirements.txt --constraint "${out}requirements-dev.lock" -o "${out}requirements.lock"

@@ -37,6 +37,7 @@ if [ "$status" != 0 ]; then
 fi
 echo "upgrade_check: the tests pass on the newest versions${tier:+ (quick tier; --all for every test)}"
 if [ "$apply" = 1 ]; then
-  cp "$scratch/requirements-dev.lock" "$scratch/requirements.lock" .
+  cp "$scratch/requirements-dev.lock" .
+  bash scripts/lock.sh  # requirements.lock from it, at the same versions
   echo "upgrade_check: requirements-dev.lock and requirements.lock now hold them; run the full suite before committing"
 fi
