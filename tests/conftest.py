@@ -117,9 +117,7 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and _fail_on_skip and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped where skips are not allowed (--fail-on-skip, CI): {report.longrepr}"
-    if report.when == "teardown":
-        global _current_test
-        _current_test = None
+    if report.when == "call":
         with _lock:
             lacking = sorted(_started.pop(item.nodeid, ()))
         if lacking and report.passed:
@@ -131,11 +129,23 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def pytest_collectreport(report):
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """What a teardown runs (``pg_ctl stop`` at the end of the session) stops servers: nothing to check."""
+    global _current_test
+    _current_test = None
+    with _lock:
+        _started.pop(item.nodeid, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
     """A module skipped as a whole (``importorskip`` of a missing package) fails too where skips are not allowed."""
+    report = yield
     if report.skipped and _fail_on_skip:
         report.outcome = "failed"
         report.longrepr = f"module skipped where skips are not allowed (--fail-on-skip, CI): {report.longrepr}"
+    return report
 
 
 def pytest_terminal_summary(terminalreporter):
