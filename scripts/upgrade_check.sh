@@ -24,9 +24,9 @@ trap 'rm -rf "$scratch"' EXIT
 LOCK_DIR="$scratch" bash scripts/lock.sh --upgrade
 
 # What moves: "name old -> new" for every package whose pinned version changes (or that comes or goes).
-pins() { sed -nE 's/^([A-Za-z0-9._-]+)==([^ ;]+).*/\1 \2/p' "$1" | sort; }
+pins() { sed -nE 's/^([A-Za-z0-9._-]+)==([^ ;]+).*/\1 \2/p' "$1" | LC_ALL=C sort; }
 echo "upgrade_check: versions that move (current lock -> newest allowed):"
-join -a1 -a2 -e '-' -o 0,1.2,2.2 <(pins requirements-dev.lock) <(pins "$scratch/requirements-dev.lock") |
+LC_ALL=C join -a1 -a2 -e '-' -o 0,1.2,2.2 <(pins requirements-dev.lock) <(pins "$scratch/requirements-dev.lock") |
   awk '$2 != $3 { printf "  %-28s %s -> %s\n", $1, $2, $3; moved++ } END { if (!moved) print "  (nothing)" }'
 
 status=0
