@@ -383,6 +383,7 @@ def test_bad_link_value_is_ignored_with_a_notice_naming_it(key, value):
         max_size=4,
     )
 )
+@pytest.mark.slow
 def test_any_link_opens_without_an_exception(query):
     app = run_app(query, open_groups=False)
     assert_no_exception(app)

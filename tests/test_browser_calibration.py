@@ -18,7 +18,7 @@ from estimator.text.formatting import format_money
 from ui.calibration import SAMPLE_FILE
 from ui.i18n import param_label, t
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GENERIC = load_preset("generic_b2c").parameters
 #: The fixtures of tests/test_browser.py: a server and a browser for this module, a fresh page per test.

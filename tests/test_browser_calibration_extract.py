@@ -15,7 +15,7 @@ from test_browser import EXCEPTION, expect, wait_idle
 from estimator.calibration import calibrate
 from ui.i18n import t
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -13,7 +13,7 @@ from test_browser import app_server as serve_app
 from estimator.store import ScenarioStore
 from ui.i18n import t
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

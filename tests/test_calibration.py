@@ -116,6 +116,7 @@ def test_intervals_on_the_sample_cover_the_truth_as_often_as_95_percent_allows(r
     assert total == 40
 
 
+@pytest.mark.slow
 def test_interval_coverage_over_replications_is_close_to_95_percent(tmp_path):
     truth = true_parameters()["all"]
     keys = ("churn_rate", "churn_unresolved", "silent_ratio", "annual_value", "service_share")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from estimator.calibration import calibrate
 from estimator.calibration.progress import TextProgress
@@ -26,6 +27,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.postgres
 def test_a_postgresql_table_from_the_command_line(postgres_url, tmp_path):
     import sqlalchemy as sa
     from postgres_server import PASSWORD
@@ -62,6 +64,7 @@ def test_the_progress_bar_draws_on_its_stream_and_clears_its_line():
     assert stream.getvalue().endswith("\r" + " " * 17 + "\r")
 
 
+@pytest.mark.slow
 def test_duckdb_reports_its_progress_while_it_scans(tmp_path, monkeypatch):
     import duckdb
 

@@ -98,6 +98,7 @@ def test_the_file_formats_agree_on_duckdb(files):
 
 
 @pytest.mark.parametrize("kind", ["csv", "semicolon", "parquet", "partitioned"])
+@pytest.mark.spark
 def test_spark_gives_duckdbs_calibration(spark_session, files, kind):
     expected = calibrate(files["csv" if kind == "semicolon" else "parquet" if kind == "partitioned" else kind])
     found = calibrate(files[kind], engine="spark", spark=spark_session)
@@ -105,6 +106,7 @@ def test_spark_gives_duckdbs_calibration(spark_session, files, kind):
     assert_same(found, expected)
 
 
+@pytest.mark.spark
 def test_spark_reads_a_lake_uri_as_it_reads_a_path(spark_session, files):
     """A URI (s3a://, hdfs://... here file://) is read by Spark alone: the header sniffed through Spark."""
     uri = files["semicolon"].as_uri()
@@ -113,6 +115,7 @@ def test_spark_reads_a_lake_uri_as_it_reads_a_path(spark_session, files):
     assert_same(found, calibrate(files["csv"]))
 
 
+@pytest.mark.spark
 def test_spark_reads_a_table_of_its_catalogue(spark_session, files):
     spark_session.read.parquet(str(files["parquet"])).createOrReplaceTempView("calibration_customers")
     found = calibrate(None, engine="spark", table="calibration_customers", spark=spark_session)
@@ -133,6 +136,7 @@ def _load(url: str, frame: pd.DataFrame, table: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.postgres
 def test_postgresql_gives_duckdbs_calibration_for_a_table_and_a_query(postgres_url, customers, files):
     # Typed columns (integers, doubles, text), as a warehouse table has them.
     _load(postgres_url, customers, "customers")
@@ -148,6 +152,7 @@ def test_postgresql_gives_duckdbs_calibration_for_a_table_and_a_query(postgres_u
     assert query.estimates["churn_rate"].value == pytest.approx(premium["churned"].mean(), rel=1e-12)
 
 
+@pytest.mark.postgres
 def test_postgresql_text_columns_read_as_the_csv_is(postgres_url, files):
     """A table of text columns (a raw landing table) is parsed as DuckDB parses the CSV: ';' file, decimal commas."""
     raw = pd.read_csv(files["semicolon"], sep=";", dtype=str, keep_default_na=False).replace("", None)
@@ -155,6 +160,7 @@ def test_postgresql_text_columns_read_as_the_csv_is(postgres_url, files):
     assert_same(calibrate(postgres_url, table="landing"), calibrate(files["semicolon"]))
 
 
+@pytest.mark.postgres
 def test_the_password_is_never_shown(postgres_url):
     import sqlalchemy as sa
 
@@ -193,6 +199,8 @@ def _message(source, **options) -> str:
     return f"{caught.value.code}: {caught.value}"
 
 
+@pytest.mark.postgres
+@pytest.mark.spark
 def test_the_same_bad_input_gets_the_same_message_on_every_engine(customers, tmp_path, postgres_url, spark_session):
     for name, frame in _bad_tables(customers).items():
         path = tmp_path / f"{name}.csv"

@@ -97,6 +97,7 @@ def write_huge_line(path: Path, header: bytes, megabytes: int) -> None:
         handle.write(b",1,0\n")
 
 
+@pytest.mark.slow
 def test_a_csv_with_one_500_mb_line_is_refused_within_bounded_memory(tmp_path):
     path = tmp_path / "one_line.csv"
     write_huge_line(path, b"customer_id,churned,complained\nA1,1,0\nA", 500)  # the last line: DuckDB would drop it

@@ -3,7 +3,11 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
+
+# Each test runs its notebook in a real Jupyter kernel.
+pytestmark = pytest.mark.jupyter
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quickstart.ipynb"
 

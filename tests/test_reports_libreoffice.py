@@ -24,7 +24,10 @@ from estimator.core.parameters import PARAMETER_SPECS
 from estimator.reports import build_content, write_report
 from estimator.reports.xlsx_report import MODEL_FORMULAS
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = [
+    pytest.mark.office,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
+]
 
 #: LibreOffice setting "recalculate Excel 2007+ files on load: always" (0), so no cached value survives.
 _ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>

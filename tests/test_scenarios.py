@@ -44,7 +44,7 @@ RANGES = {"churn_rate": (0.15, 0.3), "service_share": (0.3, 0.6)}
 PROVENANCE = {"churn_rate": "calibrated from client_churn.csv (2024, 12,400 customers)", "complaint_rate": "CRM export"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path: Path) -> ScenarioStore:
     """The same suite on both engines: a SQLite file in tmp_path, a fresh database on a real PostgreSQL server."""
     if request.param == "postgresql":

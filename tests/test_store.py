@@ -22,7 +22,7 @@ from estimator.store import (
 TELECOM = load_preset("telecom_cable").parameters.replace(churn_rate=0.23, currency="PLN")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path) -> ScenarioStore:
     if request.param == "postgresql":
         return ScenarioStore(request.getfixturevalue("postgres_url"))
@@ -196,6 +196,7 @@ def test_saving_an_existing_name_without_a_version_is_a_duplicate(store):
 # --- the location and its password ---------------------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_a_password_in_the_url_is_never_shown(postgres_url, postgres_server, caplog):
     from postgres_server import PASSWORD
 
@@ -215,6 +216,7 @@ def test_a_password_in_the_url_is_never_shown(postgres_url, postgres_server, cap
     assert hide_password("postgresql://a:b@h/d") == "postgresql://a:***@h/d"
 
 
+@pytest.mark.postgres
 def test_the_environment_variable_takes_a_url(postgres_url, monkeypatch):
     monkeypatch.setenv("CHURN_ESTIMATOR_DB", postgres_url)
     store = ScenarioStore()
@@ -223,6 +225,7 @@ def test_the_environment_variable_takes_a_url(postgres_url, monkeypatch):
     assert ScenarioStore(postgres_url).names() == ["Base"]
 
 
+@pytest.mark.postgres
 def test_a_process_that_looked_before_another_created_the_schema_sees_it_and_does_not_create_it_again(postgres_url):
     # The race CI hit with eight writers on a new database: one looked (no tables) while another created
     # them; after the migration lock it must see them (a cached catalog lookup said "absent" and the second
@@ -237,6 +240,7 @@ def test_a_process_that_looked_before_another_created_the_schema_sees_it_and_doe
     assert sorted(late.names()) == ["Base", "Other"]
 
 
+@pytest.mark.postgres
 def test_a_save_that_collided_with_a_concurrent_one_runs_again(postgres_url):
     # Two first saves of one name at once: the loser's INSERT hits the unique index. It must run again
     # (and then find the other's scenario), not fail; the eight-writer test saw it fail now and then.

@@ -22,7 +22,7 @@ from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def library(request, tmp_path, monkeypatch) -> ScenarioStore:
     where = request.getfixturevalue("postgres_url") if request.param == "postgresql" else str(tmp_path / "library.sqlite3")
     monkeypatch.setenv(DATABASE_ENV, where)
@@ -162,6 +162,8 @@ def own_postgres():
     yield from running_server()
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_the_app_says_plainly_when_the_server_is_down_and_recovers_without_a_restart(own_postgres, monkeypatch):
     url = own_postgres.create_database("app")
     monkeypatch.setenv(DATABASE_ENV, url)

@@ -9,7 +9,7 @@ from estimator.cli import main, run
 from estimator.store import ScenarioStore
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_url") if request.param == "postgresql" else str(tmp_path / "cli.sqlite3")
 

@@ -25,7 +25,7 @@ from estimator.store import ScenarioStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")]
 
 WRITER = """
 import sys
@@ -135,6 +135,7 @@ def _run_concurrently(where: str, writers: int, count: int) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.postgres
 def test_eight_processes_on_postgresql_lose_nothing(postgres_url):
     counts = _run_concurrently(postgres_url, writers=8, count=15)
     assert len(ScenarioStore(postgres_url, workspace="team")) == 8 * 15 + 1
@@ -154,7 +155,7 @@ def _read_lines(stream, into: list[str]) -> None:
             into.append(line.strip())
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_writers_killed_mid_save_leave_no_half_written_scenario(engine, request, tmp_path):
     where = request.getfixturevalue("postgres_url") if engine == "postgresql" else str(tmp_path / "killed.sqlite3")
     rng = __import__("numpy").random.default_rng(20261201)
@@ -187,6 +188,7 @@ def own_postgres():
     yield from running_server()
 
 
+@pytest.mark.postgres
 def test_a_server_restarted_mid_run_loses_no_returned_save(own_postgres):
     where = own_postgres.create_database("restart")
     ScenarioStore(where, workspace="team").create_workspace()

@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import os
 import re
+import warnings
 from pathlib import Path
 
 from estimator.calibration.engines.base import Engine, watch
@@ -27,6 +28,9 @@ _NUMERIC = ("tinyint", "smallint", "int", "bigint", "float", "double", "decimal"
 _JAVA_CHARSETS = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1250": "windows-1250", "cp1253": "windows-1253"}
 _JAVA_CHARSETS |= {"iso8859_2": "ISO-8859-2", "cp1252": "windows-1252", "iso8859_15": "ISO-8859-15"}
 _views = itertools.count()
+#: PySpark 4 warns about pandas >= 3 whenever a context starts. This engine hands Spark nothing from pandas and
+#: takes nothing back through it (group counts come back as rows), so the warning does not concern it.
+_PANDAS_3_WARNING = r"PySpark does not yet fully support pandas >= 3"
 
 
 def session(master: str | None = None, remote: str | None = None):
@@ -34,13 +38,15 @@ def session(master: str | None = None, remote: str | None = None):
     from pyspark.sql import SparkSession
 
     remote = remote or os.environ.get("SPARK_REMOTE")
-    if remote:
-        return SparkSession.builder.remote(remote).getOrCreate()
-    active = SparkSession.getActiveSession()
-    if active is not None and master is None:
-        return active
-    builder = SparkSession.builder.master(master or "local[*]").appName("churn-cost calibration")
-    built = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_PANDAS_3_WARNING, category=FutureWarning)
+        if remote:
+            return SparkSession.builder.remote(remote).getOrCreate()
+        active = SparkSession.getActiveSession()
+        if active is not None and master is None:
+            return active
+        builder = SparkSession.builder.master(master or "local[*]").appName("churn-cost calibration")
+        built = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
     built.sparkContext.setLogLevel("ERROR")
     return built
 
