@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from estimator.scenarios import ScenarioStore
+from estimator.text.user_text import MAX_NOTES_LENGTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,8 @@ def _read_lines(stream, into: list[str]) -> None:
         into.append(line.strip())
 
 
-@pytest.mark.parametrize("notes_size", [0, 200_000])
+# The longest notes a scenario may hold make each save a larger write, so more kills land inside one.
+@pytest.mark.parametrize("notes_size", [0, MAX_NOTES_LENGTH])
 def test_writers_killed_mid_save_never_corrupt_the_library_or_lose_a_committed_save(tmp_path, notes_size):
     path = tmp_path / "killed.sqlite3"
     rng = np.random.default_rng(20261125 + notes_size)
