@@ -319,3 +319,37 @@ def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document(
     # Without the record the changed value is the user's own input, as before.
     plain = build_content(params, sources=preset.sources, base=preset.parameters, draws=1_000, seed=1)
     assert plain.assumptions.loc["churn_rate", "user_input"]
+
+
+def test_a_volume_scaled_with_customers_is_cited_as_scaled_not_as_the_users_input(tmp_path):
+    """MODEL.md v3: prospect_contacts scaled with customers is the preset's figure, scaled, and says so
+    in the deliverables; the deck once called it "Your value" (the user never entered it)."""
+    out = tmp_path / "deck.pptx"
+    assert main(["report", "--set", "customers=2400", "--draws", "1000", "--out", str(out)]) == 0
+    deck = Presentation(str(out))
+    rows = [
+        [cell.text for cell in row.cells]
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    label = next(row for row in rows if row[0] == t("param.prospect_contacts.label"))
+    assert label[1] == "480"
+    assert t("source.your_input") not in label
+    # the scaling is written out beside the figure: 480 = 20,000 × 2,400 / 100,000
+    assert any("480 = 20,000 × 2,400 / 100,000" in cell for cell in label)
+    # a value the user entered is still theirs
+    entered = tmp_path / "entered.pptx"
+    assert (
+        main(["report", "--set", "customers=2400", "--set", "prospect_contacts=700", "--draws", "1000", "--out", str(entered)])
+        == 0
+    )
+    rows = [
+        [cell.text for cell in row.cells]
+        for slide in Presentation(str(entered)).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    assert t("source.your_input") in next(row for row in rows if row[0] == t("param.prospect_contacts.label"))
