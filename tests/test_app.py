@@ -397,13 +397,25 @@ def test_cross_check_shows_both_methods_and_the_implied_share():
     est = estimate(GENERIC.replace(complaint_rate=0.2))
     shown = metrics(app)
     assert shown[t("cross_check.implied_share")].value == format_share(est.implied_service_share)
-    assert shown[t("cross_check.entered_share")].value == format_share(0.4)
+    used = next(label for label in shown if label.startswith(t("cross_check.entered_share", source="").split("(")[0]))
+    assert shown[used].value == format_share(0.4)
     text = " ".join(m.value for m in app.markdown)
     assert format_share(est.implied_service_share) in text
     charts = app.get("plotly_chart")
     cross_check = next(c for c in charts if '"orientation":"h"' in c.proto.spec)
     assert str(round(est.bottom_up_customers, 6))[:6] in cross_check.proto.spec
     assert str(round(est.top_down_customers, 6))[:6] in cross_check.proto.spec
+
+
+def test_the_cross_check_says_whose_service_share_it_is():
+    """MODEL.md v3: a benchmark is never presented as the client's figure; the cross-check once called
+    the preset's 40 % service share "Service share entered"."""
+    shown = metrics(run_app({"complaint_rate": "0.2"}))
+    benchmark = {t("cross_check.entered_share", source=t(f"input_source.{s}")) for s in ("preset", "default")}
+    assert benchmark & set(shown), sorted(shown)
+    assert t("cross_check.entered_share", source=t("input_source.entered")) not in shown
+    shown = metrics(run_app({"service_share": "0.3"}))
+    assert shown[t("cross_check.entered_share", source=t("input_source.entered"))].value == format_share(0.3)
 
 
 def test_every_model_warning_is_shown_in_plain_words():
