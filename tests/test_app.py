@@ -531,6 +531,17 @@ def test_assumptions_tab_lists_every_input_with_source_and_grade():
     assert preset.sources["churn_rate"].grade in table.to_string()
 
 
+def test_the_assumptions_tab_says_a_volume_was_scaled_with_the_customers():
+    """MODEL.md v3: the scaling is said where the figure is shown; the table once gave the preset's
+    note for 480 prospect contacts as if it were the preset's own figure."""
+    app = run_app({"customers": "2400"}, tab="tabs.assumptions")
+    table = app.table[0].value
+    row = table[table[t("assumptions.column_input")] == param_label("prospect_contacts")].iloc[0]
+    assert row[t("assumptions.column_value")] == "480"
+    assert "480 = 20,000 × 2,400 / 100,000" in row[t("assumptions.column_note")]
+    assert row[t("assumptions.column_source")] != t("source.your_input")
+
+
 # --- translation and pure helpers ---------------------------------------------------------------
 
 
