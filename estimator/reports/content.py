@@ -178,8 +178,9 @@ def _assumptions(
 ) -> pd.DataFrame:
     """Every parameter with its source; a value that differs from ``base`` is the user's own input,
     unless it was calibrated from the client's data or scaled with the customers (MODEL.md v3: then
-    it is still the source's figure, and ``scaled_note`` says how it was scaled)."""
-    scaled_notes = {item.key: scaled_note(item) for item in scaled}
+    it is still the source's figure, and ``scaled`` holds its :class:`Scaling` as a dict, written out in the
+    document's language by :func:`source_grade_note`)."""
+    scaled_by_key = {item.key: item for item in scaled}
     rows = []
     for key, spec in PARAMETER_SPECS.items():
         if key in (data_sources or {}):
@@ -192,12 +193,12 @@ def _assumptions(
                     "grade": CLIENT_DATA_GRADE,
                     "note": "",
                     "user_input": False,
-                    "scaled_note": "",
+                    "scaled": None,
                 }
             )
             continue
         ref = (sources or {}).get(key) or SourceRef(spec.source, spec.note)
-        changed = base is not None and params[key] != base[key] and key not in scaled_notes
+        changed = base is not None and params[key] != base[key] and key not in scaled_by_key
         rows.append(
             {
                 "parameter": key,
@@ -207,7 +208,7 @@ def _assumptions(
                 "grade": "" if changed else ref.grade,
                 "note": "" if changed else ref.note_for(params, params.currency),
                 "user_input": changed,
-                "scaled_note": scaled_notes.get(key, ""),
+                "scaled": scaled_by_key[key].to_dict() if key in scaled_by_key else None,
             }
         )
     return pd.DataFrame(rows).set_index("parameter")
@@ -354,9 +355,10 @@ def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
     label = row.get("input_source") if hasattr(row, "get") else None
     if isinstance(label, str) and label and not (label == "file" and row["evidence_id"] == CLIENT_DATA):
         grade = f"{grade} · {t(f'input_source.{label}')}" if grade else t(f"input_source.{label}")
-    scaled = row.get("scaled_note") if hasattr(row, "get") else None
-    if isinstance(scaled, str) and scaled:  # said where the figure is shown, also in the deck (no note column)
-        source = f"{source} · {scaled}" if source else scaled
+    scaled = row.get("scaled") if hasattr(row, "get") else None
+    if isinstance(scaled, dict):  # said where the figure is shown, also in the deck (no note column)
+        text = scaled_note(Scaling(**scaled))
+        source = f"{source} · {text}" if source else text
     return source, grade, note
 
 
