@@ -515,6 +515,17 @@ def test_presentation_view_hides_the_controls():
     assert "view" not in app.query_params
 
 
+def test_the_presentation_view_says_whose_figures_the_headline_rests_on():
+    """What a client sees says where the customers and their value came from, and that the scenario is
+    no longer the preset's (the deck said "(modified)"; the presentation view showed the preset's name alone)."""
+    app = run_app({"view": "present", "customers": "2400"})
+    assert_no_exception(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert t("input_source.entered") in captions and "2,400" in captions
+    title = load_preset("generic_b2c").title
+    assert app.title[0].value.replace("\\", "") == t("report.modified", name=title)  # shown as text, Markdown escaped
+
+
 def test_switching_to_the_presentation_view_keeps_the_scenario_in_the_link():
     app = run_app({"churn_rate": "0.2"})
     app.button(key="to_present").click().run()
