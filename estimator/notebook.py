@@ -350,6 +350,7 @@ class Explorer:
             language=self._language,
             data_sources=self.provenance,
             input_sources=self.input_sources,
+            scaled=tuple(self._scaled.values()),
             method_sentence=cfo_sentence(self._calibration, self._language) if self._calibration and self.provenance else "",
         )
         return write_report(content, path)

@@ -398,13 +398,25 @@ def test_cross_check_shows_both_methods_and_the_implied_share():
     est = estimate(GENERIC.replace(complaint_rate=0.2))
     shown = metrics(app)
     assert shown[t("cross_check.implied_share")].value == format_share(est.implied_service_share)
-    assert shown[t("cross_check.entered_share")].value == format_share(0.4)
+    used = next(label for label in shown if label.startswith(t("cross_check.entered_share", source="").split("(")[0]))
+    assert shown[used].value == format_share(0.4)
     text = " ".join(m.value for m in app.markdown)
     assert format_share(est.implied_service_share) in text
     charts = app.get("plotly_chart")
     cross_check = next(c for c in charts if '"orientation":"h"' in c.proto.spec)
     assert str(round(est.bottom_up_customers, 6))[:6] in cross_check.proto.spec
     assert str(round(est.top_down_customers, 6))[:6] in cross_check.proto.spec
+
+
+def test_the_cross_check_says_whose_service_share_it_is():
+    """MODEL.md v3: a benchmark is never presented as the client's figure; the cross-check once called
+    the preset's 40 % service share "Service share entered"."""
+    shown = metrics(run_app({"complaint_rate": "0.2"}))
+    benchmark = {t("cross_check.entered_share", source=t(f"input_source.{s}")) for s in ("preset", "default")}
+    assert benchmark & set(shown), sorted(shown)
+    assert t("cross_check.entered_share", source=t("input_source.entered")) not in shown
+    shown = metrics(run_app({"service_share": "0.3"}))
+    assert shown[t("cross_check.entered_share", source=t("input_source.entered"))].value == format_share(0.3)
 
 
 def test_every_model_warning_is_shown_in_plain_words():
@@ -504,6 +516,17 @@ def test_presentation_view_hides_the_controls():
     assert "view" not in app.query_params
 
 
+def test_the_presentation_view_says_whose_figures_the_headline_rests_on():
+    """What a client sees says where the customers and their value came from, and that the scenario is
+    no longer the preset's (the deck said "(modified)"; the presentation view showed the preset's name alone)."""
+    app = run_app({"view": "present", "customers": "2400"})
+    assert_no_exception(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert t("input_source.entered") in captions and "2,400" in captions
+    title = load_preset("generic_b2c").title
+    assert app.title[0].value.replace("\\", "") == t("report.modified", name=title)  # shown as text, Markdown escaped
+
+
 def test_switching_to_the_presentation_view_keeps_the_scenario_in_the_link():
     app = run_app({"churn_rate": "0.2"})
     app.button(key="to_present").click().run()
@@ -518,6 +541,17 @@ def test_assumptions_tab_lists_every_input_with_source_and_grade():
     assert len(table) == len(PARAMETER_SPECS)
     assert preset.sources["churn_rate"].citation in table.to_string()
     assert preset.sources["churn_rate"].grade in table.to_string()
+
+
+def test_the_assumptions_tab_says_a_volume_was_scaled_with_the_customers():
+    """MODEL.md v3: the scaling is said where the figure is shown; the table once gave the preset's
+    note for 480 prospect contacts as if it were the preset's own figure."""
+    app = run_app({"customers": "2400"}, tab="tabs.assumptions")
+    table = app.table[0].value
+    row = table[table[t("assumptions.column_input")] == param_label("prospect_contacts")].iloc[0]
+    assert row[t("assumptions.column_value")] == "480"
+    assert "480 = 20,000 × 2,400 / 100,000" in row[t("assumptions.column_note")]
+    assert row[t("assumptions.column_source")] != t("source.your_input")
 
 
 # --- translation and pure helpers ---------------------------------------------------------------

@@ -183,3 +183,13 @@ def test_preset_estimates_match_golden_files(preset, capsys):
             assert_allclose(data[section][key], value, rtol=1e-12, err_msg=f"{section}.{key}")
     for key in ("share_of_revenue", "profit_lost", "value_at_risk", "replacement_cost"):
         assert_allclose(data[key], golden[key], rtol=1e-12, err_msg=key)
+
+
+def test_the_cross_check_line_says_whose_service_share_it_is(capsys):
+    """MODEL.md v3: the default 40 % service share is not "entered" (the text output once said so)."""
+    assert main(["estimate", "--set", "customers=2400"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "implied by bottom-up" in x)
+    assert line.endswith("(service_share 40.0%, default)"), line
+    assert main(["estimate", "--set", "service_share=0.3"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "implied by bottom-up" in x)
+    assert line.endswith("(service_share 30.0%, entered)"), line

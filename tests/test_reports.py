@@ -319,3 +319,72 @@ def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document(
     # Without the record the changed value is the user's own input, as before.
     plain = build_content(params, sources=preset.sources, base=preset.parameters, draws=1_000, seed=1)
     assert plain.assumptions.loc["churn_rate", "user_input"]
+
+
+def test_a_volume_scaled_with_customers_is_cited_as_scaled_not_as_the_users_input(tmp_path):
+    """MODEL.md v3: prospect_contacts scaled with customers is the preset's figure, scaled, and says so
+    in the deliverables; the deck once called it "Your value" (the user never entered it)."""
+    out = tmp_path / "deck.pptx"
+    assert main(["report", "--set", "customers=2400", "--draws", "1000", "--out", str(out)]) == 0
+    deck = Presentation(str(out))
+    rows = [
+        [cell.text for cell in row.cells]
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    label = next(row for row in rows if row[0] == t("param.prospect_contacts.label"))
+    assert label[1] == "480"
+    assert t("source.your_input") not in label
+    # the scaling is written out beside the figure: 480 = 20,000 × 2,400 / 100,000
+    assert any("480 = 20,000 × 2,400 / 100,000" in cell for cell in label)
+    # in the document's language, with its number marks
+    polish = tmp_path / "deck_pl.pptx"
+    assert main(["report", "--set", "customers=2400", "--lang", "pl", "--draws", "1000", "--out", str(polish)]) == 0
+    cells = [
+        cell.text
+        for s in Presentation(str(polish)).slides
+        for sh in s.shapes
+        if sh.has_table
+        for r in sh.table.rows
+        for cell in r.cells
+    ]
+    with language_scope("pl"):
+        assert any(
+            t("input_source.scaled", value="480", base_value="20 000", customers="2 400", base_customers="100 000").replace(
+                " ", "\u00a0"
+            )
+            in c.replace(" ", "\u00a0")
+            for c in cells
+        )
+    assert not any("scaled with customers" in c for c in cells)
+    # a value the user entered is still theirs
+    entered = tmp_path / "entered.pptx"
+    assert (
+        main(["report", "--set", "customers=2400", "--set", "prospect_contacts=700", "--draws", "1000", "--out", str(entered)])
+        == 0
+    )
+    rows = [
+        [cell.text for cell in row.cells]
+        for slide in Presentation(str(entered)).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    assert t("source.your_input") in next(row for row in rows if row[0] == t("param.prospect_contacts.label"))
+
+
+def test_the_assumption_rows_are_split_evenly_by_height_not_by_count():
+    """Twenty-eight rows, one five units tall, fit two slides of room 17: split by count (14 + 14)
+    the first page held the tall row and overflowed (18), and a third slide followed, half empty."""
+    from estimator.reports.pptx_report import _pages
+
+    heights = [5] + [1] * 27
+    pages = _pages(heights, room=17)
+    assert len(pages) == 2
+    assert [i for page in pages for i in page] == list(range(28))
+    assert all(sum(heights[i] for i in page) <= 17 for page in pages)
+    # equal rows still split evenly, and a row taller than the room gets a slide of its own
+    assert [len(page) for page in _pages([1] * 10, room=5)] == [5, 5]
+    assert _pages([9, 1], room=5) == [range(0, 1), range(1, 2)]

@@ -7,6 +7,7 @@ import streamlit as st
 
 from estimator import PARAMETER_SPECS
 from estimator.library import ASSUMPTION
+from estimator.reports.content import scaled_note
 from estimator.text.formatting import format_parameter
 from ui.context import Context
 from ui.controls import GROUP_ORDER
@@ -38,6 +39,9 @@ def assumptions_table(ctx: Context) -> pd.DataFrame:
             source = t("source.assumption") if ref.evidence_id == ASSUMPTION else ref.citation
             grade = t("source.grade_assumption") if ref.is_assumption else grade_label(ref.grade)
             note = ref.note_for(ctx.parameters, ctx.currency, locale=ctx.locale)
+            scaled = next((item for item in ctx.estimate.scaled if item.key == key), None)
+            if scaled is not None:  # MODEL.md v3: the preset's figure, scaled, and said where it is shown
+                note = f"{scaled_note(scaled)}. {note}" if note else scaled_note(scaled)
         value = ctx.parameters[key]
         shown = t(f"method.{value}") if key == "method" else format_parameter(key, value, ctx.currency, locale=ctx.locale)
         rows.append(

@@ -49,6 +49,7 @@ def build_report(
     published: bool = False,
     input_sources: tuple = (),
     method_sentence: str = "",
+    scaled: tuple = (),
 ) -> bytes:
     """The deliverable ``kind`` of a scenario, cached on plain data.
 
@@ -70,6 +71,8 @@ def build_report(
         ``(parameter, source)`` pairs: file, entered, preset or default (MODEL.md v3).
     method_sentence : str
         The applied calibration's CFO sentence, for the deck's method slide.
+    scaled : tuple
+        The volumes scaled with the customers (MODEL.md v3), cited as scaled rather than as the user's input.
     notes : str
         The scenario's notes (typed in the Scenarios tab, or of the scenario loaded there).
 
@@ -92,6 +95,7 @@ def build_report(
         published=published,
         input_sources=dict(input_sources) or None,
         method_sentence=method_sentence,
+        scaled=scaled,
     )
     return report_bytes(content, kind)
 
@@ -156,6 +160,7 @@ def render_exports(ctx: Context) -> None:
                         with_published,
                         tuple(sorted(ctx.estimate.input_sources.items())),
                         _method_sentence(from_data, language),
+                        ctx.estimate.scaled,
                     )
                     built[kind] = ((scenario_key, with_published), data)
             if kind in built and built[kind][0] == (scenario_key, with_published):

@@ -79,7 +79,9 @@ def render_cross_check(ctx: Context, *, details: bool = True) -> None:
         format_share(est.implied_service_share, locale=locale),
         help=t("cross_check.implied_share_help"),
     )
-    entered_column.metric(t("cross_check.entered_share"), format_share(params.service_share, locale=locale))
+    # MODEL.md v3: whose figure this is (a preset's or default share is not "entered").
+    source = t(f"input_source.{est.input_sources.get('service_share', 'default')}")
+    entered_column.metric(t("cross_check.entered_share", source=source), format_share(params.service_share, locale=locale))
     if math.isfinite(est.implied_service_share):
         st.markdown(
             t(

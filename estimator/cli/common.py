@@ -252,7 +252,7 @@ def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
         f"  bottom-up (excess churn of dissatisfied)       {result.bottom_up_customers:,.0f}",
         "  service share implied by bottom-up            "
         + ("undefined" if pd.isna(result.implied_service_share) else f"{result.implied_service_share:.1%}")
-        + f" (entered {p.service_share:.1%})",
+        + f" (service_share {p.service_share:.1%}, {(sources or {}).get('service_share', 'default')})",
     ]
     if sources:
         from estimator.text.formatting import format_parameter

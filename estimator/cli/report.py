@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> str:
         data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
         published=args.published,
         input_sources=args.input_sources,
+        scaled=args.scaled,
         method_sentence=cfo_sentence(args.calibration, args.lang) if args.calibration else "",
     )
     path = write_report(content, args.out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import locale as _locale
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,8 +36,9 @@ from estimator.analysis.sensitivity import (
 )
 from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.core.result import Estimate, estimate
+from estimator.core.sources import Scaling
 from estimator.library import ASSUMPTION, SourceRef, scenario_title
-from estimator.text.formatting import format_money, format_parameter, format_share
+from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import (
     DEFAULT_LANGUAGE,
     available_languages,
@@ -173,9 +174,13 @@ def _assumptions(
     sources: Mapping[str, SourceRef] | None,
     base: Parameters | None,
     data_sources: Mapping[str, str] | None = None,
+    scaled: Sequence[Scaling] = (),
 ) -> pd.DataFrame:
     """Every parameter with its source; a value that differs from ``base`` is the user's own input,
-    unless it was calibrated from the client's data."""
+    unless it was calibrated from the client's data or scaled with the customers (MODEL.md v3: then
+    it is still the source's figure, and ``scaled`` holds its :class:`Scaling` as a dict, written out in the
+    document's language by :func:`source_grade_note`)."""
+    scaled_by_key = {item.key: item for item in scaled}
     rows = []
     for key, spec in PARAMETER_SPECS.items():
         if key in (data_sources or {}):
@@ -188,11 +193,12 @@ def _assumptions(
                     "grade": CLIENT_DATA_GRADE,
                     "note": "",
                     "user_input": False,
+                    "scaled": None,
                 }
             )
             continue
         ref = (sources or {}).get(key) or SourceRef(spec.source, spec.note)
-        changed = base is not None and params[key] != base[key]
+        changed = base is not None and params[key] != base[key] and key not in scaled_by_key
         rows.append(
             {
                 "parameter": key,
@@ -202,9 +208,24 @@ def _assumptions(
                 "grade": "" if changed else ref.grade,
                 "note": "" if changed else ref.note_for(params, params.currency),
                 "user_input": changed,
+                "scaled": scaled_by_key[key].to_dict() if key in scaled_by_key else None,
             }
         )
     return pd.DataFrame(rows).set_index("parameter")
+
+
+def scaled_note(item: Scaling) -> str:
+    """How a volume was scaled with the customers, in the current language and its number marks
+    ("scaled with customers: 480 = 20,000 × 2,400 / 100,000")."""
+    locale = current_locale()
+    count = lambda value: format_count(value, locale=locale, compact=False)  # noqa: E731
+    return t(
+        "input_source.scaled",
+        value=count(item.value),
+        base_value=count(item.base_value),
+        customers=count(item.customers),
+        base_customers=count(item.base_customers),
+    )
 
 
 def build_content(
@@ -222,6 +243,7 @@ def build_content(
     published: bool = False,
     input_sources: Mapping[str, str] | None = None,
     method_sentence: str = "",
+    scaled: Sequence[Scaling] = (),
 ) -> ReportContent:
     """Compute everything the deliverables show for ``params``.
 
@@ -257,6 +279,9 @@ def build_content(
     method_sentence : str, optional
         The calibration's CFO sentence (:func:`estimator.calibration.sentence.cfo_sentence`), for the
         deck's method slide.
+    scaled : sequence of Scaling, optional
+        Volumes the scenario builder scaled with the customers (MODEL.md v3): cited as the source's
+        figure with the scaling written out, not as the user's input.
 
     Returns
     -------
@@ -271,10 +296,10 @@ def build_content(
         raise ParameterError([Problem("seed", seed, "a whole number of at least 0", "not allowed")])
     ranges = UncertaintyRanges.around(params, custom_ranges)
     plan = initiative or InitiativePlan()
-    result = estimate(params, input_sources=input_sources) if input_sources else estimate(params)
+    result = estimate(params, input_sources=input_sources, scaled=scaled) if input_sources else estimate(params, scaled=scaled)
     labels = dict(result.input_sources)
     labels.update(dict.fromkeys(data_sources or {}, "file"))
-    assumptions = _assumptions(params, sources, base, data_sources)
+    assumptions = _assumptions(params, sources, base, data_sources, result.scaled)
     assumptions["input_source"] = [labels.get(key, "default") for key in assumptions.index]
     return ReportContent(
         parameters=params,
@@ -330,6 +355,10 @@ def source_grade_note(row: pd.Series) -> tuple[str, str, str]:
     label = row.get("input_source") if hasattr(row, "get") else None
     if isinstance(label, str) and label and not (label == "file" and row["evidence_id"] == CLIENT_DATA):
         grade = f"{grade} · {t(f'input_source.{label}')}" if grade else t(f"input_source.{label}")
+    scaled = row.get("scaled") if hasattr(row, "get") else None
+    if isinstance(scaled, dict):  # said where the figure is shown, also in the deck (no note column)
+        text = scaled_note(Scaling(**scaled))
+        source = f"{source} · {text}" if source else text
     return source, grade, note
 
 

@@ -40,10 +40,14 @@ td { border-bottom: 1px solid var(--pale); padding: 5px 6px; vertical-align: top
 td.num { text-align: right; white-space: nowrap; }
 table.initiative { max-width: 640px; } h3 { font-size: 18px; margin: 16px 0 6px; }
 @media (max-width: 700px) {
-  body { padding: 12px; } .cards { grid-template-columns: repeat(2, 1fr); }
+  body { padding: 12px; }
+  /* A figure stays on one line ("1,18 millió EUR"): two cards a row only where it fits, and
+     minmax(0, 1fr) so a card never widens the page. */
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } .card .value { font-size: 24px; }
   /* A wide table scrolls inside itself rather than widening the whole page on a phone. */
   table { display: block; overflow-x: auto; }
 }
+@media (max-width: 520px) { .cards { grid-template-columns: minmax(0, 1fr); } }
 .notes { white-space: pre-wrap; background: var(--pale); padding: 8px 12px; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
 @media print {

@@ -726,16 +726,27 @@ def _row_height(texts: Sequence[str]) -> int:
     return max(int(ROW_HEIGHT), int(height))
 
 
-def _pages(heights: Sequence[int]) -> list[range]:
-    """The rows split into as few slides as fit under the footer, as evenly as possible."""
-    room = int(_TABLE_ROOM - ROW_HEIGHT)  # less the header row
-    count = max(1, math.ceil(sum(heights) / room))
-    while True:
-        size = math.ceil(len(heights) / count)
-        pages = [range(start, min(start + size, len(heights))) for start in range(0, len(heights), size)]
-        if all(sum(heights[i] for i in page) <= room for page in pages) or size == 1:
+def _pages(heights: Sequence[int], room: int | None = None) -> list[range]:
+    """The rows split into as few slides as fit under the footer, as evenly as possible by height.
+
+    Splitting by row count pushed the table to a third slide when one row wraps to three lines (a
+    volume scaled with the customers), leaving the other slides half empty; the breaks are placed
+    where the running height reaches each page's even share instead.
+    """
+    room = int(_TABLE_ROOM - ROW_HEIGHT) if room is None else room  # less the header row
+    total = sum(heights)
+    count = max(1, math.ceil(total / room))
+    while count < len(heights):
+        starts, running = [0], 0
+        for index, height in enumerate(heights):
+            if index > starts[-1] and running + height / 2 > total * len(starts) / count:
+                starts.append(index)
+            running += height
+        pages = [range(start, end) for start, end in zip(starts, [*starts[1:], len(heights)], strict=True)]
+        if all(sum(heights[i] for i in page) <= room for page in pages):
             return pages
         count += 1
+    return [range(index, index + 1) for index in range(len(heights))]
 
 
 def _assumption_slides(deck: _Deck) -> None:
