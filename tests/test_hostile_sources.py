@@ -483,7 +483,8 @@ def test_a_password_given_as_a_query_key_reaches_no_output(customers_table, caps
     assert leaked == []
     assert cited.endswith("?sslmode=disable&password=***")
     assert "password=***" in shown["saved provenance"] and "password=***" in shown["library location (CLI)"]
-    assert "password\\=\\*\\*\\*" in captions  # the location, Markdown-escaped
+    # The Scenarios tab no longer shows where the library lives (issue 23: not on a client-facing screen).
+    assert "127.0.0.1" not in shown["Scenarios tab"] and "postgresql" not in shown["Scenarios tab"]
 
 
 @pytest.mark.spark
