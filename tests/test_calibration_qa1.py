@@ -1,0 +1,69 @@
+"""Untidy extracts a consultant brings, tried end to end (QA round after issues 21-24): amounts written
+with their currency, a value column whose name says "per month" in German or Polish, against an
+independent pandas computation on the same rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from estimator.calibration import calibrate
+
+
+def extract(rows: int = 400, seed: int = 3) -> pd.DataFrame:
+    """A plain customer extract with a monthly value per customer (two decimals)."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(rows)],
+            "churned": rng.integers(0, 2, rows),
+            "complained": rng.integers(0, 2, rows),
+            "monthly": rng.gamma(2.0, 15.0, rows).round(2),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda v: f"{v:.2f}".replace(".", ",") + " zł",  # 19,60 zł
+        lambda v: f"{v:.2f}".replace(".", ",") + " EUR",  # 19,60 EUR
+        lambda v: "PLN " + f"{v:.2f}".replace(".", ","),  # PLN 19,60
+        lambda v: "€" + f"{v:,.2f}",  # €1,234.50
+        lambda v: f"{v:.2f}\u00a0Ft",  # 19.60 Ft (no-break space)
+    ],
+    ids=["zl-suffix", "eur-suffix", "pln-prefix", "euro-sign", "forint"],
+)
+def test_amounts_written_with_their_currency_are_read_as_numbers(written, tmp_path):
+    frame = extract()
+    truth = float(frame["monthly"].mean() * 12)
+    frame["value"] = frame.pop("monthly").map(written)
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False, sep=";", encoding="utf-8")
+    got = calibrate(path, mapping={"value": "annual_value"}, value_period="monthly")
+    assert got.estimates["annual_value"].n == len(frame)
+    assert got.estimates["annual_value"].value == pytest.approx(truth, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Umsatz/Monat", "Umsatz pro Monat (EUR)", "Opłata / mies.", "Wartość mies. (zł)", "Miesięczna opłata", "Omzet per maand"],
+)
+def test_a_value_column_named_per_month_in_another_language_is_found_and_annualised(header, tmp_path):
+    frame = extract()
+    truth = float(frame["monthly"].mean() * 12)
+    frame = frame.rename(columns={"monthly": header})
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False, sep=";", encoding="cp1250" if "ł" in header or "ś" in header else "utf-8")
+    got = calibrate(path)
+    assert got.mapping.get("annual_value") == header
+    assert got.estimates["annual_value"].value == pytest.approx(truth, rel=1e-9)
+
+
+def test_tenure_in_months_is_not_taken_for_a_monthly_value(tmp_path):
+    frame = extract().rename(columns={"monthly": "Laufzeit Monate"})
+    frame["Laufzeit Monate"] = frame["Laufzeit Monate"].round().astype(int)
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False)
+    assert "annual_value" not in calibrate(path).mapping
