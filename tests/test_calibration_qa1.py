@@ -67,3 +67,29 @@ def test_tenure_in_months_is_not_taken_for_a_monthly_value(tmp_path):
     path = tmp_path / "extract.csv"
     frame.to_csv(path, index=False)
     assert "annual_value" not in calibrate(path).mapping
+
+
+@pytest.mark.parametrize("route", ["json", "write-params"])
+def test_a_calibration_read_back_says_its_values_come_from_the_file_and_a_stated_base_was_entered(route, tmp_path):
+    """`calibrate --customers N` then `estimate --params`: the file's estimates are labelled `file` (as the
+    legend says), the whole base given by hand `entered`, and its provenance does not claim the file's rows."""
+    import json
+
+    from estimator.cli import run
+
+    frame = extract()
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False)
+    args = ["calibrate", str(path), "--customers", "120000", "--no-progress"]
+    params = tmp_path / ("calibration.json" if route == "json" else "calibration.toml")
+    if route == "json":
+        params.write_text(run([*args, "--format", "json"]), encoding="utf-8")
+    else:
+        run([*args, "--write-params", str(params)])
+    shown = json.loads(run(["estimate", "--params", str(params), "--format", "json"]))
+    sources = shown["input_sources"]
+    assert sources["customers"] == "entered"
+    assert {sources[key] for key in ("churn_rate", "complaint_rate", "baseline_churn")} == {"file"}
+    text = run(["estimate", "--params", str(params)])
+    line = next(row for row in text.splitlines() if row.strip().startswith("customers:"))
+    assert f"{len(frame):,} customers at risk" in line and "--customers" in line and "calibrated from" not in line
