@@ -93,3 +93,29 @@ def test_a_calibration_read_back_says_its_values_come_from_the_file_and_a_stated
     text = run(["estimate", "--params", str(params)])
     line = next(row for row in text.splitlines() if row.strip().startswith("customers:"))
     assert f"{len(frame):,} customers at risk" in line and "--customers" in line and "calibrated from" not in line
+
+
+def test_the_app_shows_the_file_s_values_in_the_file_s_currency(tmp_path):
+    """The Calibration tab with the file's currency set to PLN: the file's value per customer and its
+    interval read PLN, not the model's €; the model's own current value keeps the model's currency."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.calibration import param_label
+    from ui.calibration_v3 import CURRENCY
+    from ui.i18n import language_scope, t
+    from ui.main import TABS_KEY
+
+    frame = extract().rename(columns={"monthly": "monthly charges"})
+    app = AppTest.from_file(str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    app.query_params["lang"] = "en"
+    with language_scope("en"):
+        app.session_state[TABS_KEY] = t("tabs.calibration")
+        app.session_state[CURRENCY] = "PLN"
+        app.run()
+        app.file_uploader[0].set_value(("extract.csv", frame.to_csv(index=False).encode(), "text/csv")).run()
+        assert not app.exception, [e.value for e in app.exception]
+        table = next(d.value for d in app.dataframe if t("calibration.column_estimate") in d.value.columns)
+        row = table[table[t("calibration.column_parameter")] == param_label("annual_value")].iloc[0]
+    shown = f"{row[t('calibration.column_estimate')]} {row[t('calibration.column_interval')]}"
+    assert "PLN" in shown and "€" not in shown, shown
+    assert "€" in row[t("calibration.column_current")]
