@@ -119,3 +119,15 @@ def test_the_app_shows_the_file_s_values_in_the_file_s_currency(tmp_path):
     shown = f"{row[t('calibration.column_estimate')]} {row[t('calibration.column_interval')]}"
     assert "PLN" in shown and "€" not in shown, shown
     assert "€" in row[t("calibration.column_current")]
+
+
+def test_the_notebook_labels_a_stated_base_entered_and_the_file_s_estimates_file(tmp_path):
+    """explore(calibrate(..., customers=N)): the whole base was given by hand, not read from the file."""
+    from estimator.notebook import explore
+
+    frame = extract()
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False)
+    app = explore(calibrate(path, customers=120000))
+    assert app.input_sources["customers"] == "entered"
+    assert app.input_sources["churn_rate"] == "file"
