@@ -131,3 +131,26 @@ def test_the_notebook_labels_a_stated_base_entered_and_the_file_s_estimates_file
     app = explore(calibrate(path, customers=120000))
     assert app.input_sources["customers"] == "entered"
     assert app.input_sources["churn_rate"] == "file"
+
+
+def test_the_app_labels_a_stated_base_entered_after_apply():
+    """Calibration tab, "Customers the extract stands for" 120,000, apply: the headline's source line says
+    the 120,000 customers were entered, not that they are the client's file (it has 400 rows)."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.calibration_v3 import CUSTOMERS
+    from ui.i18n import language_scope, t
+    from ui.main import TABS_KEY
+
+    frame = extract()
+    app = AppTest.from_file(str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    app.query_params["lang"] = "en"
+    with language_scope("en"):
+        app.session_state[TABS_KEY] = t("tabs.calibration")
+        app.session_state[CUSTOMERS] = 120000
+        app.run()
+        app.file_uploader[0].set_value(("extract.csv", frame.to_csv(index=False).encode(), "text/csv")).run()
+        next(b for b in app.button if b.key == "calibration_apply").click().run()
+        assert not app.exception, [e.value for e in app.exception]
+        line = next(str(c.value) for c in app.caption if "120,000" in str(c.value))
+    assert "120,000 customers (entered)" in line, line
