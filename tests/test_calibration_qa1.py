@@ -154,3 +154,13 @@ def test_the_app_labels_a_stated_base_entered_after_apply():
         assert not app.exception, [e.value for e in app.exception]
         line = next(str(c.value) for c in app.caption if "120,000" in str(c.value))
     assert "120,000 customers (entered)" in line, line
+
+
+@pytest.mark.parametrize("header", ["Gekündigt (Q3)", "Gekündigt 2025", "Odszedł (Q1 2025)", "Opgezegd 2024", "Churned Q3"])
+def test_a_churn_flag_named_in_another_language_with_its_period_is_found(header, tmp_path):
+    frame = extract().rename(columns={"churned": header})
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False, sep=";", encoding="cp1250")
+    got = calibrate(path)
+    assert got.mapping.get("churned") == header
+    assert got.estimates["churn_rate"].value == pytest.approx(float(frame[header].mean()), rel=1e-9)
