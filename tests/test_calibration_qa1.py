@@ -92,7 +92,8 @@ def test_a_calibration_read_back_says_its_values_come_from_the_file_and_a_stated
     assert {sources[key] for key in ("churn_rate", "complaint_rate", "baseline_churn")} == {"file"}
     text = run(["estimate", "--params", str(params)])
     line = next(row for row in text.splitlines() if row.strip().startswith("customers:"))
-    assert f"{len(frame):,} customers at risk" in line and "--customers" in line and "calibrated from" not in line
+    assert "entered: the whole base the extract stands for" in line and f"{len(frame):,} customers at risk" in line
+    assert "calibrated from" not in line and "--" not in line  # it goes into client reports too
 
 
 def test_the_app_shows_the_file_s_values_in_the_file_s_currency(tmp_path):

@@ -67,7 +67,7 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         if key == "customers" and is_stated_base(raw):
             # The whole base was given by hand (--customers): not a count of the file's rows.
             at_risk = raw.get("customers_at_risk")
-            described = "entered: the whole base the extract stands for (--customers)"
+            described = "entered: the whole base the extract stands for"
             if isinstance(at_risk, int | float):
                 described += f"; {source} has {int(at_risk):,} customers at risk"
             provenance[key] = described
