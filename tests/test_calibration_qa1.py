@@ -165,3 +165,22 @@ def test_a_churn_flag_named_in_another_language_with_its_period_is_found(header,
     got = calibrate(path)
     assert got.mapping.get("churned") == header
     assert got.estimates["churn_rate"].value == pytest.approx(float(frame[header].mean()), rel=1e-9)
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_amounts_with_their_currency_as_duckdb_does(postgres_url, tmp_path):
+    """The currency marks are left out by a regular expression the server runs: PostgreSQL's gives DuckDB's."""
+    import sqlalchemy as sa
+
+    frame = extract().rename(columns={"monthly": "monthly charges"})
+    frame["monthly charges"] = frame["monthly charges"].map(lambda v: f"{v:.2f}".replace(".", ",") + " zł")
+    frame = frame.astype(str)
+    engine = sa.create_engine(postgres_url)
+    try:
+        frame.to_sql("qa1_currency", engine, index=False, if_exists="replace")
+    finally:
+        engine.dispose()
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False, sep=";")
+    on_server = calibrate(postgres_url, table="qa1_currency")
+    assert on_server.estimates["annual_value"].value == pytest.approx(calibrate(path).estimates["annual_value"].value, rel=1e-12)
