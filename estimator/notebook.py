@@ -515,11 +515,15 @@ class Explorer:
     def input_sources(self) -> dict[str, str]:
         """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
         moved from the preset, else ``preset`` or ``default`` (a volume scaled with the customers included)."""
+        from estimator.calibration.params import is_stated_base
+
         stated, data = set(self._preset.stated), self.provenance
         out = {}
         for key in PARAMETER_SPECS:
             if key in data:
-                out[key] = "file"
+                # A base given with customers=N (a sample's whole base) was entered, not read from the file.
+                base_given = key == "customers" and self._calibration is not None and is_stated_base(self._calibration)
+                out[key] = "entered" if base_given else "file"
             elif key not in self._scaled and self._params[key] != self._preset.parameters[key]:
                 out[key] = "entered"
             else:
@@ -764,9 +768,10 @@ def _calibrated(
     stated") comes with its values, and cr and cu follow the complainers' churn the file measured.
     """
     from estimator.calibration.adjustment import reconcile_complainer_churn
+    from estimator.calibration.params import calibration_sources
 
     values: dict[str, Any] = result.parameter_values()
-    sources = {key: "file" for key in values}
+    sources = calibration_sources(result.to_dict(), values)
     rescaled: dict[str, float] = {}
     note = None
     if "churn_resolved" not in result.estimates and "churn_complainers" in result.figures:

@@ -356,12 +356,13 @@ def _source_text(ctx: Context, key: str) -> str:
 def estimates_table(result: Calibration, ctx: Context) -> pd.DataFrame:
     """The estimates beside the model's current values and where those come from."""
     rows = []
+    in_file = _in_file_currency(result, ctx)
     for key, item in result.estimates.items():
-        interval = "" if key == "customers" else f"{_shown(key, item.ci_low, ctx)} – {_shown(key, item.ci_high, ctx)}"
+        interval = "" if key == "customers" else f"{_shown(key, item.ci_low, in_file)} – {_shown(key, item.ci_high, in_file)}"
         rows.append(
             {
                 t("calibration.column_parameter"): param_label(key),
-                t("calibration.column_estimate"): _shown(key, item.value, ctx),
+                t("calibration.column_estimate"): _shown(key, item.value, in_file),
                 t("calibration.column_interval"): interval,
                 t("calibration.column_n"): format_count(item.n, locale=ctx.locale, compact=False),
                 t("calibration.column_current"): _shown(key, ctx.parameters[key], ctx),
@@ -371,8 +372,22 @@ def estimates_table(result: Calibration, ctx: Context) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@dataclasses.dataclass(frozen=True)
+class _FileCurrency:
+    """What :func:`ui.provenance.value_text` reads of a context, with the file's currency (as chosen, else
+    "currency not stated"): the file's amounts are not in the model's currency until applied."""
+
+    currency: str
+    locale: str
+
+
+def _in_file_currency(result: Calibration, ctx: Context) -> _FileCurrency:
+    return _FileCurrency(calibration_v3.applied_currency(result), ctx.locale)
+
+
 def _segment_table(result: Calibration, ctx: Context) -> pd.DataFrame:
     columns = {}
+    ctx = _in_file_currency(result, ctx)
     for segment, estimates in result.by_segment.items():
         columns[segment] = {
             param_label(key): f"{_shown(key, item.value, ctx)}"

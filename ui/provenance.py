@@ -63,14 +63,19 @@ def input_sources(parameters: Any, preset: Any) -> dict[str, str]:
     """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
     moved from the preset by hand, else ``preset`` (stated by it) or ``default``. A volume scaled with the
     customers keeps its preset/default label (the note says it was scaled)."""
+    from estimator.calibration.params import is_stated_base
+
     scaled = {item.key for item in state.scaled()}
     stated = set(getattr(preset, "stated", ()))
+    applied = state.applied_calibration()
     out = {}
     for key in PARAMETER_SPECS:
         record = state.provenance_record(key)
         value = parameters[key]
         if record is not None and _same(record[0], value):
-            out[key] = "file"
+            # The whole base typed beside the file ("customers the extract stands for") was entered.
+            base_given = key == "customers" and applied is not None and is_stated_base(applied)
+            out[key] = "entered" if base_given else "file"
         elif key not in scaled and value != preset.parameters[key]:
             out[key] = "entered"
         else:

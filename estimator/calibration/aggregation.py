@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import decimal
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -62,9 +63,18 @@ class Runner(Protocol):
     def row_number_sql(self) -> str: ...
 
 
+def _currency_pattern() -> str:
+    """A regular expression of the currency marks (longest first), for RE2, Java and PostgreSQL alike."""
+    return "|".join(re.escape(mark) for mark in vocabulary().currency_marks)
+
+
 def _number_sql(column: str) -> str:
-    """The cell as a number: decimal point or comma, spaces as thousands separators."""
+    """The cell as a number: decimal point or comma, spaces as thousands separators, a currency mark
+    before or after it ("19,60 zł", "PLN 19,60") left out."""
     s = f"replace(replace(trim({column}), ' ', ''), chr(160), '')"
+    if marks := _currency_pattern():
+        # Anchored, so one replacement each; (?i) inline, as the three engines' regex flags differ.
+        s = f"regexp_replace(regexp_replace({s}, {_sql_string(f'(?i)^({marks})')}, ''), {_sql_string(f'(?i)({marks})$')}, '')"
     both = f"(strpos({s}, ',') > 0 AND strpos({s}, '.') > 0)"
     european = f"strpos(reverse({s}), ',') < strpos(reverse({s}), '.')"
     text = (

@@ -92,6 +92,8 @@ class Vocabulary:
     status_joined: frozenset[str] = frozenset()
     #: Unit words after a name ("(EUR)", "in USD"), left out before matching.
     units: frozenset[str] = frozenset()
+    #: Currency symbols and codes left out around an amount ("19,60 zł"), as written (not normalised).
+    currency_marks: tuple[str, ...] = ()
     #: Names of columns that may count contacts (calls, tickets, complaints), offered for ``complained``.
     contact_patterns: tuple[re.Pattern[str], ...] = ()
     #: The largest whole number a contact count may hold.
@@ -136,6 +138,7 @@ def vocabulary() -> Vocabulary:
         count_fields=frozenset(raw["counts"]["fields"]),
         status_joined=words(raw["status"].get("joined", [])),
         units=words(values.get("units", [])),
+        currency_marks=tuple(sorted(values.get("currency_marks", []), key=len, reverse=True)),
         contact_patterns=compiled(raw["counts"].get("contact_patterns", [])),
         contact_max=int(raw["counts"].get("contact_max", 60)),
         order=order,

@@ -64,6 +64,14 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
             continue
         values[key] = value
         described = f"calibrated from {source}; {rows:,} rows" if isinstance(rows, int) else f"calibrated from {source}"
+        if key == "customers" and is_stated_base(raw):
+            # The whole base was given by hand (--customers): not a count of the file's rows.
+            at_risk = raw.get("customers_at_risk")
+            described = "entered: the whole base the extract stands for"
+            if isinstance(at_risk, int | float):
+                described += f"; {source} has {int(at_risk):,} customers at risk"
+            provenance[key] = described
+            continue
         low, high = item.get("ci_low"), item.get("ci_high")
         if key != "customers" and all(isinstance(v, int | float) and math.isfinite(v) for v in (low, high)):
             low, high = float(min(max(low, spec.min), value)), float(max(min(high, spec.max), value))
@@ -84,6 +92,17 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
     # MODEL.md v3 §7: the file's currency when stated (--currency), else "currency not stated" until one is chosen.
     currency = raw.get("currency") if isinstance(raw.get("currency"), str) and raw.get("currency") else NO_CURRENCY
     return {"name": name, "currency": currency, "parameters": {**values, "ranges": ranges}, "provenance": provenance}
+
+
+def is_stated_base(raw: Mapping[str, Any]) -> bool:
+    """Whether the calibration's ``customers`` is the whole base given by hand (``--customers``)."""
+    return isinstance(raw.get("customers_stated"), int | float) and not isinstance(raw.get("customers_stated"), bool)
+
+
+def calibration_sources(raw: Mapping[str, Any], keys: Any) -> dict[str, str]:
+    """The input source of each of ``keys`` read from a calibration: ``file``, but ``entered`` for a base
+    given with ``--customers`` (MODEL.md v3 §7)."""
+    return {key: "entered" if key == "customers" and is_stated_base(raw) else "file" for key in keys}
 
 
 def _v3_description(raw: Mapping[str, Any], key: str) -> str:
@@ -108,6 +127,8 @@ def write_params(raw: Mapping[str, Any], path: str) -> str:
     from estimator.store.files import to_toml
 
     content = scenario_from_calibration(raw, f"calibration of {raw.get('file', '')!r}")
+    # Read back with --params, a scenario file's values count as entered unless it says otherwise.
+    content["input_sources"] = calibration_sources(raw, [k for k in content["parameters"] if k != "ranges"])
     out = Path(path)
     if out.suffix.lower() != ".toml":
         raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")

@@ -104,7 +104,7 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
     ``complainer_churn_conflict``), ``calibration`` (the last calibration's JSON read, or None) and
     ``ranges_from_file`` (the inputs whose uncertainty ranges are a calibration's intervals).
     """
-    from estimator.calibration.params import is_calibration
+    from estimator.calibration.params import calibration_sources, is_calibration
     from estimator.core.sources import INPUT_SOURCES, scale_with_customers, scenario_sources
 
     preset = load_preset(args.preset) if args.preset else None
@@ -131,7 +131,7 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
         given |= keys
         if is_calibration(scenario.top):
             calibration = dict(scenario.top)
-            sources.update(dict.fromkeys(keys, "file"))
+            sources.update(calibration_sources(calibration, keys))
             ranges_from_file |= set(scenario.ranges)
         else:
             # A file may say where its values came from (estimate's JSON read back); else they are entered.
