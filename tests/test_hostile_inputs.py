@@ -447,6 +447,7 @@ NOT_MARKDOWN = {
     ("calibration.py", "value=_shown('churn_rate', item.value, ctx)"),  # a figure
     ("calibration.py", "value=_shown('churn_rate', churn['value'], ctx)"),  # a figure (churn by complaint count)
     ("calibration.py", "name=name"),  # the raw provenance text (plain text in tables and decks)
+    ("overview.py", "source=source"),  # the catalogue's own word for whose figure it is (input_source.*)
     ("provenance.py", "source=description"),  # escaped above when markdown=True
     ("provenance.py", "value=value_text(key, value, ctx)"),  # a figure
     ("published.py", "value=format_parameter(key, item['value'], currency, locale=locale)"),  # a figure
