@@ -637,6 +637,19 @@ def _levers_slide(deck: _Deck) -> None:
                 paragraph.alignment = PP_ALIGN.RIGHT
 
 
+def _header_row(grid, headers: Sequence[str], *, size: int, right: Sequence[int] = ()) -> None:
+    """A table's first row: white bold headers on ink, columns ``right`` aligned right (figures)."""
+    for col, header in enumerate(headers):
+        cell = grid.cell(0, col)
+        cell.text = header
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = INK
+        paragraph = cell.text_frame.paragraphs[0]
+        paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(size), True, WHITE
+        if col in right:
+            paragraph.alignment = PP_ALIGN.RIGHT
+
+
 def _published_slide(deck: _Deck) -> None:
     """Each publication's figure in its own unit, reproduced and through the whole model (optional, MODEL.md v2).
 
@@ -674,15 +687,7 @@ def _published_slide(deck: _Deck) -> None:
     grid = shape.table
     for col, share in enumerate(widths):
         grid.columns[col].width = Emu(int(BODY_WIDTH * share))
-    for col, header in enumerate(headers):
-        cell = grid.cell(0, col)
-        cell.text = header
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = INK
-        paragraph = cell.text_frame.paragraphs[0]
-        paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(13), True, WHITE
-        if col in (1, 3, 4):
-            paragraph.alignment = PP_ALIGN.RIGHT
+    _header_row(grid, headers, size=13, right=(1, 3, 4))
     for index, (_, row) in enumerate(rows.iterrows(), start=1):
         unit = str(row["unit"])
         figure = lambda value, unit=unit: published_figure_text(float(value), unit, locale=content.locale)  # noqa: E731
@@ -776,14 +781,7 @@ def _assumption_slides(deck: _Deck) -> None:
             grid.rows[offset].height = Emu(heights[index])
         for col, share in enumerate(_ASSUMPTION_WIDTHS):
             grid.columns[col].width = Emu(int(BODY_WIDTH * share))
-        for col, header in enumerate(headers):
-            cell = grid.cell(0, col)
-            cell.text = header
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = INK
-            cell.text_frame.paragraphs[0].font.size = Pt(12)
-            cell.text_frame.paragraphs[0].font.bold = True
-            cell.text_frame.paragraphs[0].font.color.rgb = WHITE
+        _header_row(grid, headers, size=12)
         for offset, index in enumerate(page, start=1):
             for col, text in enumerate(rows[index]):
                 cell = grid.cell(offset, col)
