@@ -24,6 +24,7 @@ import pandas as pd
 
 from estimator.core.model import CHANNELS, evaluate
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Parameters
+from estimator.core.sources import SCALED_INPUTS
 from estimator.paths import data_dir
 from estimator.text.i18n import t
 
@@ -40,8 +41,6 @@ __all__ = [
 STATUSES = ("stated", "implied")
 #: Unit of a published share of sales (the others are yearly amounts in an ISO currency).
 SHARE = "share"
-#: Counts of a company's size that scale with its customers when a national base is modelled.
-_COUNTS = ("prospect_contacts",)
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class PublishedEstimate:
         defaults = Parameters.defaults()
         values = {key: item.value for key, item in self.inputs.items() if key not in self.whole_model_defaults}
         scale = values.get("customers", defaults.customers) / defaults.customers
-        for key in _COUNTS:
+        for key in SCALED_INPUTS:  # a company's volumes scale with its customers (MODEL.md v3)
             values.setdefault(key, min(float(defaults[key]) * scale, PARAMETER_SPECS[key].max))
         return Parameters(values, method=self.method, currency="EUR" if self.is_share else self.unit, name=self.source)
 
