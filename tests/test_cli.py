@@ -193,3 +193,17 @@ def test_the_cross_check_line_says_whose_service_share_it_is(capsys):
     assert main(["estimate", "--set", "service_share=0.3"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "implied by bottom-up" in x)
     assert line.endswith("(service_share 30.0%, entered)"), line
+
+
+def test_output_cut_short_by_its_reader_is_no_traceback():
+    """`python -m estimator published | head -2`: the reader closes the pipe after two lines."""
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "estimator", "published"]
+    process = subprocess.Popen(
+        command, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    first = process.stdout.readline()
+    process.stdout.close()  # as `head` does once it has its lines
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0 and first, error
+    assert "Traceback" not in error and "BrokenPipe" not in error, error

@@ -8,6 +8,7 @@ ends with exit status 2 and one line on standard error naming the problem; never
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -292,4 +293,8 @@ def print_or_report(produce: Callable[[], str]) -> int:
     except InputError as error:
         print(f"error: {terminal_text(str(error), multiline=True)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): not an error. Python's flush at exit must not fail again
+        # on the closed pipe, so standard output goes to /dev/null (the recipe of Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
