@@ -55,7 +55,9 @@ def test_a_save_in_one_server_is_listed_in_the_other(postgres_url, tmp_path):
         wait_idle(second)
         second.get_by_role("tab", name=t("tabs.scenarios")).click()
         wait_idle(second)
-        playwright_api.expect(second.get_by_text(t("store.library_where", workspace="Team", path="")[:20])).to_be_visible()
+        # The whole line (no library path is shown any more): "Workspace “Team”" also begins the export's caption.
+        where = t("store.library_where", workspace="Team")
+        playwright_api.expect(second.get_by_text(where, exact=True)).to_be_visible()
         playwright_api.expect(second.locator('[data-testid="stDataFrame"]').first).to_be_visible()
         second.screenshot(path=str(tmp_path / "second.png"), full_page=True)
         body = second.locator("body").inner_text()
