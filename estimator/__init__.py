@@ -14,6 +14,11 @@ from estimator.core.model import CHANNELS, Outputs, evaluate
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
 from estimator.core.result import Estimate, ModelWarning, estimate
 from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.text.messages import warning_text
+
+# The core words no warning itself (it imports no layer above it): the message pipeline does, installed here,
+# which runs before any module of the package is used.
+ModelWarning.words = warning_text
 
 __all__ = [
     "CHANNELS",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
+from estimator.core.presets import preset_names, read_preset_file
 from estimator.paths import data_dir
 from estimator.text.i18n import t
 
@@ -182,36 +183,14 @@ def _default_sources() -> dict[str, SourceRef]:
     return {key: SourceRef(spec.source, spec.note) for key, spec in PARAMETER_SPECS.items()}
 
 
-def _presets_dir() -> Path:
-    return data_dir() / "presets"
-
-
 @cache
 def _read_preset(name: str) -> Preset:
-    path = _presets_dir() / f"{name}.toml"
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
-    values: dict[str, Any] = {"name": raw.get("title", name), "currency": raw.get("currency", "EUR")}
+    file = read_preset_file(name)
     sources = _default_sources()
-    for key, entry in raw.get("parameters", {}).items():
-        values[key] = entry["value"]
+    for key, entry in file.table.get("parameters", {}).items():
         sources[key] = SourceRef(entry.get("source", ASSUMPTION), entry.get("note", ""))
-    parameters = Parameters(values)
-    base = float(raw.get("customer_base", parameters.customers))
-    stated = tuple(raw.get("parameters", {}))
-    return Preset(name, raw.get("title", name), raw.get("description", ""), parameters, sources, base, stated)
-
-
-def preset_names() -> list[str]:
-    """The names of the presets in ``data/presets``, the generic one first."""
-    return list(_preset_names_in(_presets_dir()))
-
-
-@cache
-def _preset_names_in(folder: Path) -> tuple[str, ...]:
-    # Asked a dozen times per app run (picker labels, titles): scan the folder once.
-    names = sorted(path.stem for path in folder.glob("*.toml"))
-    return tuple(sorted(names, key=lambda n: n != "generic_b2c"))
+    description = file.table.get("description", "")
+    return Preset(name, file.title, description, file.parameters, sources, file.customer_base, file.stated)
 
 
 def list_presets() -> list[Preset]:

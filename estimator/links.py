@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
-from estimator.core.parameters import TEXT_KEYS, parse_value
-from estimator.library import preset_names
+from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, ParameterError, Parameters, parse_value
+from estimator.library import Preset, load_preset, preset_names
 
 __all__ = [
     "DEFAULT_PRESET",

@@ -49,7 +49,7 @@ from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
-from estimator.scenarios import SavedScenario, ScenarioStore
+from estimator.store import SavedScenario, ScenarioStore
 from estimator.text.formatting import (
     format_count,
     format_entry,
@@ -328,7 +328,7 @@ class Explorer:
         """Save the scenario, its ranges and provenance in the scenario library as ``name``.
 
         The library is the one given to :func:`explore` (``library=``), else ``$CHURN_ESTIMATOR_DB``,
-        else the user's (:func:`estimator.scenarios.default_database_path`).
+        else the user's (:func:`estimator.store.default_database_path`).
         """
         store = ScenarioStore(self._library)
         return store.save(
@@ -653,7 +653,7 @@ class Explorer:
 
     def _sources_text(self) -> str:
         """Whose the customers and the value are (MODEL.md v3), and any volume scaled with the customers."""
-        from estimator.core.sources import currency_label
+        from estimator.text.formatting import currency_label
 
         p, sources, locale = self._params, self._estimate.input_sources, self.locale
         count = lambda v: format_count(v, locale=locale, compact=False)  # noqa: E731

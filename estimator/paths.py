@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from estimator.core.errors import InputError
+
 #: Environment variable naming the scenario library: a SQLite path or a ``postgresql://`` URL.
 DATABASE_ENV = "CHURN_ESTIMATOR_DB"
 #: Environment variable listing the databases the app's Calibration tab may read (``host[:port]/database``
@@ -40,8 +42,6 @@ def write_file(path: str | Path, data: bytes | str, *, option: str = "--out") ->
     InputError
         When the folder cannot be written (the message names ``option``, the path and why).
     """
-    from estimator.core.parameters import InputError  # paths is imported by core: import here
-
     target = Path(path)
     content = data.encode("utf-8") if isinstance(data, str) else data
     temporary: Path | None = None

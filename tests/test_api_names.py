@@ -1,6 +1,7 @@
-"""Every result reads the same way in a notebook: ``to_frame()``, with ``to_df()`` kept as its old name."""
+"""Every result reads the same way in a notebook: ``to_frame()``, with ``to_df()`` kept as its old name (warning)."""
 
 import pandas as pd
+import pytest
 
 from estimator import Parameters, estimate, evaluate
 from estimator.analysis.sensitivity import UncertaintyRanges, heatmap, monte_carlo, tornado
@@ -19,7 +20,9 @@ def test_results_have_to_frame_and_the_old_to_df_gives_the_same_frame():
     for result in results:
         frame = result.to_frame()
         assert isinstance(frame, pd.DataFrame) and not frame.empty
-        pd.testing.assert_frame_equal(result.to_df(), frame)
+        with pytest.warns(DeprecationWarning, match=r"to_df is deprecated and will be removed on 2027-06-30; use .*\.to_frame"):
+            old = result.to_df()
+        pd.testing.assert_frame_equal(old, frame)
     assert isinstance(estimate(PARAMS).to_frame(), pd.DataFrame)
     assert isinstance(evaluate(PARAMS).to_frame(), pd.DataFrame)
 

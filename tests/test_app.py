@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-import ui.controls
-import ui.links
+import estimator.controls
+import estimator.links
 from estimator import PARAMETER_SPECS, Parameters, estimate, list_presets, load_preset
 from estimator.analysis.compare import GROUPS, attribute_change
 from estimator.text.formatting import (
@@ -31,9 +31,9 @@ from estimator.text.formatting import (
     format_share,
     parse_number,
 )
+from estimator.text.i18n import current_locale, has_key, language_scope, param_label, t
 from ui import state
 from ui.context import warning_text
-from ui.i18n import current_locale, has_key, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED, _PENDING
 from ui.sidebar import group_key
@@ -68,7 +68,7 @@ def _current(widgets, prefix: str):
 
 def slider(app: AppTest, key: str):
     """The slider of parameter ``key`` (a select slider for the logarithmic ones)."""
-    widgets = app.select_slider if ui.controls.control_for(key).kind == "log" else app.slider
+    widgets = app.select_slider if estimator.controls.control_for(key).kind == "log" else app.slider
     return _current(widgets, f"slider_{key}")
 
 
@@ -137,7 +137,7 @@ def test_every_parameter_has_a_slider_and_an_exact_box_showing_its_value():
         if key == "method":
             assert method_switch(app).value == GENERIC.method
             continue
-        control = ui.controls.control_for(key)
+        control = estimator.controls.control_for(key)
         assert slider(app, key).value == control.slider_position(GENERIC[key]), key
         assert entry(app, key).value == format_entry(control.to_display(GENERIC[key])), key
         assert slider(app, key).label == param_label(key)
@@ -230,7 +230,7 @@ def test_choosing_a_preset_loads_all_its_values(preset):
     app.selectbox(key=state.PRESET_WIDGET).set_value(preset).run()
     expected = load_preset(preset).parameters
     assert_headline(app, expected)
-    assert entry_number(app, "churn_rate") == ui.controls.control_for("churn_rate").to_display(expected.churn_rate)
+    assert entry_number(app, "churn_rate") == estimator.controls.control_for("churn_rate").to_display(expected.churn_rate)
 
 
 def test_reset_puts_every_input_back_to_the_preset():
@@ -579,7 +579,7 @@ def test_no_literal_english_in_widget_calls():
     assert not offenders
 
 
-@pytest.mark.parametrize("module", [ui.controls, ui.links])
+@pytest.mark.parametrize("module", [estimator.controls, estimator.links])
 def test_doctests_of_the_app_helpers(module):
     failures, _ = doctest.testmod(module)
     assert failures == 0

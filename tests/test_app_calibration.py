@@ -15,10 +15,10 @@ from test_app import assert_headline, run_app, slider
 from estimator import Parameters, load_preset
 from estimator.calibration import CalibrationError, calibrate
 from estimator.text.formatting import format_parameter
+from estimator.text.i18n import language_scope, param_label, t
 from ui import state
 from ui.calibration import SAMPLE_FILE
 from ui.exports import BUILT_KEY
-from ui.i18n import language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.safe_text import seen
 from ui.uncertainty import RANGES_KEY

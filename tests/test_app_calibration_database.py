@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from estimator.calibration import calibrate
 from estimator.paths import APP_DATABASES_ENV
-from ui.i18n import param_label, t
+from estimator.text.i18n import param_label, t
 from ui.main import TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent

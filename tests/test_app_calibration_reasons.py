@@ -11,9 +11,9 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from estimator.calibration import calibrate
+from estimator.text.i18n import t
 from ui import state
 from ui.calibration import REASON_OVERRIDES
-from ui.i18n import t
 from ui.main import TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.calibration as tab
 from estimator.calibration import calibrate
+from estimator.text.i18n import language_scope, t
 from ui.calibration import APPLY_WHICH, DROP_INVALID, REASON_OVERRIDES, VALUE_PERIOD
-from ui.i18n import language_scope, t
 from ui.main import TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,7 @@ from test_app import APP, assert_no_exception
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, monte_carlo
 from estimator.text.formatting import format_money, format_parameter
-from estimator.text.i18n import catalogue
-from ui.i18n import param_label, t
+from estimator.text.i18n import catalogue, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_no_exception
 
 from estimator.analysis.compare import GROUPS
-from ui.i18n import t
+from estimator.text.i18n import t
 from ui.main import TABS, TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key

@@ -17,9 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.text.formatting import format_money
-from estimator.text.i18n import language_scope
+from estimator.text.i18n import language_scope, t
 from ui.exports import BUILT_KEY, _file_name
-from ui.i18n import t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.scenarios import SAVE_NOTES

@@ -11,14 +11,13 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_headline, assert_no_exception, slider
 from test_app_scenarios import errors, successes
 
-import ui.controls
+import estimator.controls
 from estimator import Parameters
 from estimator.analysis.compare import GROUPS
 from estimator.store import DATABASE_ENV, ScenarioStore
-from estimator.text.i18n import language_scope, t_plural
+from estimator.text.i18n import language_scope, t, t_plural
 from ui import scenarios as tab
 from ui import state
-from ui.i18n import t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key
@@ -43,7 +42,7 @@ def open_tab(author: str | None = "Anna") -> AppTest:
 
 
 def churn_slider_shows(app: AppTest, churn: float) -> None:
-    assert slider(app, "churn_rate").value == pytest.approx(ui.controls.control_for("churn_rate").to_display(churn))
+    assert slider(app, "churn_rate").value == pytest.approx(estimator.controls.control_for("churn_rate").to_display(churn))
 
 
 def history_expander(app: AppTest):
@@ -96,7 +95,7 @@ def test_save_as_a_new_name_puts_the_new_name_in_the_link(library):
     app.text_input(key=tab.SAVE_NAME).set_value("Plan A").run()
     app.button(key="scenarios_save").click().run()
     assert app.query_params["name"] == "Plan A"
-    slider(app, "churn_rate").set_value(ui.controls.control_for("churn_rate").to_display(0.25)).run()
+    slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(0.25)).run()
     app.text_input(key=tab.SAVE_NAME).set_value("Plan B").run()
     app.button(key="scenarios_save").click().run()
     assert_no_exception(app)

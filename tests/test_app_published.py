@@ -14,7 +14,7 @@ from estimator import Parameters, estimate
 from estimator.analysis.published import published_table
 from estimator.analysis.sensitivity import initiative_roi
 from estimator.text.formatting import format_money, format_share
-from ui.i18n import language_scope, t
+from estimator.text.i18n import language_scope, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 

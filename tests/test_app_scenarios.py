@@ -7,15 +7,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_headline, assert_no_exception, entry_number, method_switch, slider
 
-import ui.controls
+import estimator.controls
 from estimator import PARAMETER_SPECS, Parameters, estimate, load_preset
 from estimator.analysis.compare import GROUPS
 from estimator.core.parameters import NUMERIC_KEYS
-from estimator.scenarios import DATABASE_ENV, ScenarioStore, compare_scenarios
+from estimator.store import DATABASE_ENV, ScenarioStore, compare_scenarios
 from estimator.text.formatting import format_money, format_parameter
+from estimator.text.i18n import param_label, t
 from ui import scenarios as tab
 from ui import state
-from ui.i18n import param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key
@@ -72,7 +72,7 @@ def test_an_empty_library_says_how_to_start(library):
 def test_saving_stores_exactly_the_current_scenario_with_notes_and_ranges(library):
     app = open_tab()
     app.session_state[RANGES_KEY] = {"churn_rate": (0.1, 0.3), "service_share": (0.9, 1.0)}  # the second misses 0.4
-    slider(app, "churn_rate").set_value(ui.controls.control_for("churn_rate").to_display(0.22)).run()
+    slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(0.22)).run()
     app.text_input(key=tab.SAVE_NAME).set_value("Workshop A").run()
     app.text_area(key=tab.SAVE_NOTES).set_value("Agreed with the CFO").run()
     app.button(key="scenarios_save").click().run()
@@ -123,7 +123,7 @@ def test_loading_shows_the_scenario_in_the_headline_and_every_input(library):
     assert successes(app) == [t("scenarios.loaded", name="Telecom Q3")]
     # Every exact box and slider shows the loaded value; the method switch too.
     for key in NUMERIC_KEYS:
-        control = ui.controls.control_for(key)
+        control = estimator.controls.control_for(key)
         assert entry_number(app, key) == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
         if control.kind != "log":
             assert slider(app, key).value == pytest.approx(control.to_display(loaded[key]), rel=1e-12), key
@@ -132,7 +132,7 @@ def test_loading_shows_the_scenario_in_the_headline_and_every_input(library):
     assert app.session_state[RANGES_KEY] == ranges
     assert app.session_state[state.PROVENANCE] == {"churn_rate": (loaded.churn_rate, "calibrated")}
     # The loaded scenario keeps working: a slider move changes it from there.
-    slider(app, "churn_rate").set_value(ui.controls.control_for("churn_rate").to_display(0.25)).run()
+    slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(0.25)).run()
     assert_headline(app, loaded.replace(churn_rate=0.25))
     # ...and the moved value is the user's, no longer credited to the data it was loaded with.
     app.session_state[TABS_KEY] = t("tabs.assumptions")
@@ -267,7 +267,7 @@ def test_every_parameter_is_saved(library):
 
 
 def test_importing_a_downloaded_file_saves_it_and_a_bad_file_is_named(library, tmp_path):
-    from estimator.scenarios import export_scenario
+    from estimator.store import export_scenario
 
     saved = library.save("Telecom", TELECOM, ranges={"churn_rate": (0.15, 0.3)}, notes="from the deck")
     text = export_scenario(saved, "toml").encode()

@@ -8,8 +8,8 @@ from test_app import GENERIC, assert_no_exception, run_app, slider
 
 from estimator import estimate
 from estimator.text.formatting import format_money
+from estimator.text.i18n import t
 from ui.context import channel_labels
-from ui.i18n import t
 
 
 def test_channel_table_is_built_only_while_its_expander_is_open():

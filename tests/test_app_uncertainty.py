@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
 from estimator.text.formatting import format_money, format_share
-from ui.i18n import current_locale, language_scope, param_label, t
+from estimator.text.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.uncertainty import RANGES_KEY
@@ -144,7 +144,7 @@ def test_shares_are_typed_and_read_in_percent_like_the_sidebar():
     # The range table: churn's range around 18% in percent, with its unit said.
     (table,) = [frame.value for frame in app.dataframe if "most_likely" in frame.value.columns]
     assert table.loc["churn_rate", "most_likely"] == pytest.approx(18.0) and table.loc["churn_rate", "unit"] == "%"
-    low, high = UncertaintyRanges.around(GENERIC).to_df().loc["churn_rate", ["low", "high"]]
+    low, high = UncertaintyRanges.around(GENERIC).to_frame().loc["churn_rate", ["low", "high"]]
     assert (table.loc["churn_rate", "low"], table.loc["churn_rate", "high"]) == (
         pytest.approx(low * 100),
         pytest.approx(high * 100),

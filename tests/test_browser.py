@@ -23,7 +23,7 @@ import pytest
 
 from estimator import estimate, load_preset
 from estimator.text.formatting import format_money
-from ui.i18n import LANGUAGES, language_scope, t
+from estimator.text.i18n import LANGUAGES, language_scope, t
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from test_browser import EXCEPTION, HEADLINE, expect, wait_for_headline, wait_id
 from estimator import Parameters, estimate, load_preset
 from estimator.calibration import calibrate
 from estimator.text.formatting import format_money
+from estimator.text.i18n import param_label, t
 from ui.calibration import SAMPLE_FILE
-from ui.i18n import param_label, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

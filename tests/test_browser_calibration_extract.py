@@ -13,7 +13,7 @@ import test_browser
 from test_browser import EXCEPTION, expect, wait_idle
 
 from estimator.calibration import calibrate
-from ui.i18n import t
+from estimator.text.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

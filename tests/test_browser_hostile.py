@@ -44,7 +44,7 @@ def test_names_from_the_library_in_selectors_and_tables_are_text(browser, tmp_pa
     from estimator import Parameters
     from estimator.paths import DATABASE_ENV
     from estimator.store import ScenarioStore
-    from ui.i18n import t
+    from estimator.text.i18n import t
 
     name = f"{VALUES['markdown_link']} {VALUES['markdown_image']}"
     path = tmp_path / "library.sqlite3"

@@ -11,7 +11,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, HEADLINE, ROOT, WAI
 from test_browser import app_server as serve_app
 
 from estimator.store import ScenarioStore
-from ui.i18n import t
+from estimator.text.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -101,9 +101,9 @@ def test_the_app_shows_the_file_s_values_in_the_file_s_currency(tmp_path):
     interval read PLN, not the model's €; the model's own current value keeps the model's currency."""
     from streamlit.testing.v1 import AppTest
 
+    from estimator.text.i18n import language_scope, t
     from ui.calibration import param_label
     from ui.calibration_v3 import CURRENCY
-    from ui.i18n import language_scope, t
     from ui.main import TABS_KEY
 
     frame = extract().rename(columns={"monthly": "monthly charges"})
@@ -139,8 +139,8 @@ def test_the_app_labels_a_stated_base_entered_after_apply():
     the 120,000 customers were entered, not that they are the client's file (it has 400 rows)."""
     from streamlit.testing.v1 import AppTest
 
+    from estimator.text.i18n import language_scope, t
     from ui.calibration_v3 import CUSTOMERS
-    from ui.i18n import language_scope, t
     from ui.main import TABS_KEY
 
     frame = extract()

@@ -16,9 +16,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from estimator.calibration import MAX_REASONS, CalibrationError, calibrate, reclassify
+from estimator.calibration.messages import calibration_text
 from estimator.calibration.params import scenario_from_calibration
 from estimator.cli import run
-from estimator.text.messages import calibration_text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

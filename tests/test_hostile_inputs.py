@@ -331,7 +331,7 @@ def test_a_link_with_400_digits_gives_a_notice_and_the_session_stays_usable():
 
 
 def _upload(path: Path) -> AppTest:
-    from ui.i18n import t
+    from estimator.text.i18n import t
 
     app = _open({}, tab=t("tabs.calibration"))
     app.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
@@ -379,7 +379,7 @@ def test_tables_neutralise_formulas_but_keep_figures():
 
 
 def test_the_scenarios_tables_neutralise_a_formula_name(library_path):
-    from ui.i18n import t
+    from estimator.text.i18n import t
     from ui.scenarios import AUTHOR
 
     ScenarioStore(library_path).save(VALUES["formula"], Parameters(), notes=VALUES["at_formula"], author="@evil")

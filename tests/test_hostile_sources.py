@@ -442,7 +442,7 @@ def test_a_password_given_as_a_query_key_reaches_no_output(customers_table, caps
     from streamlit.testing.v1 import AppTest
 
     from estimator.paths import DATABASE_ENV
-    from ui.i18n import t
+    from estimator.text.i18n import t
     from ui.main import TABS_KEY
 
     # The libpq form of the password: userinfo without it, ?password= in the query.

@@ -126,7 +126,7 @@ def test_initiatives_use_the_same_rule_and_show_both_values():
 
 def test_uncertainty_analyses_do_not_use_the_rule():
     # The tornado's swing of cu is the plain evaluation: uncertainty about cu does not move the measured Ltd.
-    row = tornado(BASE).to_df().loc["churn_unresolved"]
+    row = tornado(BASE).to_frame().loc["churn_unresolved"]
     assert row["total_at_low"] == pytest.approx(float(evaluate(BASE, churn_unresolved=row["low"]).total))
     result = monte_carlo(BASE, draws=200, seed=1)
     assert result.point_estimate == float(evaluate(BASE).total)

@@ -39,6 +39,6 @@ def test_explore_notebook_calibrates_explores_saves_and_writes_the_deck(tmp_path
     assert len(views) == 1  # explore() displayed the app
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "deck written: sample_client.pptx" in printed and "?preset=telecom_cable" in printed
-    from estimator.scenarios import ScenarioStore
+    from estimator.store import ScenarioStore
 
     assert ScenarioStore(library).names() == ["Sample client, calibrated"]

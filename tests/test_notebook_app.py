@@ -23,7 +23,7 @@ from estimator.controls import control_for
 from estimator.core.parameters import ParameterError
 from estimator.links import LINK_DIGITS, encode_value, read_scenario_url
 from estimator.notebook import ANALYSES, CALIBRATED_RANGE, SAVED_RANGE, explore
-from estimator.scenarios import ScenarioStore
+from estimator.store import ScenarioStore
 from estimator.text.formatting import format_count, format_money, format_share
 from estimator.text.i18n import language_scope, t
 
@@ -289,12 +289,12 @@ def test_calibration_applies_values_ranges_and_provenance(library):
     key = next(iter(result.uncertainty_ranges()))
     assert (app.ranges[key].low, app.ranges[key].high) == pytest.approx(result.uncertainty_ranges()[key])
     # The range table says where a calibrated range came from, not "set by the user" (issue 23).
-    reasons = app.ranges.to_df()["reason"]
+    reasons = app.ranges.to_frame()["reason"]
     assert set(reasons[list(result.uncertainty_ranges())]) == {CALIBRATED_RANGE}
     assert "set by the user" not in set(reasons)
     # Saved and opened again: the ranges are the scenario's.
     app.save("Calibrated")
-    again = explore("Calibrated", display=False).ranges.to_df()["reason"]
+    again = explore("Calibrated", display=False).ranges.to_frame()["reason"]
     assert set(again[list(result.uncertainty_ranges())]) == {SAVED_RANGE}
 
 

@@ -22,9 +22,9 @@ from estimator.core.sources import INPUT_SOURCES, infer_sources, scale_with_cust
 from estimator.paths import data_dir
 from estimator.reports import build_content, pptx_bytes
 from estimator.reports.pptx_report import SLIDE_COUNT
+from estimator.text.i18n import t
 from ui.calibration import SAMPLE_FILE
 from ui.calibration_v3 import WINDOW
-from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,7 +164,7 @@ def test_after_apply_the_uncertainty_tab_says_which_ranges_are_the_clients():
     assert not app.exception, [e.value for e in app.exception]
     captions = [c.value for c in app.caption]
     note = next(text for text in captions if text.startswith(t("input_source.ranges_note", inputs="")[:20]))
-    from ui.i18n import param_label
+    from estimator.text.i18n import param_label
 
     for key in result.uncertainty_ranges():
         assert param_label(key).lower() in note
@@ -184,7 +184,7 @@ def test_the_notebook_deck_of_a_calibrated_scenario_has_the_method_slide(tmp_pat
 
 
 def test_the_app_assumptions_table_says_whose_each_input_is():
-    from ui.i18n import param_label
+    from estimator.text.i18n import param_label
     from ui.main import TABS_KEY
 
     app = open_tab()

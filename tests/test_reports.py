@@ -92,7 +92,7 @@ def test_content_holds_the_analyses_of_the_scenario(content):
     params = content.parameters
     assert content.estimate.total == estimate(params).total
     ranges = UncertaintyRanges.around(params)
-    assert content.tornado.to_df().equals(tornado(params, ranges).to_df())
+    assert content.tornado.to_frame().equals(tornado(params, ranges).to_frame())
     assert content.monte_carlo.percentiles == monte_carlo(params, ranges, draws=5_000, seed=7).percentiles
     # The default initiative resolves ten points more complaints; under top-down the customers lost follow
     # the bottom-up count (MODEL.md v2), so its gain is that of evaluate_intervention.

@@ -24,7 +24,7 @@ from estimator.analysis.compare import attribute_change
 from estimator.analysis.sensitivity import UncertaintyRanges
 from estimator.cli import run
 from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall
-from estimator.scenarios import (
+from estimator.store import (
     COMPARED_OUTPUTS,
     DATABASE_ENV,
     MAX_NAME_LENGTH,

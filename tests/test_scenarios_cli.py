@@ -11,7 +11,7 @@ import pytest
 
 from estimator import Parameters, estimate, load_preset
 from estimator.cli import main, run
-from estimator.scenarios import DATABASE_ENV, ScenarioStore
+from estimator.store import DATABASE_ENV, ScenarioStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """The scenario library under real processes: concurrent writers, and writers killed with SIGKILL mid-save.
 
-Each writer is a separate Python process using :class:`estimator.scenarios.ScenarioStore` on the
+Each writer is a separate Python process using :class:`estimator.store.ScenarioStore` on the
 same file. A writer prints the number of a save only after ``save()`` returned, so the parent
 knows which saves were committed before it killed the writer; every one of them must be there,
 with its exact values, and SQLite's own integrity check must pass.
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from estimator.scenarios import ScenarioStore
+from estimator.store import ScenarioStore
 from estimator.text.user_text import MAX_NOTES_LENGTH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"
 WRITER = """
 import sys
 from estimator import Parameters
-from estimator.scenarios import ScenarioStore
+from estimator.store import ScenarioStore
 
 path, prefix, count, notes_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 store = ScenarioStore(path)

@@ -63,12 +63,12 @@ def test_tornado_values_are_the_model_at_low_and_high():
     result = tornado(BASE)
     ranges = UncertaintyRanges.around(BASE)
     assert result.base == estimate(BASE).total
-    for key, row in result.to_df().iterrows():
+    for key, row in result.to_frame().iterrows():
         assert row["total_at_low"] == estimate(BASE, **{key: ranges[key].low}).total
         assert row["total_at_high"] == estimate(BASE, **{key: ranges[key].high}).total
-    swings = result.to_df()["swing"].to_numpy()
+    swings = result.to_frame()["swing"].to_numpy()
     assert (np.diff(swings) <= 0).all()
-    assert len(tornado(BASE, top=5).to_df()) == 5
+    assert len(tornado(BASE, top=5).to_frame()) == 5
     assert tornado(BASE, output="value_at_risk").base == estimate(BASE).value_at_risk
 
 

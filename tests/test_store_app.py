@@ -9,14 +9,14 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, assert_headline, assert_no_exception, slider
 from test_app_scenarios import errors, library_table, successes
 
-import ui.controls
-import ui.i18n
+import estimator.controls
+import estimator.text.i18n
 from estimator import Parameters
 from estimator.analysis.compare import GROUPS
 from estimator.store import DATABASE_ENV, ScenarioStore
+from estimator.text.i18n import t
 from ui import scenarios as tab
 from ui import state
-from ui.i18n import t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
 from ui.sidebar import group_key
@@ -49,7 +49,7 @@ def frame_with(app: AppTest, column: str):
 
 
 def set_churn(app: AppTest, value: float) -> None:
-    slider(app, "churn_rate").set_value(ui.controls.control_for("churn_rate").to_display(value)).run()
+    slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(value)).run()
 
 
 def save_as(app: AppTest, name: str, note: str = "") -> None:
@@ -88,7 +88,7 @@ def test_a_save_after_someone_elses_is_refused_and_offers_both_ways(library):
     assert library.load("Base").parameters.churn_rate == 0.25  # nothing overwritten
     difference = frame_with(app, t("store.yours"))
     assert list(difference.columns) == [t("store.theirs", version=2, author="Cleo"), t("store.yours")]
-    assert difference.loc[ui.i18n.param_label("churn_rate")].tolist() == ["25%", "30%"]
+    assert difference.loc[estimator.text.i18n.param_label("churn_rate")].tolist() == ["25%", "30%"]
     # Way one: save as a new scenario.
     app.text_input(key=tab.CONFLICT_NEW_NAME).set_value("Base (Anna)").run()
     app.button(key="store_save_as_new").click().run()
@@ -117,7 +117,7 @@ def test_history_compares_two_versions_and_restores_one(library):
     assert app.session_state[tab.HISTORY_FROM] == 1 and app.session_state[tab.HISTORY_TO] == 2
     # The two versions side by side, with the scenario comparison's table (churn differs, highlighted).
     compared = frame_with(app, t("store.version_label", version=2))
-    assert compared.loc[ui.i18n.param_label("churn_rate")].tolist() == ["20%", "30%"]
+    assert compared.loc[estimator.text.i18n.param_label("churn_rate")].tolist() == ["20%", "30%"]
     app.button(key="store_restore").click().run()
     assert_no_exception(app)
     assert successes(app) == [t("store.restored", name="Base", version=1, new_version=3)]

@@ -21,7 +21,7 @@ def test_tornado_bars_run_from_the_base_to_each_end():
     result = tornado(BASE)
     figure = tornado_chart(result, currency="EUR", labels={"churn_rate": "Churn"}, top=5)
     low, high = figure.data
-    rows = result.to_df().head(5).iloc[::-1]
+    rows = result.to_frame().head(5).iloc[::-1]
     assert_allclose(np.array(low.x) + low.base, rows["total_at_low"])
     assert_allclose(np.array(high.x) + high.base, rows["total_at_high"])
     assert high.y[-1] == "Churn"  # the largest swing is drawn on top

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from estimator import PARAMETER_SPECS
+from estimator.controls import GROUP_ORDER
 from estimator.library import ASSUMPTION
 from estimator.reports.content import scaled_note
 from estimator.text.formatting import format_parameter
+from estimator.text.i18n import grade_label, param_label, t
 from ui.context import Context
-from ui.controls import GROUP_ORDER
-from ui.i18n import grade_label, param_label, t
 from ui.provenance import data_source
 from ui.published import render_published
 

@@ -10,9 +10,9 @@ from estimator import PARAMETER_SPECS
 from estimator.analysis.compare import attribute_change, changed_parameters
 from estimator.figures.charts import change_waterfall
 from estimator.text.formatting import format_money, format_money_delta, format_parameter
+from estimator.text.i18n import param_label, t
 from ui import state
 from ui.context import Context, channel_labels
-from ui.i18n import param_label, t
 from ui.plots import show_chart
 
 if TYPE_CHECKING:

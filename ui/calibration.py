@@ -32,14 +32,14 @@ from estimator.calibration import (
     inspect_columns,
     reclassify,
 )
+from estimator.calibration.messages import calibration_text
 from estimator.library import ASSUMPTION
 from estimator.paths import APP_DATABASES_ENV, data_dir
 from estimator.text.formatting import format_count
-from estimator.text.messages import calibration_text
+from estimator.text.i18n import current_language, current_locale, language_scope, param_label, t
 from estimator.text.sentences import provenance_description
 from ui import calibration_v3, state
 from ui.context import Context
-from ui.i18n import current_language, current_locale, language_scope, param_label, t
 from ui.provenance import data_source
 from ui.provenance import value_text as _shown
 from ui.safe_text import code, plain, safe_table

@@ -16,8 +16,8 @@ from estimator.calibration.adjustment import reconcile_complainer_churn
 from estimator.calibration.sentence import cfo_sentence, evalue_sentence
 from estimator.core.sources import NO_CURRENCY
 from estimator.text.formatting import format_share
+from estimator.text.i18n import current_language, t
 from ui.context import Context
-from ui.i18n import current_language, t
 from ui.safe_text import plain
 
 __all__ = ["WINDOW_CHOICES", "complainer_churn_changes", "options", "render_adjustment", "render_options"]

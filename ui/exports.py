@@ -23,10 +23,9 @@ from estimator.reports import (
     safe_filename,
 )
 from estimator.text.formatting import format_count
-from estimator.text.i18n import LANGUAGES, current_language
+from estimator.text.i18n import LANGUAGES, current_language, t
 from ui import state
 from ui.context import Context
-from ui.i18n import t
 from ui.provenance import data_source, is_from_data
 
 __all__ = ["BUILT_KEY", "ICONS", "build_report", "render_exports"]

@@ -7,11 +7,11 @@ import html
 import streamlit as st
 
 from estimator.text.formatting import format_count, format_money, format_share
+from estimator.text.i18n import t
 from estimator.text.sentences import HeadlineFigure, largest_channel_text
 from estimator.text.sentences import headline_figures as _headline_figures
 from estimator.text.sentences import headline_sentence as _headline_sentence
 from ui.context import Context
-from ui.i18n import t
 from ui.safe_text import plain
 
 __all__ = [
@@ -64,8 +64,7 @@ def render_plausibility(ctx: Context) -> None:
 
 def sources_caption(ctx: Context) -> str:
     """ "2,400 customers (client's file) × €779 a year (client's file)": the header says whose figures these are."""
-    from estimator.core.sources import currency_label
-    from estimator.text.formatting import format_parameter
+    from estimator.text.formatting import currency_label, format_parameter
 
     p, sources = ctx.parameters, ctx.estimate.input_sources
     if p.currency == "XXX":

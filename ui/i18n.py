@@ -1,5 +1,9 @@
-"""The app's translation function: :mod:`estimator.text.i18n`, shared with the exports and the CLI."""
+"""The app's translation function: :mod:`estimator.text.i18n`, shared with the exports and the CLI.
+Its old name: importing it warns
+(:data:`estimator.deprecations.DEPRECATED`).
+"""
 
+from estimator.deprecations import warn_module
 from estimator.text.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -33,3 +37,5 @@ __all__ = [
     "t_plural",
     "use_language",
 ]
+
+warn_module(__name__)

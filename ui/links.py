@@ -1,5 +1,8 @@
-"""The app's scenario links: :mod:`estimator.links`, shared with the notebook app's ``.link()``."""
+"""The app's scenario links: :mod:`estimator.links`, shared with the notebook app's ``.link()``. Its old name: importing it warns
+(:data:`estimator.deprecations.DEPRECATED`).
+"""
 
+from estimator.deprecations import warn_module
 from estimator.links import (
     DEFAULT_PRESET,
     IGNORED_QUERY_KEYS,
@@ -27,3 +30,5 @@ __all__ = [
     "scenario_from_query",
     "scenario_to_query",
 ]
+
+warn_module(__name__)

@@ -17,11 +17,11 @@ import streamlit as st
 from estimator import estimate
 from estimator.library import preset_title, scenario_title
 from estimator.text.formatting import upper_text
+from estimator.text.i18n import current_locale, t, use_language
 from ui import state
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
 from ui.headline import render_headline_sentence, render_metrics, render_plausibility
-from ui.i18n import current_locale, t, use_language
 from ui.messages import entry_problem_text, link_problem_text
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts, forget_deferred_charts

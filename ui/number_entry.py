@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from estimator.text.formatting import NumberEntryError, format_entry, parse_number
-from ui.i18n import t
+from estimator.text.i18n import t
 from ui.safe_text import plain
 
 __all__ = ["number_entry"]

@@ -9,8 +9,8 @@ import streamlit as st
 
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.text.formatting import format_count, format_money, format_share
+from estimator.text.i18n import t
 from ui.context import Context, channel_labels, warning_text
-from ui.i18n import t
 from ui.plots import show_chart
 
 if TYPE_CHECKING:

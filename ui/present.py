@@ -6,12 +6,12 @@ import streamlit as st
 
 from estimator.library import scenario_title
 from estimator.reports.content import report_name
+from estimator.text.i18n import t
 from ui import state
 from ui.assumptions import render_assumptions
 from ui.baseline import render_comparison_chart
 from ui.context import Context
 from ui.headline import render_hero, render_metrics, render_plausibility, sources_caption
-from ui.i18n import t
 from ui.overview import render_channels, render_cross_check, render_warnings
 from ui.safe_text import plain
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.text.formatting import format_parameter
+from estimator.text.i18n import t
 from ui import state
 from ui.context import Context
-from ui.i18n import t
 from ui.safe_text import plain
 
 __all__ = ["data_source", "input_sources", "is_from_data", "value_text"]

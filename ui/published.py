@@ -8,8 +8,8 @@ import streamlit as st
 from estimator.analysis.published import published_table, share_comparison
 from estimator.figures.published import published_chart, published_figure_text, share_chart
 from estimator.text.formatting import format_parameter, format_share
+from estimator.text.i18n import param_label, t
 from ui.context import Context
-from ui.i18n import param_label, t
 from ui.plots import show_chart
 
 __all__ = ["published_rows", "render_published"]

@@ -4,7 +4,7 @@ download, and compare up to four saved scenarios.
 Every change goes through a button callback, which runs before the page is drawn: after
 "Load" the same run's headline and sliders already show the loaded scenario. A callback's
 outcome is kept as a one-off message (:data:`FLASH`) shown at the top of the tab. The library
-is :class:`estimator.scenarios.ScenarioStore` on the file named by ``CHURN_ESTIMATOR_DB``.
+is :class:`estimator.store.ScenarioStore` on the file named by ``CHURN_ESTIMATOR_DB``.
 
 Names and notes are user text: they are shown in tables, selectors and charts as plain text,
 and escaped wherever they enter Markdown (messages) or plotly labels.
@@ -40,10 +40,10 @@ from estimator.store import (
     read_workspace_bytes,
 )
 from estimator.text.formatting import NOT_AVAILABLE, format_money
+from estimator.text.i18n import has_key, param_label, t, t_plural
 from estimator.text.user_text import MAX_NOTES_LENGTH
 from ui import state
 from ui.context import Context, channel_labels
-from ui.i18n import has_key, param_label, t, t_plural
 from ui.plots import show_chart
 from ui.safe_text import plain, safe_cell, safe_table
 

@@ -9,13 +9,13 @@ import streamlit as st
 from babel.numbers import get_currency_name, list_currencies
 
 from estimator import PARAMETER_SPECS, load_preset
+from estimator.controls import GROUP_ORDER, control_for, group_parameters
 from estimator.library import preset_description, preset_names, preset_title
 from estimator.text.formatting import format_count, format_money, format_parameter, is_currency_parameter
+from estimator.text.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from estimator.text.sentences import parameter_help
 from ui import state
 from ui.context import Context
-from ui.controls import GROUP_ORDER, control_for, group_parameters
-from ui.i18n import LANGUAGES, available_languages, current_locale, param_label, t
 from ui.messages import entry_problem_text
 from ui.plots import show_deferred
 from ui.safe_text import plain

@@ -23,12 +23,11 @@ from typing import Any
 
 import streamlit as st
 
-from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, load_preset
+from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, links, load_preset
 from estimator.controls import EntryProblem, control_for, read_entry
 from estimator.core.parameters import NUMERIC_KEYS, InputError, Problem
 from estimator.text.formatting import format_entry
 from estimator.text.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
-from ui import links
 
 __all__ = [
     "EntryProblem",

@@ -47,9 +47,9 @@ from estimator.figures.uncertainty import (
     tornado_chart,
 )
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share, is_currency_parameter
+from estimator.text.i18n import param_label, t
 from ui import state
 from ui.context import Context
-from ui.i18n import param_label, t
 from ui.number_entry import number_entry
 from ui.plots import show_chart
 
@@ -118,7 +118,7 @@ def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[flo
 
 
 def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
-    frame = ranges.to_df()
+    frame = ranges.to_frame()
     # Shown and typed in the sidebar's units: shares in percent (a "unit" column says which); model units kept.
     scale = pd.Series({key: control_for(key).scale for key in frame.index}, dtype=float)
     table = pd.DataFrame(

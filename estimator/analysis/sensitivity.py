@@ -1,7 +1,7 @@
 """Which assumptions matter, how sure the estimate is, and what fixing service is worth.
 
 Every analysis here evaluates the one vectorised model (:func:`estimator.core.model.evaluate`);
-none re-implements a formula. Results are small objects with ``to_df()`` and ``to_dict()``.
+none re-implements a formula. Results are small objects with ``to_frame()`` and ``to_dict()``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 
 from estimator.core.model import BLOCK_SIZE, Outputs, evaluate, evaluate_drawn, map_in_threads
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
+from estimator.deprecations import renamed_method
 from estimator.paths import data_dir
 
 __all__ = [
@@ -208,8 +209,8 @@ class UncertaintyRanges(Mapping[str, UncertainRange]):
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(item) for item in self._ranges.values()]).set_index("parameter")
 
-    #: The name the first releases used; :meth:`to_frame` as everywhere else.
-    to_df = to_frame
+    #: The name the first releases used (warns; :data:`estimator.deprecations.DEPRECATED`).
+    to_df = renamed_method("estimator.analysis.sensitivity.UncertaintyRanges.to_df")
 
     def to_dict(self) -> dict[str, dict[str, float]]:
         """``{parameter: {"low": ..., "high": ...}}``, the form scenario files use."""
@@ -257,8 +258,8 @@ class Tornado:
     def to_frame(self) -> pd.DataFrame:
         return self.rows
 
-    #: The name the first releases used; :meth:`to_frame` as everywhere else.
-    to_df = to_frame
+    #: The name the first releases used (warns; :data:`estimator.deprecations.DEPRECATED`).
+    to_df = renamed_method("estimator.analysis.sensitivity.Tornado.to_df")
 
     def to_dict(self) -> list[dict[str, Any]]:
         return self.rows.reset_index().to_dict(orient="records")
@@ -365,8 +366,8 @@ class Heatmap:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, index=pd.Index(self.y_values, name=self.y), columns=pd.Index(self.x_values, name=self.x))
 
-    #: The name the first releases used; :meth:`to_frame` as everywhere else.
-    to_df = to_frame
+    #: The name the first releases used (warns; :data:`estimator.deprecations.DEPRECATED`).
+    to_df = renamed_method("estimator.analysis.sensitivity.Heatmap.to_df")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -616,8 +617,8 @@ class MonteCarloResult:
         edges = self.histogram_edges
         return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": self.histogram_counts})
 
-    #: The name the first releases used; :meth:`to_frame` as everywhere else.
-    to_df = to_frame
+    #: The name the first releases used (warns; :data:`estimator.deprecations.DEPRECATED`).
+    to_df = renamed_method("estimator.analysis.sensitivity.MonteCarloResult.to_df")
 
 
 def monte_carlo(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from estimator.calibration.messages import CalibrationError
+from estimator.calibration.messages import REQUIRED_FIELDS, CalibrationError
 from estimator.paths import data_dir
 
 __all__ = [
@@ -39,8 +39,7 @@ __all__ = [
 ]
 
 FIELDS = ("customer_id", "churned", "complained", "resolved", "annual_value", "segment", "had_problem", "churn_reason")
-#: Without a churned column nothing can be estimated; every other field adds estimates (see :data:`GIVES`).
-REQUIRED_FIELDS = ("churned",)
+# Without a churned column nothing can be estimated (REQUIRED_FIELDS); every other field adds estimates (see GIVES).
 OPTIONAL_FIELDS = tuple(name for name in FIELDS if name not in REQUIRED_FIELDS)
 #: What each optional field adds to the estimates (said when its column is missing).
 GIVES = {

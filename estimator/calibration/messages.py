@@ -2,30 +2,40 @@
 
 Each message id is registered here with its code; its text is ``calibration.error.<id>`` or
 ``calibration.warning.<id>`` in the i18n catalogues, in every language, rendered by
-:func:`estimator.text.messages.calibration_text`. The CLI and the Python API
+:func:`calibration_text` with the message pipeline's :func:`~estimator.text.messages.render`. The CLI and the Python API
 speak English; the app asks :meth:`CalibrationError.text` for the user's language.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from estimator.core.parameters import InputError
+from estimator.text.formatting import format_count, format_share
+from estimator.text.i18n import has_key, language_scope
+from estimator.text.messages import locale_of, name_parameters, render
 
 __all__ = [
     "DROPPABLE_MESSAGES",
     "ERROR_MESSAGES",
+    "REQUIRED_FIELDS",
     "ROW_MESSAGES",
     "WARNING_MESSAGES",
     "CalibrationError",
     "CalibrationWarning",
+    "calibration_text",
     "message_text",
     "share_digits",
 ]
 
+#: The one required field of a customer table (:mod:`estimator.calibration.columns` lists every field): an error
+#: about a column of it says how to go on differently from one about an optional field.
+REQUIRED_FIELDS = ("churned",)
 #: Every error message the module can raise: message id -> its code (what went wrong, as in the JSON and
 #: ``CalibrationError.code``). A code may have several messages (an empty CSV, an empty workbook...).
 #: The text of each is ``calibration.error.<id>`` in ``data/i18n/<language>/calibration.toml``.
@@ -174,6 +184,100 @@ def share_digits(*values: float, least: int = 1, most: int = 4) -> int:
     return min(digits, most)
 
 
+#: Placeholders of calibration messages holding shares, shown as percentages (the least decimals).
+_CALIBRATION_SHARES = {"low": 1, "high": 1, "width": 0}
+#: Shares in MODEL.md v3's notes (churn window, complaint flag, evidence over defaults), one decimal at least.
+_CALIBRATION_SHARES.update(
+    dict.fromkeys(("measured", "mix_before", "mix_after", "cr_before", "cu_before", "cr_after", "cu_after", "h"), 1)
+    | dict.fromkeys(("complainers", "others", "agreement"), 1)
+    | dict.fromkeys(("km", "km_low", "km_high", "window", "window_low", "window_high"), 1)
+)
+_V3_SHARES = frozenset(_CALIBRATION_SHARES) - {"low", "high", "width"}
+
+
+def _calibration_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
+    shown = {}
+    bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
+    for name, value in values.items():
+        if isinstance(value, bool) or value is None:
+            shown[name] = str(value)
+        elif name in _CALIBRATION_SHARES and isinstance(value, int | float):
+            least = _CALIBRATION_SHARES[name]
+            digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
+            if name in _V3_SHARES:  # 0.05 % must not read as 0.1 %
+                digits = share_digits(float(value), least=least)
+            shown[name] = format_share(float(value), locale=locale, digits=digits)
+        elif isinstance(value, int | float | np.integer):
+            shown[name] = format_count(value, locale=locale, compact=False)
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+def calibration_text(
+    kind: str,
+    message_id: str,
+    values: Mapping[str, Any],
+    language: str = "en",
+    *,
+    labels: bool = False,
+    emphasis: str = "",
+    escape: Callable[[str], str] | None = None,
+    audience: str = "cli",
+    **shown: str,
+) -> str:
+    """A calibration error (``kind="error"``) or note (``"warning"``) in ``language``.
+
+    Parameters
+    ----------
+    kind : {"error", "warning"}
+    message_id : str
+        A key of :data:`ERROR_MESSAGES` or :data:`WARNING_MESSAGES`.
+    values : mapping
+        The message's placeholders, as raw values (numbers are formatted for the language).
+    language : str, default "en"
+        The CLI and the Python API speak English.
+    labels, emphasis
+        As in :func:`estimator.text.messages.render`; off by default (the messages' own wording).
+    escape : callable, optional
+        Applied to every value that is text (a column name, a segment, an example row: the
+        client's file), not to the figures: the app passes its Markdown escaping.
+    audience : {"cli", "app"}, default "cli"
+        ``"app"`` takes the app's wording (``calibration.app.*``) where the text names a command-line option.
+    **shown
+        Placeholders already written for display (e.g. a parameter's label instead of its key).
+    """
+    registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
+    if message_id not in registry:
+        raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
+    filled = _calibration_values(values, locale_of(language))
+    if escape is not None:
+        filled = {name: text if _is_figure(values[name]) else escape(text) for name, text in filled.items()}
+    filled.update(shown)
+    app = audience == "app"
+    key = f"calibration.{kind}.{message_id}"
+    if app and has_key(f"calibration.app.{kind}.{message_id}"):
+        key = f"calibration.app.{kind}.{message_id}"
+    text = render(key, filled, language, labels=False)
+    if kind == "error" and message_id in ROW_MESSAGES:
+        tail = "one" if values.get("count") == 1 else "other"
+        text = f"{text} {render(f'calibration.error_rows.{tail}', filled, language, labels=False)}"
+    if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
+        which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
+        section = "calibration.app.error_ways" if app else "calibration.error_ways"
+        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
+        text = f"{text.rstrip()}{stop} {render(f'{section}.{which}', filled, language, labels=False)}"
+    if labels:
+        with language_scope(language):
+            text = name_parameters(text, emphasis)
+    return text
+
+
+def _is_figure(value: Any) -> bool:
+    return value is None or isinstance(value, bool | int | float | np.integer | np.floating)
+
+
 def message_text(
     kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", audience: str = "cli", **shown: str
 ) -> str:
@@ -195,8 +299,6 @@ def message_text(
     -------
     str
     """
-    from estimator.text.messages import calibration_text
-
     return calibration_text(kind, message_id, values, language, audience=audience, **shown)
 
 

@@ -215,7 +215,7 @@ def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
 
     ``notes`` are calibration notes raised when the scenario was built (``complainer_churn_conflict``).
     """
-    from estimator.core.sources import currency_label
+    from estimator.text.formatting import currency_label
 
     p = result.parameters
     frame = result.to_frame()

@@ -86,14 +86,14 @@ def _analysis(args: argparse.Namespace) -> str:
         result = tornado(params, ranges, output=args.output, top=args.top)
         if fmt == "json":
             return json.dumps(result.to_dict(), indent=2)
-        return f"{args.output} at base: {result.base:,.0f}\n" + _frame_output(result.to_df(), fmt)
+        return f"{args.output} at base: {result.base:,.0f}\n" + _frame_output(result.to_frame(), fmt)
     if kind == "spider":
         return _frame_output(spider(params, output=args.output).set_index("parameter"), fmt)
     if kind == "heatmap":
         if not args.x or not args.y:
             raise InputError("--kind heatmap needs --x and --y, two parameters to put on the grid")
         result = heatmap(params, args.x, args.y, output=args.output, ranges=ranges, points=args.points)
-        return json.dumps(result.to_dict(), indent=2) if fmt == "json" else _frame_output(result.to_df(), fmt)
+        return json.dumps(result.to_dict(), indent=2) if fmt == "json" else _frame_output(result.to_frame(), fmt)
     if kind == "montecarlo":
         result = monte_carlo(
             params, ranges, draws=args.draws, seed=args.seed, output=args.output, sampling=args.sampling, threshold=args.threshold

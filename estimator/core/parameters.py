@@ -16,6 +16,7 @@ from typing import Any
 
 from babel.numbers import list_currencies
 
+from estimator.core.errors import InputError
 from estimator.paths import data_dir
 from estimator.text.user_text import MAX_NAME_LENGTH, NAME_CHARACTERS, normalise_text
 
@@ -138,13 +139,6 @@ def shown_value(value: Any, limit: int = 60) -> str:
         return f"a whole number of {digits:,} digits" if digits else "a whole number of thousands of digits"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 2] + "…"
-
-
-class InputError(ValueError):
-    """Any input the estimator cannot use: a bad value, an unknown preset, an unreadable file.
-
-    Its message is meant for the user as it is: one line naming the problem.
-    """
 
 
 class ParameterError(InputError):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -66,6 +66,10 @@ class ModelWarning:
     code: str
     values: Mapping[str, float | str] = field(default_factory=dict)
     message_id: str = ""
+    #: What words a warning (``warning, language, labels=, emphasis=``): the message pipeline's
+    #: :func:`estimator.text.messages.warning_text`, installed by the package's ``__init__`` when anything of
+    #: the package is first imported. The core keeps a warning's code and values and imports no layer above it.
+    words: ClassVar[Callable[..., str] | None] = None
 
     @classmethod
     def of(cls, message_id: str, **values: float | str) -> ModelWarning:
@@ -79,9 +83,9 @@ class ModelWarning:
 
     def text(self, language: str = "en", *, labels: bool = True, emphasis: str = "") -> str:
         """The warning in ``language``, parameters named by their labels unless ``labels=False``."""
-        from estimator.text.messages import warning_text
-
-        return warning_text(self, language, labels=labels, emphasis=emphasis)
+        if ModelWarning.words is None:
+            raise RuntimeError("no message pipeline: import estimator (it installs estimator.text.messages.warning_text)")
+        return ModelWarning.words(self, language, labels=labels, emphasis=emphasis)
 
     def __str__(self) -> str:
         return self.message

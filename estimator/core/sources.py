@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.parameters import PARAMETER_SPECS
+from estimator.core.presets import preset_names, read_preset_file
+from estimator.deprecations import moved_name
 
 __all__ = [
     "INPUT_SOURCES",
@@ -20,7 +22,6 @@ __all__ = [
     "SCALED_INPUTS",
     "Scaling",
     "base_of",
-    "currency_label",
     "infer_sources",
     "scale_with_customers",
     "scenario_sources",
@@ -61,14 +62,9 @@ class Scaling:
         )
 
 
-def currency_label(code: str, language: str | None = None) -> str:
-    """``code`` as a label: the code itself, or "currency not stated" (in ``language``) for :data:`NO_CURRENCY`."""
-    if code != NO_CURRENCY:
-        return code
-    from estimator.text.i18n import current_language, language_scope, t
-
-    with language_scope(language or current_language()):
-        return t("calibration.v3_currency_none")
+def __getattr__(name: str) -> Any:
+    """Old names of this module (``currency_label`` is now in :mod:`estimator.text.formatting`), with a warning."""
+    return moved_name(__name__, name)
 
 
 def base_of(preset: Any | None) -> tuple[float, dict[str, float]]:
@@ -144,9 +140,8 @@ def scenario_sources(
 def infer_sources(params: Any) -> dict[str, str]:
     """Sources guessed from the values alone (the Python API, where nobody said): a value equal to the
     default is ``default``, equal to the preset the scenario is named after ``preset``, else ``entered``."""
-    from estimator.library import list_presets
-
-    preset = next((p for p in list_presets() if p.title == getattr(params, "name", None)), None)
+    presets = (read_preset_file(name) for name in preset_names())
+    preset = next((p for p in presets if p.title == getattr(params, "name", None)), None)
     stated = set(getattr(preset, "stated", ()) or ())
     out = {}
     for key, spec in PARAMETER_SPECS.items():

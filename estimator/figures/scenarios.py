@@ -1,7 +1,7 @@
 """Plotly figures comparing saved scenarios: channels side by side, and the way from one to another.
 
 Like :mod:`estimator.figures.charts`, the figures take their words as arguments; the numbers come from
-a :class:`~estimator.scenarios.ScenarioComparison` (that is, from :func:`~estimator.estimate`
+a :class:`~estimator.store.ScenarioComparison` (that is, from :func:`~estimator.estimate`
 and :func:`~estimator.analysis.compare.attribute_change`). Nothing is computed here.
 """
 

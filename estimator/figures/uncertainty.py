@@ -54,7 +54,7 @@ def tornado_chart(
     """Bars from the base value to the output at each parameter's low and high value, largest swing on top."""
     low_label = low_label or t("chart.at_low")
     high_label = high_label or t("chart.at_high")
-    rows = result.to_df().head(top).iloc[::-1]  # plotly draws the first row at the bottom
+    rows = result.to_frame().head(top).iloc[::-1]  # plotly draws the first row at the bottom
     # Wrapped: a long label on one line ("A gyenge kiszolgálás miatti lemorzsolódás aránya") crushes the bars.
     names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()

@@ -143,7 +143,7 @@ def _page(content: ReportContent) -> str:
         _section(t("report.html.notes_title"), f'<div class="notes">{escape_html(content.notes)}</div>') if content.notes else ""
     )
     channel_names = {key: t(f"channel.{key}") for key in est.channels}
-    labels = {key: param_label(key) for key in content.tornado.to_df().index}
+    labels = {key: param_label(key) for key in content.tornado.to_frame().index}
     levers_table = content.levers.assign(
         lever=[t(f"lever.{key}", default=row["lever"]) for key, row in content.levers.iterrows()]
     )

@@ -451,7 +451,7 @@ def _method_slide(deck: _Deck) -> None:
 
 def _tornado_slide(deck: _Deck) -> None:
     tornado = deck.content.tornado
-    rows = tornado.to_df().head(TORNADO_TOP)
+    rows = tornado.to_frame().head(TORNADO_TOP)
     leader = param_label(rows.index[0]) if len(rows) else ""
     takeaway = (
         t("report.tornado.takeaway", parameter=leader, swing=deck.money(float(rows["swing"].iloc[0])))

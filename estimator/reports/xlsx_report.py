@@ -353,7 +353,7 @@ def _write_sensitivity(w: _Writer, sheet: Worksheet) -> None:
     columns = ("key", "input", "low", "high", "total_at_low", "total_at_high", "swing", "range_reason")
     for col, name in enumerate(columns):
         w.header_cell(sheet, 4, col, t(f"report.xlsx.column.{name}"))
-    for offset, (key, row) in enumerate(tornado.to_df().iterrows()):
+    for offset, (key, row) in enumerate(tornado.to_frame().iterrows()):
         r = 5 + offset
         sheet.write_string(r, 0, key, w.key)
         w.text_cell(sheet, r, 1, param_label(key))
@@ -363,7 +363,7 @@ def _write_sensitivity(w: _Writer, sheet: Worksheet) -> None:
         w.number_cell(sheet, r, 5, row["total_at_high"], w.money)
         w.number_cell(sheet, r, 6, row["swing"], w.money)
         w.text_cell(sheet, r, 7, content.ranges[key].reason, w.muted)
-    row = 7 + len(tornado.to_df())
+    row = 7 + len(tornado.to_frame())
     sheet.write_string(row, 0, t("report.xlsx.levers_title"), w.title)
     row += 1
     for col, name in enumerate(("key", "lever", "from", "to", "recovered", "recovered_bottom_up", "recovered_profit")):

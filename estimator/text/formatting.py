@@ -42,12 +42,15 @@ from babel.numbers import (
 )
 
 from estimator.core.parameters import PARAMETER_SPECS
+from estimator.core.sources import NO_CURRENCY
+from estimator.text.i18n import current_language, language_scope, t
 
 __all__ = [
     "COMPACT_STYLES",
     "NOT_AVAILABLE",
     "CompactStyle",
     "NumberEntryError",
+    "currency_label",
     "format_count",
     "format_count_delta",
     "format_entry",
@@ -427,3 +430,11 @@ def upper_text(text: str) -> str:
             base = char
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept)).upper()
+
+
+def currency_label(code: str, language: str | None = None) -> str:
+    """``code`` as a label: the code itself, or "currency not stated" (in ``language``) for ``XXX``, ISO 4217's none."""
+    if code != NO_CURRENCY:
+        return code
+    with language_scope(language or current_language()):
+        return t("calibration.v3_currency_none")

@@ -4,8 +4,8 @@ A message is a code and raw values; its words live only in ``data/i18n/<language
 (English included). The families and their catalogue keys:
 
 - model warnings (:class:`estimator.core.result.ModelWarning`): ``warning.<message id>``;
-- calibration errors and notes (:mod:`estimator.calibration.messages`):
-  ``calibration.error.<id>`` / ``calibration.warning.<id>``;
+- calibration errors and notes (:mod:`estimator.calibration.messages`, which words them with
+  :func:`render`): ``calibration.error.<id>`` / ``calibration.warning.<id>``;
 - a value of a link that is not used (:class:`estimator.links.LinkProblem`): ``link.ignored_item``;
 - a typed value that is not used (:class:`estimator.controls.EntryProblem`): ``input.problem``.
 
@@ -18,14 +18,15 @@ MODEL.md (``labels=False``), the app and the documents show labels, the app in M
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from babel.numbers import format_decimal, format_percent
 
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
+from estimator.core.presets import preset_names
+from estimator.deprecations import moved_name
 from estimator.text.i18n import LANGUAGES, current_language, language_scope, param_label, t
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ __all__ = [
     "KEY_PATTERN",
     "allowed_in_link",
     "allowed_range",
-    "calibration_text",
     "entry_problem_text",
     "link_problem_text",
     "locale_of",
@@ -126,109 +126,6 @@ def warning_text(warning: ModelWarning, language: str | None = None, *, labels: 
     return render(f"warning.{warning.message_id or warning.code}", values, language, labels=labels, emphasis=emphasis)
 
 
-# --- calibration errors and notes -----------------------------------------------------------
-
-#: Placeholders of calibration messages holding shares, shown as percentages (the least decimals).
-_CALIBRATION_SHARES = {"low": 1, "high": 1, "width": 0}
-#: Shares in MODEL.md v3's notes (churn window, complaint flag, evidence over defaults), one decimal at least.
-_CALIBRATION_SHARES.update(
-    dict.fromkeys(("measured", "mix_before", "mix_after", "cr_before", "cu_before", "cr_after", "cu_after", "h"), 1)
-    | dict.fromkeys(("complainers", "others", "agreement"), 1)
-    | dict.fromkeys(("km", "km_low", "km_high", "window", "window_low", "window_high"), 1)
-)
-_V3_SHARES = frozenset(_CALIBRATION_SHARES) - {"low", "high", "width"}
-
-
-def _calibration_values(values: Mapping[str, Any], locale: str) -> dict[str, str]:
-    """The placeholders as text for ``locale``: whole numbers grouped, shares as percentages."""
-    from estimator.calibration.messages import share_digits
-    from estimator.text.formatting import format_count, format_share
-
-    shown = {}
-    bounds = [float(values[name]) for name in ("low", "high") if isinstance(values.get(name), int | float)]
-    for name, value in values.items():
-        if isinstance(value, bool) or value is None:
-            shown[name] = str(value)
-        elif name in _CALIBRATION_SHARES and isinstance(value, int | float):
-            least = _CALIBRATION_SHARES[name]
-            digits = share_digits(*bounds, least=least) if name in ("low", "high") else least
-            if name in _V3_SHARES:  # 0.05 % must not read as 0.1 %
-                digits = share_digits(float(value), least=least)
-            shown[name] = format_share(float(value), locale=locale, digits=digits)
-        elif isinstance(value, int | float | np.integer):
-            shown[name] = format_count(value, locale=locale, compact=False)
-        else:
-            shown[name] = str(value)
-    return shown
-
-
-def calibration_text(
-    kind: str,
-    message_id: str,
-    values: Mapping[str, Any],
-    language: str = "en",
-    *,
-    labels: bool = False,
-    emphasis: str = "",
-    escape: Callable[[str], str] | None = None,
-    audience: str = "cli",
-    **shown: str,
-) -> str:
-    """A calibration error (``kind="error"``) or note (``"warning"``) in ``language``.
-
-    Parameters
-    ----------
-    kind : {"error", "warning"}
-    message_id : str
-        A key of :data:`~estimator.calibration.messages.ERROR_MESSAGES` or ``WARNING_MESSAGES``.
-    values : mapping
-        The message's placeholders, as raw values (numbers are formatted for the language).
-    language : str, default "en"
-        The CLI and the Python API speak English.
-    labels, emphasis
-        As in :func:`render`; off by default (the messages' own wording).
-    escape : callable, optional
-        Applied to every value that is text (a column name, a segment, an example row: the
-        client's file), not to the figures: the app passes its Markdown escaping.
-    audience : {"cli", "app"}, default "cli"
-        ``"app"`` takes the app's wording (``calibration.app.*``) where the text names a command-line option.
-    **shown
-        Placeholders already written for display (e.g. a parameter's label instead of its key).
-    """
-    from estimator.calibration.columns import REQUIRED_FIELDS
-    from estimator.calibration.messages import DROPPABLE_MESSAGES, ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES
-    from estimator.text.i18n import has_key
-
-    registry = ERROR_MESSAGES if kind == "error" else WARNING_MESSAGES
-    if message_id not in registry:
-        raise KeyError(f"no {kind} message {message_id!r}; known: {', '.join(registry)}")
-    filled = _calibration_values(values, locale_of(language))
-    if escape is not None:
-        filled = {name: text if _is_figure(values[name]) else escape(text) for name, text in filled.items()}
-    filled.update(shown)
-    app = audience == "app"
-    key = f"calibration.{kind}.{message_id}"
-    if app and has_key(f"calibration.app.{kind}.{message_id}"):
-        key = f"calibration.app.{kind}.{message_id}"
-    text = render(key, filled, language, labels=False)
-    if kind == "error" and message_id in ROW_MESSAGES:
-        tail = "one" if values.get("count") == 1 else "other"
-        text = f"{text} {render(f'calibration.error_rows.{tail}', filled, language, labels=False)}"
-    if kind == "error" and message_id in DROPPABLE_MESSAGES and values.get("column"):
-        which = "required" if values.get("field") in REQUIRED_FIELDS else "optional"
-        section = "calibration.app.error_ways" if app else "calibration.error_ways"
-        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
-        text = f"{text.rstrip()}{stop} {render(f'{section}.{which}', filled, language, labels=False)}"
-    if labels:
-        with language_scope(language):
-            text = name_parameters(text, emphasis)
-    return text
-
-
-def _is_figure(value: Any) -> bool:
-    return value is None or isinstance(value, bool | int | float | np.integer | np.floating)
-
-
 # --- values that cannot be used: links and typed entries ------------------------------------
 
 
@@ -246,8 +143,6 @@ def allowed_range(key: str, low: float, high: float, suffix: str = "", *, locale
 
 def allowed_in_link(key: str) -> str:
     """What a link may hold for ``key``, in model units (shares from 0 to 1, as in the URL)."""
-    from estimator.library import preset_names
-
     if key == "preset":
         return t("allowed.presets", choices=", ".join(preset_names()))
     if key == "view":
@@ -297,3 +192,8 @@ def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) ->
     allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
     values = {"label": param_label(key), "value": shown, "reason": _reason(problem.reason), "allowed": allowed, "used": used}
     return render("input.problem", values, labels=False)
+
+
+def __getattr__(name: str) -> Any:
+    """Old names of this module (``calibration_text`` is now in :mod:`estimator.calibration.messages`), with a warning."""
+    return moved_name(__name__, name)
