@@ -24,7 +24,7 @@ from typing import Any
 
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
 from estimator.links import reason_code
-from estimator.text.formatting import NumberEntryError, is_currency_parameter, is_share_parameter, parse_number
+from estimator.text.formatting import NumberEntryError, is_share_parameter, parse_number
 
 __all__ = ["GROUP_ORDER", "Control", "EntryProblem", "control_for", "group_parameters", "nice_ceiling", "read_entry"]
 
@@ -102,10 +102,6 @@ class Control:
     slider_min, slider_max, slider_step : float
         The slider's own range and step, in display units (percent for shares). For ``log``
         sliders these are unused; see :attr:`options`.
-    entry_step : float
-        Step of the exact-value box's +/- buttons, in display units.
-    entry_format : str
-        printf-style format of the exact-value box.
     scale : float
         Display value = model value × ``scale`` (100 for shares).
     """
@@ -116,8 +112,6 @@ class Control:
     slider_min: float
     slider_max: float
     slider_step: float
-    entry_step: float
-    entry_format: str
     scale: float = 1.0
 
     @property
@@ -197,14 +191,13 @@ def control_for(key: str) -> Control:
         raise ValueError(f"{key!r} is a choice, not a number")
     if is_share_parameter(key):
         fine = float(spec.default) < FINE_SHARE_BELOW
-        return Control(key, "percent", False, 0.0, 100.0, 0.1 if fine else 0.5, 0.1, "%g", scale=100.0)
+        return Control(key, "percent", False, 0.0, 100.0, 0.1 if fine else 0.5, scale=100.0)
     if spec.max >= LOG_FROM_MAX:
-        money = is_currency_parameter(key)
-        return Control(key, "log", False, 0.0, spec.max, 1.0, 10.0 if money else 100.0, "%.2f" if money else "%.0f")
+        return Control(key, "log", False, 0.0, spec.max, 1.0)
     if spec.kind == "integer":
-        return Control(key, "linear", True, spec.min, spec.max, 1, 1, "%d")
+        return Control(key, "linear", True, spec.min, spec.max, 1)
     low, high, step = PRACTICAL_RANGES.get(key, (spec.min, spec.max, (spec.max - spec.min) / 100))
-    return Control(key, "linear", False, low, high, step, step, "%g")
+    return Control(key, "linear", False, low, high, step)
 
 
 @dataclass(frozen=True)

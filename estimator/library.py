@@ -39,7 +39,6 @@ __all__ = [
     "read_scenario_file",
     "scenario_file",
     "scenario_title",
-    "scenario_values",
 ]
 
 ASSUMPTION = "assumption"
@@ -379,8 +378,3 @@ def scenario_file(raw: Any, source: str) -> ScenarioFile:
             outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k in ("ranges", "provenance")}
             return ScenarioFile(source, {**outer, **raw[section]}, raw)
     return ScenarioFile(source, raw, raw)
-
-
-def scenario_values(raw: Any, source: str) -> dict[str, Any]:
-    """The values of a parsed scenario file's content, not yet validated (:attr:`ScenarioFile.content`)."""
-    return dict(scenario_file(raw, source).content)

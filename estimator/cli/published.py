@@ -8,18 +8,13 @@ import json
 from estimator.analysis.published import published_records
 from estimator.cli.common import check_language, format_option, language_option
 from estimator.figures.published import published_figure_text
-from estimator.text.formatting import format_parameter, format_share
+from estimator.text.formatting import format_parameter
 from estimator.text.i18n import language_scope, param_label, t
 
 __all__ = ["JSON_KEYS", "add_parser", "run"]
 
 #: The keys of each JSON record (MODEL.md v2 and issue 12), in this order.
 JSON_KEYS = ("id", "source", "year", "published", "unit", "reproduced", "relative_error", "inputs", "whole_model", "note")
-
-
-def _signed_share(value: float, locale: str) -> str:
-    text = format_share(value, locale=locale, digits=2)
-    return text if value < 0 or text.startswith(("-", "−")) else "+" + text
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
