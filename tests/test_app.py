@@ -33,7 +33,7 @@ from estimator.text.formatting import (
 )
 from estimator.text.i18n import current_locale, has_key, language_scope, param_label, t
 from ui import state
-from ui.context import warning_text
+from ui.context import model_warning_markdown
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED, _PENDING
 from ui.sidebar import group_key
@@ -426,7 +426,7 @@ def test_every_model_warning_is_shown_in_plain_words():
     app = run_app({"complaint_rate": "0.3", "silent_ratio": "5", "incidents_per_year": "365", "incident_hours": "48"})
     shown = [w.value for w in app.warning]
     for warning in expected:
-        assert warning_text(warning) in shown
+        assert model_warning_markdown(warning) in shown
     assert not any(re.search(r"\b[a-z]+_[a-z_]+\b", text) for text in shown), "parameter keys leak into warnings"
 
 

@@ -158,7 +158,7 @@ def _cli_warnings(capsys) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("language", ["en", "pl"])
 def test_the_app_the_cli_the_notebook_and_a_report_say_the_same(language, capsys):
-    from ui.context import warning_text as app_warning_text
+    from ui.context import model_warning_markdown
 
     params = Parameters(BUSY)
     warnings = estimate(params).warnings
@@ -169,7 +169,7 @@ def test_the_app_the_cli_the_notebook_and_a_report_say_the_same(language, capsys
     report = warning_texts(build_content(params, draws=200, language=language))
     try:
         use_language(language)
-        app = [app_warning_text(w) for w in warnings]
+        app = [model_warning_markdown(w) for w in warnings]
     finally:
         use_language("en")
     # The app puts the labels in italics; a document writes them plain: otherwise the same words.

@@ -445,7 +445,7 @@ def _apply(result_key: tuple, source: str, shown_source: str) -> None:
     # Recorded with the values as stored (validated), so "changed after calibration" compares like with like.
     if note is not None:
         with language_scope(state.language()):
-            descriptions.update(dict.fromkeys(rescaled, warning_text(note)))
+            descriptions.update(dict.fromkeys(rescaled, calibration_note_markdown(note)))
         st.session_state["calibration_conflict_note"] = note
     state.record_provenance(descriptions)
     state.record_applied_calibration(outcome.result.to_dict())
@@ -466,7 +466,7 @@ def _shown_values(values: dict) -> dict[str, str]:
     return shown
 
 
-def warning_text(warning: CalibrationWarning) -> str:
+def calibration_note_markdown(warning: CalibrationWarning) -> str:
     """A calibration note in the session's language and the app's own terms (no command-line options),
     parameters named by their labels (in italics)."""
     message_id = warning.message_id or warning.code
@@ -519,7 +519,7 @@ def _render_apply(outcome: _Outcome, source: str, shown_source: str) -> None:
         st.success(message, icon=":material/check_circle:")
         conflict = st.session_state.pop("calibration_conflict_note", None)
         if conflict is not None:
-            st.warning(warning_text(conflict), icon=":material/warning:")
+            st.warning(calibration_note_markdown(conflict), icon=":material/warning:")
         if st.session_state.get(APPLY_WHICH):
             labels = ", ".join(param_label(key).lower() for key in result.uncertainty_ranges(st.session_state[APPLY_WHICH]))
             st.caption(t("input_source.ranges_note", inputs=labels))
@@ -691,6 +691,6 @@ def render_calibration(ctx: Context) -> None:
     _render_model(result)
     if result.warnings:
         st.markdown(f"#### {t('calibration.warnings_title')}")
-        items = "\n".join(f"- {warning_text(w)}" for w in result.warnings)
+        items = "\n".join(f"- {calibration_note_markdown(w)}" for w in result.warnings)
         st.warning(items, icon=":material/warning:")
     _render_apply(outcome, source, shown_source)

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import cached_property
 
 from estimator import PARAMETER_SPECS, Estimate, ModelWarning, Parameters, Preset
-from estimator.text.messages import warning_text as _warning_text
+from estimator.text.messages import warning_text
 from estimator.text.sentences import channel_labels
 
-__all__ = ["Context", "channel_labels", "warning_text"]
+__all__ = ["Context", "channel_labels", "model_warning_markdown"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,6 @@ class Context:
         return frozenset(key for key in PARAMETER_SPECS if self.parameters[key] != self.preset.parameters[key])
 
 
-def warning_text(warning: ModelWarning) -> str:
-    """A model warning in plain words (:func:`estimator.text.messages.warning_text`, labels in italics)."""
-    return _warning_text(warning, emphasis="*")
+def model_warning_markdown(warning: ModelWarning) -> str:
+    """A model warning in the app's Markdown (:func:`estimator.text.messages.warning_text`, labels in italics)."""
+    return warning_text(warning, emphasis="*")

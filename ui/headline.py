@@ -55,11 +55,11 @@ def render_metrics(ctx: Context) -> None:
 def render_plausibility(ctx: Context) -> None:
     """MODEL.md v3's plausibility warnings (loss above half of revenue, a channel made of benchmarks), first."""
     from estimator.core.result import PLAUSIBILITY_CODES
-    from ui.context import warning_text
+    from ui.context import model_warning_markdown
 
     for warning in ctx.estimate.warnings:
         if warning.code in PLAUSIBILITY_CODES:
-            st.warning(warning_text(warning), icon=":material/priority_high:")
+            st.warning(model_warning_markdown(warning), icon=":material/priority_high:")
 
 
 def sources_caption(ctx: Context) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.text.formatting import format_count, format_money, format_share
 from estimator.text.i18n import t
-from ui.context import Context, channel_labels, warning_text
+from ui.context import Context, channel_labels, model_warning_markdown
 from ui.plots import show_chart
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def render_warnings(ctx: Context) -> None:
         return
     st.markdown(f"**{t('warnings.title')}**")
     for warning in warnings:
-        st.warning(warning_text(warning), icon=":material/info:")
+        st.warning(model_warning_markdown(warning), icon=":material/info:")
 
 
 def render_overview(ctx: Context) -> None:
