@@ -12,9 +12,7 @@ and escaped wherever they enter Markdown (messages) or plotly labels.
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -50,7 +48,6 @@ from ui.safe_text import plain, safe_cell, safe_table
 __all__ = [
     "AUTHOR",
     "FLASH",
-    "download_file_name",
     "render_scenarios",
     "render_workspace_picker",
     "store",
@@ -100,17 +97,6 @@ APP_RETRY_SECONDS = 3.0
 def store() -> ScenarioStore:
     """The library of this run, in the session's workspace (``CHURN_ESTIMATOR_DB``: a file or a PostgreSQL URL)."""
     return ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
-
-
-def download_file_name(name: str, extension: str) -> str:
-    """A safe file name for a scenario: letters, digits, ``-`` and ``_`` only, never empty.
-
-    >>> download_file_name("../Q3 plan: high churn?", "toml"), download_file_name("CON", "json")
-    ('Q3_plan_high_churn.toml', 'CON_.json')
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_-")[:60] or "scenario"
-    return safe_filename(stem, extension)  # the one rule for file names (Windows' reserved names: CON, NUL ...)
 
 
 def workspace_label(name: str) -> str:
@@ -588,7 +574,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                 st.download_button(
                     t(f"scenarios.download_{fmt}"),
                     data=export_scenario(scenario, fmt),
-                    file_name=download_file_name(scenario.name, fmt),
+                    file_name=safe_filename(scenario.name, fmt),
                     mime="application/json" if fmt == "json" else "application/toml",
                     key=f"scenarios_download_{fmt}",
                     icon=":material/download:",
@@ -803,7 +789,7 @@ def _render_workspace_files(library: ScenarioStore) -> None:
                 st.download_button(
                     t("store.download_workspace"),
                     data=data,
-                    file_name=download_file_name(library.workspace, "json"),
+                    file_name=safe_filename(library.workspace, "json"),
                     mime="application/json",
                     key="store_download_workspace",
                     icon=":material/download:",
