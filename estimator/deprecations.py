@@ -40,6 +40,9 @@ DEPRECATED: dict[str, Deprecated] = {
     "ui.controls": Deprecated("estimator.controls", _ISSUE_25_REMOVAL),
     "ui.links": Deprecated("estimator.links", _ISSUE_25_REMOVAL),
     "estimator.core.sources.currency_label": Deprecated("estimator.text.formatting.currency_label", _ISSUE_25_REMOVAL),
+    "estimator.calibration.sources": Deprecated("estimator.calibration.formats", _ISSUE_25_REMOVAL),
+    "estimator.calibration.sources.Source": Deprecated("estimator.calibration.formats.FileView", _ISSUE_25_REMOVAL),
+    "estimator.calibration.sources.open_source": Deprecated("estimator.calibration.formats.open_file", _ISSUE_25_REMOVAL),
     "estimator.text.messages.calibration_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
     **{
         f"estimator.analysis.sensitivity.{name}.to_df": Deprecated(

@@ -24,16 +24,17 @@ def overdue(entries: Mapping[str, Deprecated], today: date) -> list[str]:
     return [f"{old} (due {entry.removal}; use {entry.new})" for old, entry in entries.items() if entry.removal <= today]
 
 
+def _is_module(name: str) -> bool:
+    path = ROOT / name.replace(".", "/")
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def _kind(old: str) -> str:
-    """``module`` (a module kept under its old name), ``name`` (moved to another module) or ``method``."""
-    parent, _, last = old.rpartition(".")
-    if last[:1].isupper() or parent.rpartition(".")[2][:1].isupper():
+    """``module`` (a module kept under its old name), ``name`` (moved or renamed) or ``method`` (of a class)."""
+    parent = old.rpartition(".")[0]
+    if parent.rpartition(".")[2][:1].isupper():
         return "method"
-    return (
-        "name"
-        if (ROOT / (parent.replace(".", "/") + ".py")).is_file() and not (ROOT / (old.replace(".", "/") + ".py")).is_file()
-        else "module"
-    )
+    return "module" if _is_module(old) else "name"
 
 
 def test_no_old_name_outlives_its_removal_date():

@@ -87,7 +87,7 @@ def test_a_workbook_with_one_far_cell_is_refused_naming_its_dimension_in_bounded
 
 
 def test_a_far_cell_within_the_bound_reads_the_table_padded_as_pandas_does(tmp_path):
-    from estimator.calibration.sources.xlsx import _read_xlsx
+    from estimator.calibration.formats.xlsx import _read_xlsx
 
     path = workbook_with_a_far_cell(tmp_path / "near.xlsx", "D10")  # 10 × 4 cells: blank rows and columns kept
     read = _read_xlsx(path)
@@ -98,7 +98,7 @@ def test_a_far_cell_within_the_bound_reads_the_table_padded_as_pandas_does(tmp_p
 
 def test_the_streamed_sheet_is_the_frame_pandas_read_before(tmp_path):
     # An independent reading: pandas' own read_excel of the same small workbook (types, blanks, errors, header).
-    from estimator.calibration.sources.xlsx import _read_xlsx
+    from estimator.calibration.formats.xlsx import _read_xlsx
 
     book = openpyxl.Workbook()
     sheet = book.active

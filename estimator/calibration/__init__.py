@@ -73,6 +73,7 @@ from estimator.calibration.columns import (
 )
 from estimator.calibration.columns import value_period as value_period_of
 from estimator.calibration.engines import ENGINES, Engine, Progress, open_engine
+from estimator.calibration.formats import FORMATS
 from estimator.calibration.messages import (
     DROPPABLE_MESSAGES,
     ERROR_MESSAGES,
@@ -83,7 +84,6 @@ from estimator.calibration.messages import (
     message_text,
 )
 from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibration, _summarise, format_calibration
-from estimator.calibration.sources import FORMATS
 from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
 from estimator.calibration.window import check_window

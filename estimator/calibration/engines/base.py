@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from estimator.calibration.aggregation import transpile
+from estimator.calibration.formats.base import check_header
 from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources.base import check_header
 from estimator.urls import redact_text
 
 __all__ = ["Engine", "Progress"]

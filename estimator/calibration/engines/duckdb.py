@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 
 from estimator.calibration.engines.base import Engine, watch
+from estimator.calibration.formats import first_line, open_file
 from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources import first_line, open_source
 
 NAME = "duckdb"
 #: DuckDB column types read as numbers.
@@ -25,19 +25,19 @@ class DuckDBEngine(Engine):
     def __init__(self, path: str | Path, encoding: str | None = None) -> None:
         self._stack = ExitStack()
         try:
-            source = self._stack.enter_context(open_source(Path(path), encoding))
-            self.source = source
-            self.con = source.connection
+            file = self._stack.enter_context(open_file(Path(path), encoding))
+            self.file = file
+            self.con = file.connection
             # Parquet keeps its types (a number is not printed and parsed again); text files are text.
-            typed = "raw" if source.kind == "parquet" else "src"
+            typed = "raw" if file.kind == "parquet" else "src"
             self.con.execute(f"CREATE VIEW calibration_source AS SELECT * FROM {typed}")
             types = self.con.execute("DESCRIBE calibration_source").fetchall()
             numeric = [name for name, kind, *_ in types if kind.split("(")[0] in _NUMERIC]
             # DuckDB measures its own progress; it is only asked for, never printed by DuckDB itself.
             self.con.execute("SET enable_progress_bar = true")
             self.con.execute("SET enable_progress_bar_print = false")
-            super().__init__(source.columns, numeric, source.kind, Path(path).name)
-            self.delimiter = source.delimiter
+            super().__init__(file.columns, numeric, file.kind, Path(path).name)
+            self.delimiter = file.delimiter
         except BaseException:
             self._stack.close()
             raise
@@ -56,23 +56,23 @@ class DuckDBEngine(Engine):
         """A malformed file's error, named as precisely as the file allows (a long line, a wrong encoding...)."""
         if not isinstance(error, duckdb.Error):
             return super().failure(error)
-        source = self.source
+        file = self.file
         text = first_line(error)
         full = str(error)
         if "maximum line size" in full.lower():
             line = re.search(r"CSV Error on Line: (\d+)", full)
             return CalibrationError("line_too_long_row", detail=f"line {line.group(1)}" if line else text)
-        if source.kind == "csv" and source.path is not None:
-            from estimator.calibration.sources.csv import later_encoding_error, long_line
+        if file.kind == "csv" and file.path is not None:
+            from estimator.calibration.formats.csv import later_encoding_error, long_line
 
-            if (number := long_line(source.path)) is not None:
+            if (number := long_line(file.path)) is not None:
                 return CalibrationError("line_too_long_row", detail=f"line {number}")
-            found = later_encoding_error(source.path)
+            found = later_encoding_error(file.path)
             if found is not None:
                 return found
         if "unicode" in text.lower() or "utf" in text.lower():
             return CalibrationError("wrong_encoding_mixed", detail=text)
-        return CalibrationError("unreadable", detail=text, delimiter=source.delimiter)
+        return CalibrationError("unreadable", detail=text, delimiter=file.delimiter)
 
     def close(self) -> None:
         self._stack.close()

@@ -16,9 +16,9 @@ import warnings
 from pathlib import Path
 
 from estimator.calibration.engines.base import Engine, watch
+from estimator.calibration.formats import csv as csv_format
+from estimator.calibration.formats import parquet as parquet_format
 from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources import csv as csv_source
-from estimator.calibration.sources import parquet as parquet_source
 from estimator.calibration.sql import check_select
 from estimator.urls import redact_url
 
@@ -104,11 +104,11 @@ class SparkEngine(Engine):
             if not files or all(f.stat().st_size == 0 for f in files):
                 raise CalibrationError("empty_file")
             with open(files[0], "rb") as handle:
-                parquet = handle.read(4) in parquet_source.MAGIC
+                parquet = handle.read(4) in parquet_format.MAGIC
             if parquet:
                 frame, kind = self.spark.read.parquet(str(path)), "parquet"
             else:
-                encoding, delimiter = csv_source.sniff(files[0], encoding)
+                encoding, delimiter = csv_format.sniff(files[0], encoding)
                 frame, kind = self._read_csv(path, files[0], encoding, delimiter), "csv"
             label = path.name
         super().__init__(frame.columns, [n for n, t in frame.dtypes if t.split("(")[0] in _NUMERIC], kind, label)
@@ -126,7 +126,7 @@ class SparkEngine(Engine):
         if not header:
             raise CalibrationError("empty_file")
         line = header[0][0].lstrip("\ufeff")
-        delimiter = csv_source._sniff_csv(line.encode("utf-8"), "utf-8")
+        delimiter = csv_format._sniff_csv(line.encode("utf-8"), "utf-8")
         self._remote_delimiter = delimiter
         reader = self.spark.read.option("header", "true").option("sep", delimiter).option("quote", '"')
         frame = reader.option("escape", '"').option("encoding", encoding or "UTF-8").csv(uri)
@@ -137,7 +137,7 @@ class SparkEngine(Engine):
 
         charset = _JAVA_CHARSETS.get(codecs.lookup(encoding).name.replace("-", "_"), encoding)
         # The header as the DuckDB path reads it (trimmed, without a BOM): the same names on every engine.
-        names = csv_source._read_header(first, delimiter, "utf-16" if charset == "UTF-16" else encoding)
+        names = csv_format._read_header(first, delimiter, "utf-16" if charset == "UTF-16" else encoding)
         if not names or not any(names):
             raise CalibrationError("empty_file_no_header")
         frame = (

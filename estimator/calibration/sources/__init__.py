@@ -1,55 +1,20 @@
-"""Where a customer table comes from: one module per file format behind one registry.
+"""The file formats of calibration under their first name: they now live in :mod:`estimator.calibration.formats`.
 
-Each module has a ``NAME``, the ``MAGIC`` bytes its files start with and
-``read(connection, path, encoding, scratch) -> Source``, which creates a DuckDB view ``src`` of the
-file with every column as text. A new format is one module and one line in :data:`FORMATS`.
-A file whose first bytes no format claims is read as CSV.
+"Source" meant a data source elsewhere; here it was a file format. Kept so that old imports still work, with a
+DeprecationWarning naming the day it goes (:data:`estimator.deprecations.DEPRECATED`); ``Source`` is now
+:class:`~estimator.calibration.formats.FileView`, ``open_source`` :func:`~estimator.calibration.formats.open_file`.
 """
 
-from __future__ import annotations
+from typing import Any
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from types import ModuleType
+from estimator.calibration.formats import FORMATS, FileView, detect_format, first_line, open_file
+from estimator.deprecations import moved_name, warn_module
 
-import duckdb
+__all__ = ["FORMATS", "FileView", "detect_format", "first_line", "open_file"]
 
-from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources import csv, parquet, xlsx
-from estimator.calibration.sources.base import Source, first_line
-from estimator.calibration.sql import sql_string
-
-__all__ = ["FORMATS", "Source", "detect_format", "first_line", "open_source"]
-
-#: Format name → its module.
-FORMATS: dict[str, ModuleType] = {module.NAME: module for module in (csv, xlsx, parquet)}
-FALLBACK = csv.NAME
+warn_module(__name__)
 
 
-def detect_format(path: Path) -> str:
-    """The format whose magic bytes start the file (CSV when none does)."""
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    for name, module in FORMATS.items():
-        if module.MAGIC and head.startswith(module.MAGIC):
-            return name
-    return FALLBACK
-
-
-@contextmanager
-def open_source(path: Path, encoding: str | None = None) -> Iterator[Source]:
-    """A DuckDB connection with a view ``src`` of the file, every column as text."""
-    path = Path(path)
-    if not path.is_file():
-        raise CalibrationError("no_file", value=str(path))
-    if path.stat().st_size == 0:
-        raise CalibrationError("empty_file")
-    con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
-    with tempfile.TemporaryDirectory(prefix="calibration-") as scratch:
-        try:
-            con.execute(f"SET temp_directory={sql_string(scratch)}")
-            yield FORMATS[detect_format(path)].read(con, path, encoding, Path(scratch))
-        finally:
-            con.close()
+def __getattr__(name: str) -> Any:
+    """``Source`` and ``open_source``, the old names of :class:`FileView` and :func:`open_file`, with a warning."""
+    return moved_name(__name__, name)

@@ -1,4 +1,4 @@
-"""What every source gives: a DuckDB connection with a view ``src`` of the file, every column as text."""
+"""What every file format gives: a DuckDB connection with a view ``src`` of the file, every column as text."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import duckdb
 
 from estimator.calibration.messages import CalibrationError
 
-__all__ = ["MAX_COLUMNS", "Source", "check_header", "first_line"]
+__all__ = ["MAX_COLUMNS", "FileView", "check_header", "first_line"]
 
 
 @dataclass
-class Source:
+class FileView:
+    """A customer file opened: the DuckDB view ``src`` of it, its columns, its format (``kind``) and how it was read."""
+
     connection: duckdb.DuckDBPyConnection
     columns: list[str]
     kind: str

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from estimator.calibration.formats.base import MAX_COLUMNS, FileView, first_line
 from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources.base import MAX_COLUMNS, Source, first_line
 
 NAME = "xlsx"
 MAGIC: tuple[bytes, ...] = (b"PK\x03\x04",)
@@ -131,9 +131,9 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> Source:
+def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> FileView:
     """Create the view ``src`` of the workbook's first sheet."""
     frame = _read_xlsx(path)
     con.register("xlsx_frame", frame)
     con.execute("CREATE VIEW src AS SELECT * FROM xlsx_frame")
-    return Source(con, [str(c) for c in frame.columns], NAME)
+    return FileView(con, [str(c) for c in frame.columns], NAME)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from estimator.calibration.formats.base import FileView, check_header
 from estimator.calibration.messages import CalibrationError
-from estimator.calibration.sources.base import Source, check_header
 from estimator.calibration.sql import sql_string as _sql_string
 from estimator.paths import data_dir
 
@@ -186,7 +186,7 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[str, str]:
     return encoding, _sniff_csv(head, "utf-16" if encoding == "utf-16" else encoding)
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> Source:
+def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scratch: Path) -> FileView:
     """Create the view ``src`` of the CSV ``path`` (every column as text)."""
     encoding, delimiter = sniff(path, encoding)
     readable = path
@@ -209,7 +209,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, scrat
     cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
     relation = _csv_relation(readable, delimiter, encoding).replace("$cols", cols)
     con.execute(f"CREATE VIEW src AS SELECT * FROM {relation}")
-    return Source(con, columns, NAME, encoding=encoding, delimiter=delimiter, path=readable)
+    return FileView(con, columns, NAME, encoding=encoding, delimiter=delimiter, path=readable)
 
 
 def first_bad_utf8(path: Path) -> int | None:
