@@ -43,6 +43,10 @@ DEPRECATED: dict[str, Deprecated] = {
     "estimator.calibration.sources": Deprecated("estimator.calibration.formats", _ISSUE_25_REMOVAL),
     "estimator.calibration.sources.Source": Deprecated("estimator.calibration.formats.FileView", _ISSUE_25_REMOVAL),
     "estimator.calibration.sources.open_source": Deprecated("estimator.calibration.formats.open_file", _ISSUE_25_REMOVAL),
+    "estimator.calibration.engines.add_source_arguments": Deprecated(
+        "estimator.calibration.engines.add_engine_arguments", _ISSUE_25_REMOVAL
+    ),
+    "estimator.calibration.engines.source_options": Deprecated("estimator.calibration.engines.engine_options", _ISSUE_25_REMOVAL),
     "estimator.text.messages.calibration_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
     **{
         f"estimator.analysis.sensitivity.{name}.to_df": Deprecated(

@@ -76,9 +76,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="a column of tenure in months: adds a Kaplan-Meier 12-month churn beside the window-based rate",
     )
-    from estimator.calibration.engines import add_source_arguments
+    from estimator.calibration.engines import add_engine_arguments
 
-    add_source_arguments(parser)
+    add_engine_arguments(parser)
     format_option(parser)
     parser.add_argument(
         "--write-params",
@@ -91,7 +91,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> str:
     """The calibration of ``args.file``; with ``--write-params``, also the scenario file written."""
     from estimator.calibration import CalibrationError, calibrate, format_calibration, parse_mapping, parse_reasons
-    from estimator.calibration.engines import source_options
+    from estimator.calibration.engines import engine_options
     from estimator.calibration.progress import TextProgress
 
     if args.file is None and not (args.table or args.query):
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> str:
             drop_invalid=args.drop_invalid,
             # Not given: calibrate()'s own default (argparse would import the calibration package at every start).
             **({} if args.complaint_threshold is None else {"complaint_threshold": args.complaint_threshold}),
-            **source_options(args),
+            **engine_options(args),
         )
     finally:
         if bar is not None:

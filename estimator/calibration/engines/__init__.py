@@ -17,9 +17,10 @@ from pathlib import Path
 
 from estimator.calibration.engines.base import Engine, Progress
 from estimator.calibration.messages import CalibrationError
+from estimator.deprecations import moved_name
 from estimator.urls import redact_url, scheme
 
-__all__ = ["ENGINES", "Engine", "Progress", "add_source_arguments", "choose_engine", "open_engine", "source_options"]
+__all__ = ["ENGINES", "Engine", "Progress", "add_engine_arguments", "choose_engine", "engine_options", "open_engine"]
 
 #: What a source written ``scheme://`` may be, for the message refusing any other.
 _SCHEMES = "postgresql:// (a database, --table or --query), or with --engine spark a lake URI (s3a://, hdfs://, abfss://...)"
@@ -62,7 +63,7 @@ def open_engine(source: str | Path | None, engine: str | None = None, **options:
     return module.open_engine(source, **{k: v for k, v in options.items() if v is not None})
 
 
-def add_source_arguments(parser) -> None:
+def add_engine_arguments(parser) -> None:
     """The command line's options saying where the table is and which engine aggregates it."""
     parser.add_argument(
         "--engine",
@@ -83,7 +84,12 @@ def add_source_arguments(parser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
-def source_options(args) -> dict[str, object]:
-    """The keyword arguments of :func:`~estimator.calibration.calibrate` from :func:`add_source_arguments`'s options."""
+def engine_options(args) -> dict[str, object]:
+    """The keyword arguments of :func:`~estimator.calibration.calibrate` from :func:`add_engine_arguments`'s options."""
     names = ("engine", "table", "query", "spark_master", "spark_remote")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def __getattr__(name: str) -> object:
+    """``add_source_arguments`` and ``source_options``, the old names of the engine options' functions, with a warning."""
+    return moved_name(__name__, name)
