@@ -47,6 +47,10 @@ DEPRECATED: dict[str, Deprecated] = {
         "estimator.calibration.engines.add_engine_arguments", _ISSUE_25_REMOVAL
     ),
     "estimator.calibration.engines.source_options": Deprecated("estimator.calibration.engines.engine_options", _ISSUE_25_REMOVAL),
+    "estimator.calibration.message_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
+    "estimator.calibration.messages.message_text": Deprecated(
+        "estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL
+    ),
     "estimator.text.messages.calibration_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
     **{
         f"estimator.analysis.sensitivity.{name}.to_df": Deprecated(

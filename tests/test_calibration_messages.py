@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import estimator.calibration as calibration
-from estimator.calibration import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES, CalibrationError, calibrate, message_text
+from estimator.calibration import ERROR_MESSAGES, ROW_MESSAGES, WARNING_MESSAGES, CalibrationError, calibrate, calibration_text
 from estimator.cli import main
 from estimator.text.formatting import format_share
 from estimator.text.i18n import LANGUAGES, catalogue, language_scope
@@ -113,10 +113,10 @@ def test_every_message_renders_in_every_language(language, kind, message_id):
     values = {name: f"<{name}>" for name in _placeholders(english)}
     if kind == "error" and message_id in ROW_MESSAGES:
         values.update(count=3, row=7, example="<example>")
-    shown = message_text(kind, message_id, values, language)
+    shown = calibration_text(kind, message_id, values, language)
     assert "{" not in shown and "calibration." not in shown
     assert all(f"<{name}>" in shown for name in _placeholders(english))
-    assert shown != message_text(kind, message_id, values)
+    assert shown != calibration_text(kind, message_id, values)
 
 
 def test_an_unregistered_message_is_refused():

@@ -81,12 +81,13 @@ from estimator.calibration.messages import (
     WARNING_MESSAGES,
     CalibrationError,
     CalibrationWarning,
-    message_text,
+    calibration_text,
 )
 from estimator.calibration.result import SMALL_SEGMENT, WIDE_INTERVAL, Calibration, _summarise, format_calibration
 from estimator.calibration.sql import sql_ident
 from estimator.calibration.statistics import CONFIDENCE, EffectModel, Interval, design_frame, wilson
 from estimator.calibration.window import check_window
+from estimator.deprecations import moved_name
 
 __all__ = [
     "CONFIDENCE",
@@ -114,11 +115,11 @@ __all__ = [
     "Vocabulary",
     "auto_mapping",
     "calibrate",
+    "calibration_text",
     "design_frame",
     "flag_code",
     "format_calibration",
     "inspect_columns",
-    "message_text",
     "normalise",
     "parse_mapping",
     "parse_reasons",
@@ -673,3 +674,8 @@ def _missing_column(source: Engine, plan: ColumnPlan) -> None:
         example=example,
         suggestions="; ".join(suggestions),
     )
+
+
+def __getattr__(name: str) -> Any:
+    """``message_text``, the old name of :func:`calibration_text`, with a warning."""
+    return moved_name(__name__, name)

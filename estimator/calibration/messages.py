@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from estimator.core.parameters import InputError
+from estimator.deprecations import moved_name
 from estimator.text.formatting import format_count, format_share
 from estimator.text.i18n import has_key, language_scope
 from estimator.text.messages import locale_of, name_parameters, render
@@ -29,7 +30,6 @@ __all__ = [
     "CalibrationError",
     "CalibrationWarning",
     "calibration_text",
-    "message_text",
     "share_digits",
 ]
 
@@ -278,30 +278,6 @@ def _is_figure(value: Any) -> bool:
     return value is None or isinstance(value, bool | int | float | np.integer | np.floating)
 
 
-def message_text(
-    kind: str, message_id: str, values: Mapping[str, Any], language: str = "en", audience: str = "cli", **shown: str
-) -> str:
-    """The text of an error (``kind="error"``) or warning (``"warning"``) in ``language``.
-
-    Parameters
-    ----------
-    kind : {"error", "warning"}
-    message_id : str
-        A key of :data:`ERROR_MESSAGES` or :data:`WARNING_MESSAGES`.
-    values : mapping
-        The message's placeholders, as raw values (numbers are formatted for the language).
-    language : str, optional
-        A language code of :data:`estimator.text.i18n.LANGUAGES`; English by default (the CLI and the API).
-    **shown
-        Placeholders already written for display (e.g. a parameter's label instead of its key).
-
-    Returns
-    -------
-    str
-    """
-    return calibration_text(kind, message_id, values, language, audience=audience, **shown)
-
-
 class CalibrationError(InputError):
     """Bad input: a one-line message naming the problem, with the field, the value and an example row.
 
@@ -321,12 +297,12 @@ class CalibrationError(InputError):
         self.code = ERROR_MESSAGES[message_id]
         self.message_id = message_id
         self.values = values
-        super().__init__(message_text("error", message_id, values))
+        super().__init__(calibration_text("error", message_id, values))
 
     def text(self, language: str = "en", audience: str = "cli", **shown: str) -> str:
         """The message in ``language`` (``shown``: placeholders already written for display); ``audience``
         ``"app"`` words it for the app (no command-line options)."""
-        return message_text("error", self.message_id, self.values, language, audience=audience, **shown)
+        return calibration_text("error", self.message_id, self.values, language, audience=audience, **shown)
 
 
 @dataclass(frozen=True)
@@ -341,11 +317,16 @@ class CalibrationWarning:
     @classmethod
     def of(cls, message_id: str, **values: Any) -> CalibrationWarning:
         """The warning ``message_id`` of :data:`WARNING_MESSAGES` with its placeholders."""
-        return cls(WARNING_MESSAGES[message_id], message_text("warning", message_id, values), dict(values), message_id)
+        return cls(WARNING_MESSAGES[message_id], calibration_text("warning", message_id, values), dict(values), message_id)
 
     def text(self, language: str = "en", **shown: str) -> str:
         """The message in ``language`` (``shown``: placeholders already written for display)."""
-        return message_text("warning", self.message_id or self.code, self.values, language, **shown)
+        return calibration_text("warning", self.message_id or self.code, self.values, language, **shown)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **({"values": self.values} if self.values else {})}
+
+
+def __getattr__(name: str) -> Any:
+    """``message_text``, the old name of :func:`calibration_text`, with a warning."""
+    return moved_name(__name__, name)
