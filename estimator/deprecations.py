@@ -52,11 +52,14 @@ DEPRECATED: dict[str, Deprecated] = {
         "estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL
     ),
     "estimator.text.messages.calibration_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
+    "estimator.core.ranges.UncertaintyRanges.to_df": Deprecated(
+        "estimator.core.ranges.UncertaintyRanges.to_frame", _ISSUE_25_REMOVAL
+    ),
     **{
         f"estimator.analysis.sensitivity.{name}.to_df": Deprecated(
             f"estimator.analysis.sensitivity.{name}.to_frame", _ISSUE_25_REMOVAL
         )
-        for name in ("UncertaintyRanges", "Tornado", "Heatmap", "MonteCarloResult")
+        for name in ("Tornado", "Heatmap", "MonteCarloResult")
     },
 }
 

@@ -285,7 +285,7 @@ class ScenarioFile:
     @property
     def ranges(self) -> dict[str, tuple[float, float]]:
         """The uncertainty ranges, ``{parameter: (low, high)}``; :class:`InputError` naming ``source`` if malformed."""
-        from estimator.analysis.sensitivity import read_ranges
+        from estimator.core.ranges import read_ranges
 
         return read_ranges(self.content.get("ranges", {}), self.source)
 

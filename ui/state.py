@@ -408,7 +408,7 @@ def checked_ranges(params: Parameters) -> tuple[dict[str, tuple[float, float]], 
     A range typed earlier may no longer hold the scenario's value after a slider moved: it is set
     aside, not deleted, and the default range is used instead (the uncertainty tab says so).
     """
-    from estimator.analysis.sensitivity import UncertaintyRanges  # with pandas: not needed for the first screen
+    from estimator.core.ranges import UncertaintyRanges  # with pandas: not needed for the first screen
 
     usable, set_aside = {}, []
     for key, bounds in custom_ranges().items():

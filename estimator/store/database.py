@@ -51,8 +51,9 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
-from estimator.analysis.sensitivity import read_ranges
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
+from estimator.core.ranges import read_ranges
+from estimator.core.scenario import ScenarioError, check_name, check_provenance, check_ranges, check_text
 from estimator.paths import DATABASE_ENV
 from estimator.store.files import WorkspaceFile, export_workspace
 from estimator.store.types import (
@@ -60,14 +61,9 @@ from estimator.store.types import (
     SavedScenario,
     ScenarioConflictError,
     ScenarioDraft,
-    ScenarioError,
     ScenarioInfo,
     VersionInfo,
     WorkspaceInfo,
-    check_name,
-    check_provenance,
-    check_ranges,
-    check_text,
 )
 from estimator.urls import redact_text, redact_url, scheme, unencoded_userinfo
 

@@ -22,17 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.parameters import InputError, ParameterError, Parameters, shown_value
+from estimator.core.scenario import ScenarioError, check_name, check_provenance, check_ranges, check_text
 from estimator.library import ScenarioFile, read_scenario, scenario_file
 from estimator.store.types import (
     FILE_METADATA_KEYS,
     MAX_NAME_LENGTH,
     SavedScenario,
     ScenarioDraft,
-    ScenarioError,
-    check_name,
-    check_provenance,
-    check_ranges,
-    check_text,
 )
 from estimator.text.user_text import unsafe_characters
 

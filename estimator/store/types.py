@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from estimator.analysis.sensitivity import UncertaintyRanges
-from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
-from estimator.text.user_text import MAX_NAME_LENGTH, MAX_NOTES_LENGTH, NAME_CHARACTERS, NOTES_ALLOWED, escaped, normalise_text
+from estimator.core.parameters import Parameters
+from estimator.core.ranges import UncertaintyRanges
+from estimator.core.scenario import ScenarioError, check_name
+from estimator.text.user_text import MAX_NAME_LENGTH
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -40,131 +41,6 @@ MAX_COMPARED = 4
 DEFAULT_WORKSPACE = "default"
 #: Keys of a scenario file that describe the scenario rather than set a parameter.
 FILE_METADATA_KEYS = ("notes", "provenance", "created_at", "updated_at", "workspace", "version", "author", "note", "history")
-
-
-class ScenarioError(InputError):
-    """A scenario that cannot be saved, found or read; the message names the field and the value.
-
-    Attributes
-    ----------
-    code : str
-        What went wrong, for a translated message: ``empty_name``, ``long_name``,
-        ``control_in_name``, ``duplicate``, ``unknown``, ``unknown_version``, ``invalid`` (a
-        stored or imported value is not allowed), ``bad_provenance``, ``database`` (the library
-        is unusable), ``unavailable`` (the server cannot be reached), ``newer_schema``,
-        ``compare_count``, ``conflict`` (see :class:`ScenarioConflictError`).
-    field : str
-        The field at fault (``name``, a parameter key, ``ranges``, ``provenance``, ``database``).
-    value : Any
-        The value at fault, as given.
-    """
-
-    def __init__(self, message: str, *, code: str, field: str, value: Any = None):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.value = value
-
-
-def check_name(name: Any, field: str = "name") -> str:
-    """The name in NFC with surrounding spaces removed, or a :class:`ScenarioError` saying why it is not allowed.
-
-    Allowed: text of 1 to :data:`MAX_NAME_LENGTH` characters without control or format
-    characters (:data:`~estimator.text.user_text.NAME_CHARACTERS`): a line break would break lists
-    and files, a zero-width space or a direction override makes two names look alike.
-
-    >>> check_name("  Base case ")
-    'Base case'
-    """
-    allowed = f"text of 1 to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
-    if not isinstance(name, str):
-        raise ScenarioError(f"{field}: {name!r} is not text; allowed: {allowed}", code="empty_name", field=field, value=name)
-    cleaned, unsafe = normalise_text(name.strip())
-    if not cleaned:
-        raise ScenarioError(f"{field}: {name!r} is empty; allowed: {allowed}", code="empty_name", field=field, value=name)
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise ScenarioError(
-            f"{field}: {escaped(cleaned, limit=20)!r}… is {len(cleaned)} characters long; allowed: {allowed}",
-            code="long_name",
-            field=field,
-            value=escaped(cleaned, limit=40),
-        )
-    if unsafe:
-        raise ScenarioError(
-            f"{field}: '{escaped(cleaned)}' contains {', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
-            code="control_in_name",
-            field=field,
-            value=escaped(cleaned),
-        )
-    return cleaned
-
-
-def check_provenance(provenance: Mapping[str, Any] | None) -> dict[str, str]:
-    """Parameter → description of its source, checked (known parameters, text sources)."""
-    if provenance is None:
-        return {}
-    if not isinstance(provenance, Mapping):
-        raise ScenarioError(
-            f"provenance: {provenance!r} is not a table; allowed: parameter = description of its source",
-            code="bad_provenance",
-            field="provenance",
-            value=provenance,
-        )
-    clean = {}
-    for key, source in provenance.items():
-        if key not in PARAMETER_SPECS and key != "currency":
-            raise ScenarioError(
-                f"provenance: {key!r} is not a parameter; allowed: known parameters such as churn_rate",
-                code="bad_provenance",
-                field="provenance",
-                value=key,
-            )
-        if not isinstance(source, str):
-            raise ScenarioError(
-                f"provenance.{key}: {source!r} is not text; allowed: a description of where the value came from",
-                code="bad_provenance",
-                field=f"provenance.{key}",
-                value=source,
-            )
-        clean[key] = source
-    return clean
-
-
-def check_ranges(parameters: Parameters, ranges: Mapping[str, Any] | None) -> dict[str, tuple[float, float]]:
-    """Custom (low, high) ranges, checked against the scenario (they must contain its values)."""
-    clean = {key: (float(bounds[0]), float(bounds[1])) for key, bounds in (ranges or {}).items()}
-    UncertaintyRanges.around(parameters, clean)  # raises ParameterError naming each bad range
-    return clean
-
-
-def check_text(value: Any, field: str, *, multiline: bool = True) -> str:
-    """Free text (notes, a version's note, an author) in NFC, or a :class:`ScenarioError` naming the field.
-
-    Notes (``multiline``) may hold line breaks and tabs, up to
-    :data:`~estimator.text.user_text.MAX_NOTES_LENGTH` characters; a one-line field (an author)
-    follows the rules of names. No other control or format character (an ANSI escape).
-    """
-    allowed = NOTES_ALLOWED if multiline else f"text of up to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
-    if not isinstance(value, str):
-        raise ScenarioError(f"{field}: {value!r} is not text; allowed: {allowed}", code="invalid", field=field, value=value)
-    cleaned, unsafe = normalise_text(value, multiline=multiline)
-    longest = MAX_NOTES_LENGTH if multiline else MAX_NAME_LENGTH
-    if len(cleaned) > longest:
-        raise ScenarioError(
-            f"{field}: {len(cleaned):,} characters long; allowed: {allowed}",
-            code="invalid",
-            field=field,
-            value=escaped(cleaned, limit=40),
-        )
-    if unsafe:
-        raise ScenarioError(
-            f"{field}: '{escaped(cleaned, allow=chr(10) + chr(9))}' contains "
-            f"{', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
-            code="invalid",
-            field=field,
-            value=escaped(cleaned),
-        )
-    return cleaned
 
 
 @dataclass(frozen=True)
