@@ -35,9 +35,8 @@ from estimator.paths import DATABASE_ENV
 from estimator.reports.safety import FORMULA_TRIGGERS, safe_filename
 from estimator.store import ScenarioStore, read_scenario_bytes, read_workspace_bytes
 from ui.main import TABS_KEY
-from ui.messages import link_problem_text
+from ui.messages import link_problem_markdown
 from ui.safe_text import code, plain, safe_table, seen
-from ui.scenarios import download_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "hostile"
@@ -259,7 +258,7 @@ def test_a_link_gives_a_scenario_and_notices_that_render_no_markup(link):
     scenario = scenario_from_query(link["query"])
     assert isinstance(scenario.parameters, Parameters)
     for problem in scenario.problems:
-        text = link_problem_text(problem)
+        text = link_problem_markdown(problem)
         assert not markup_from(text), text
         assert len(text) < 700  # a 400-digit or 5,000-character value is cut
     assert not markup_from(plain(scenario.parameters.name))
@@ -398,13 +397,14 @@ def test_the_scenarios_tables_neutralise_a_formula_name(library_path):
 
 @pytest.mark.parametrize("value_id", sorted(VALUES))
 def test_file_names_from_any_value_are_plain(value_id):
-    for name in (safe_filename(VALUES[value_id], "xlsx"), download_file_name(VALUES[value_id], "json")):
-        assert not terminal_unsafe(name) and "/" not in name and ".." not in name
-        assert name.split(".")[0].upper() not in ("CON", "NUL", "PRN", "AUX")
+    # Reports and scenario downloads take the one rule (reports.safety.safe_filename).
+    name = safe_filename(VALUES[value_id], "json")
+    assert not terminal_unsafe(name) and "/" not in name and ".." not in name
+    assert name.split(".")[0].upper() not in ("CON", "NUL", "PRN", "AUX")
 
 
 def test_reserved_and_direction_override_file_names():
-    assert download_file_name("CON", "json") == "CON_.json"
+    assert safe_filename("CON", "json") == "CON_.json"
     assert safe_filename("invoice\u202efdp.exe", "html") == "invoice_fdp.exe.html"
 
 
