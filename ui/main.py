@@ -22,7 +22,7 @@ from ui import state
 from ui.baseline import render_baseline_bar, render_comparison
 from ui.context import Context
 from ui.headline import render_headline_sentence, render_metrics, render_plausibility
-from ui.messages import entry_problem_text, link_problem_text
+from ui.messages import entry_problem_markdown, link_problem_markdown
 from ui.overview import render_overview, render_warnings
 from ui.plots import draw_deferred_charts, forget_deferred_charts
 from ui.provenance import input_sources
@@ -85,13 +85,13 @@ def _render_notices(ctx: Context) -> None:
     """Values from the link that were ignored, and typed values that are not used."""
     problems = state.link_problems()
     if problems:
-        items = "\n".join(f"- {link_problem_text(problem)}" for problem in problems)
+        items = "\n".join(f"- {link_problem_markdown(problem)}" for problem in problems)
         with st.container(key="link_notice"):
             st.warning(f"{t('link.ignored_heading')}\n\n{items}", icon=":material/link_off:")
             st.button(t("link.dismiss"), key="dismiss_link_notice", type="tertiary", on_click=state.dismiss_link_problems)
     typed = state.entry_problems()
     if typed:
-        items = "\n".join(f"- {entry_problem_text(ctx, problem)}" for problem in typed.values())
+        items = "\n".join(f"- {entry_problem_markdown(ctx, problem)}" for problem in typed.values())
         st.error(f"{t('input.problems_banner')}\n\n{items}", icon=":material/error:")
 
 

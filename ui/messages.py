@@ -9,26 +9,24 @@ from dataclasses import replace
 
 from estimator.controls import EntryProblem
 from estimator.links import LinkProblem
-from estimator.text.messages import allowed_in_link
-from estimator.text.messages import entry_problem_text as _entry_problem_text
-from estimator.text.messages import link_problem_text as _link_problem_text
+from estimator.text.messages import allowed_in_link, entry_problem_text, link_problem_text
 from ui.context import Context
 from ui.safe_text import code, plain
 
-__all__ = ["allowed_in_link", "entry_problem_text", "link_problem_text"]
+__all__ = ["allowed_in_link", "entry_problem_markdown", "link_problem_markdown"]
 
 
-def entry_problem_text(ctx: Context, problem: EntryProblem) -> str:
-    """A typed value that is not used, in the units of the box (:func:`estimator.text.messages.entry_problem_text`)."""
+def entry_problem_markdown(ctx: Context, problem: EntryProblem) -> str:
+    """A typed value that is not used, in the box's units, as Markdown (:func:`estimator.text.messages.entry_problem_text`)."""
     # The text as typed is the user's own, but shown in Markdown: escaped like any outside text.
-    return _entry_problem_text(replace(problem, shown=_typed(problem.shown)), ctx.parameters[problem.key], locale=ctx.locale)
+    return entry_problem_text(replace(problem, shown=_typed(problem.shown)), ctx.parameters[problem.key], locale=ctx.locale)
 
 
 def _typed(shown: object) -> object:
     return plain(shown) if isinstance(shown, str) else shown
 
 
-def link_problem_text(problem: LinkProblem) -> str:
+def link_problem_markdown(problem: LinkProblem) -> str:
     """A value of the link that is not used, as Markdown: the link's key and value inside the
     catalogue's code span, made unable to close it (:func:`ui.safe_text.code`)."""
-    return _link_problem_text(replace(problem, key=code(problem.key), value=code(problem.value)))
+    return link_problem_text(replace(problem, key=code(problem.key), value=code(problem.value)))

@@ -16,7 +16,7 @@ from estimator.text.i18n import LANGUAGES, available_languages, current_locale, 
 from estimator.text.sentences import parameter_help
 from ui import state
 from ui.context import Context
-from ui.messages import entry_problem_text
+from ui.messages import entry_problem_markdown
 from ui.plots import show_deferred
 from ui.safe_text import plain
 
@@ -113,7 +113,7 @@ def _parameter_input(ctx: Context, key: str) -> None:
         )
     problem = state.entry_problems().get(key)
     if problem is not None:
-        st.error(entry_problem_text(ctx, problem), icon=":material/error:")
+        st.error(entry_problem_markdown(ctx, problem), icon=":material/error:")
     scaled = next((item for item in ctx.estimate.scaled if item.key == key), None)
     if scaled is not None:  # MODEL.md v3: said where the figure is shown
         count = lambda v: format_count(v, locale=ctx.locale, compact=False)  # noqa: E731
