@@ -78,9 +78,10 @@ def test_an_old_method_name_is_the_warning_shim(old):
 
 
 def _python_sources() -> dict[str, str]:
-    """Every Python source of the tree (the notebooks' code cells too), by path, except the old names' own tests."""
+    """Every Python source of the tree (benchmarks, scripts, notebooks' code cells too), except the old names' tests."""
     paths = [*sorted((ROOT / "estimator").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py")), ROOT / "app.py"]
     paths += [path for path in sorted((ROOT / "tests").rglob("*.py")) if path.name not in OLD_NAME_TESTS]
+    paths += [*sorted((ROOT / "bench").rglob("*.py")), *sorted((ROOT / "scripts").rglob("*.py"))]
     sources = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in paths}
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
