@@ -22,11 +22,24 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
 from estimator.links import reason_code
 from estimator.text.formatting import NumberEntryError, is_share_parameter, parse_number
+from estimator.text.i18n import param_label, t
+from estimator.text.messages import allowed_range, reason_text, render
 
-__all__ = ["GROUP_ORDER", "Control", "EntryProblem", "control_for", "group_parameters", "nice_ceiling", "read_entry"]
+__all__ = [
+    "GROUP_ORDER",
+    "Control",
+    "EntryProblem",
+    "control_for",
+    "entry_problem_text",
+    "group_parameters",
+    "nice_ceiling",
+    "read_entry",
+]
 
 #: The order of the input groups on screen: what the business is, how it loses money, then the horizon.
 GROUP_ORDER = ("business", "resignations", "complaints", "spending", "prospects", "word_of_mouth", "incidents", "horizon")
@@ -235,3 +248,20 @@ def read_entry(key: str, shown: str | None, locale: str = "en") -> tuple[float |
     if reason:
         return None, EntryProblem(key, shown, reason_code(reason))
     return value, None
+
+
+def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) -> str:
+    """A typed value that is not used, in the units of the box (percent for shares): the field, the
+    text as typed, why, what is allowed and the value used meanwhile (``current``, model units)."""
+    key = problem.key
+    control = control_for(key)
+    suffix = "%" if control.kind == "percent" else ""
+    if problem.shown is None:
+        shown = t("input.empty")
+    else:  # exactly as typed, with the box's unit
+        shown = str(problem.shown).strip()
+        shown += "" if shown.endswith(suffix) else suffix
+    used = format_decimal(control.to_display(current), locale=locale) + suffix
+    allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
+    values = {"label": param_label(key), "value": shown, "reason": reason_text(problem.reason), "allowed": allowed, "used": used}
+    return render("input.problem", values, labels=False)

@@ -51,6 +51,9 @@ DEPRECATED: dict[str, Deprecated] = {
     "estimator.calibration.messages.message_text": Deprecated(
         "estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL
     ),
+    "estimator.text.messages.allowed_in_link": Deprecated("estimator.links.allowed_in_link", _ISSUE_25_REMOVAL),
+    "estimator.text.messages.link_problem_text": Deprecated("estimator.links.link_problem_text", _ISSUE_25_REMOVAL),
+    "estimator.text.messages.entry_problem_text": Deprecated("estimator.controls.entry_problem_text", _ISSUE_25_REMOVAL),
     "estimator.text.messages.calibration_text": Deprecated("estimator.calibration.messages.calibration_text", _ISSUE_25_REMOVAL),
     "estimator.core.ranges.UncertaintyRanges.to_df": Deprecated(
         "estimator.core.ranges.UncertaintyRanges.to_frame", _ISSUE_25_REMOVAL

@@ -18,6 +18,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, ParameterError, Parameters, parse_value
 from estimator.library import Preset, load_preset, preset_names
+from estimator.text.i18n import current_language, language_scope, t
+from estimator.text.messages import allowed_range, reason_text, render
+from estimator.text.user_text import MAX_NAME_LENGTH, escaped
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -27,7 +30,9 @@ __all__ = [
     "WORKSPACE_QUERY",
     "LinkProblem",
     "LinkScenario",
+    "allowed_in_link",
     "encode_value",
+    "link_problem_text",
     "read_scenario_url",
     "reason_code",
     "scenario_from_query",
@@ -209,3 +214,33 @@ def read_scenario_url(url: str) -> tuple[LinkScenario, str | None]:
     query = {key: values[-1] for key, values in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
     language = query.pop(LANGUAGE_QUERY, None)
     return scenario_from_query(query), language
+
+
+def allowed_in_link(key: str) -> str:
+    """What a link may hold for ``key``, in model units (shares from 0 to 1, as in the URL)."""
+    if key == "preset":
+        return t("allowed.presets", choices=", ".join(preset_names()))
+    if key == "view":
+        return t("allowed.choice", choices="edit, present")
+    if key == "currency":
+        return t("allowed.currency")
+    if key == "name":
+        return t("allowed.name", most=MAX_NAME_LENGTH)
+    spec = PARAMETER_SPECS.get(key)
+    if spec is None:
+        return t("allowed.parameters")
+    if spec.kind == "choice":
+        return t("allowed.choice", choices=", ".join(spec.choices))
+    return allowed_range(key, spec.min, spec.max)
+
+
+def link_problem_text(problem: LinkProblem, language: str | None = None) -> str:
+    """One ignored link value, e.g. "`churn_rate=abc`: not a number; allowed: from 0 to 1."."""
+    with language_scope(language or current_language()):
+        # Link text is anyone's: control characters escaped, a long value cut (400 digits fill no screen).
+        values = {
+            "key": escaped(problem.key, limit=40),
+            "value": escaped(problem.value, limit=40),
+            "reason": reason_text(problem.reason),
+        }
+        return render("link.ignored_item", {**values, "allowed": allowed_in_link(problem.key)}, labels=False)

@@ -41,7 +41,7 @@ from babel.numbers import get_currency_symbol
 from estimator.analysis.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED, UncertaintyRanges, levers, monte_carlo, tornado
 from estimator.calibration import Calibration
 from estimator.calibration.sentence import cfo_sentence
-from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
+from estimator.controls import GROUP_ORDER, EntryProblem, control_for, entry_problem_text, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.result import Estimate, estimate
 from estimator.core.sources import NO_CURRENCY, SCALED_INPUTS, Scaling, base_of, scale_with_customers
@@ -59,7 +59,7 @@ from estimator.text.formatting import (
     is_currency_parameter,
 )
 from estimator.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, available_languages, language_scope, param_label, t
-from estimator.text.messages import entry_problem_text, warning_text
+from estimator.text.messages import warning_text
 from estimator.text.sentences import (
     channel_labels,
     headline_figures,

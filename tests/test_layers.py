@@ -62,11 +62,11 @@ NOT_IMPORTS = frozenset({"estimator.deprecations"})
 #: one scenario-file codec replacing store/files.py); the lead deletes this list at merge.
 PENDING: frozenset[tuple[str, str]] = frozenset(
     {
-        # library.scenario_file reads calibration JSON with calibration.params, whose --write-params writes through
-        # store.files, which reads with library: the cycle library -> calibration.params -> store.files ->
-        # library (and, through calibration's messages, text.messages -> links -> library). scenario_file and
-        # store/files.py become the one codec: removed by the Scenario codec.
-        ("estimator.library", "estimator.calibration.params"),
+        # calibration.params writes --write-params through store.files, which reads with library, whose
+        # scenario_file reads calibration JSON with calibration.params: the cycle library ->
+        # calibration.params -> store.files -> library. scenario_file and store/files.py become the one codec:
+        # removed by the Scenario codec.
+        ("estimator.calibration.params", "estimator.store.files"),
         # store.types <-> store.files (StoredScenario reads and writes files): removed by the Scenario codec.
         ("estimator.store.types", "estimator.store.files"),
     }

@@ -15,14 +15,14 @@ from estimator import Parameters, estimate
 from estimator.calibration.messages import ERROR_MESSAGES
 from estimator.calibration.messages import WARNING_MESSAGES as CALIBRATION_MESSAGES
 from estimator.cli import main
-from estimator.controls import read_entry
+from estimator.controls import entry_problem_text, read_entry
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.core.result import WARNING_MESSAGES
-from estimator.links import scenario_from_query
+from estimator.links import link_problem_text, scenario_from_query
 from estimator.reports import build_content
 from estimator.reports.content import warning_texts
 from estimator.text.i18n import LANGUAGES, catalogue, has_key, language_scope, use_language
-from estimator.text.messages import entry_problem_text, link_problem_text, name_parameters, warning_text
+from estimator.text.messages import name_parameters, warning_text
 
 ESTIMATOR = Path(estimator.__file__).parent
 

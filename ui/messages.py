@@ -1,15 +1,15 @@
 """Messages about values that cannot be used: which field, the value given, and what is allowed.
 
-Rendered by :mod:`estimator.text.messages`, shared with the notebook app, the CLI and the exports.
+Worded by :func:`estimator.links.link_problem_text` and :func:`estimator.controls.entry_problem_text` (through
+:mod:`estimator.text.messages`), shared with the notebook app, the CLI and the exports.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from estimator.controls import EntryProblem
-from estimator.links import LinkProblem
-from estimator.text.messages import allowed_in_link, entry_problem_text, link_problem_text
+from estimator.controls import EntryProblem, entry_problem_text
+from estimator.links import LinkProblem, allowed_in_link, link_problem_text
 from ui.context import Context
 from ui.safe_text import code, plain
 

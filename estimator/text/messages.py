@@ -6,8 +6,10 @@ A message is a code and raw values; its words live only in ``data/i18n/<language
 - model warnings (:class:`estimator.core.result.ModelWarning`): ``warning.<message id>``;
 - calibration errors and notes (:mod:`estimator.calibration.messages`, which words them with
   :func:`render`): ``calibration.error.<id>`` / ``calibration.warning.<id>``;
-- a value of a link that is not used (:class:`estimator.links.LinkProblem`): ``link.ignored_item``;
-- a typed value that is not used (:class:`estimator.controls.EntryProblem`): ``input.problem``.
+- a value of a link that is not used (:class:`estimator.links.LinkProblem`, worded by
+  :func:`estimator.links.link_problem_text`): ``link.ignored_item``;
+- a typed value that is not used (:class:`estimator.controls.EntryProblem`, worded by
+  :func:`estimator.controls.entry_problem_text`): ``input.problem``.
 
 The app, the notebook app, the command line and the exports all call these functions; they
 differ only in how a parameter is named: the command line and the Python API keep the keys of
@@ -24,24 +26,19 @@ from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal, format_percent
 
-from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS
-from estimator.core.presets import preset_names
+from estimator.core.parameters import PARAMETER_SPECS
 from estimator.deprecations import moved_name
 from estimator.text.i18n import LANGUAGES, current_language, language_scope, param_label, t
 
 if TYPE_CHECKING:
-    from estimator.controls import EntryProblem
     from estimator.core.result import ModelWarning
-    from estimator.links import LinkProblem
 
 __all__ = [
     "KEY_PATTERN",
-    "allowed_in_link",
     "allowed_range",
-    "entry_problem_text",
-    "link_problem_text",
     "locale_of",
     "name_parameters",
+    "reason_text",
     "render",
     "warning_text",
 ]
@@ -129,8 +126,9 @@ def warning_text(warning: ModelWarning, language: str | None = None, *, labels: 
 # --- values that cannot be used: links and typed entries ------------------------------------
 
 
-def _reason(code: str) -> str:
-    # Codes come from estimator.links.reason_code; anything else is already text from the estimator.
+def reason_text(code: str) -> str:
+    """Why a value is not used (a code of :func:`estimator.links.reason_code`), in the current language;
+    anything else is already text from the estimator."""
     return t(f"reason.{code}", default=code)
 
 
@@ -141,59 +139,7 @@ def allowed_range(key: str, low: float, high: float, suffix: str = "", *, locale
     return t("allowed.whole_range" if PARAMETER_SPECS[key].kind == "integer" else "allowed.range", **values)
 
 
-def allowed_in_link(key: str) -> str:
-    """What a link may hold for ``key``, in model units (shares from 0 to 1, as in the URL)."""
-    if key == "preset":
-        return t("allowed.presets", choices=", ".join(preset_names()))
-    if key == "view":
-        return t("allowed.choice", choices="edit, present")
-    if key == "currency":
-        return t("allowed.currency")
-    if key == "name":
-        from estimator.text.user_text import MAX_NAME_LENGTH
-
-        return t("allowed.name", most=MAX_NAME_LENGTH)
-    spec = PARAMETER_SPECS.get(key)
-    if spec is None:
-        return t("allowed.parameters")
-    if spec.kind == "choice":
-        return t("allowed.choice", choices=", ".join(spec.choices))
-    return allowed_range(key, spec.min, spec.max)
-
-
-def link_problem_text(problem: LinkProblem, language: str | None = None) -> str:
-    """One ignored link value, e.g. "`churn_rate=abc`: not a number; allowed: from 0 to 1."."""
-    with language_scope(language or current_language()):
-        from estimator.text.user_text import escaped
-
-        # Link text is anyone's: control characters escaped, a long value cut (400 digits fill no screen).
-        values = {
-            "key": escaped(problem.key, limit=40),
-            "value": escaped(problem.value, limit=40),
-            "reason": _reason(problem.reason),
-        }
-        return render("link.ignored_item", {**values, "allowed": allowed_in_link(problem.key)}, labels=False)
-
-
-def entry_problem_text(problem: EntryProblem, current: float, *, locale: str) -> str:
-    """A typed value that is not used, in the units of the box (percent for shares): the field, the
-    text as typed, why, what is allowed and the value used meanwhile (``current``, model units)."""
-    from estimator.controls import control_for
-
-    key = problem.key
-    control = control_for(key)
-    suffix = "%" if control.kind == "percent" else ""
-    if problem.shown is None:
-        shown = t("input.empty")
-    else:  # exactly as typed, with the box's unit
-        shown = str(problem.shown).strip()
-        shown += "" if shown.endswith(suffix) else suffix
-    used = format_decimal(control.to_display(current), locale=locale) + suffix
-    allowed = allowed_range(key, control.valid_min, control.valid_max, suffix) if key in NUMERIC_KEYS else ""
-    values = {"label": param_label(key), "value": shown, "reason": _reason(problem.reason), "allowed": allowed, "used": used}
-    return render("input.problem", values, labels=False)
-
-
 def __getattr__(name: str) -> Any:
-    """Old names of this module (``calibration_text`` is now in :mod:`estimator.calibration.messages`), with a warning."""
+    """Old names of this module (each family words its own messages: ``calibration_text`` is in
+    :mod:`estimator.calibration.messages`, ``link_problem_text`` in :mod:`estimator.links`...), with a warning."""
     return moved_name(__name__, name)

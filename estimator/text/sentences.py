@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from estimator.controls import control_for
+from estimator.controls import control_for, entry_problem_text
 from estimator.core.model import CHANNEL_SPECS, CHANNELS
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
 from estimator.core.result import Estimate
@@ -29,7 +29,7 @@ from estimator.text.formatting import (
     format_share_points_delta,
 )
 from estimator.text.i18n import grade_label, param_description, t
-from estimator.text.messages import allowed_range, entry_problem_text, warning_text
+from estimator.text.messages import allowed_range, warning_text
 
 if TYPE_CHECKING:
     from estimator.calibration import Calibration  # duckdb and pandas: not for the first screen
