@@ -64,12 +64,12 @@ class Channel:
 
     @property
     def label_key(self) -> str:
-        """Its name in the i18n catalogues (``data/i18n/<language>/app.toml``, ``[channel]``)."""
+        """Its name in the i18n catalogues (``data/i18n/<language>/channels.toml``, ``[channel]``)."""
         return f"channel.{self.name}"
 
 
 #: The five channels through which revenue is lost, in MODEL.md's order. A new channel: its
-#: formula in :func:`_compute`, its row here, its labels and its workbook formula (ARCHITECTURE.md).
+#: formula in :func:`_compute`, its row here, its labels (``channels.toml``) and its workbook formula (ARCHITECTURE.md).
 CHANNEL_SPECS: tuple[Channel, ...] = (
     Channel("retention", "customers_lost_retention"),
     Channel("spend_reduction", None),
