@@ -150,3 +150,33 @@ def test_heatmap_without_its_two_parameters_names_both(capsys):
 
     assert main(["sensitivity", "--kind", "heatmap", "--x", "churn_rate"]) == 2
     assert "--kind heatmap needs --x and --y, two parameters to put on the grid" in capsys.readouterr().err
+
+
+def test_the_apps_tab_runs_every_analysis_of_the_registry(monkeypatch):
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from estimator.analysis import registry
+    from ui.i18n import t
+    from ui.main import TABS_KEY
+
+    ran = []
+
+    def spied(analysis: Analysis) -> Analysis:
+        def run_and_note(*args, **options):
+            ran.append(analysis.name)
+            # Smaller samples keep the test quick; what is checked is that the tab runs them all.
+            options.update({key: value for key, value in (("draws", 500), ("n", 64)) if key in options})
+            return analysis.run(*args, **options)
+
+        return dataclasses.replace(analysis, run=run_and_note)
+
+    monkeypatch.setattr(registry, "ANALYSES", {name: spied(analysis) for name, analysis in ANALYSES.items()})
+    st.cache_data.clear()  # analyses cached by an earlier test would not run again
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=90)
+    app.session_state[TABS_KEY] = t("tabs.sensitivity")
+    app.run()
+    assert not app.exception
+    assert set(ran) == set(ANALYSES)
