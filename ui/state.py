@@ -430,8 +430,11 @@ def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
 
 
 def provenance() -> dict[str, str]:
-    """Where calibrated values came from, parameter -> description (empty when nothing was calibrated)."""
-    return {key: description for key, (_, description) in st.session_state.get(PROVENANCE, {}).items()}
+    """Where calibrated values came from, parameter -> description, for the values the data gave that
+    the scenario still holds (a value moved by hand since is the user's: not saved as the data's)."""
+    from estimator.core.scenario import Scenario
+
+    return Scenario("", current_parameters(), provenance=st.session_state.get(PROVENANCE, {})).descriptions
 
 
 def provenance_record(key: str) -> tuple[Any, str] | None:
