@@ -1,7 +1,9 @@
 """The session's scenario: one validated set of values, the widgets kept in step with it, and the URL.
 
 The single source of truth is ``st.session_state[SCENARIO]``, a dict of valid values
-(``Parameters.to_dict()``). Each numeric parameter has two widgets, a slider and an
+(``Parameters.to_dict()``), kept by the session rules the notebook follows too
+(:class:`estimator.session.Session` over ``st.session_state``: set, apply, reset, preset, load,
+ranges, provenance); this module keeps the widgets in step with it. Each numeric parameter has two widgets, a slider and an
 exact-value box; their callbacks validate the new value and store it. A value that is not
 valid is kept in its box with a message, never stored, so the figures always come from a
 valid scenario and nothing the user typed is lost.
