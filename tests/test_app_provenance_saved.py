@@ -40,7 +40,8 @@ def assumption_sources(app: AppTest) -> dict[str, str]:
     return dict(zip(table[t("assumptions.column_input")], table[t("assumptions.column_source")], strict=True))
 
 
-def test_a_calibrated_value_moved_by_hand_is_saved_and_loaded_as_entered(library):
+def calibrated_app() -> AppTest:
+    """A fresh session with every input group open, on the sample data applied by "apply to model"."""
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.session_state[_CHARTS_ENABLED] = False
     app.session_state[tab.AUTHOR] = "Tester"
@@ -51,6 +52,11 @@ def test_a_calibrated_value_moved_by_hand_is_saved_and_loaded_as_entered(library
     app.button(key="calibration_sample").click().run()
     app.button(key="calibration_apply").click().run()
     assert_no_exception(app)
+    return app
+
+
+def test_a_calibrated_value_moved_by_hand_is_saved_and_loaded_as_entered(library):
+    app = calibrated_app()
     calibrated = calibrate(SAMPLE_FILE).parameter_values()
     assert {"churn_rate", "complaint_rate"} <= set(calibrated)
     assert calibrated["churn_rate"] != pytest.approx(0.25)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, assert_no_exception, entry, slider
+from test_app import assert_no_exception, entry, slider
+from test_app_provenance_saved import calibrated_app
 
 import ui.controls
-from estimator.analysis.compare import GROUPS
 from estimator.calibration import calibrate
 from estimator.core.scenario import Scenario
 from estimator.notebook import explore
@@ -24,8 +24,6 @@ from ui import scenarios as tab
 from ui.calibration import SAMPLE_FILE
 from ui.i18n import t
 from ui.main import TABS_KEY
-from ui.plots import _CHARTS_ENABLED
-from ui.sidebar import group_key
 
 pytestmark = pytest.mark.slow  # two apps, a calibration each and about twenty runs of the Streamlit app
 
@@ -68,16 +66,7 @@ def test_the_same_actions_give_the_same_scenario_in_both_apps(library):
     result = calibrate(SAMPLE_FILE)
     source = t("calibration.source_sample", name=SAMPLE_FILE.name)
     # Calibrated: the app's sample data and "apply to model"; the notebook opened on the same calibration.
-    app = AppTest.from_file(str(APP), default_timeout=120)
-    app.session_state[_CHARTS_ENABLED] = False
-    app.session_state[tab.AUTHOR] = "Tester"
-    for group in GROUPS:
-        app.session_state[group_key(group)] = True
-    app.session_state[TABS_KEY] = t("tabs.calibration")
-    app.run()
-    app.button(key="calibration_sample").click().run()
-    app.button(key="calibration_apply").click().run()
-    assert_no_exception(app)
+    app = calibrated_app()
     notebook = explore(result, data_source=source, display=False)
     calibrated = app_scenario(app)
     assert set(calibrated.descriptions) == set(result.parameter_values())
