@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -44,11 +43,13 @@ from estimator.calibration.sentence import cfo_sentence
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, entry_problem_text, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.result import Estimate, estimate
-from estimator.core.sources import NO_CURRENCY, SCALED_INPUTS, Scaling, base_of, scale_with_customers
+from estimator.core.scenario import Scenario
+from estimator.core.sources import NO_CURRENCY, Scaling, scale_with_customers
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title
 from estimator.links import DEFAULT_PRESET, scenario_url
+from estimator.session import CALIBRATED_RANGE, SAVED_RANGE, USER_RANGE, Session
 from estimator.store import SavedScenario, ScenarioStore
 from estimator.text.formatting import (
     format_count,
@@ -71,10 +72,8 @@ from estimator.text.sentences import (
 
 __all__ = ["ANALYSES", "Explorer", "explore"]
 
-#: The reason a range table gives for a calibration's range and for one saved with a scenario (the
-#: default ranges' reasons are English too, from data/uncertainty.toml); never "set by the user".
-CALIBRATED_RANGE = "95% interval of the calibration from the data"
-SAVED_RANGE = "saved with the scenario"
+# CALIBRATED_RANGE, SAVED_RANGE (estimator.session): the reason a range table gives for a calibration's
+# range and for one saved with a scenario, never "set by the user".
 #: The analyses computed on demand, one tab each after the overview.
 ANALYSES = ("tornado", "monte_carlo", "levers")
 #: Monte Carlo draws of the on-demand summary (the deliverables' number).
@@ -238,18 +237,21 @@ class Explorer:
         library: str | Path | None = None,
         scaled: Sequence[Scaling] = (),
         calibration: Mapping[str, Any] | None = None,
-        range_reason: str = "set by the user",
+        range_reason: str = USER_RANGE,
     ):
-        self._preset = preset
-        self._params = Parameters(parameters)
-        # MODEL.md v3: volumes scaled with the customers while nobody entered them (key -> Scaling).
-        self._scaled = {item.key: item for item in scaled}
-        self._calibration = dict(calibration) if calibration else None  # its CFO sentence goes on the deck
-        self._custom_ranges = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
-        # Where each given range came from: a calibration's interval or a saved scenario, not the user's hand.
-        self._range_reasons = {key: range_reason for key in self._custom_ranges}
-        # parameter -> (value the data gave, description): a value moved by hand afterwards is the user's.
-        self._provenance = {key: (self._params[key], text) for key, text in (provenance or {}).items()}
+        # The session rules, the app's own (estimator.session): values, ranges, provenance, scaled volumes.
+        self._session = Session({})
+        self._session.start(
+            preset.name,
+            parameters,
+            ranges=ranges,
+            range_reason=range_reason,
+            provenance=provenance,
+            scaled=scaled,
+            calibration=calibration,
+        )
+        self._preset = self._session.preset
+        self._params = self._session.parameters
         self._language = language if language in available_languages() else DEFAULT_LANGUAGE
         self._library = library
         self._estimate = self._evaluate()
@@ -290,24 +292,22 @@ class Explorer:
     @property
     def ranges(self) -> UncertaintyRanges:
         """The uncertainty ranges: the calibrated or saved ones that still hold the value, else the defaults."""
-        return UncertaintyRanges.around(self._params, self.custom_ranges, self._range_reasons)
+        return UncertaintyRanges.around(self._params, self.custom_ranges, self._session.range_reasons())
 
     @property
     def custom_ranges(self) -> dict[str, tuple[float, float]]:
         """The ranges set for this scenario (calibration, library) that still contain their value."""
-        usable = {}
-        for key, bounds in self._custom_ranges.items():
-            try:
-                UncertaintyRanges.around(self._params, {key: bounds})
-            except InputError:
-                continue  # a slider moved the value out of it
-            usable[key] = bounds
-        return usable
+        return self._session.usable_ranges()
 
     @property
     def provenance(self) -> dict[str, str]:
         """Where values came from (a calibration), for those still at the value the data gave."""
-        return {key: text for key, (value, text) in self._provenance.items() if self._params[key] == value}
+        return self._session.descriptions
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the sliders show, with its usable ranges and the provenance still true (what is saved)."""
+        return self._session.scenario()
 
     def set(self, **values: Any) -> Explorer:
         """Change values from code (validated, the widgets follow): ``app.set(churn_rate=0.2)``.
@@ -339,6 +339,7 @@ class Explorer:
         """Write the deliverable chosen by ``path``'s extension (.pptx deck, .xlsx workbook, .html page)."""
         from estimator.reports import build_content, write_report
 
+        calibration = self._session.applied_calibration  # its CFO sentence goes on the deck
         content = build_content(
             self._params,
             sources=self._preset.sources,
@@ -350,8 +351,8 @@ class Explorer:
             language=self._language,
             data_sources=self.provenance,
             input_sources=self.input_sources,
-            scaled=tuple(self._scaled.values()),
-            method_sentence=cfo_sentence(self._calibration, self._language) if self._calibration and self.provenance else "",
+            scaled=self._session.scaled,
+            method_sentence=cfo_sentence(calibration, self._language) if calibration and self.provenance else "",
         )
         return write_report(content, path)
 
@@ -515,49 +516,16 @@ class Explorer:
     def input_sources(self) -> dict[str, str]:
         """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
         moved from the preset, else ``preset`` or ``default`` (a volume scaled with the customers included)."""
-        from estimator.calibration.params import is_stated_base
-
-        stated, data = set(self._preset.stated), self.provenance
-        out = {}
-        for key in PARAMETER_SPECS:
-            if key in data:
-                # A base given with customers=N (a sample's whole base) was entered, not read from the file.
-                base_given = key == "customers" and self._calibration is not None and is_stated_base(self._calibration)
-                out[key] = "entered" if base_given else "file"
-            elif key not in self._scaled and self._params[key] != self._preset.parameters[key]:
-                out[key] = "entered"
-            else:
-                out[key] = "preset" if key in stated else "default"
-        return out
+        return self._session.input_sources()
 
     def _evaluate(self) -> Estimate:
-        return estimate(self._params, input_sources=self.input_sources, scaled=tuple(self._scaled.values()))
+        return estimate(self._params, input_sources=self.input_sources, scaled=self._session.scaled)
 
-    def _with_volumes(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """``values`` and, when they change the customers, the volumes nobody entered scaled to them (MODEL.md v3)."""
-        values = dict(values)
-        if "customers" not in values:
-            for key in values:
-                self._scaled.pop(key, None)  # entered by hand: never scaled again
-            return values
-        _, base_values = base_of(self._preset)
-        sources = {}
-        for key in SCALED_INPUTS:
-            untouched = self._params[key] == base_values[key] or (
-                key in self._scaled and math.isclose(self._params[key], self._scaled[key].value, rel_tol=1e-12)
-            )
-            sources[key] = "entered" if key in values or not untouched else "preset"
-        scaled, done = scale_with_customers({**self._params.to_dict(), **values}, sources, self._preset)
-        self._scaled = {item.key: item for item in done}
-        for key in SCALED_INPUTS:
-            if sources[key] == "preset":
-                values[key] = scaled[key] if done else base_values[key]
-        return values
-
-    def _apply(self, values: Mapping[str, Any]) -> None:
+    def _apply(self, values: Mapping[str, Any], *, reset: bool = False) -> None:
         started = time.perf_counter()
-        values = self._with_volumes(values)
-        self._params = self._params.replace(**values)  # validates; raises ParameterError with nothing changed
+        # Validated with the rest; raises ParameterError with nothing changed. A reset forgets provenance.
+        values = self._session.reset(values) if reset else self._session.set(values)
+        self._params = self._session.parameters
         with language_scope(self._language):
             self._quiet = True
             try:
@@ -574,16 +542,13 @@ class Explorer:
         self._refresh(started)
 
     def _reset(self, keys: list[str] | tuple[str, ...]) -> None:
-        preset_values = self._preset.parameters
-        self._apply({key: preset_values[key] for key in keys})
+        self._apply(keys, reset=True)
 
     def _set_preset(self, name: str) -> None:
         if self._quiet or name == self._preset.name:
             return
-        self._preset = load_preset(name)
-        self._params = self._preset.parameters
-        self._custom_ranges, self._provenance, self._range_reasons = {}, {}, {}  # a new starting point: nothing from the data
-        self._scaled = {}
+        self._session.choose_preset(name)  # a new starting point: no custom range, nothing from the data
+        self._preset, self._params = self._session.preset, self._session.parameters
         with language_scope(self._language):
             self._show_inputs(self._inputs)
         self._refresh()
@@ -842,7 +807,7 @@ def explore(
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
     scaled: list[Scaling] = []
-    range_reason = "set by the user"
+    range_reason = USER_RANGE
     if isinstance(source, Calibration):
         base = base or load_preset(DEFAULT_PRESET)
         params, ranges, provenance, scaled = _calibrated(source, base, data_source, language)

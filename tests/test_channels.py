@@ -74,3 +74,18 @@ def test_the_totals_add_up_the_registrys_channels():
     assert_allclose(frame.loc[list(CHANNELS), "customers_lost"].sum(), est.customers_lost_total, rtol=1e-12)
     customers = est.to_dict()["customers_lost"]
     assert list(customers) == ["retention", "missed_contacts", "word_of_mouth", "incidents", "total"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_channels_words_are_in_one_file_per_language(language):
+    # A new channel adds its lines to data/i18n/<language>/channels.toml only (ARCHITECTURE.md).
+    import tomllib
+
+    from estimator.paths import data_dir
+
+    with open(data_dir() / "i18n" / language / "channels.toml", "rb") as handle:
+        table = tomllib.load(handle)
+    for channel in CHANNEL_SPECS:
+        assert channel.name in table["channel"]
+        outputs = [channel.name, *(name for name in (channel.customers, channel.one_off) if name)]
+        assert set(outputs) <= set(table["report"]["xlsx"]["output"]), channel.name

@@ -28,7 +28,8 @@ TOP_MODULES = ("app",)
 #:   names) imports nothing of the package: any module may keep an old name with it.
 #: - the domain: words (text), analyses, calibration, the store, and the flat modules that the app, the
 #:   notebook and the CLI share: presets and the evidence library (``library``), input groups and slider
-#:   scales (``controls``), links (``links``), the store's old name (``scenarios``). Modules of this layer may
+#:   scales (``controls``), links (``links``), the session rules of both UIs (``session``), the store's old
+#:   name (``scenarios``). Modules of this layer may
 #:   import each other (text words calibration's messages, calibration raises text's), but never in a cycle.
 #: - deliverables: reports and figures.
 #: - the front ends: the command line, the notebook app, the Streamlit app and the package's façade
@@ -45,6 +46,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "estimator.library",
         "estimator.controls",
         "estimator.links",
+        "estimator.session",
         "estimator.scenarios",
     ),
     ("estimator.reports", "estimator.figures"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from estimator.core.parameters import PARAMETER_SPECS
 from estimator.text.formatting import format_parameter
 from estimator.text.i18n import t
 from ui import state
@@ -30,13 +29,7 @@ def value_text(key: str, value: float, ctx: Context) -> str:
 
 def is_from_data(ctx: Context, key: str) -> bool:
     """Whether ``key`` still holds the value calibrated from client data (not moved by hand since)."""
-    record = state.provenance_record(key)
-    if record is None:
-        return False
-    value, current = record[0], ctx.parameters[key]
-    return current == value or (
-        isinstance(current, int | float) and isinstance(value, int | float) and math.isclose(current, value, rel_tol=1e-9)
-    )
+    return key in state.session().provenance
 
 
 def data_source(ctx: Context, key: str, *, markdown: bool = False) -> str | None:
@@ -60,30 +53,7 @@ def data_source(ctx: Context, key: str, *, markdown: bool = False) -> str | None
 
 
 def input_sources(parameters: Any, preset: Any) -> dict[str, str]:
-    """Every input's source (MODEL.md v3): ``file`` while it holds the calibrated value, ``entered`` when
-    moved from the preset by hand, else ``preset`` (stated by it) or ``default``. A volume scaled with the
-    customers keeps its preset/default label (the note says it was scaled)."""
-    from estimator.calibration.params import is_stated_base
-
-    scaled = {item.key for item in state.scaled()}
-    stated = set(getattr(preset, "stated", ()))
-    applied = state.applied_calibration()
-    out = {}
-    for key in PARAMETER_SPECS:
-        record = state.provenance_record(key)
-        value = parameters[key]
-        if record is not None and _same(record[0], value):
-            # The whole base typed beside the file ("customers the extract stands for") was entered.
-            base_given = key == "customers" and applied is not None and is_stated_base(applied)
-            out[key] = "entered" if base_given else "file"
-        elif key not in scaled and value != preset.parameters[key]:
-            out[key] = "entered"
-        else:
-            out[key] = "preset" if key in stated else "default"
-    return out
-
-
-def _same(recorded: Any, current: Any) -> bool:
-    return current == recorded or (
-        isinstance(current, int | float) and isinstance(recorded, int | float) and math.isclose(current, recorded, rel_tol=1e-9)
-    )
+    """Every input's source (MODEL.md v3), by the session rules (:meth:`estimator.session.Session.input_sources`):
+    ``file`` while it holds the calibrated value, ``entered`` when moved from the preset by hand, else ``preset``
+    or ``default``. ``parameters`` and ``preset`` are the session's."""
+    return state.session().input_sources()

@@ -1,7 +1,9 @@
 """The session's scenario: one validated set of values, the widgets kept in step with it, and the URL.
 
 The single source of truth is ``st.session_state[SCENARIO]``, a dict of valid values
-(``Parameters.to_dict()``). Each numeric parameter has two widgets, a slider and an
+(``Parameters.to_dict()``), kept by the session rules the notebook follows too
+(:class:`estimator.session.Session` over ``st.session_state``: set, apply, reset, preset, load,
+ranges, provenance); this module keeps the widgets in step with it. Each numeric parameter has two widgets, a slider and an
 exact-value box; their callbacks validate the new value and store it. A value that is not
 valid is kept in its box with a message, never stored, so the figures always come from a
 valid scenario and nothing the user typed is lost.
@@ -23,9 +25,10 @@ from typing import Any
 
 import streamlit as st
 
-from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, links, load_preset
+from estimator import PARAMETER_SPECS, ParameterError, Parameters, Preset, links
 from estimator.controls import EntryProblem, control_for, read_entry
-from estimator.core.parameters import NUMERIC_KEYS, InputError, Problem
+from estimator.core.parameters import NUMERIC_KEYS, Problem
+from estimator.session import Session
 from estimator.text.formatting import format_entry
 from estimator.text.i18n import DEFAULT_LANGUAGE, choose_language, language_from_locale
 
@@ -47,8 +50,8 @@ __all__ = [
     "workspace",
 ]
 
-SCENARIO = "scenario"
-PRESET = "preset_name"
+SCENARIO = Session.SCENARIO
+PRESET = Session.PRESET
 VIEW = "view_mode"
 BASELINE = "baseline"
 BASELINE_TIME = "baseline_time"
@@ -68,6 +71,11 @@ WORKSPACE_CHOSEN = "store_workspace_chosen"
 
 
 VERSIONS = "widget_versions"
+
+
+def session() -> Session:
+    """The session rules (:mod:`estimator.session`, shared with the notebook) over ``st.session_state``."""
+    return Session(st.session_state)
 
 
 def _version(name: str) -> int:
@@ -138,14 +146,14 @@ def initialise() -> None:
         return
     query = {key: value for key, value in st.query_params.to_dict().items() if key != LANGUAGE_QUERY}
     link = links.scenario_from_query(query)
-    st.session_state[PRESET] = link.preset
-    st.session_state[SCENARIO] = link.parameters.to_dict()
     st.session_state[VIEW] = link.view
     st.session_state[LINK_PROBLEMS] = list(link.problems)
     st.session_state[ENTRY_PROBLEMS] = {}
     st.session_state[BASELINE] = None
+    # Ranges already in the session (none in a browser's first run) are kept: tests open the app with some.
+    session().start(link.preset, link.parameters, ranges=st.session_state.get(CUSTOM_RANGES))
     if "prospect_contacts" not in query:  # MODEL.md v3: a link's customers carry the preset's volumes with them
-        rescale_volumes()
+        _redraw(session().follow_customers())
     if st.query_params.get(links.WORKSPACE_QUERY):
         workspace()  # read the link's workspace before the URL is rewritten
     # Without one the default workspace is settled when first needed: checking a name takes the
@@ -154,12 +162,12 @@ def initialise() -> None:
 
 def current_parameters() -> Parameters:
     """The current scenario (always valid)."""
-    return Parameters(st.session_state[SCENARIO])
+    return session().parameters
 
 
 def current_preset() -> Preset:
     """The preset the scenario started from."""
-    return load_preset(st.session_state[PRESET])
+    return session().preset
 
 
 def view() -> str:
@@ -208,50 +216,21 @@ def clear_baseline() -> None:
 
 
 def _store(key: str, value: Any) -> None:
-    # A new dict rather than an update in place, so nothing else holding the old one changes.
-    st.session_state[SCENARIO] = {**st.session_state[SCENARIO], key: value}
+    """A value entered by hand: stored by the session rules; volumes that followed the customers are drawn anew."""
+    changed = session().set({key: value})
     st.session_state[ENTRY_PROBLEMS].pop(key, None)
-    if key == "customers":
-        rescale_volumes()
+    followed = [other for other in changed if other != key]
+    if followed:
+        _redraw(followed)
 
 
 #: MODEL.md v3: the volumes scaled with the customers (key -> Scaling), while nobody entered them.
-SCALED = "scaled_inputs"
+SCALED = Session.SCALED
 
 
 def scaled() -> tuple[Any, ...]:
     """The volumes scaled with the customer base (:class:`estimator.core.sources.Scaling`), for the estimate."""
-    return tuple(st.session_state.get(SCALED, {}).values())
-
-
-def rescale_volumes() -> None:
-    """A volume the user has not entered follows the customers: M = M0 · N / N0 (MODEL.md v3).
-
-    A volume is the user's once it is neither the preset's value nor the last scaled one; it is then
-    never scaled. Its widgets are drawn anew with the scaled value.
-    """
-    import math
-
-    from estimator.core.sources import SCALED_INPUTS, base_of, scale_with_customers
-
-    preset = current_preset()
-    values = st.session_state[SCENARIO]
-    kept = st.session_state.get(SCALED, {})
-    base_customers, base_values = base_of(preset)
-    untouched = {
-        key
-        for key in SCALED_INPUTS
-        if values[key] == base_values[key] or (key in kept and math.isclose(values[key], kept[key].value, rel_tol=1e-12))
-    }
-    sources = {key: "preset" if key in untouched else "entered" for key in SCALED_INPUTS}
-    new, done = scale_with_customers(values, sources, preset)
-    changed = {key: new[key] for key in untouched if new[key] != values[key]}
-    if float(values["customers"]) == base_customers:  # back at N0: the preset's own volume
-        changed = {key: base_values[key] for key in untouched if values[key] != base_values[key]}
-    st.session_state[SCALED] = {item.key: item for item in done}
-    if changed:
-        st.session_state[SCENARIO] = {**values, **changed}
-        _redraw(changed)
+    return session().scaled
 
 
 def entry_text(key: str, locale: str) -> str:
@@ -317,59 +296,48 @@ def on_currency(widget: str) -> None:
 
 
 def on_preset() -> None:
-    """Callback of the preset picker: start again from the chosen preset."""
-    name = st.session_state[PRESET_WIDGET]
-    st.session_state[PRESET] = name
-    st.session_state[SCENARIO] = load_preset(name).parameters.to_dict()
-    st.session_state[SCALED] = {}
+    """Callback of the preset picker: start again from the chosen preset (no custom range or provenance kept)."""
+    session().choose_preset(st.session_state[PRESET_WIDGET])
+    st.session_state.pop(RANGE_EDITOR, None)
     _redraw(PARAMETER_SPECS)
-    _forget_provenance(PARAMETER_SPECS)  # a new starting point: no value comes from the data any more
 
 
 def reset_to_preset(keys: Iterable[str] | None = None) -> None:
     """Callback: put ``keys`` (every parameter and the currency when ``None``) back to the preset."""
-    preset_values = current_preset().parameters.to_dict()
     keys = [*PARAMETER_SPECS, "currency"] if keys is None else list(keys)
-    st.session_state[SCENARIO] = {**st.session_state[SCENARIO], **{key: preset_values[key] for key in keys}}
-    _redraw(keys)
-    _forget_provenance(keys)  # back on the preset's benchmarks
-    if "customers" in keys or any(key in st.session_state.get(SCALED, {}) for key in keys):
-        st.session_state[SCALED] = {key: item for key, item in st.session_state.get(SCALED, {}).items() if key not in keys}
-        rescale_volumes()
+    changed = session().reset(keys)
+    _redraw({*keys, *changed})
 
 
 # --- a saved scenario made current (the scenario library) -------------------------------------
 
-#: Where calibrated values' sources are kept for the session (parameter -> description), saved with a scenario.
-PROVENANCE = "scenario_provenance"
-#: The uncertainty tab's custom ranges and its editor (ui.uncertainty.RANGES_KEY and its data editor).
-#: The uncertainty ranges the user typed (parameter -> (low, high)) and their editor's widget key.
-CUSTOM_RANGES = "uncertainty_custom_ranges"
+#: Where calibrated values' sources are kept for the session (parameter -> (value, description)).
+PROVENANCE = Session.PROVENANCE
+#: The uncertainty ranges the user typed or applied (parameter -> (low, high)) and their editor's widget key.
+CUSTOM_RANGES = Session.RANGES
 RANGE_EDITOR = "uncertainty_range_editor"
 
 
 def load_scenario(
     parameters: Parameters,
     ranges: Mapping[str, tuple[float, float]] | None = None,
-    provenance: Mapping[str, str] | None = None,
+    provenance: Mapping[str, Any] | None = None,
 ) -> None:
     """Make a saved scenario the current one: every value, the currency, its name, ranges and provenance.
 
     Call it from a widget callback, so the same run's headline and widgets show the scenario;
     every input widget is drawn anew, and the uncertainty tab's range editor starts again.
     """
-    st.session_state[SCENARIO] = Parameters(parameters).to_dict()
-    st.session_state[SCALED] = {}  # a saved scenario's values are as saved: entered, never scaled
+    from estimator.core.scenario import Scenario
+
+    session().load(Scenario("", Parameters(parameters), ranges=ranges or {}, provenance=provenance or {}))
     _redraw(PARAMETER_SPECS)
-    st.session_state[CUSTOM_RANGES] = {key: (float(low), float(high)) for key, (low, high) in (ranges or {}).items()}
     st.session_state.pop(RANGE_EDITOR, None)
-    st.session_state[PROVENANCE] = {}
-    record_provenance(provenance or {})
 
 
 def set_scenario_name(name: str) -> None:
     """Callback: the current scenario is now called ``name`` (saved under it): the link's ``name=`` follows."""
-    st.session_state[SCENARIO] = {**st.session_state[SCENARIO], "name": name}
+    session().rename(name)
 
 
 #: The notes typed in the Scenarios tab (or of the scenario loaded there); the deliverables carry them.
@@ -388,54 +356,44 @@ def scenario_notes() -> str:
 
 def custom_ranges() -> dict[str, tuple[float, float]]:
     """The uncertainty ranges the user set in this session, parameter -> (low, high)."""
-    return dict(st.session_state.get(CUSTOM_RANGES, {}))
+    return session().custom_ranges()
 
 
 def set_custom_ranges(ranges: Mapping[str, tuple[float, float]]) -> None:
     """Keep ``ranges`` as the user's uncertainty ranges (the range editor's table stays as edited)."""
-    st.session_state[CUSTOM_RANGES] = dict(ranges)
+    session().set_ranges(ranges)
 
 
 def clear_custom_ranges() -> None:
     """Back to the default ranges; the range editor starts again."""
-    st.session_state[CUSTOM_RANGES] = {}
+    session().clear_ranges()
     st.session_state.pop(RANGE_EDITOR, None)
 
 
 def checked_ranges(params: Parameters) -> tuple[dict[str, tuple[float, float]], list[tuple[tuple[float, float], Problem]]]:
-    """The custom ranges that fit ``params``, and the bounds and problem of each that does not.
+    """The custom ranges that fit the scenario, and the bounds and problem of each that does not.
 
     A range typed earlier may no longer hold the scenario's value after a slider moved: it is set
     aside, not deleted, and the default range is used instead (the uncertainty tab says so).
+    ``params`` is the session's scenario (:func:`current_parameters`).
     """
-    from estimator.core.ranges import UncertaintyRanges  # with pandas: not needed for the first screen
-
-    usable, set_aside = {}, []
-    for key, bounds in custom_ranges().items():
-        try:
-            UncertaintyRanges.around(params, {key: bounds})
-        except ParameterError as error:
-            set_aside += [(bounds, problem) for problem in error.problems]
-        except InputError:
-            continue
-        else:
-            usable[key] = (float(bounds[0]), float(bounds[1]))
-    return usable, set_aside
+    return session().checked_ranges()
 
 
 def usable_ranges(params: Parameters) -> dict[str, tuple[float, float]]:
-    """The custom ranges that fit ``params`` (see :func:`checked_ranges`)."""
-    return checked_ranges(params)[0]
+    """The custom ranges that fit the scenario (see :func:`checked_ranges`)."""
+    return session().usable_ranges()
 
 
 def provenance() -> dict[str, str]:
-    """Where calibrated values came from, parameter -> description (empty when nothing was calibrated)."""
-    return {key: description for key, (_, description) in st.session_state.get(PROVENANCE, {}).items()}
+    """Where calibrated values came from, parameter -> description, for the values the data gave that
+    the scenario still holds (a value moved by hand since is the user's: not saved as the data's)."""
+    return session().descriptions
 
 
 def provenance_record(key: str) -> tuple[Any, str] | None:
     """The value the data gave ``key`` and where it came from, or ``None`` when it was not calibrated."""
-    return st.session_state.get(PROVENANCE, {}).get(key)
+    return session().record(key)
 
 
 def record_provenance(sources: Mapping[str, str]) -> None:
@@ -444,30 +402,21 @@ def record_provenance(sources: Mapping[str, str]) -> None:
     The value is remembered beside its description, so a value moved by hand afterwards is seen
     to be the user's, not the data's; a saved scenario keeps the descriptions.
     """
-    values = st.session_state[SCENARIO]
-    st.session_state[PROVENANCE] = {
-        **st.session_state.get(PROVENANCE, {}),
-        **{key: (values[key], description) for key, description in sources.items()},
-    }
+    session().record_sources(sources)
 
 
 #: The calibration last applied, as its JSON (for the deck's method slide: the CFO sentence).
-APPLIED_CALIBRATION = "calibration_applied_json"
+APPLIED_CALIBRATION = Session.CALIBRATION
 
 
 def applied_calibration() -> dict[str, Any] | None:
     """The JSON of the calibration last applied (``Calibration.to_dict()``), or None."""
-    return st.session_state.get(APPLIED_CALIBRATION)
+    return session().applied_calibration
 
 
 def record_applied_calibration(data: Mapping[str, Any]) -> None:
     """Keep the applied calibration's JSON for the deliverables (its CFO sentence on the method slide)."""
-    st.session_state[APPLIED_CALIBRATION] = dict(data)
-
-
-def _forget_provenance(keys: Iterable[str]) -> None:
-    record = st.session_state.get(PROVENANCE, {})
-    st.session_state[PROVENANCE] = {key: entry for key, entry in record.items() if key not in set(keys)}
+    session().record_calibration(data)
 
 
 def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, float]] | None = None) -> None:
@@ -482,12 +431,8 @@ def apply_values(values: Mapping[str, Any], ranges: Mapping[str, tuple[float, fl
     ParameterError
         When a value is not valid; nothing is changed then.
     """
-    st.session_state[SCENARIO] = Parameters({**st.session_state[SCENARIO], **values}).to_dict()
-    _redraw(values)
-    if "customers" in values:  # a calibration set the customers: the preset's volumes follow (MODEL.md v3)
-        rescale_volumes()
+    _redraw(session().apply(values, ranges=ranges))
     if ranges:
-        st.session_state[CUSTOM_RANGES] = {**st.session_state.get(CUSTOM_RANGES, {}), **ranges}
         st.session_state.pop(RANGE_EDITOR, None)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from estimator import CHANNELS, PARAMETER_SPECS, ParameterError, Parameters
+from estimator.analysis.registry import run_analysis
 from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
     DEFAULT_INITIATIVE_ONE_OFF,
@@ -22,18 +24,9 @@ from estimator.analysis.sensitivity import (
     DEFAULT_SEED,
     MAX_DRAWS,
     SOBOL_BASE_SAMPLES,
-    Heatmap,
-    MonteCarloResult,
-    Tornado,
     UncertaintyRanges,
     default_initiative_changes,
-    heatmap,
     initiative_roi,
-    levers,
-    monte_carlo,
-    sobol_indices,
-    spider,
-    tornado,
 )
 from estimator.controls import control_for
 from estimator.core.parameters import NUMERIC_KEYS
@@ -69,31 +62,10 @@ def _ranges(params_key: tuple, custom: tuple) -> UncertaintyRanges:
     return UncertaintyRanges.around(Parameters(dict(params_key)), dict(custom))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _tornado(params_key: tuple, custom: tuple) -> Tornado:
-    return tornado(Parameters(dict(params_key)), _ranges(params_key, custom))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _monte_carlo(params_key: tuple, custom: tuple, draws: int, seed: int, sampling: str, threshold: float) -> MonteCarloResult:
-    return monte_carlo(
-        Parameters(dict(params_key)), _ranges(params_key, custom), draws=draws, seed=seed, sampling=sampling, threshold=threshold
-    )
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _sobol(params_key: tuple, custom: tuple) -> pd.DataFrame:
-    return sobol_indices(Parameters(dict(params_key)), _ranges(params_key, custom), n=SOBOL_N, seed=0)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _levers(params_key: tuple) -> pd.DataFrame:
-    return levers(Parameters(dict(params_key)))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _spider(params_key: tuple, keys: tuple[str, ...]) -> pd.DataFrame:
-    return spider(Parameters(dict(params_key)), keys=list(keys))
+@st.cache_data(max_entries=64, show_spinner=False)
+def _analysed(name: str, params_key: tuple, custom: tuple, **options: Any) -> Any:
+    """Analysis ``name`` of the registry (estimator.analysis.registry.ANALYSES) with ``options``."""
+    return run_analysis(name, Parameters(dict(params_key)), _ranges(params_key, custom), options)
 
 
 # --- Ranges the user edits -----------------------------------------------------------------------
@@ -207,7 +179,9 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
         help=t("uncertainty.threshold_help"),
     )
     with st.spinner(t("uncertainty.running", draws=in_full(draws))):
-        result = _monte_carlo(params_key, custom, draws, seed, sampling, float(threshold))
+        result = _analysed(
+            "montecarlo", params_key, custom, draws=draws, seed=seed, sampling=sampling, threshold=float(threshold)
+        )
     money = lambda value: format_money(value, ctx.currency, locale=ctx.locale)  # noqa: E731
     metrics = st.columns(4)
     metrics[0].metric(t("uncertainty.p5"), money(result.percentiles["p5"]))
@@ -243,9 +217,9 @@ def _render_distribution(ctx: Context, params_key: tuple, custom: tuple) -> None
     )
 
 
-def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
+def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> None:
     left, right = st.columns(2)
-    swings = _tornado(params_key, custom)
+    swings = _analysed("tornado", params_key, custom)
     with left:
         st.markdown(f"#### {t('uncertainty.tornado_title')}")
         top = st.slider(t("uncertainty.top"), 3, max(3, len(swings.rows)), min(5, len(swings.rows)), key="uncertainty_top")
@@ -265,7 +239,7 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
     with right:
         st.markdown(f"#### {t('uncertainty.research_title')}")
         with st.spinner(t("uncertainty.sobol_running")):
-            indices = _sobol(params_key, custom)
+            indices = _analysed("sobol", params_key, custom, n=SOBOL_N, seed=0)
         leaders = ", ".join(param_label(key) for key in indices.index[:3])
         st.caption(t("uncertainty.research_caption", leaders=leaders))
         show_chart(
@@ -279,12 +253,12 @@ def _render_drivers(ctx: Context, params_key: tuple, custom: tuple) -> Tornado:
             key="chart_sobol",
             height=90 + 48 * top,
         )
-    return swings
 
 
-def _render_levers(ctx: Context, params_key: tuple) -> None:
+def _render_levers(ctx: Context, params_key: tuple, custom: tuple) -> None:
+    """The levers, then the initiative the user prices (what fixing is worth)."""
     st.markdown(f"#### {t('uncertainty.levers_title')}")
-    table = _levers(params_key)
+    table = _analysed("levers", params_key, custom)
     table = table.assign(lever=[t(f"lever.{key}", default=label) for key, label in table["lever"].items()])
     # Under top-down both values are drawn (MODEL.md v2), with the sentence saying how they relate.
     both = ctx.parameters.method == "top_down"
@@ -293,6 +267,7 @@ def _render_levers(ctx: Context, params_key: tuple) -> None:
         key="chart_levers",
         height=150 + 70 * len(table) if both else 90 + 40 * len(table),
     )
+    _render_initiative(ctx)
 
 
 def _render_initiative(ctx: Context) -> None:
@@ -382,21 +357,16 @@ HEATMAP_OUTPUTS = (
 )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _heatmap(params_key: tuple, custom: tuple, x: str, y: str, output: str) -> Heatmap:
-    params = Parameters(dict(params_key))
-    return heatmap(params, x, y, output=output, ranges=_ranges(params_key, custom))
-
-
 def _output_label(name: str) -> str:
     # Channels already have their names in the catalogue; the other outputs have their own.
     return t(f"channel.{name}") if name in CHANNELS else t(f"output.{name}")
 
 
-def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: Tornado) -> None:
+def _render_more_views(ctx: Context, params_key: tuple, custom: tuple) -> None:
+    swings = _analysed("tornado", params_key, custom)  # the drivers' (cached): the spider and heatmap start from them
     with st.expander(t("uncertainty.spider_title")):
         keys = tuple(swings.rows.index[:6])
-        frame = _spider(params_key, keys)
+        frame = _analysed("spider", params_key, custom, keys=keys)
         show_chart(
             lambda: spider_chart(frame, labels=_labels(), keys=list(keys), locale=ctx.locale, currency=ctx.currency),
             key="chart_spider",
@@ -418,8 +388,18 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple, swings: T
         if x == y:
             st.info(t("uncertainty.heatmap_same"))
             return
-        grid = _heatmap(params_key, custom, x, y, output)
+        grid = _analysed("heatmap", params_key, custom, x=x, y=y, output=output)
         show_chart(lambda: heatmap_chart(grid, labels=_labels(), locale=ctx.locale), key="chart_heatmap", height=420)
+
+
+#: The tab's parts in order, each showing the analyses of the registry whose ``app_section`` names it
+#: (``tests/test_analyses.py`` checks that every analysis has a part and every part an analysis).
+SECTIONS: dict[str, Callable[[Context, tuple, tuple], None]] = {
+    "distribution": _render_distribution,
+    "drivers": _render_drivers,
+    "levers": _render_levers,
+    "more": _render_more_views,
+}
 
 
 @st.fragment
@@ -434,11 +414,8 @@ def render_uncertainty(ctx: Context) -> None:
     from_file = [key for key, _ in custom if ctx.estimate.input_sources.get(key) == "file"]
     if from_file:
         st.caption(t("input_source.ranges_note", inputs=", ".join(param_label(key).lower() for key in from_file)))
-    _render_distribution(ctx, params_key, custom)
-    swings = _render_drivers(ctx, params_key, custom)
-    _render_levers(ctx, params_key)
-    _render_initiative(ctx)
-    _render_more_views(ctx, params_key, custom, swings)
+    for render in SECTIONS.values():
+        render(ctx, params_key, custom)
     with st.expander(t("uncertainty.ranges_title")):
         st.caption(t("uncertainty.ranges_intro"))
         _render_range_editor(ctx, _ranges(params_key, custom))

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value, shown_value
 from estimator.core.result import PLAUSIBILITY_CODES, Estimate
 from estimator.library import load_preset, read_scenario
@@ -210,6 +211,13 @@ def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _figure(kind: str, value: float) -> str:
+    """A headline figure of ``kind`` (data/outputs.toml) on the command line."""
+    if kind == "share":
+        return "undefined" if pd.isna(value) else f"{value:.1%}"
+    return _money(value)
+
+
 def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
     """A plain-text report of one estimate: where each input came from, the plausibility warnings first.
 
@@ -227,7 +235,6 @@ def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
             "customers lost": frame["customers_lost"].map(lambda v: f"{v:,.0f}"),
         }
     )
-    share = result.share_of_revenue
     currency = currency_label(p.currency, "en")
     scaled = {item.key: item for item in result.scaled}
     lines = [
@@ -243,10 +250,11 @@ def format_estimate(result: Estimate, notes: Sequence[Any] = ()) -> str:
         f"Revenue lost to poor service per year ({currency}):",
         table.to_string(),
         "",
-        f"Share of revenue        {'undefined' if pd.isna(share) else f'{share:.1%}'}",
-        f"Profit lost             {_money(result.profit_lost)}",
-        f"Value at risk ({p.horizon_years} y)     {_money(result.value_at_risk)}",
-        f"Replacement cost        {_money(result.replacement_cost)}",
+        *(
+            f"{item.cli.format(**item.label_arguments(p)):<19}     {_figure(item.kind, getattr(result, item.output))}"
+            for item in HEADLINE_OUTPUTS
+            if not item.channel_total  # the total and the customers lost are the table's last row
+        ),
         "",
         "Cross-check of customers lost a year:",
         f"  top-down  (customers × churn × service share)  {result.top_down_customers:,.0f}",

@@ -4,10 +4,8 @@ is, what fixing is worth (tornado, spider, heatmap, Monte Carlo, Sobol, levers).
 from __future__ import annotations
 
 import argparse
-import json
 
-import pandas as pd
-
+from estimator.analysis.registry import ANALYSES, run_analysis
 from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
     HEATMAP_POINTS,
@@ -16,19 +14,14 @@ from estimator.analysis.sensitivity import (
     MAX_SOBOL_SAMPLES,
     SOBOL_BASE_SAMPLES,
     UncertaintyRanges,
-    heatmap,
-    levers,
-    monte_carlo,
-    sobol_indices,
-    spider,
-    tornado,
 )
 from estimator.cli.common import format_option, from_data_lines, repeated_option, scenario_and_ranges, scenario_options
 from estimator.core.parameters import InputError
 
 __all__ = ["SENSITIVITY_KINDS", "add_parser", "run"]
 
-SENSITIVITY_KINDS = ("tornado", "spider", "heatmap", "montecarlo", "sobol", "levers")
+#: The analyses ``--kind`` offers: the registry's (estimator.analysis.registry.ANALYSES).
+SENSITIVITY_KINDS = tuple(ANALYSES)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -66,53 +59,16 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def _readable(value: float) -> str:
-    """Money and counts with thousands separators; shares and indices with four significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _frame_output(frame: pd.DataFrame, fmt: str) -> str:
-    if fmt == "json":
-        return frame.reset_index().to_json(orient="records", indent=2, force_ascii=False)
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", _readable):
-        return frame.to_string()
-
-
 def _analysis(args: argparse.Namespace) -> str:
+    """Run the analysis ``--kind`` names (a look-up in the registry) with the options it reads."""
+    analysis = ANALYSES[args.kind]
     params, custom = scenario_and_ranges(args)
     ranges = UncertaintyRanges.around(params, custom)
-    kind, fmt = args.kind, args.format
-    if kind == "tornado":
-        result = tornado(params, ranges, output=args.output, top=args.top)
-        if fmt == "json":
-            return json.dumps(result.to_dict(), indent=2)
-        return f"{args.output} at base: {result.base:,.0f}\n" + _frame_output(result.to_frame(), fmt)
-    if kind == "spider":
-        return _frame_output(spider(params, output=args.output).set_index("parameter"), fmt)
-    if kind == "heatmap":
-        if not args.x or not args.y:
-            raise InputError("--kind heatmap needs --x and --y, two parameters to put on the grid")
-        result = heatmap(params, args.x, args.y, output=args.output, ranges=ranges, points=args.points)
-        return json.dumps(result.to_dict(), indent=2) if fmt == "json" else _frame_output(result.to_frame(), fmt)
-    if kind == "montecarlo":
-        result = monte_carlo(
-            params, ranges, draws=args.draws, seed=args.seed, output=args.output, sampling=args.sampling, threshold=args.threshold
-        )
-        if fmt == "json":
-            return json.dumps(result.to_dict(), indent=2)
-        lines = [
-            f"{args.output}: {result.draws:,} draws ({result.sampling}, seed {result.seed})",
-            f"point estimate {result.point_estimate:,.0f}; mean {result.mean:,.0f} (standard error {result.std_error:,.0f})",
-            *(f"  {name.upper():>4} {value:,.0f}" for name, value in result.percentiles.items()),
-        ]
-        if result.threshold is not None:
-            lines.append(f"probability above {result.threshold:,.0f}: {result.probability_above:.1%}")
-        return "\n".join(lines)
-    if kind == "sobol":
-        return _frame_output(
-            sobol_indices(params, ranges, n=args.n, seed=args.seed if args.seed is not None else 0, output=args.output), fmt
-        )
-    return _frame_output(levers(params, output=args.output), fmt)
+    if not all(getattr(args, option) for option in analysis.requires):
+        needed = " and ".join(f"--{option}" for option in analysis.requires)
+        raise InputError(f"--kind {analysis.name} needs {needed}, {analysis.requires_why}")
+    result = run_analysis(analysis.name, params, ranges, vars(args))
+    return analysis.to_json(result) if args.format == "json" else analysis.to_text(result)
 
 
 def run(args: argparse.Namespace) -> str:
@@ -120,7 +76,7 @@ def run(args: argparse.Namespace) -> str:
     text = _analysis(args)
     if args.format == "json":
         return text
-    if args.kind in ("tornado", "montecarlo", "sobol", "heatmap") and getattr(args, "ranges_from_file", None):
+    if ANALYSES[args.kind].uses_ranges and getattr(args, "ranges_from_file", None):
         # MODEL.md v3: the client's own uncertainty drives these analyses; say where the ranges came from.
         text += (
             "\n\nUncertainty ranges from the client's file (95 % intervals, after the churn window and the adjustment): "

@@ -50,25 +50,32 @@ class Channel:
     customers : str or None
         The output counting the customers it loses a year (``Estimate.to_dict()["customers_lost"]``),
         or ``None`` when it loses none (customers who spend less stay).
+    one_off : str or None
+        The output with the part of its revenue lost that does not recur (MODEL.md's Rdown, sales
+        lost while the service is down), or ``None``. Value at risk sums the registry: a customer
+        lost is ``annual_value`` a year over the horizon, a channel that loses no customers recurs
+        as it is, and ``one_off`` counts once; so a channel's revenue lost must be its customers ×
+        ``annual_value`` plus ``one_off`` (``tests/test_channels.py`` checks it).
     """
 
     name: str
     customers: str | None
+    one_off: str | None = None
 
     @property
     def label_key(self) -> str:
-        """Its name in the i18n catalogues (``data/i18n/<language>/app.toml``, ``[channel]``)."""
+        """Its name in the i18n catalogues (``data/i18n/<language>/channels.toml``, ``[channel]``)."""
         return f"channel.{self.name}"
 
 
 #: The five channels through which revenue is lost, in MODEL.md's order. A new channel: its
-#: formula in :func:`_compute`, its row here, its labels and its workbook formula (ARCHITECTURE.md).
+#: formula in :func:`_compute`, its row here, its labels (``channels.toml``) and its workbook formula (ARCHITECTURE.md).
 CHANNEL_SPECS: tuple[Channel, ...] = (
     Channel("retention", "customers_lost_retention"),
     Channel("spend_reduction", None),
     Channel("missed_contacts", "customers_lost_missed_contacts"),
     Channel("word_of_mouth", "customers_lost_word_of_mouth"),
-    Channel("incidents", "customers_lost_incidents"),
+    Channel("incidents", "customers_lost_incidents", one_off="downtime_revenue"),
 )
 #: The channels' names (the outputs of revenue lost), in the same order.
 CHANNELS: tuple[str, ...] = tuple(channel.name for channel in CHANNEL_SPECS)
@@ -439,11 +446,6 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
     revenue = N * V
     churners = N * c
     horizon_factor = _horizon_factor(c, p["discount_rate"], p["horizon_years"])
-    value_at_risk = (
-        (lost_retention + lost_missed + lost_wom + lost_incidents) * V * horizon_factor
-        + spend_reduction * horizon_factor
-        + downtime_revenue
-    )
 
     by_channel = {
         "retention": retention,
@@ -459,6 +461,17 @@ def _compute(p: Mapping[str, np.ndarray], use_bottom_up: np.ndarray) -> dict[str
     # The totals add up the registry's channels, in its order (so a new channel cannot be left out).
     total = reduce(operator.add, (by_channel[channel.name] for channel in CHANNEL_SPECS))
     lost_total = reduce(operator.add, (by_channel[channel.customers] for channel in CHANNEL_SPECS if channel.customers))
+    # MODEL.md: (Lret + Lmiss + Lwom + Linc)·V·F + spend_reduction·F + Rdown, summed over the registry:
+    # customers lost for the horizon, channels that lose no customers recurring, one-off parts once.
+    one_off = {"downtime_revenue": downtime_revenue}
+    value_at_risk = reduce(
+        operator.add,
+        (
+            lost_total * V * horizon_factor,
+            *(by_channel[channel.name] * horizon_factor for channel in CHANNEL_SPECS if not channel.customers),
+            *(one_off[channel.one_off] for channel in CHANNEL_SPECS if channel.one_off),
+        ),
+    )
     outputs = {
         "total": total,
         **by_channel,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
+from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import Parameters
 from estimator.core.sources import Scaling, infer_sources
 from estimator.paths import data_dir
@@ -226,10 +227,12 @@ class Estimate:
                 **{channel.name: o[channel.customers] for channel in CHANNEL_SPECS if channel.customers},
                 "total": o["customers_lost_total"],
             },
-            "share_of_revenue": _finite_or_none(o["share_of_revenue"]),
-            "profit_lost": o["profit_lost"],
-            "value_at_risk": o["value_at_risk"],
-            "replacement_cost": o["replacement_cost"],
+            # The headline figures that are not a channel column's total (data/outputs.toml).
+            **{
+                item.output: _finite_or_none(o[item.output]) if item.undefined else o[item.output]
+                for item in HEADLINE_OUTPUTS
+                if not item.channel_total
+            },
             "cross_check": {
                 "top_down_customers": o["top_down_customers"],
                 "bottom_up_customers": o["bottom_up_customers"],
@@ -267,8 +270,8 @@ class Estimate:
         """The headline figures, as a Series for a notebook."""
         import pandas as pd
 
-        names = ("total", "share_of_revenue", "customers_lost_total", "profit_lost", "value_at_risk", "replacement_cost")
-        return pd.Series({name: getattr(self, name) for name in names}, name=self.parameters.name or "estimate")
+        figures = {item.output: getattr(self, item.output) for item in HEADLINE_OUTPUTS}
+        return pd.Series(figures, name=self.parameters.name or "estimate")
 
     def _repr_html_(self) -> str:
         warnings = "".join(f"<li>{w.message}</li>" for w in self.warnings)

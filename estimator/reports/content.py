@@ -19,6 +19,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from estimator.analysis.published import share_comparison
+from estimator.analysis.registry import ANALYSES, run_analysis
 from estimator.analysis.sensitivity import (
     DEFAULT_DRAWS,
     DEFAULT_INITIATIVE_ONE_OFF,
@@ -30,9 +31,6 @@ from estimator.analysis.sensitivity import (
     UncertaintyRanges,
     default_initiative_changes,
     initiative_roi,
-    levers,
-    monte_carlo,
-    tornado,
 )
 from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.core.result import Estimate, estimate
@@ -305,9 +303,12 @@ def build_content(
         parameters=params,
         estimate=result,
         ranges=ranges,
-        tornado=tornado(params, ranges),
-        monte_carlo=monte_carlo(params, ranges, draws=draws, seed=seed),
-        levers=levers(params),
+        # The analyses the deliverables carry: the registry's with a report field, run as the app runs them.
+        **{
+            analysis.report_field: run_analysis(analysis.name, params, ranges, {"draws": draws, "seed": seed})
+            for analysis in ANALYSES.values()
+            if analysis.report_field
+        },
         initiative=initiative_roi(params, plan.changes_for(params), plan.one_off_cost, plan.yearly_cost),
         assumptions=assumptions,
         notes=notes,

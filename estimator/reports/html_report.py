@@ -19,6 +19,7 @@ from estimator.reports.content import ReportContent, finite, initiative_facts, s
 from estimator.reports.safety import escape_html
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import language_scope, param_label, t
+from estimator.text.sentences import headline_figures
 
 __all__ = ["html_bytes"]
 
@@ -115,14 +116,7 @@ def _page(content: ReportContent) -> str:
         if finite(share)
         else t("report.headline.takeaway_no_share", total=money(est.total))
     )
-    cards = (
-        (t("metric.total.label"), money(est.total)),
-        (t("metric.share.label"), format_share(share, locale=locale)),
-        (t("metric.customers.label"), format_count(est.customers_lost_total, locale=locale)),
-        (t("metric.profit.label"), money(est.profit_lost)),
-        (t("metric.value_at_risk.label", years=params.horizon_years), money(est.value_at_risk)),
-        (t("metric.replacement.label"), money(est.replacement_cost)),
-    )
+    cards = [(figure.label, figure.value) for figure in headline_figures(est, params, locale=locale)]
     cards_html = (
         '<div class="cards">'
         + "".join(

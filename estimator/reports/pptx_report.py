@@ -39,6 +39,7 @@ from estimator.reports.content import (
 )
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import language_scope, param_label, t
+from estimator.text.sentences import headline_figures
 
 __all__ = ["SLIDE_COUNT", "chart_money_format", "locale_tag", "pptx_bytes"]
 
@@ -274,14 +275,7 @@ def _headline_slide(deck: _Deck) -> None:
         else t("report.headline.takeaway_no_share", total=deck.money(est.total))
     )
     slide = deck.slide(t("report.headline.title"), takeaway, t("report.pptx.notes.headline", method=t(f"method.{params.method}")))
-    figures = (
-        (t("metric.total.label"), deck.money(est.total)),
-        (t("metric.share.label"), deck.share(share)),
-        (t("metric.customers.label"), deck.count(est.customers_lost_total)),
-        (t("metric.profit.label"), deck.money(est.profit_lost)),
-        (t("metric.value_at_risk.label", years=params.horizon_years), deck.money(est.value_at_risk)),
-        (t("metric.replacement.label"), deck.money(est.replacement_cost)),
-    )
+    figures = [(figure.label, figure.value) for figure in headline_figures(est, params, locale=deck.content.locale)]
     width, height, gap = Inches(3.9), Inches(1.45), Inches(0.3)
     for index, (label, value) in enumerate(figures):
         left = MARGIN + (index % 3) * (width + gap)

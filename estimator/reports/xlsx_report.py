@@ -23,7 +23,8 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.worksheet import Worksheet
 
-from estimator.core.model import CHANNEL_SPECS, CHANNELS, HOURS_PER_YEAR
+from estimator.core.model import CHANNEL_SPECS, HOURS_PER_YEAR
+from estimator.core.outputs import output_kind
 from estimator.core.parameters import PARAMETER_SPECS
 from estimator.figures.uncertainty import levers_note
 from estimator.library import load_evidence
@@ -41,6 +42,15 @@ INPUT_FIRST_ROW = 5
 #: The sums over the model's channels (its registry), as workbook formulas.
 _CHANNEL_SUM = "+".join(channel.name for channel in CHANNEL_SPECS)
 _CUSTOMERS_SUM = "+".join(channel.customers for channel in CHANNEL_SPECS if channel.customers)
+#: Value at risk over the registry, as :func:`estimator.core.model.evaluate` sums it: the customers lost
+#: for the horizon, a channel that loses no customers recurring, a one-off part (Rdown) once.
+_VALUE_AT_RISK = "+".join(
+    (
+        f"({_CUSTOMERS_SUM})*annual_value*horizon_factor",
+        *(f"{channel.name}*horizon_factor" for channel in CHANNEL_SPECS if not channel.customers),
+        *(channel.one_off for channel in CHANNEL_SPECS if channel.one_off),
+    )
+)
 
 #: Every output of MODEL.md as a formula over named cells, in evaluation order:
 #: (name, formula). Names of parameters and of earlier outputs are workbook names.
@@ -85,20 +95,12 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
         "(1-((1-churn_rate)/(1+discount_rate))^horizon_years)/((churn_rate+discount_rate)/(1+discount_rate)),"
         "horizon_years)",
     ),
-    (
-        "value_at_risk",
-        f"({_CUSTOMERS_SUM})*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
-    ),
+    ("value_at_risk", _VALUE_AT_RISK),
     ("replacement_cost", "(MAX(customers_lost_retention,0)+customers_lost_incidents)*acquisition_cost"),
     ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),
     ("silent_cap_binds", "complaint_rate*silent_ratio>1-complaint_rate"),
     ("downtime_capped", f"incidents_per_year*incident_hours/{HOURS_PER_YEAR:g}>1"),
 )
-
-#: How each output is shown: money, customers, share or plain.
-_MONEY = {*CHANNELS, "total", "downtime_revenue", "profit_lost", "value_at_risk", "replacement_cost"}
-_SHARES = {"share_of_revenue", "implied_service_share"}
-_FLAGS = {"silent_cap_binds", "downtime_capped"}
 
 
 def _output_label(name: str) -> str:
@@ -246,15 +248,11 @@ class _Writer:
             sheet.write_number(row, col, float(value), fmt or self.number)
 
     def format_for(self, name: str) -> Any:
-        if name in _MONEY:
+        """The cell format of output ``name``: by its kind in data/outputs.toml (a workbook step is a count)."""
+        kind = output_kind(name)
+        if kind == "money":
             return self.money_bold if name == "total" else self.money
-        if name in _SHARES:
-            return self.share
-        if name == "horizon_factor":
-            return self.factor
-        if name in _FLAGS:
-            return self.number
-        return self.count
+        return {"share": self.share, "factor": self.factor, "flag": self.number}.get(kind, self.count)
 
 
 def _write_inputs(w: _Writer, sheet: Worksheet) -> None:

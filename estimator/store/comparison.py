@@ -17,6 +17,7 @@ from pandas.io.formats.style import Styler
 
 from estimator.analysis.compare import attribute_change
 from estimator.core.model import CHANNELS
+from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import PARAMETER_SPECS, Parameters
 from estimator.core.result import Estimate, estimate
 from estimator.store.types import MAX_COMPARED, ScenarioDraft, ScenarioError
@@ -31,11 +32,7 @@ __all__ = ["COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "change
 COMPARED_OUTPUTS: tuple[str, ...] = (
     "total",
     *CHANNELS,
-    "share_of_revenue",
-    "customers_lost_total",
-    "profit_lost",
-    "value_at_risk",
-    "replacement_cost",
+    *(item.output for item in HEADLINE_OUTPUTS if item.output != "total"),
 )
 #: Style of a cell that differs from the first scenario's.
 DIFFERENCE_STYLE = "background-color: #FDEBD0; font-weight: 600"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from estimator.controls import control_for, entry_problem_text
 from estimator.core.model import CHANNEL_SPECS, CHANNELS
+from estimator.core.outputs import HEADLINE_OUTPUTS, HeadlineOutput
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, Parameters
 from estimator.core.result import Estimate
 from estimator.library import Preset
@@ -76,43 +77,26 @@ def headline_figures(est: Estimate, params: Parameters, *, locale: str, baseline
     """
     currency, base = params.currency, baseline
 
-    def money(key: str, output: str, **label_values: object) -> HeadlineFigure:
-        value = getattr(est, output)
-        delta = format_money_delta(value - getattr(base, output), currency, locale=locale) if base else None
-        exact = format_money(value, currency, locale=locale, compact=False)
-        return HeadlineFigure(
-            key,
-            t(f"metric.{key}.label", **label_values),
-            format_money(value, currency, locale=locale),
-            t(f"metric.{key}.help", exact=exact),
-            delta,
-        )
+    def figure(item: HeadlineOutput) -> HeadlineFigure:
+        value = getattr(est, item.output)
+        before = getattr(base, item.output) if base else None
+        label = t(f"metric.{item.metric}.label", **item.label_arguments(params))
+        if item.kind == "share":
+            delta = None
+            if before is not None and math.isfinite(value) and math.isfinite(before):
+                delta = t("delta.points", value=format_share_points_delta(value - before, locale=locale))
+            return HeadlineFigure(item.metric, label, format_share(value, locale=locale), t(f"metric.{item.metric}.help"), delta)
+        if item.kind == "count":
+            shown, exact = format_count(value, locale=locale), format_count(value, locale=locale, compact=False)
+            delta = format_count_delta(value - before, locale=locale) if base else None
+        else:
+            shown = format_money(value, currency, locale=locale)
+            exact = format_money(value, currency, locale=locale, compact=False)
+            delta = format_money_delta(value - before, currency, locale=locale) if base else None
+        return HeadlineFigure(item.metric, label, shown, t(f"metric.{item.metric}.help", exact=exact), delta)
 
-    share_delta = None
-    if base and math.isfinite(est.share_of_revenue) and math.isfinite(base.share_of_revenue):
-        points = format_share_points_delta(est.share_of_revenue - base.share_of_revenue, locale=locale)
-        share_delta = t("delta.points", value=points)
-    customers = est.customers_lost_total
-    return [
-        money("total", "total"),
-        HeadlineFigure(
-            "share",
-            t("metric.share.label"),
-            format_share(est.share_of_revenue, locale=locale),
-            t("metric.share.help"),
-            share_delta,
-        ),
-        HeadlineFigure(
-            "customers",
-            t("metric.customers.label"),
-            format_count(customers, locale=locale),
-            t("metric.customers.help", exact=format_count(customers, locale=locale, compact=False)),
-            format_count_delta(customers - base.customers_lost_total, locale=locale) if base else None,
-        ),
-        money("profit", "profit_lost"),
-        money("value_at_risk", "value_at_risk", years=params.horizon_years),
-        money("replacement", "replacement_cost"),
-    ]
+    # The figures and their order are data/outputs.toml's (estimator.core.outputs).
+    return [figure(item) for item in HEADLINE_OUTPUTS]
 
 
 def headline_sentence(est: Estimate, currency: str, *, locale: str) -> str:
