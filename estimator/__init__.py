@@ -13,7 +13,8 @@ For many scenarios at once, :func:`evaluate` takes arrays and returns arrays.
 from estimator.core.model import CHANNELS, Outputs, evaluate
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
 from estimator.core.result import Estimate, ModelWarning, estimate
-from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset
+from estimator.store.codec import read_scenario_file
 
 __all__ = [
     "CHANNELS",

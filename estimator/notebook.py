@@ -860,7 +860,7 @@ def explore(
                 )
             saved = store.load(source)
             base = base or load_preset(DEFAULT_PRESET)
-            params, ranges, provenance = saved.parameters, dict(saved.ranges), dict(saved.provenance)
+            params, ranges, provenance = saved.parameters, dict(saved.ranges), saved.descriptions
             range_reason = SAVED_RANGE
     else:
         base = base or load_preset(DEFAULT_PRESET)

@@ -5,3 +5,10 @@ Kept so that ``from estimator.scenarios import ScenarioStore`` (notebooks, scrip
 
 from estimator.store import *  # noqa: F403
 from estimator.store import __all__  # noqa: F401
+
+
+def __getattr__(name: str):
+    # Names estimator.store keeps for old code without listing them (ScenarioDraft): they warn there.
+    import estimator.store
+
+    return getattr(estimator.store, name)

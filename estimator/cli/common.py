@@ -17,7 +17,8 @@ import pandas as pd
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value, shown_value
 from estimator.core.result import PLAUSIBILITY_CODES, Estimate
-from estimator.library import load_preset, read_scenario
+from estimator.library import load_preset
+from estimator.store.codec import read_scenario
 from estimator.text.i18n import available_languages
 from estimator.text.user_text import terminal_text
 
@@ -118,7 +119,7 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
     ranges_from_file: set[str] = set()
     given: set[str] = set()  # keys a file or --set gave a value: never scaled, whatever their label
     for path in args.params:
-        scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
+        scenario = read_scenario(path)  # the one reader (estimator.store.codec), shared with the store
         ranges.update(scenario.ranges)
         found = scenario.provenance or {}
         if not isinstance(found, dict) or not all(isinstance(text, str) for text in found.values()):

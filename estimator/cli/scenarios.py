@@ -201,7 +201,7 @@ def _describe_saved(scenario: SavedScenario) -> str:
     if scenario.ranges:
         lines += ["", "Uncertainty ranges set:", *(f"  {k}: {low:g} to {high:g}" for k, (low, high) in scenario.ranges.items())]
     if scenario.provenance:
-        lines += ["", "Sources of values:", *(f"  {k}: {source}" for k, source in scenario.provenance.items())]
+        lines += ["", "Sources of values:", *(f"  {k}: {source}" for k, source in scenario.descriptions.items())]
     if scenario.notes:
         lines += ["", "Notes:", "  " + scenario.notes.replace("\n", "\n  ")]  # indented: a note cannot pose as output
     by = f" by {scenario.author}" if scenario.author else ""
@@ -269,7 +269,7 @@ def run(args: argparse.Namespace) -> str:
                 draft.ranges,
                 draft.name,
                 draft.notes,
-                draft.provenance,
+                draft.descriptions,
             )
             expect = None
         new_workspace = not store.workspace_exists()
