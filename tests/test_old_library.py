@@ -215,4 +215,5 @@ def test_old_library_holds_what_make_py_saved(library_copy: Path) -> None:
     calibrated = klient.load("Calibrated from CRM")
     assert calibrated.parameters.complaint_rate == 0.2  # moved by hand in version 2
     assert "complaint_rate" not in calibrated.provenance
-    assert getattr(calibrated, "descriptions", calibrated.provenance)["churn_rate"].startswith("calibrated from sample_customers.csv")
+    descriptions = getattr(calibrated, "descriptions", calibrated.provenance)
+    assert descriptions["churn_rate"].startswith("calibrated from sample_customers.csv")
