@@ -44,6 +44,7 @@ from estimator.calibration.sentence import cfo_sentence
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.result import Estimate, estimate
+from estimator.core.scenario import Scenario
 from estimator.core.sources import NO_CURRENCY, SCALED_INPUTS, Scaling, base_of, scale_with_customers
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
@@ -340,15 +341,13 @@ class Explorer:
         from estimator.reports import build_content, write_report
 
         content = build_content(
-            self._params,
+            Scenario("", self._params, self.custom_ranges, provenance=self.provenance),
             sources=self._preset.sources,
             base=self._preset.parameters,
-            custom_ranges=self.custom_ranges,
             draws=draws,
             seed=seed,
             notes=notes,
             language=self._language,
-            data_sources=self.provenance,
             input_sources=self.input_sources,
             scaled=tuple(self._scaled.values()),
             method_sentence=cfo_sentence(self._calibration, self._language) if self._calibration and self.provenance else "",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from estimator.cli.common import format_estimate, format_option, scenario_and_ranges, scenario_options
+from estimator.cli.common import build_scenario, format_estimate, format_option, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
 from estimator.paths import DATABASE_ENV, write_file
@@ -258,9 +258,10 @@ def run(args: argparse.Namespace) -> str:
         return _describe_saved(scenario)
     if action in ("save", "import"):
         if action == "save":
-            parameters, ranges = scenario_and_ranges(args)
+            built = build_scenario(args)
+            parameters, ranges = built.parameters, built.ranges
             # provenance: from a calibration's JSON given as --params
-            draft_name, notes, provenance = args.name, args.notes, getattr(args, "provenance", None) or None
+            draft_name, notes, provenance = args.name, args.notes, built.provenance or None
             expect = args.expect_version
         else:
             draft = read_scenario_path(args.file, name=args.name)

@@ -23,7 +23,7 @@ from estimator.analysis.sensitivity import (
     spider,
     tornado,
 )
-from estimator.cli.common import format_option, from_data_lines, repeated_option, scenario_and_ranges, scenario_options
+from estimator.cli.common import BuiltScenario, build_scenario, format_option, from_data_lines, repeated_option, scenario_options
 from estimator.core.parameters import InputError
 
 __all__ = ["SENSITIVITY_KINDS", "add_parser", "run"]
@@ -78,9 +78,9 @@ def _frame_output(frame: pd.DataFrame, fmt: str) -> str:
         return frame.to_string()
 
 
-def _analysis(args: argparse.Namespace) -> str:
-    params, custom = scenario_and_ranges(args)
-    ranges = UncertaintyRanges.around(params, custom)
+def _analysis(args: argparse.Namespace, built: BuiltScenario) -> str:
+    params = built.parameters
+    ranges = UncertaintyRanges.around(params, built.ranges)
     kind, fmt = args.kind, args.format
     if kind == "tornado":
         result = tornado(params, ranges, output=args.output, top=args.top)
@@ -117,13 +117,14 @@ def _analysis(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> str:
     """The analysis ``--kind`` names; in a table, which inputs came from client data."""
-    text = _analysis(args)
+    built = build_scenario(args)
+    text = _analysis(args, built)
     if args.format == "json":
         return text
-    if args.kind in ("tornado", "montecarlo", "sobol", "heatmap") and getattr(args, "ranges_from_file", None):
+    if args.kind in ("tornado", "montecarlo", "sobol", "heatmap") and built.ranges_from_file:
         # MODEL.md v3: the client's own uncertainty drives these analyses; say where the ranges came from.
         text += (
             "\n\nUncertainty ranges from the client's file (95 % intervals, after the churn window and the adjustment): "
-            + ", ".join(args.ranges_from_file)
+            + ", ".join(built.ranges_from_file)
         )
-    return text if not args.provenance else text + from_data_lines(None, args.provenance)
+    return text if not built.provenance else text + from_data_lines(None, built.provenance)
