@@ -292,7 +292,7 @@ def export_scenario(scenario: Scenario, fmt: str = "json") -> str:
 
 
 def _draft(file: ScenarioFile, name: str | None, default_name: str) -> Scenario:
-    """A validated draft from a scenario file's content (:func:`~estimator.library.read_scenario`)."""
+    """A validated scenario from a scenario file's content (:func:`read_scenario`)."""
     ranges = file.ranges
     values = file.values
     for key in FILE_METADATA_KEYS:  # a flat file carries them beside the values: not parameters
