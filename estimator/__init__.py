@@ -14,7 +14,6 @@ from estimator.core.model import CHANNELS, Outputs, evaluate
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
 from estimator.core.result import Estimate, ModelWarning, estimate
 from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset
-from estimator.store.codec import read_scenario_file
 
 __all__ = [
     "CHANNELS",
@@ -35,3 +34,12 @@ __all__ = [
     "load_preset",
     "read_scenario_file",
 ]
+
+
+def __getattr__(name: str):
+    # The scenario-file codec lives with the store (estimator.store.codec); imported when first asked for.
+    if name == "read_scenario_file":
+        from estimator.store.codec import read_scenario_file
+
+        return read_scenario_file
+    raise AttributeError(f"module 'estimator' has no attribute {name!r}")
