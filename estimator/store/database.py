@@ -1,11 +1,8 @@
-"""The database layer of the scenario library: one API over a SQLite file or a PostgreSQL server.
+"""The scenario library's store: one API over a SQLite file or a PostgreSQL server (transactions, retries).
 
-Where the library lives (:func:`default_database`): ``--db`` or the environment variable
-``CHURN_ESTIMATOR_DB`` holding either a path (SQLite, the embedded default) or a URL
-``postgresql://user:password@host:port/dbname`` (a server a team shares); without either,
-``$XDG_DATA_HOME/churn-estimator/scenarios.sqlite3`` or
-``~/.local/share/churn-estimator/scenarios.sqlite3``. A password in a URL is never shown:
-:attr:`ScenarioStore.location` and every message render the URL with the password hidden.
+Where the library lives is :mod:`estimator.store.location` (a path or a ``postgresql://`` URL; a
+password is never shown: :attr:`ScenarioStore.location` and every message hide it); the tables and
+row ⇄ scenario are :mod:`estimator.store.rows`, which writes every version.
 
 Both engines go through SQLAlchemy 2 Core (psycopg 3 for PostgreSQL) and one schema, brought up
 to date by Alembic (``estimator/store/migrations``) inside the first write transaction, so
@@ -31,12 +28,10 @@ import functools
 import getpass
 import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -46,15 +41,20 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.pool import NullPool
 
 from estimator.core.parameters import Parameters
 from estimator.core.scenario import Scenario, ScenarioError, check_name, check_text
 from estimator.paths import DATABASE_ENV
 from estimator.store.codec import WorkspaceFile, export_workspace
-from estimator.store.location import default_database, default_database_path, hide_password, library_location
+from estimator.store.location import (
+    default_database,
+    default_database_path,
+    hide_password,
+    library_engine,
+    library_location,
+)
 from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES, content, from_row, from_version, now, parse_time, write_version
 from estimator.store.types import (
     DEFAULT_WORKSPACE,
@@ -110,48 +110,6 @@ def default_author() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return ""
-
-
-# --- engines --------------------------------------------------------------------------------------
-
-_ENGINES: dict[tuple[int, str, float], Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
-    # NullPool: one connection per transaction, as before, so no file stays open between calls.
-    engine = sa.create_engine(
-        URL.create("sqlite", database=str(path)),
-        poolclass=NullPool,
-        connect_args={"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False},
-    )
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        # FULL: a save that returned survives a power cut too, not only a killed process.
-        dbapi_connection.execute("PRAGMA synchronous = FULL")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            dbapi_connection.execute("PRAGMA journal_mode = WAL")
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # IMMEDIATE: a writer takes the write lock now, so two writers queue rather than deadlock later.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
-
-    return engine
-
-
-def _postgres_engine(url: URL) -> Engine:
-    return sa.create_engine(
-        url.set(drivername="postgresql+psycopg"),
-        pool_pre_ping=True,  # a connection the server dropped (a restart) is replaced, not used
-        pool_size=4,
-        max_overflow=8,
-        connect_args={"connect_timeout": 5, "application_name": "churn-estimator"},
-    )
 
 
 class _CollisionError(ScenarioError):
@@ -268,14 +226,7 @@ class ScenarioStore:
     # --- connections -------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        where = str(self.path) if self.url is None else self.url.render_as_string(hide_password=False)
-        key = (os.getpid(), where, self.busy_timeout)
-        with _ENGINES_LOCK:
-            engine = _ENGINES.get(key)
-            if engine is None:
-                engine = _sqlite_engine(self.path, self.busy_timeout) if self.url is None else _postgres_engine(self.url)  # type: ignore[arg-type]
-                _ENGINES[key] = engine
-        return engine
+        return library_engine(self.url, self.path, self.busy_timeout)
 
     def _scrub(self, text: str) -> str:
         return redact_text(text, self.url) if self.url is not None else text
@@ -755,7 +706,7 @@ class ScenarioStore:
                 expected_version=expected,
             )
         row = {"name": name, **columns, "created_at": created, "updated_at": saved_at, "version": version, "author": author}
-        return replace(from_row(row, self.workspace), note=note)
+        return from_row({**row, "note": note}, self.workspace)
 
     def _conflict(self, connection: Connection, existing, expected: int) -> ScenarioConflictError:
         rows = connection.execute(

@@ -1,4 +1,4 @@
-"""Where the scenario library lives: the default file, the environment variable, and a URL read safely.
+"""Where the scenario library lives: the default file, the environment variable, a URL read safely, and its engine.
 
 ``--db`` or ``CHURN_ESTIMATOR_DB`` hold either a path (SQLite, the embedded default) or a URL
 ``postgresql://user:password@host:port/dbname`` (a server a team shares); without either,
@@ -10,16 +10,27 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
 
 from estimator.core.scenario import ScenarioError
 from estimator.paths import DATABASE_ENV
 from estimator.urls import redact_text, redact_url, scheme, unencoded_userinfo
 
-__all__ = ["LIBRARY_SCHEMES", "default_database", "default_database_path", "hide_password", "is_url", "library_location"]
+__all__ = [
+    "LIBRARY_SCHEMES",
+    "default_database",
+    "default_database_path",
+    "hide_password",
+    "is_url",
+    "library_engine",
+    "library_location",
+]
 
 #: The URL schemes a library may have (``postgresql+psycopg`` and the like included); anything else written
 #: ``scheme://`` is refused rather than taken for a file named after it (and its password).
@@ -101,3 +112,57 @@ def library_location(target: str | Path) -> tuple[URL | None, Path | None]:
             return None, Path(url.database or "").expanduser()
         return url, None
     return None, Path(target)
+
+
+# --- engines --------------------------------------------------------------------------------------
+
+_ENGINES: dict[tuple[int, str, float], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
+    # NullPool: one connection per transaction, as before, so no file stays open between calls.
+    engine = sa.create_engine(
+        URL.create("sqlite", database=str(path)),
+        poolclass=NullPool,
+        connect_args={"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False},
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # FULL: a save that returned survives a power cut too, not only a killed process.
+        dbapi_connection.execute("PRAGMA synchronous = FULL")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # IMMEDIATE: a writer takes the write lock now, so two writers queue rather than deadlock later.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: URL) -> Engine:
+    return sa.create_engine(
+        url.set(drivername="postgresql+psycopg"),
+        pool_pre_ping=True,  # a connection the server dropped (a restart) is replaced, not used
+        pool_size=4,
+        max_overflow=8,
+        connect_args={"connect_timeout": 5, "application_name": "churn-estimator"},
+    )
+
+
+def library_engine(url: URL | None, path: Path | None, busy_timeout: float) -> Engine:
+    """The engine of a library (one per process, place and timeout): a SQLite file's, or a server's."""
+    where = str(path) if url is None else url.render_as_string(hide_password=False)
+    key = (os.getpid(), where, busy_timeout)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _sqlite_engine(path, busy_timeout) if url is None else _postgres_engine(url)  # type: ignore[arg-type]
+            _ENGINES[key] = engine
+    return engine

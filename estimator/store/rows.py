@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
 from estimator.core.ranges import read_ranges
-from estimator.core.scenario import Scenario, ScenarioError, check_provenance, check_ranges
+from estimator.core.scenario import Scenario, ScenarioError
 from estimator.store.types import SavedScenario
 
 __all__ = [
@@ -118,8 +118,22 @@ def from_row(row: Mapping[str, Any], workspace: str) -> SavedScenario:
             Parameters({key: values[key] for key in unknown})  # raises, naming the unknown keys
         params = Parameters(values, currency=row["currency"], name=name)
         raw_ranges = read_ranges(_json_object(name, "ranges", row["ranges"]), f"saved scenario {name!r}: ranges")
-        clean_ranges = check_ranges(params, raw_ranges)
-        clean_provenance = check_provenance(_json_object(name, "provenance", row["provenance"]))
+        provenance = _json_object(name, "provenance", row["provenance"])
+        notes = row["notes"]
+        # The scenario checks its ranges and provenance once, here (a SavedScenario keeps its notes as saved).
+        return SavedScenario(
+            name,
+            params,
+            raw_ranges,
+            notes if isinstance(notes, str) else str(notes),
+            provenance,
+            parse_time(row["created_at"], name, "created_at"),
+            parse_time(row["updated_at"], name, "updated_at"),
+            int(row.get("version") or 1),
+            row.get("author") or "",
+            row.get("note") or "",
+            workspace,
+        )
     except ParameterError as error:
         first = error.problems[0]
         raise _invalid(name, str(error), first.parameter, first.value) from None
@@ -129,20 +143,6 @@ def from_row(row: Mapping[str, Any], workspace: str) -> SavedScenario:
         raise _invalid(name, str(error), error.field, error.value) from None
     except InputError as error:
         raise _invalid(name, str(error), "ranges", row["ranges"]) from None
-    notes = row["notes"]
-    return SavedScenario(
-        name,
-        params,
-        clean_ranges,
-        notes if isinstance(notes, str) else str(notes),
-        clean_provenance,
-        parse_time(row["created_at"], name, "created_at"),
-        parse_time(row["updated_at"], name, "updated_at"),
-        int(row.get("version") or 1),
-        row.get("author") or "",
-        row.get("note") or "",
-        workspace,
-    )
 
 
 def from_version(scenario: Mapping[str, Any], version: Mapping[str, Any], workspace: str) -> SavedScenario:
