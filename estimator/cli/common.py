@@ -20,7 +20,6 @@ from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterErro
 from estimator.core.result import PLAUSIBILITY_CODES, Estimate
 from estimator.core.scenario import Scenario
 from estimator.library import load_preset
-from estimator.store.codec import read_scenario
 from estimator.text.i18n import available_languages
 from estimator.text.user_text import terminal_text
 
@@ -163,6 +162,9 @@ def build_scenario(args: argparse.Namespace) -> BuiltScenario:
     ranges_from_file: set[str] = set()
     given: set[str] = set()  # keys a file or --set gave a value: never scaled, whatever their label
     for path in args.params:
+        # Imported here: a command without --params never loads the scenario library's package.
+        from estimator.store.codec import read_scenario
+
         scenario = read_scenario(path)  # the one reader (estimator.store.codec), shared with the store
         ranges.update(scenario.ranges)
         found = scenario.provenance or {}
