@@ -87,12 +87,9 @@ __all__ = [
 
 #: Names of the modules that import SQLAlchemy or pandas, imported when first asked for.
 _COMPARISON_NAMES = ("COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "changed_inputs", "compare_scenarios")
+_DATABASE_SETTINGS = ("BUSY_TIMEOUT_SECONDS", "DATABASE_ENV", "MIGRATIONS_DIR", "RETRY_SECONDS", "SCHEMA_VERSION")
 _DATABASE_NAMES = (
-    "BUSY_TIMEOUT_SECONDS",
-    "DATABASE_ENV",
-    "MIGRATIONS_DIR",
-    "RETRY_SECONDS",
-    "SCHEMA_VERSION",
+    *_DATABASE_SETTINGS,
     "ScenarioStore",
     "default_author",
     "default_database",
