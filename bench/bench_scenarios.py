@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from postgres_server import PostgresServer, postgres_bin  # noqa: E402
 
 from estimator import Parameters  # noqa: E402
+from estimator.core.scenario import Scenario  # noqa: E402
 from estimator.figures.scenarios import channel_comparison_bars, scenario_waterfall  # noqa: E402
 from estimator.store import ScenarioStore, compare_scenarios  # noqa: E402
-from estimator.store.database import _content  # noqa: E402
+from estimator.store.rows import content, write_version  # noqa: E402
 
 
 def median_ms(function, repeats: int) -> float:
@@ -48,22 +49,23 @@ def median_ms(function, repeats: int) -> float:
 
 def fill(store: ScenarioStore, count: int) -> None:
     """``count`` scenarios in the workspace, written in one transaction (the set-up, not measured)."""
-    from estimator.store.database import SCENARIOS, VERSIONS
-
     store.save("scenario 0", Parameters(churn_rate=0.1), notes="n" * 200, author="bench")
     now = "2026-12-01T00:00:00+00:00"
     with store._writing() as connection:
         workspace_id = store._workspace_id(connection)
         for i in range(1, count):
-            content = _content(Parameters(churn_rate=0.1 + (i % 500) / 1000), {"churn_rate": (0.05, 0.7)}, "n" * 200, {})
-            scenario_id = connection.execute(
-                SCENARIOS.insert()
-                .values(workspace_id=workspace_id, name=f"scenario {i}", **content, created_at=now, updated_at=now)
-                .values(version=1, author="bench")
-                .returning(SCENARIOS.c.id)
-            ).scalar_one()
-            connection.execute(
-                VERSIONS.insert().values(scenario_id=scenario_id, version=1, **content, author="bench", note="", saved_at=now)
+            scenario = Scenario("x", Parameters(churn_rate=0.1 + (i % 500) / 1000), {"churn_rate": (0.05, 0.7)}, "n" * 200)
+            write_version(
+                connection,
+                workspace_id=workspace_id,
+                scenario_id=None,
+                name=f"scenario {i}",
+                columns=content(scenario),
+                version=1,
+                author="bench",
+                note="",
+                saved_at=now,
+                save_id=None,
             )
 
 

@@ -13,7 +13,7 @@ For many scenarios at once, :func:`evaluate` takes arrays and returns arrays.
 from estimator.core.model import CHANNELS, Outputs, evaluate
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, ParameterSpec
 from estimator.core.result import Estimate, ModelWarning, estimate
-from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset, read_scenario_file
+from estimator.library import Preset, SourceRef, list_presets, load_evidence, load_preset
 from estimator.text.messages import warning_text
 
 # The core words no warning itself (it imports no layer above it): the message pipeline does, installed here,
@@ -39,3 +39,12 @@ __all__ = [
     "load_preset",
     "read_scenario_file",
 ]
+
+
+def __getattr__(name: str):
+    # The scenario-file codec lives with the store (estimator.store.codec); imported when first asked for.
+    if name == "read_scenario_file":
+        from estimator.store.codec import read_scenario_file
+
+        return read_scenario_file
+    raise AttributeError(f"module 'estimator' has no attribute {name!r}")

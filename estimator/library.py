@@ -1,4 +1,4 @@
-"""The evidence library, the presets built on it, and scenario files.
+"""The evidence library and the presets built on it (scenario files: :mod:`estimator.store.codec`).
 
 Everything here is read from ``data/``: ``evidence.csv`` (one row per published figure),
 ``presets/*.toml`` (named scenarios whose every value names its source) and the defaults'
@@ -8,16 +8,13 @@ sources in ``parameters.toml``.
 from __future__ import annotations
 
 import csv
-import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, InputError, Parameters
+from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.presets import preset_names, read_preset_file
 from estimator.paths import data_dir
 from estimator.text.i18n import t
@@ -28,16 +25,12 @@ if TYPE_CHECKING:
 __all__ = [
     "ASSUMPTION",
     "Preset",
-    "ScenarioFile",
     "SourceRef",
     "list_presets",
     "load_evidence",
     "load_preset",
     "preset_description",
     "preset_title",
-    "read_scenario",
-    "read_scenario_file",
-    "scenario_file",
     "scenario_title",
 ]
 
@@ -258,123 +251,22 @@ def scenario_title(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class ScenarioFile:
-    """One scenario file, read and parsed once: its values, ranges, provenance and notes (not yet validated).
-
-    Attributes
-    ----------
-    source : str
-        Where the content came from, as errors name it (``"params file 'x.json'"``).
-    content : mapping
-        The scenario's entries as :func:`read_scenario_file` returns them: the values (with
-        ``name`` and ``currency``), ``ranges`` and ``provenance`` when the file has them.
-    top : mapping
-        The file's top level (``notes``, timestamps and the other entries beside the values).
-    """
-
-    source: str
-    content: Mapping[str, Any]
-    top: Mapping[str, Any]
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """The scenario's values (parameters, ``name``, ``currency``), without ranges and provenance."""
-        return {key: value for key, value in self.content.items() if key not in ("ranges", "provenance")}
-
-    @property
-    def ranges(self) -> dict[str, tuple[float, float]]:
-        """The uncertainty ranges, ``{parameter: (low, high)}``; :class:`InputError` naming ``source`` if malformed."""
-        from estimator.core.ranges import read_ranges
-
-        return read_ranges(self.content.get("ranges", {}), self.source)
-
-    @property
-    def provenance(self) -> Any:
-        """Where values came from, ``{parameter: description}`` (the top level's, else a calibration's); raw."""
-        return self.top["provenance"] if "provenance" in self.top else self.content.get("provenance")
-
-    @property
-    def notes(self) -> Any:
-        """The scenario's notes as the file holds them (``""`` when it has none); raw."""
-        return self.top.get("notes") or ""
+#: Scenario-file readers that lived here before the codec (:mod:`estimator.store.codec`); they warn until removed.
+_MOVED_TO_CODEC = ("ScenarioFile", "read_scenario", "read_scenario_file", "scenario_file", "scenario_values")
+#: When the names above go (the same date as every shim of issue 25).
+MOVED_NAMES_REMOVAL = "2027-06-30"
 
 
-def read_scenario(path: str | Path, *, source: str | None = None) -> ScenarioFile:
-    """Read a JSON or TOML scenario file once: the one reader of scenario files (CLI, library, store).
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_CODEC:
+        import warnings
 
-    The file holds parameter keys at its top level, or under ``parameters`` or ``inputs``
-    (so the command line's own JSON output can be read back). ``currency`` and ``name``
-    are accepted too, and uncertainty ranges as a ``ranges`` table at the top level or
-    inside the section. The JSON of ``calibrate --format json`` is read too: its estimates
-    as values, their 95 % intervals as ``ranges`` and a ``provenance`` table (parameter →
-    where its value came from). ``notes`` and ``provenance`` sit at the top level.
+        from estimator.store import codec
 
-    Parameters
-    ----------
-    path : str or Path
-        A ``.json`` or ``.toml`` file.
-    source : str, optional
-        How errors about its content name it; ``params file '<path>'`` by default.
-
-    Raises
-    ------
-    InputError
-        When the file cannot be read or parsed, or holds no table of values.
-    """
-    path = Path(path)
-    try:
-        text = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"params file {str(path)!r}: cannot be read ({error.strerror or error})") from None
-    fmt = path.suffix.lower()
-    if fmt not in (".toml", ".json"):
-        raise InputError(f"params file {str(path)!r}: unknown format {path.suffix!r}; use .json or .toml")
-    try:
-        raw = tomllib.loads(text.decode("utf-8")) if fmt == ".toml" else json.loads(text)
-    except (ValueError, RecursionError) as error:
-        # ValueError: bad UTF-8, JSON or TOML, or a number of over 4,300 digits; RecursionError:
-        # arrays nested thousands deep. Either way the file is not a scenario.
-        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
-        raise InputError(f"params file {str(path)!r}: not valid {fmt[1:].upper()} ({reason})") from None
-    return scenario_file(raw, source or f"params file {str(path)!r}")
-
-
-def read_scenario_file(path: str | Path) -> dict[str, Any]:
-    """The values of a JSON or TOML scenario file (not yet validated), with its ``ranges`` and
-    ``provenance`` tables when it has them: :attr:`ScenarioFile.content` of :func:`read_scenario`.
-
-    Raises
-    ------
-    InputError
-        When the file cannot be read or parsed, or holds no table of values.
-    """
-    return dict(read_scenario(path).content)
-
-
-def scenario_file(raw: Any, source: str) -> ScenarioFile:
-    """A parsed scenario file's content (:func:`read_scenario`'s rules) as a :class:`ScenarioFile`.
-
-    ``source`` names where the content came from in the error (``"params file 'x.json'"``); a
-    workspace file holds one such content per scenario.
-    """
-    if not isinstance(raw, dict):
-        raise InputError(f"{source}: expected a table of parameter values, found {type(raw).__name__}")
-    from estimator.calibration.params import is_calibration, scenario_from_calibration
-
-    if is_calibration(raw):
-        # What `calibrate --format json` writes: its estimates, their intervals as ranges, their provenance.
-        scenario = scenario_from_calibration(raw, source)
-        content = {
-            "name": scenario["name"],
-            "currency": scenario["currency"],
-            **scenario["parameters"],
-            "provenance": scenario["provenance"],
-        }
-        return ScenarioFile(source, content, raw)
-    for section in ("parameters", "inputs"):
-        if isinstance(raw.get(section), dict):
-            # Ranges may sit beside the section ([ranges]) or inside it ([parameters.ranges]).
-            outer = {k: v for k, v in raw.items() if k in TEXT_KEYS or k in ("ranges", "provenance")}
-            return ScenarioFile(source, {**outer, **raw[section]}, raw)
-    return ScenarioFile(source, raw, raw)
+        warnings.warn(
+            f"estimator.library.{name} is now estimator.store.codec.{name}; the old name goes on {MOVED_NAMES_REMOVAL}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(codec, name)
+    raise AttributeError(f"module 'estimator.library' has no attribute {name!r}")

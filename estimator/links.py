@@ -1,7 +1,9 @@
 """Scenarios in the URL: read a shared link safely and write the current scenario back.
 
-A link holds the preset and every value that differs from it, under the public parameter
-keys of MODEL.md, in model units (``?preset=telecom_cable&churn_rate=0.2``), plus ``view``.
+A link holds the preset and every value of a :class:`~estimator.core.scenario.Scenario` that
+differs from it, under the public parameter keys of MODEL.md, in model units
+(``?preset=telecom_cable&churn_rate=0.2``), plus ``view``. Only the values: a link is read by anyone,
+so ranges, provenance and notes (which may name the client) stay in the library and its files.
 Reading never fails: a value that cannot be used is left out and reported as a
 :class:`LinkProblem`, and the preset's value stands in for it. Pure logic, no Streamlit: the
 app reads and writes its address bar with it, and the notebook app's ``.link()`` writes the
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from estimator.core.parameters import PARAMETER_SPECS, TEXT_KEYS, ParameterError, Parameters, parse_value
+from estimator.core.scenario import Scenario
 from estimator.library import Preset, load_preset, preset_names
 from estimator.text.i18n import current_language, language_scope, t
 from estimator.text.messages import allowed_range, reason_text, render
@@ -72,6 +75,11 @@ class LinkScenario:
     parameters: Parameters
     view: str
     problems: tuple[LinkProblem, ...]
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the link opens (values only: a link carries no ranges, provenance or notes)."""
+        return Scenario("", self.parameters)
 
 
 def reason_code(reason: str) -> str:
@@ -173,7 +181,7 @@ def encode_value(value: Any) -> str:
     return repr(number)
 
 
-def scenario_to_query(preset: Preset, parameters: Parameters, *, view: str = "edit") -> dict[str, str]:
+def scenario_to_query(preset: Preset, scenario: Scenario | Parameters, *, view: str = "edit") -> dict[str, str]:
     """The query parameters of a link to this scenario: the preset and every value that differs from it.
 
     >>> from estimator import load_preset
@@ -181,6 +189,7 @@ def scenario_to_query(preset: Preset, parameters: Parameters, *, view: str = "ed
     >>> scenario_to_query(preset, preset.parameters.replace(churn_rate=0.2, currency="PLN"))
     {'churn_rate': '0.2', 'currency': 'PLN'}
     """
+    parameters = scenario.parameters if isinstance(scenario, Scenario) else scenario
     query: dict[str, str] = {}
     if preset.name != DEFAULT_PRESET:
         query["preset"] = preset.name
@@ -193,7 +202,7 @@ def scenario_to_query(preset: Preset, parameters: Parameters, *, view: str = "ed
 
 
 def scenario_url(
-    base_url: str, preset: Preset, parameters: Parameters, *, language: str | None = None, view: str = "edit"
+    base_url: str, preset: Preset, scenario: Scenario | Parameters, *, language: str | None = None, view: str = "edit"
 ) -> str:
     """The address of the app at ``base_url`` opening this scenario (and ``language``, when given).
 
@@ -202,7 +211,7 @@ def scenario_url(
     >>> scenario_url("http://localhost:8501", preset, preset.parameters.replace(churn_rate=0.2), language="pl")
     'http://localhost:8501/?churn_rate=0.2&lang=pl'
     """
-    query = scenario_to_query(preset, parameters, view=view)
+    query = scenario_to_query(preset, scenario, view=view)
     if language is not None:
         query[LANGUAGE_QUERY] = language
     base = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"

@@ -341,15 +341,13 @@ class Explorer:
 
         calibration = self._session.applied_calibration  # its CFO sentence goes on the deck
         content = build_content(
-            self._params,
+            Scenario("", self._params, self.custom_ranges, provenance=self.provenance),
             sources=self._preset.sources,
             base=self._preset.parameters,
-            custom_ranges=self.custom_ranges,
             draws=draws,
             seed=seed,
             notes=notes,
             language=self._language,
-            data_sources=self.provenance,
             input_sources=self.input_sources,
             scaled=self._session.scaled,
             method_sentence=cfo_sentence(calibration, self._language) if calibration and self.provenance else "",
@@ -825,7 +823,7 @@ def explore(
                 )
             saved = store.load(source)
             base = base or load_preset(DEFAULT_PRESET)
-            params, ranges, provenance = saved.parameters, dict(saved.ranges), dict(saved.provenance)
+            params, ranges, provenance = saved.parameters, dict(saved.ranges), saved.descriptions
             range_reason = SAVED_RANGE
     else:
         base = base or load_preset(DEFAULT_PRESET)

@@ -9,3 +9,10 @@ from estimator.store import *  # noqa: F403
 from estimator.store import __all__  # noqa: F401
 
 warn_module(__name__)
+
+
+def __getattr__(name: str):
+    # Names estimator.store keeps for old code without listing them (ScenarioDraft): they warn there.
+    import estimator.store
+
+    return getattr(estimator.store, name)

@@ -16,7 +16,7 @@ from numpy.testing import assert_allclose
 from estimator import Parameters, load_preset
 from estimator.calibration import calibrate
 from estimator.cli import build_parser, main, run
-from estimator.cli.common import scenario_and_ranges
+from estimator.cli.common import build_scenario
 from estimator.core.parameters import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,8 @@ def flat(value: object, key: str = "") -> dict[str, object]:
 
 def scenario(*argv: str):
     args = build_parser().parse_args(["estimate", *argv])
-    params, ranges = scenario_and_ranges(args)
-    return params, ranges, args.provenance
+    built = build_scenario(args)
+    return built.parameters, built.ranges, built.provenance
 
 
 def test_the_calibration_json_sets_the_estimates_their_ranges_and_their_provenance(extract, calibration_json):

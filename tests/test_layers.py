@@ -60,19 +60,8 @@ LAYER_NAMES = ("core", "domain", "deliverables", "front ends", "app.py")
 NOT_IMPORTS = frozenset({"estimator.deprecations"})
 
 #: Imports that break the rules and are being removed elsewhere, (importer, imported): left out of the checks.
-#: PENDING: every one runs through estimator/store/ and goes with the Scenario codec (issue 25, helper "core",
-#: one scenario-file codec replacing store/files.py); the lead deletes this list at merge.
-PENDING: frozenset[tuple[str, str]] = frozenset(
-    {
-        # calibration.params writes --write-params through store.files, which reads with library, whose
-        # scenario_file reads calibration JSON with calibration.params: the issue's cycle library ->
-        # calibration.params -> store.files -> library. scenario_file and store/files.py become the one codec:
-        # removed by the Scenario codec.
-        ("estimator.calibration.params", "estimator.store.files"),
-        # store.types <-> store.files (StoredScenario reads and writes files): removed by the Scenario codec.
-        ("estimator.store.types", "estimator.store.files"),
-    }
-)
+#: Edges allowed for a while (none: the Scenario codec removed the last ones, issue 25).
+PENDING: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

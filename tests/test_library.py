@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from estimator import PARAMETER_SPECS, InputError, Parameters, list_presets, load_evidence, load_preset
-from estimator.library import ASSUMPTION, read_scenario_file
+from estimator.library import ASSUMPTION
+from estimator.store.codec import read_scenario_file
 
 GRADES = {"published survey", "secondary report", "assumption"}
 REQUIRED_PRESETS = {"generic_b2c", "b2b_contracts", "poland_consumer_services", "telecom_cable", "online_retailer"}

@@ -47,7 +47,8 @@ def _scenario(scenario: Any) -> dict[str, Any]:
         "name": scenario.name,
         "parameters": dict(scenario.parameters.to_dict()),
         "ranges": {key: [low, high] for key, (low, high) in sorted(scenario.ranges.items())},
-        "provenance": dict(sorted(scenario.provenance.items())),
+        # Provenance is (value, description) in memory since issue 25; what was saved is the descriptions.
+        "provenance": dict(sorted(getattr(scenario, "descriptions", scenario.provenance).items())),
         "notes": scenario.notes,
     }
     for attribute in ("workspace", "version", "author", "note"):
@@ -201,7 +202,7 @@ def test_old_library_holds_what_make_py_saved(library_copy: Path) -> None:
     base = klient.load("Base case")
     assert (base.version, base.author, base.parameters.churn_rate) == (3, "Łukasz Żółć", 0.2)
     assert dict(base.ranges) == {"churn_rate": (0.15, 0.3)}
-    assert base.provenance["annual_value"] == "Finance — rapport annuel 2025"
+    assert getattr(base, "descriptions", base.provenance)["annual_value"] == "Finance — rapport annuel 2025"
     assert "Σημειώσεις" in base.notes
     assert [v.author for v in klient.versions("Base case")] == ["Zoë Ångström", "Łukasz Żółć", "Łukasz Żółć"]
     ugyfel = store.in_workspace("Ügyfél Zrt.")
@@ -214,4 +215,5 @@ def test_old_library_holds_what_make_py_saved(library_copy: Path) -> None:
     calibrated = klient.load("Calibrated from CRM")
     assert calibrated.parameters.complaint_rate == 0.2  # moved by hand in version 2
     assert "complaint_rate" not in calibrated.provenance
-    assert calibrated.provenance["churn_rate"].startswith("calibrated from sample_customers.csv")
+    descriptions = getattr(calibrated, "descriptions", calibrated.provenance)
+    assert descriptions["churn_rate"].startswith("calibrated from sample_customers.csv")

@@ -15,6 +15,7 @@ from estimator import Parameters, estimate, load_preset
 from estimator.analysis.sensitivity import UncertaintyRanges, evaluate_intervention, monte_carlo, tornado
 from estimator.cli import main
 from estimator.core.parameters import PARAMETER_SPECS
+from estimator.core.scenario import Scenario
 from estimator.reports import (
     InitiativePlan,
     build_content,
@@ -296,9 +297,8 @@ def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document(
     preset = load_preset("generic_b2c")
     params = preset.parameters.replace(churn_rate=0.153)
     cited = "client data: =extract.csv; 20,000 rows; 95 % interval 14.8% – 15.8%"
-    content = build_content(
-        params, sources=preset.sources, base=preset.parameters, data_sources={"churn_rate": cited}, draws=1_000, seed=1
-    )
+    calibrated = Scenario("", params, provenance={"churn_rate": cited})
+    content = build_content(calibrated, sources=preset.sources, base=preset.parameters, draws=1_000, seed=1)
     row = content.assumptions.loc["churn_rate"]
     assert row["source"] == cited and not row["user_input"]
     deck = Presentation(io.BytesIO(pptx_bytes(content)))
@@ -312,7 +312,7 @@ def test_values_calibrated_from_client_data_are_cited_as_such_in_every_document(
     assert escape_html(cited) in html_bytes(content).decode("utf-8")
     # A description is partly user text (a file name): one that reads as a formula stays text.
     evil = '=HYPERLINK("http://evil","extract.csv")'
-    hostile = build_content(params, sources=preset.sources, data_sources={"churn_rate": evil}, draws=1_000, seed=1)
+    hostile = build_content(Scenario("", params, provenance={"churn_rate": evil}), sources=preset.sources, draws=1_000, seed=1)
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(hostile)))
     texts = {cell.value for sheet in book for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)}
     assert "'" + evil in texts and evil not in texts
@@ -388,3 +388,17 @@ def test_the_assumption_rows_are_split_evenly_by_height_not_by_count():
     # equal rows still split evenly, and a row taller than the room gets a slide of its own
     assert [len(page) for page in _pages([1] * 10, room=5)] == [5, 5]
     assert _pages([9, 1], room=5) == [range(0, 1), range(1, 2)]
+
+
+def test_the_old_keywords_of_build_content_warn_and_give_what_the_scenario_gives():
+    """custom_ranges and data_sources were the scenario's ranges and provenance under other names (issue 25)."""
+    preset = load_preset("generic_b2c")
+    params = preset.parameters.replace(churn_rate=0.153)
+    ranges, cited = {"churn_rate": (0.1, 0.2)}, {"churn_rate": "client data: extract.csv"}
+    scenario = build_content(Scenario("", params, ranges, provenance=cited), sources=preset.sources, draws=200, seed=1)
+    with pytest.warns(DeprecationWarning, match="2027-06-30"):
+        old = build_content(params, sources=preset.sources, custom_ranges=ranges, data_sources=cited, draws=200, seed=1)
+    shown = [(content.ranges["churn_rate"].low, content.ranges["churn_rate"].high) for content in (scenario, old)]
+    assert shown == [(0.1, 0.2), (0.1, 0.2)]
+    assert scenario.assumptions.loc["churn_rate", "source"] == old.assumptions.loc["churn_rate", "source"] == cited["churn_rate"]
+    assert scenario.monte_carlo.to_dict() == old.monte_carlo.to_dict()

@@ -11,8 +11,8 @@ import pytest
 from estimator import load_preset
 from estimator.cli import main
 from estimator.core.parameters import InputError
-from estimator.library import ScenarioFile, read_scenario, read_scenario_file
-from estimator.store import ScenarioDraft, export_scenario, read_scenario_path
+from estimator.store import Scenario, export_scenario, read_scenario_path
+from estimator.store.codec import ScenarioFile, read_scenario, read_scenario_file
 
 SCENARIO = """\
 name = "Telecom, pessimistic"
@@ -76,12 +76,12 @@ def test_the_store_reads_a_file_once_and_keeps_everything(tmp_path, reads):
     assert draft.name == "Telecom, pessimistic" and draft.notes == "From the board meeting."
     assert draft.parameters.churn_rate == 0.25 and draft.parameters.currency == "PLN"
     assert draft.ranges == {"churn_rate": (0.2, 0.3)}
-    assert draft.provenance == {"churn_rate": "client data: extract.csv; 20,000 rows"}
+    assert draft.descriptions == {"churn_rate": "client data: extract.csv; 20,000 rows"}
 
 
 def test_the_cli_reads_what_the_store_exports_once(tmp_path, reads, capsys):
     params = load_preset("b2b_contracts").parameters.replace(churn_rate=0.2)
-    draft = ScenarioDraft("Export", params, {"churn_rate": (0.15, 0.25)}, "a note", {})
+    draft = Scenario("Export", params, {"churn_rate": (0.15, 0.25)}, "a note", {})
     path = tmp_path / "export.json"
     path.write_text(export_scenario(draft, "json"))
     assert main(["estimate", "--params", str(path), "--format", "json"]) == 0

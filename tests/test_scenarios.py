@@ -29,7 +29,7 @@ from estimator.store import (
     DATABASE_ENV,
     MAX_NAME_LENGTH,
     SCHEMA_VERSION,
-    ScenarioDraft,
+    Scenario,
     ScenarioError,
     ScenarioStore,
     compare_scenarios,
@@ -122,7 +122,7 @@ def test_a_saved_scenario_comes_back_with_everything(store):
     loaded = store.load("Telecom Q3")
     assert loaded.parameters == TELECOM.replace(name="Telecom Q3")
     assert loaded.parameters.model_inputs() == TELECOM.model_inputs() and loaded.parameters.currency == "PLN"
-    assert loaded.ranges == RANGES and loaded.notes == "Client workshop\nsecond line" and loaded.provenance == PROVENANCE
+    assert loaded.ranges == RANGES and loaded.notes == "Client workshop\nsecond line" and loaded.descriptions == PROVENANCE
     assert before <= loaded.created_at == loaded.updated_at <= datetime.now(UTC)
     assert (saved.created_at, saved.updated_at) == (loaded.created_at, loaded.updated_at)
     # The saved ranges replace the defaults; the others are the defaults around the values.
@@ -202,7 +202,7 @@ def test_rename_duplicate_delete(store):
     assert renamed.created_at == original.created_at and renamed.parameters.name == "Renamed"
     copy = store.duplicate("Renamed", "Copy")
     assert store.names() == ["Copy", "Renamed"]
-    assert copy.parameters.model_inputs() == TELECOM.model_inputs() and copy.provenance == PROVENANCE and copy.notes == "n"
+    assert copy.parameters.model_inputs() == TELECOM.model_inputs() and copy.descriptions == PROVENANCE and copy.notes == "n"
     assert copy.created_at > original.created_at
     store.delete("Renamed")
     assert store.names() == ["Copy"]
@@ -477,7 +477,7 @@ def test_export_reads_back_and_the_cli_reads_it(store, tmp_path, fmt):
     path = tmp_path / f"telecom.{fmt}"
     path.write_text(export_scenario(saved, fmt), encoding="utf-8")
     draft = read_scenario_path(path)
-    assert (draft.name, draft.parameters, draft.ranges, draft.notes, dict(draft.provenance)) == (
+    assert (draft.name, draft.parameters, draft.ranges, draft.notes, draft.descriptions) == (
         saved.name,
         saved.parameters,
         saved.ranges,
@@ -540,11 +540,11 @@ _NOTES = st.text(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_NAME, notes=_NOTES, source=_TEXT, churn=st.floats(0, 1), fmt=st.sampled_from(["json", "toml"]))
 def test_any_name_notes_and_values_survive_a_file_round_trip(tmp_path, name, notes, source, churn, fmt):
-    draft = ScenarioDraft(name, Parameters(churn_rate=churn, name=name), {}, notes, {"churn_rate": source})
+    draft = Scenario(name, Parameters(churn_rate=churn, name=name), {}, notes, {"churn_rate": source})
     path = tmp_path / f"s.{fmt}"
     path.write_text(export_scenario(draft, fmt), encoding="utf-8")
     back = read_scenario_path(path)
-    assert (back.name, back.parameters, back.notes, dict(back.provenance)) == (
+    assert (back.name, back.parameters, back.notes, back.descriptions) == (
         name,
         draft.parameters,
         notes,
@@ -554,7 +554,7 @@ def test_any_name_notes_and_values_survive_a_file_round_trip(tmp_path, name, not
 
 def test_unknown_export_format_is_refused():
     with pytest.raises(ScenarioError, match=r"format: 'xml' is not a scenario file format"):
-        export_scenario(ScenarioDraft("x", Parameters()), "xml")
+        export_scenario(Scenario("x", Parameters()), "xml")
 
 
 # --- comparing ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from estimator import Parameters
+from estimator.core.scenario import Scenario
 from estimator.library import load_preset, preset_names
 from estimator.reports import (
     DEFAULT_DRAWS,
@@ -82,14 +83,12 @@ def build_report(
     params = Parameters(dict(params_key))
     source = load_preset(preset) if preset in preset_names() else None
     content = build_content(
-        params,
+        Scenario("", params, dict(custom), provenance=dict(data_sources)),
         sources=source.sources if source else None,
         base=source.parameters if source else None,
-        custom_ranges=dict(custom),
         draws=DEFAULT_DRAWS,
         seed=DEFAULT_SEED,
         language=language,
-        data_sources=dict(data_sources),
         notes=notes,
         published=published,
         input_sources=dict(input_sources) or None,

@@ -262,7 +262,7 @@ def _on_load(name: str) -> None:
     except InputError as error:
         _flash("error", _error_text(error))
         return
-    state.load_scenario(scenario.parameters, scenario.ranges, scenario.provenance)
+    state.load_scenario(scenario.parameters, scenario.ranges, scenario.descriptions)
     st.session_state[SAVE_NAME] = scenario.name
     st.session_state[SAVE_NOTES] = scenario.notes
     st.session_state.pop(CONFLICT, None)
@@ -354,7 +354,7 @@ def _on_restore(name: str, version: int, current: int) -> None:
     except InputError as error:
         _flash("error", _error_text(error), "history")
         return
-    state.load_scenario(restored.parameters, restored.ranges, restored.provenance)
+    state.load_scenario(restored.parameters, restored.ranges, restored.descriptions)
     st.session_state[SAVE_NAME] = restored.name
     st.session_state[SAVE_NOTES] = restored.notes
     st.session_state.pop(CONFLICT, None)
@@ -592,9 +592,9 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                         pd.DataFrame(
                             {
                                 t("scenarios.column_parameter"): [
-                                    param_label(k) if k in PARAMETER_SPECS else k for k in scenario.provenance
+                                    param_label(k) if k in PARAMETER_SPECS else k for k in scenario.descriptions
                                 ],
-                                t("scenarios.column_source"): list(scenario.provenance.values()),
+                                t("scenarios.column_source"): list(scenario.descriptions.values()),
                             }
                         )
                     ),

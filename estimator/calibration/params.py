@@ -1,5 +1,6 @@
 """From a calibration to the rest of the command line: the JSON that ``calibrate --format json`` writes
-read as a scenario file (``--params``), the same written as a TOML scenario (``--write-params``), and
+as a scenario file's content (read with ``--params``, written by ``--write-params``: both in
+:mod:`estimator.store.codec`), and
 the inputs a model warning involves, split into those from the data and those from the preset.
 
 The estimates set their parameters (clipped to valid ranges), their 95 % intervals become uncertainty
@@ -19,7 +20,7 @@ from estimator.core.parameters import PARAMETER_SPECS, InputError
 from estimator.paths import data_dir
 from estimator.text.user_text import MAX_NAME_LENGTH, escaped
 
-__all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration", "write_params"]
+__all__ = ["clashing_inputs", "is_calibration", "scenario_from_calibration"]
 
 #: Keys that make a JSON file a calibration result rather than a scenario.
 CALIBRATION_KEYS = ("rows", "mapping", "estimates")
@@ -118,24 +119,6 @@ def _v3_description(raw: Mapping[str, Any], key: str) -> str:
     if key == "customers" and raw.get("customers_stated") is None and "customers_at_risk" in raw:
         text += "; the customers at risk in the file (no --customers given)"
     return text
-
-
-def write_params(raw: Mapping[str, Any], path: str) -> str:
-    """Write a calibration's JSON as a TOML scenario file that ``--params`` reads; returns the path written."""
-    from pathlib import Path
-
-    from estimator.store.files import to_toml
-
-    content = scenario_from_calibration(raw, f"calibration of {raw.get('file', '')!r}")
-    # Read back with --params, a scenario file's values count as entered unless it says otherwise.
-    content["input_sources"] = calibration_sources(raw, [k for k in content["parameters"] if k != "ranges"])
-    out = Path(path)
-    if out.suffix.lower() != ".toml":
-        raise InputError(f"--write-params: {path!r} must end in .toml (a scenario file that --params reads)")
-    text = to_toml(content).replace("from the scenario library", "from a calibration", 1)
-    from estimator.paths import write_file
-
-    return str(write_file(out, text, option="--write-params"))
 
 
 @cache

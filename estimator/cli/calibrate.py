@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> str:
             bar.close()
     written = ""
     if args.write_params:
-        from estimator.calibration.params import write_params
+        from estimator.store.codec import write_params
 
         written = f"wrote {write_params(result.to_dict(), args.write_params)} (use it with --params)"
     if args.format == "json":

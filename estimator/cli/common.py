@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -18,14 +19,17 @@ import pandas as pd
 from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, parse_value, shown_value
 from estimator.core.result import PLAUSIBILITY_CODES, Estimate
-from estimator.library import load_preset, read_scenario
+from estimator.core.scenario import Scenario
+from estimator.library import load_preset
 from estimator.text.i18n import available_languages
 from estimator.text.user_text import terminal_text
 
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_OK",
+    "BuiltScenario",
     "CliParser",
+    "build_scenario",
     "check_language",
     "format_estimate",
     "format_option",
@@ -55,7 +59,7 @@ def repeated_option(parser: argparse.ArgumentParser, flag: str, metavar: str, he
 
 
 def scenario_options(parser: argparse.ArgumentParser) -> None:
-    """``--preset``, ``--params`` and ``--set``: what :func:`scenario_and_ranges` builds a scenario from."""
+    """``--preset``, ``--params`` and ``--set``: what :func:`build_scenario` builds a scenario from."""
     parser.add_argument("--preset", metavar="NAME", help="start from a preset (see 'presets'); default: MODEL.md's defaults")
     repeated_option(
         parser, "--params", "FILE", "a JSON or TOML scenario file; may be repeated, later files override earlier ones"
@@ -92,20 +96,60 @@ def check_language(language: str) -> str:
     return language
 
 
+@dataclass(frozen=True)
+class BuiltScenario:
+    """What ``--preset``, ``--params``, ``--set`` and ``--range`` build: the values, and what the output says of them.
+
+    Attributes
+    ----------
+    parameters : Parameters
+    ranges : dict
+        The uncertainty ranges the files and ``--range`` set, parameter → (low, high) (not yet checked
+        against the values: only the commands that use ranges check them, through :attr:`scenario`).
+    provenance : dict
+        Parameter → where its value came from (a calibration's JSON given as ``--params``); a later
+        ``--set`` wins over it.
+    input_sources : dict
+        Every input's ``file``/``entered``/``preset``/``default`` (MODEL.md v3 §7).
+    scaled : tuple
+        Volumes scaled with the customers (MODEL.md v3).
+    applied_notes : tuple
+        Calibration notes raised when applying it (``complainer_churn_conflict``).
+    calibration : dict or None
+        The last calibration's JSON read.
+    ranges_from_file : list of str
+        The inputs whose uncertainty ranges are a calibration's intervals.
+    """
+
+    parameters: Parameters
+    ranges: dict[str, tuple[float, float]]
+    provenance: dict[str, str]
+    input_sources: dict[str, str]
+    scaled: tuple[Any, ...]
+    applied_notes: tuple[Any, ...]
+    calibration: dict[str, Any] | None
+    ranges_from_file: list[str]
+
+    @property
+    def scenario(self) -> Scenario:
+        """The :class:`~estimator.core.scenario.Scenario` (its ranges checked against its values)."""
+        known = {key: text for key, text in self.provenance.items() if key in PARAMETER_SPECS or key == "currency"}
+        return Scenario("", self.parameters, self.ranges, provenance=known)
+
+
 def scenario_from_args(args: argparse.Namespace) -> Parameters:
     """Combine preset, scenario files and ``--set`` values, in that order of precedence."""
-    return scenario_and_ranges(args)[0]
+    return build_scenario(args).parameters
 
 
 def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str, tuple[float, float]]]:
-    """The scenario, and the uncertainty ranges its files and ``--range`` options set.
+    """The scenario's values and ranges (:func:`build_scenario` says where each came from)."""
+    built = build_scenario(args)
+    return built.parameters, built.ranges
 
-    Also sets on ``args``: ``provenance`` (where calibrated values came from), ``input_sources``
-    (every input's ``file``/``entered``/``preset``/``default``), ``scaled`` (volumes scaled with the
-    customers, MODEL.md v3), ``applied_notes`` (calibration notes raised when applying, e.g.
-    ``complainer_churn_conflict``), ``calibration`` (the last calibration's JSON read, or None) and
-    ``ranges_from_file`` (the inputs whose uncertainty ranges are a calibration's intervals).
-    """
+
+def build_scenario(args: argparse.Namespace) -> BuiltScenario:
+    """The scenario the options build: preset, then scenario files, then ``--set`` (and ``--range``), and its sources."""
     from estimator.calibration.params import calibration_sources, is_calibration
     from estimator.core.sources import INPUT_SOURCES, scale_with_customers, scenario_sources
 
@@ -119,7 +163,10 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
     ranges_from_file: set[str] = set()
     given: set[str] = set()  # keys a file or --set gave a value: never scaled, whatever their label
     for path in args.params:
-        scenario = read_scenario(path)  # the one reader (estimator.library), shared with the store
+        # Imported here: a command without --params never loads the scenario library's package.
+        from estimator.store.codec import read_scenario
+
+        scenario = read_scenario(path)  # the one reader (estimator.store.codec), shared with the store
         ranges.update(scenario.ranges)
         found = scenario.provenance or {}
         if not isinstance(found, dict) or not all(isinstance(text, str) for text in found.values()):
@@ -179,10 +226,16 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
                 f"rescaled to the complainers' churn measured in {calibration.get('file') or 'client data'} "
                 f"({note.values['measured']:.1%}), keeping resolved_share and the benchmark's ratio of the two"
             )
-    args.provenance = {key: text for key, text in provenance.items() if key not in set_by_hand}
-    args.input_sources, args.scaled, args.applied_notes, args.calibration = sources, scaled, notes, calibration
-    args.ranges_from_file = sorted(ranges_from_file - set_by_hand)
-    return parameters, ranges
+    return BuiltScenario(
+        parameters,
+        ranges,
+        {key: text for key, text in provenance.items() if key not in set_by_hand},
+        sources,
+        tuple(scaled),
+        tuple(notes),
+        calibration,
+        sorted(ranges_from_file - set_by_hand),
+    )
 
 
 def _complainer_churn(values: dict[str, Any], sources: dict[str, str], calibration: dict[str, Any] | None) -> list[Any]:

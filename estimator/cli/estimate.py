@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from estimator.cli.common import format_estimate, format_option, from_data_lines, scenario_from_args, scenario_options
+from estimator.cli.common import build_scenario, format_estimate, format_option, from_data_lines, scenario_options
 from estimator.core.result import estimate
 
 __all__ = ["add_parser", "run"]
@@ -20,13 +20,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     """The estimate of the scenario ``--preset``/``--params``/``--set`` build, and where its data came from."""
-    params = scenario_from_args(args)
-    result = estimate(params, input_sources=args.input_sources, scaled=args.scaled)
+    built = build_scenario(args)
+    result = estimate(built.parameters, input_sources=built.input_sources, scaled=built.scaled)
     if args.format == "json":
         content = result.to_dict()
-        if args.provenance:
-            content["provenance"] = dict(args.provenance)
-        if args.applied_notes:  # calibration notes raised when applying it (complainer_churn_conflict)
-            content["notes"] = [note.to_dict() for note in args.applied_notes]
+        if built.provenance:
+            content["provenance"] = dict(built.provenance)
+        if built.applied_notes:  # calibration notes raised when applying it (complainer_churn_conflict)
+            content["notes"] = [note.to_dict() for note in built.applied_notes]
         return json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False)
-    return format_estimate(result, args.applied_notes) + from_data_lines(result, args.provenance)
+    return format_estimate(result, built.applied_notes) + from_data_lines(result, built.provenance)

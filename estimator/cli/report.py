@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from estimator.analysis.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
-from estimator.cli.common import check_language, language_option, scenario_and_ranges, scenario_options
+from estimator.cli.common import build_scenario, check_language, language_option, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.library import load_preset
 
@@ -38,21 +38,19 @@ def run(args: argparse.Namespace) -> str:
     if kind not in FORMATS:
         raise InputError(f"--out: {args.out!r} has no supported extension; allowed: {', '.join('.' + k for k in FORMATS)}")
     check_language(args.lang)
-    params, ranges = scenario_and_ranges(args)
+    built = build_scenario(args)
     preset = load_preset(args.preset) if args.preset else None
     content = build_content(
-        params,
+        built.scenario,  # its ranges, and its provenance (a calibration's JSON as --params: its values cite the data)
         sources=preset.sources if preset else None,
         base=preset.parameters if preset else Parameters.defaults(),
-        custom_ranges=ranges,
         draws=args.draws,
         seed=args.seed,
         language=args.lang,
-        data_sources=args.provenance or None,  # a calibration's JSON as --params: its values cite the data
         published=args.published,
-        input_sources=args.input_sources,
-        scaled=args.scaled,
-        method_sentence=cfo_sentence(args.calibration, args.lang) if args.calibration else "",
+        input_sources=built.input_sources,
+        scaled=built.scaled,
+        method_sentence=cfo_sentence(built.calibration, args.lang) if built.calibration else "",
     )
     path = write_report(content, args.out)
     return f"wrote {path} ({path.stat().st_size:,} bytes)"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from estimator.cli.common import format_estimate, format_option, scenario_and_ranges, scenario_options
+from estimator.cli.common import build_scenario, format_estimate, format_option, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
 from estimator.paths import DATABASE_ENV, write_file
@@ -201,7 +201,7 @@ def _describe_saved(scenario: SavedScenario) -> str:
     if scenario.ranges:
         lines += ["", "Uncertainty ranges set:", *(f"  {k}: {low:g} to {high:g}" for k, (low, high) in scenario.ranges.items())]
     if scenario.provenance:
-        lines += ["", "Sources of values:", *(f"  {k}: {source}" for k, source in scenario.provenance.items())]
+        lines += ["", "Sources of values:", *(f"  {k}: {source}" for k, source in scenario.descriptions.items())]
     if scenario.notes:
         lines += ["", "Notes:", "  " + scenario.notes.replace("\n", "\n  ")]  # indented: a note cannot pose as output
     by = f" by {scenario.author}" if scenario.author else ""
@@ -252,15 +252,18 @@ def run(args: argparse.Namespace) -> str:
     if action == "show":
         scenario = _load(store, args.name, args.version)
         if args.format == "json":
+            from estimator.store.codec import file_content
+
             return json.dumps(
-                {**scenario.to_dict(), "estimate": estimate(scenario.parameters).to_dict()}, indent=2, ensure_ascii=False
+                {**file_content(scenario), "estimate": estimate(scenario.parameters).to_dict()}, indent=2, ensure_ascii=False
             )
         return _describe_saved(scenario)
     if action in ("save", "import"):
         if action == "save":
-            parameters, ranges = scenario_and_ranges(args)
+            built = build_scenario(args)
+            parameters, ranges = built.parameters, built.ranges
             # provenance: from a calibration's JSON given as --params
-            draft_name, notes, provenance = args.name, args.notes, getattr(args, "provenance", None) or None
+            draft_name, notes, provenance = args.name, args.notes, built.provenance or None
             expect = args.expect_version
         else:
             draft = read_scenario_path(args.file, name=args.name)
@@ -269,7 +272,7 @@ def run(args: argparse.Namespace) -> str:
                 draft.ranges,
                 draft.name,
                 draft.notes,
-                draft.provenance,
+                draft.descriptions,
             )
             expect = None
         new_workspace = not store.workspace_exists()

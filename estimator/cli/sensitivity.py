@@ -15,7 +15,7 @@ from estimator.analysis.sensitivity import (
     SOBOL_BASE_SAMPLES,
     UncertaintyRanges,
 )
-from estimator.cli.common import format_option, from_data_lines, repeated_option, scenario_and_ranges, scenario_options
+from estimator.cli.common import BuiltScenario, build_scenario, format_option, from_data_lines, repeated_option, scenario_options
 from estimator.core.parameters import InputError
 
 __all__ = ["SENSITIVITY_KINDS", "add_parser", "run"]
@@ -59,11 +59,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def _analysis(args: argparse.Namespace) -> str:
+def _analysis(args: argparse.Namespace, built: BuiltScenario) -> str:
     """Run the analysis ``--kind`` names (a look-up in the registry) with the options it reads."""
     analysis = ANALYSES[args.kind]
-    params, custom = scenario_and_ranges(args)
-    ranges = UncertaintyRanges.around(params, custom)
+    params = built.parameters
+    ranges = UncertaintyRanges.around(params, built.ranges)
     if not all(getattr(args, option) for option in analysis.requires):
         needed = " and ".join(f"--{option}" for option in analysis.requires)
         raise InputError(f"--kind {analysis.name} needs {needed}, {analysis.requires_why}")
@@ -73,13 +73,14 @@ def _analysis(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> str:
     """The analysis ``--kind`` names; in a table, which inputs came from client data."""
-    text = _analysis(args)
+    built = build_scenario(args)
+    text = _analysis(args, built)
     if args.format == "json":
         return text
-    if ANALYSES[args.kind].uses_ranges and getattr(args, "ranges_from_file", None):
+    if ANALYSES[args.kind].uses_ranges and built.ranges_from_file:
         # MODEL.md v3: the client's own uncertainty drives these analyses; say where the ranges came from.
         text += (
             "\n\nUncertainty ranges from the client's file (95 % intervals, after the churn window and the adjustment): "
-            + ", ".join(args.ranges_from_file)
+            + ", ".join(built.ranges_from_file)
         )
-    return text if not args.provenance else text + from_data_lines(None, args.provenance)
+    return text if not built.provenance else text + from_data_lines(None, built.provenance)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
 from estimator.core.ranges import UncertaintyRanges
@@ -237,6 +237,10 @@ class Scenario:
     notes: str = ""
     provenance: Mapping[str, ProvenanceEntry] = field(default_factory=dict)
 
+    #: Whether the notes are checked: a scenario read back from a library keeps the notes it was saved with
+    #: (rows saved before the checks, or by another program, are shown escaped rather than refused).
+    _CHECKS_NOTES: ClassVar[bool] = True
+
     def __post_init__(self) -> None:
         parameters = self.parameters if isinstance(self.parameters, Parameters) else Parameters(self.parameters)
         name = check_name(self.name) if self.name != "" else ""
@@ -244,7 +248,8 @@ class Scenario:
         set_field(self, "parameters", parameters)
         set_field(self, "name", name)
         set_field(self, "ranges", check_ranges(parameters, self.ranges))
-        set_field(self, "notes", check_text(self.notes, "notes") if self.notes else "")
+        checked = self.notes and self._CHECKS_NOTES
+        set_field(self, "notes", check_text(self.notes, "notes") if checked else (self.notes or ""))
         set_field(self, "provenance", _true_provenance(parameters, self.provenance))
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import locale as _locale
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +35,7 @@ from estimator.analysis.sensitivity import (
 )
 from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
 from estimator.core.result import Estimate, estimate
+from estimator.core.scenario import Scenario
 from estimator.core.sources import Scaling
 from estimator.library import ASSUMPTION, SourceRef, scenario_title
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
@@ -226,8 +228,12 @@ def scaled_note(item: Scaling) -> str:
     )
 
 
+#: When ``build_content``'s ``custom_ranges`` and ``data_sources`` go (the scenario carries both; issue 25's date).
+OLD_KEYWORDS_REMOVAL = "2027-06-30"
+
+
 def build_content(
-    params: Parameters,
+    scenario: Scenario | Parameters,
     *,
     sources: Mapping[str, SourceRef] | None = None,
     base: Parameters | None = None,
@@ -247,28 +253,26 @@ def build_content(
 
     Parameters
     ----------
-    params : Parameters
-        The scenario.
+    scenario : Scenario or Parameters
+        The scenario: its values, its custom uncertainty ranges (replacing the default ones), its
+        notes (unless ``notes`` is given) and its provenance (values calibrated from the client's own
+        data, e.g. "client data: extract.csv; 20,000 rows; 95 % interval …", cited as their source
+        with the grade "client data" instead of a benchmark or "your input"). Bare parameters are a
+        scenario without ranges or provenance.
     sources : mapping of SourceRef, optional
         Where each value comes from, e.g. ``Preset.sources``; by default the sources of the
         defaults in ``data/parameters.toml``.
     base : Parameters, optional
         The values the sources back (the preset's); a value that differs is marked as the
         user's input. Without it every value is credited to its source.
-    custom_ranges : mapping, optional
-        ``{parameter: (low, high)}`` replacing default uncertainty ranges.
     draws, seed : int
         Monte Carlo draws and seed.
     initiative : InitiativePlan, optional
         The initiative to price; the default resolves ten points more complaints.
     notes : str
-        Free text shown with the scenario.
+        Free text shown with the scenario (the scenario's notes by default).
     language : str
         Language of the documents; an unknown one falls back to English.
-    data_sources : mapping of str, optional
-        ``{parameter: description}`` for values calibrated from the client's own data (e.g.
-        "client data: extract.csv; 20,000 rows; 95 % interval …"): cited as their source, with
-        the grade "client data", instead of a benchmark or "your input".
     published : bool, default False
         Add the slide comparing the scenario's share of revenue with the published estimates.
     input_sources : mapping of str, optional
@@ -280,6 +284,8 @@ def build_content(
     scaled : sequence of Scaling, optional
         Volumes the scenario builder scaled with the customers (MODEL.md v3): cited as the source's
         figure with the scaling written out, not as the user's input.
+    custom_ranges, data_sources : mapping, optional
+        Deprecated (they warn): the scenario's ranges and provenance, for bare parameters.
 
     Returns
     -------
@@ -290,6 +296,18 @@ def build_content(
     ParameterError
         For invalid ranges, draws or initiative values.
     """
+    if custom_ranges is not None or data_sources is not None:
+        warnings.warn(
+            "build_content: custom_ranges and data_sources are the scenario's ranges and provenance now "
+            f"(pass a Scenario); the old keywords go on {OLD_KEYWORDS_REMOVAL}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    if isinstance(scenario, Scenario):
+        params, custom_ranges, data_sources = scenario.parameters, scenario.ranges, scenario.descriptions or None
+        notes = notes or scenario.notes
+    else:
+        params = scenario
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError([Problem("seed", seed, "a whole number of at least 0", "not allowed")])
     ranges = UncertaintyRanges.around(params, custom_ranges)

@@ -4,35 +4,30 @@
 - :mod:`estimator.store.database`: :class:`ScenarioStore` over a SQLite file or a PostgreSQL server
   (SQLAlchemy Core, Alembic migrations in ``migrations/``), with workspaces, history and
   optimistic concurrency;
-- :mod:`estimator.store.files`: one scenario as JSON/TOML, a whole workspace as JSON;
+- :mod:`estimator.store.codec`: every scenario file (JSON/TOML, a calibration's JSON, a workspace), read and written;
 - :mod:`estimator.store.comparison`: up to four scenarios (or versions) side by side.
 
-Everything is re-exported here (and from :mod:`estimator.scenarios`, its name before the package).
+Everything is re-exported here (and from :mod:`estimator.scenarios`, its name before the package). The
+database's and the comparison's names are imported on first use, so reading a scenario file loads
+neither SQLAlchemy nor pandas.
 """
 
-from estimator.store.comparison import COMPARED_OUTPUTS, DIFFERENCE_STYLE, ScenarioComparison, changed_inputs, compare_scenarios
-from estimator.store.database import (
-    BUSY_TIMEOUT_SECONDS,
-    DATABASE_ENV,
-    MIGRATIONS_DIR,
-    RETRY_SECONDS,
-    SCHEMA_VERSION,
-    ScenarioStore,
-    default_author,
-    default_database,
-    default_database_path,
-    hide_password,
-)
-from estimator.store.files import (
+from typing import Any
+
+from estimator.core.scenario import Scenario
+from estimator.store.codec import (
+    FORMATS,
     WORKSPACE_FORMAT,
     ImportedVersion,
     WorkspaceFile,
     export_scenario,
     export_workspace,
+    read,
     read_scenario_bytes,
     read_scenario_path,
     read_workspace_bytes,
     read_workspace_path,
+    write,
 )
 from estimator.store.types import (
     DEFAULT_WORKSPACE,
@@ -41,7 +36,6 @@ from estimator.store.types import (
     MAX_NAME_LENGTH,
     SavedScenario,
     ScenarioConflictError,
-    ScenarioDraft,
     ScenarioError,
     ScenarioInfo,
     VersionInfo,
@@ -56,6 +50,7 @@ __all__ = [
     "DEFAULT_WORKSPACE",
     "DIFFERENCE_STYLE",
     "FILE_METADATA_KEYS",
+    "FORMATS",
     "MAX_COMPARED",
     "MAX_NAME_LENGTH",
     "MIGRATIONS_DIR",
@@ -64,9 +59,9 @@ __all__ = [
     "WORKSPACE_FORMAT",
     "ImportedVersion",
     "SavedScenario",
+    "Scenario",
     "ScenarioComparison",
     "ScenarioConflictError",
-    "ScenarioDraft",
     "ScenarioError",
     "ScenarioInfo",
     "ScenarioStore",
@@ -82,8 +77,38 @@ __all__ = [
     "export_scenario",
     "export_workspace",
     "hide_password",
+    "read",
     "read_scenario_bytes",
     "read_scenario_path",
     "read_workspace_bytes",
     "read_workspace_path",
+    "write",
 ]
+
+#: Names of the modules that import SQLAlchemy or pandas, imported when first asked for.
+_COMPARISON_NAMES = ("COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "changed_inputs", "compare_scenarios")
+_DATABASE_SETTINGS = ("BUSY_TIMEOUT_SECONDS", "DATABASE_ENV", "MIGRATIONS_DIR", "RETRY_SECONDS", "SCHEMA_VERSION")
+_DATABASE_NAMES = (
+    *_DATABASE_SETTINGS,
+    "ScenarioStore",
+    "default_author",
+    "default_database",
+    "default_database_path",
+    "hide_password",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DATABASE_NAMES:
+        from estimator.store import database
+
+        return getattr(database, name)
+    if name == "ScenarioDraft":  # the core's Scenario now; warns until it goes
+        from estimator.store import types
+
+        return types.ScenarioDraft
+    if name in _COMPARISON_NAMES:
+        from estimator.store import comparison
+
+        return getattr(comparison, name)
+    raise AttributeError(f"module 'estimator.store' has no attribute {name!r}")

@@ -20,7 +20,8 @@ from estimator.core.model import CHANNELS
 from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import PARAMETER_SPECS, Parameters
 from estimator.core.result import Estimate, estimate
-from estimator.store.types import MAX_COMPARED, ScenarioDraft, ScenarioError
+from estimator.core.scenario import Scenario, ScenarioError
+from estimator.store.types import MAX_COMPARED
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 
 __all__ = ["COMPARED_OUTPUTS", "DIFFERENCE_STYLE", "ScenarioComparison", "changed_inputs", "compare_scenarios"]
@@ -236,7 +237,7 @@ def compare_scenarios(scenarios: Mapping[str, Mapping[str, Any]] | list[tuple[st
         )
     estimates = []
     for _, values in items:
-        params = values.parameters if isinstance(values, ScenarioDraft) else values
+        params = values.parameters if isinstance(values, Scenario) else values
         estimates.append(estimate(params if isinstance(params, Parameters) else Parameters(params)))
     return ScenarioComparison(tuple(names), tuple(estimates))
 

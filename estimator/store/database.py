@@ -1,11 +1,8 @@
-"""The database layer of the scenario library: one API over a SQLite file or a PostgreSQL server.
+"""The scenario library's store: one API over a SQLite file or a PostgreSQL server (transactions, retries).
 
-Where the library lives (:func:`default_database`): ``--db`` or the environment variable
-``CHURN_ESTIMATOR_DB`` holding either a path (SQLite, the embedded default) or a URL
-``postgresql://user:password@host:port/dbname`` (a server a team shares); without either,
-``$XDG_DATA_HOME/churn-estimator/scenarios.sqlite3`` or
-``~/.local/share/churn-estimator/scenarios.sqlite3``. A password in a URL is never shown:
-:attr:`ScenarioStore.location` and every message render the URL with the password hidden.
+Where the library lives is :mod:`estimator.store.location` (a path or a ``postgresql://`` URL; a
+password is never shown: :attr:`ScenarioStore.location` and every message hide it); the tables and
+row ⇄ scenario are :mod:`estimator.store.rows`, which writes every version.
 
 Both engines go through SQLAlchemy 2 Core (psycopg 3 for PostgreSQL) and one schema, brought up
 to date by Alembic (``estimator/store/migrations``) inside the first write transaction, so
@@ -29,15 +26,12 @@ from __future__ import annotations
 
 import functools
 import getpass
-import json
 import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -47,25 +41,30 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters
-from estimator.core.ranges import read_ranges
-from estimator.core.scenario import ScenarioError, check_name, check_provenance, check_ranges, check_text
+from estimator.core.parameters import Parameters
+from estimator.core.scenario import Scenario, ScenarioError, check_name, check_text
 from estimator.paths import DATABASE_ENV
-from estimator.store.files import WorkspaceFile, export_workspace
+from estimator.store.codec import WorkspaceFile, export_workspace
+from estimator.store.location import (
+    default_database,
+    default_database_path,
+    hide_password,
+    library_engine,
+    library_location,
+)
+from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES, content, from_row, from_version, now, parse_time, write_version
 from estimator.store.types import (
     DEFAULT_WORKSPACE,
     SavedScenario,
     ScenarioConflictError,
-    ScenarioDraft,
     ScenarioInfo,
     VersionInfo,
     WorkspaceInfo,
 )
-from estimator.urls import redact_text, redact_url, scheme, unencoded_userinfo
+from estimator.urls import redact_text
 
 __all__ = [
     "DATABASE_ENV",
@@ -104,100 +103,6 @@ def _schema_version() -> int:
 #: The schema version this code writes (Alembic's head revision, mirrored in SQLite's ``PRAGMA user_version``).
 SCHEMA_VERSION = _schema_version()
 
-# --- tables (created by the migrations; described here for queries) -------------------------------
-
-_METADATA = sa.MetaData()
-_CONTENT = ("currency", "parameters", "ranges", "notes", "provenance")
-WORKSPACES = sa.Table(
-    "workspaces",
-    _METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.Text),
-    sa.Column("created_at", sa.Text),
-)
-SCENARIOS = sa.Table(
-    "scenarios",
-    _METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("workspace_id", sa.Integer),
-    sa.Column("name", sa.Text),
-    *(sa.Column(column, sa.Text) for column in _CONTENT),
-    sa.Column("created_at", sa.Text),
-    sa.Column("updated_at", sa.Text),
-    sa.Column("version", sa.Integer),
-    sa.Column("author", sa.Text),
-)
-VERSIONS = sa.Table(
-    "scenario_versions",
-    _METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("scenario_id", sa.Integer),
-    sa.Column("version", sa.Integer),
-    *(sa.Column(column, sa.Text) for column in _CONTENT),
-    sa.Column("author", sa.Text),
-    sa.Column("note", sa.Text),
-    sa.Column("saved_at", sa.Text),
-    sa.Column("save_id", sa.Text),
-)
-
-
-# --- where the library is -------------------------------------------------------------------------
-
-
-#: The URL schemes a library may have (``postgresql+psycopg`` and the like included); anything else written
-#: ``scheme://`` is refused rather than taken for a file named after it (and its password).
-LIBRARY_SCHEMES = ("postgresql", "postgres", "sqlite")
-
-
-def _is_url(text: str) -> bool:
-    """Whether ``text`` is written ``scheme://...``, whatever the scheme (an unknown one is refused later)."""
-    return scheme(text) is not None
-
-
-def _bad_database(target: str, problem: str) -> ScenarioError:
-    shown = redact_url(target)
-    return ScenarioError(
-        f"database: {shown!r} {problem}; allowed: postgresql://user:password@host:port/dbname (a password's "
-        "@ : / ? # written %40 %3A %2F %3F %23), sqlite:///path, or a file path",
-        code="database",
-        field="database",
-        value=shown,
-    )
-
-
-def default_database() -> str | Path:
-    """Where the library lives: ``$CHURN_ESTIMATOR_DB`` (a path or a URL), else a per-user SQLite file."""
-    explicit = os.environ.get(DATABASE_ENV, "").strip()
-    if explicit:
-        return explicit if _is_url(explicit) else Path(explicit).expanduser()
-    return default_database_path()
-
-
-def default_database_path() -> Path:
-    """The SQLite file of the library: ``$CHURN_ESTIMATOR_DB`` when it is a path, else a per-user data folder.
-
-    Returns
-    -------
-    pathlib.Path
-        ``$CHURN_ESTIMATOR_DB`` when set, not empty and not a URL; otherwise
-        ``$XDG_DATA_HOME/churn-estimator/scenarios.sqlite3`` (``XDG_DATA_HOME`` defaulting to
-        ``~/.local/share``).
-    """
-    explicit = os.environ.get(DATABASE_ENV, "").strip()
-    if explicit and not _is_url(explicit):
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
-    return Path(base) / "churn-estimator" / "scenarios.sqlite3"
-
-
-def hide_password(url: str | URL) -> str:
-    """A database URL as text with its password hidden (``***``), for every message and screen.
-
-    >>> hide_password("postgresql://anna:s3cret@db.example:5432/library")
-    'postgresql://anna:***@db.example:5432/library'
-    """
-    return redact_url(url)
-
 
 def default_author() -> str:
     """The login name of the user running this program ("" when the system cannot tell)."""
@@ -205,52 +110,6 @@ def default_author() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return ""
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-# --- engines --------------------------------------------------------------------------------------
-
-_ENGINES: dict[tuple[int, str, float], Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
-    # NullPool: one connection per transaction, as before, so no file stays open between calls.
-    engine = sa.create_engine(
-        URL.create("sqlite", database=str(path)),
-        poolclass=NullPool,
-        connect_args={"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False},
-    )
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        # FULL: a save that returned survives a power cut too, not only a killed process.
-        dbapi_connection.execute("PRAGMA synchronous = FULL")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            dbapi_connection.execute("PRAGMA journal_mode = WAL")
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # IMMEDIATE: a writer takes the write lock now, so two writers queue rather than deadlock later.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
-
-    return engine
-
-
-def _postgres_engine(url: URL) -> Engine:
-    return sa.create_engine(
-        url.set(drivername="postgresql+psycopg"),
-        pool_pre_ping=True,  # a connection the server dropped (a restart) is replaced, not used
-        pool_size=4,
-        max_overflow=8,
-        connect_args={"connect_timeout": 5, "application_name": "churn-estimator"},
-    )
 
 
 class _CollisionError(ScenarioError):
@@ -339,27 +198,7 @@ class ScenarioStore:
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
         retry_seconds: float = RETRY_SECONDS,
     ):
-        target = default_database() if database is None else database
-        self.url: URL | None = None
-        self.path: Path | None = None
-        if isinstance(target, str) and _is_url(target.strip()):
-            target = target.strip()
-            kind = scheme(target) or ""
-            if kind.split("+")[0] not in LIBRARY_SCHEMES:
-                raise _bad_database(target, f"has the scheme {kind.split('+')[0]!r}, which is not a library's")
-            if (char := unencoded_userinfo(target)) is not None:
-                raise _bad_database(target, f"has an unencoded {char!r} before the host (in the user name or password)")
-            try:
-                url = make_url(target)  # a port that is not a number raises ValueError here
-            except (ArgumentError, ValueError) as error:
-                problem = redact_text(str(error).splitlines()[0], target)
-                raise _bad_database(target, f"is not a database URL ({problem})") from None
-            if url.get_backend_name() == "sqlite":
-                self.path = Path(url.database or "").expanduser()
-            else:
-                self.url = url
-        else:
-            self.path = Path(target)
+        self.url, self.path = library_location(default_database() if database is None else database)
         self.workspace = check_name(workspace, "workspace") if workspace is not None else DEFAULT_WORKSPACE
         self.busy_timeout = busy_timeout
         self.retry_seconds = retry_seconds
@@ -387,14 +226,7 @@ class ScenarioStore:
     # --- connections -------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        where = str(self.path) if self.url is None else self.url.render_as_string(hide_password=False)
-        key = (os.getpid(), where, self.busy_timeout)
-        with _ENGINES_LOCK:
-            engine = _ENGINES.get(key)
-            if engine is None:
-                engine = _sqlite_engine(self.path, self.busy_timeout) if self.url is None else _postgres_engine(self.url)  # type: ignore[arg-type]
-                _ENGINES[key] = engine
-        return engine
+        return library_engine(self.url, self.path, self.busy_timeout)
 
     def _scrub(self, text: str) -> str:
         return redact_text(text, self.url) if self.url is not None else text
@@ -556,7 +388,7 @@ class ScenarioStore:
     def _ensure_workspace(self, connection: Connection, name: str | None = None) -> int:
         name = name or self.workspace
         insert = (pg_dialect.insert if self.url is not None else sqlite_dialect.insert)(WORKSPACES)
-        connection.execute(insert.values(name=name, created_at=_now()).on_conflict_do_nothing(index_elements=["name"]))
+        connection.execute(insert.values(name=name, created_at=now()).on_conflict_do_nothing(index_elements=["name"]))
         return self._workspace_id(connection, name)  # type: ignore[return-value]
 
     @_retrying_reads
@@ -571,7 +403,7 @@ class ScenarioStore:
                 .select_from(WORKSPACES.outerjoin(SCENARIOS, SCENARIOS.c.workspace_id == WORKSPACES.c.id))
                 .group_by(WORKSPACES.c.id, WORKSPACES.c.name, WORKSPACES.c.created_at)
             ).all()
-        infos = [WorkspaceInfo(name, int(n), _parse_time(created, name, "created_at")) for name, n, created in rows]
+        infos = [WorkspaceInfo(name, int(n), parse_time(created, name, "created_at")) for name, n, created in rows]
         return sorted(infos, key=lambda info: (info.name.casefold(), info.name))
 
     @_retrying_reads
@@ -624,8 +456,8 @@ class ScenarioStore:
                 name,
                 currency,
                 notes,
-                _parse_time(created, name, "created_at"),
-                _parse_time(updated, name, "updated_at"),
+                parse_time(created, name, "created_at"),
+                parse_time(updated, name, "updated_at"),
                 int(version),
                 author or "",
             )
@@ -679,7 +511,7 @@ class ScenarioStore:
             row = None if connection is None else self._current(connection, key)
         if row is None:
             raise self._unknown(str(name))
-        return _from_row(row._mapping, self.workspace)
+        return from_row(row._mapping, self.workspace)
 
     @_retrying_reads
     def versions(self, name: str) -> list[VersionInfo]:
@@ -694,7 +526,7 @@ class ScenarioStore:
                 .where(VERSIONS.c.scenario_id == row.id)
                 .order_by(VERSIONS.c.version)
             ).all()
-        return [VersionInfo(int(v), a or "", _parse_time(t, key, "saved_at"), n or "", c) for v, a, t, n, c in rows]
+        return [VersionInfo(int(v), a or "", parse_time(t, key, "saved_at"), n or "", c) for v, a, t, n, c in rows]
 
     @_retrying_reads
     def load_version(self, name: str, version: int) -> SavedScenario:
@@ -721,7 +553,7 @@ class ScenarioStore:
                     field="version",
                     value=version,
                 )
-        return _from_version(row._mapping, found._mapping, self.workspace)
+        return from_version(row._mapping, found._mapping, self.workspace)
 
     @_retrying_reads
     def history(self, name: str) -> list[SavedScenario]:
@@ -734,7 +566,7 @@ class ScenarioStore:
             rows = connection.execute(
                 sa.select(*VERSIONS.c).where(VERSIONS.c.scenario_id == row.id).order_by(VERSIONS.c.version)
             ).all()
-        return [_from_version(row._mapping, found._mapping, self.workspace) for found in rows]
+        return [from_version(row._mapping, found._mapping, self.workspace) for found in rows]
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -818,18 +650,18 @@ class ScenarioStore:
         params = (
             parameters.replace(name=clean_name) if isinstance(parameters, Parameters) else Parameters(parameters, name=clean_name)
         )
-        content = _content(params, check_ranges(params, ranges), check_text(notes, "notes"), check_provenance(provenance))
+        columns = content(Scenario(clean_name, params, ranges or {}, notes, provenance))
         who = check_text(default_author() if author is None else author, "author", multiline=False).strip()
         note = check_text(note, "note")
         save_id = uuid.uuid4().hex
         return self._retrying(
-            lambda first: self._save_once(clean_name, content, overwrite, expect_version, who, note, save_id, first)
+            lambda first: self._save_once(clean_name, columns, overwrite, expect_version, who, note, save_id, first)
         )
 
     def _save_once(
         self,
         name: str,
-        content: dict[str, str],
+        columns: dict[str, str],
         overwrite: bool,
         expect_version: int | None,
         author: str,
@@ -843,18 +675,11 @@ class ScenarioStore:
                 if done is not None:
                     row = connection.execute(sa.select(*SCENARIOS.c).where(SCENARIOS.c.id == done)).one()
                     found = connection.execute(sa.select(*VERSIONS.c).where(VERSIONS.c.save_id == save_id)).one()
-                    return _from_version(row._mapping, found._mapping, self.workspace)
+                    return from_version(row._mapping, found._mapping, self.workspace)
             existing = self._current(connection, name, lock=True)
-            now = _now()
+            saved_at = now()
             if existing is None:
-                workspace_id = self._ensure_workspace(connection)
-                scenario_id = connection.execute(
-                    SCENARIOS.insert()
-                    .values(workspace_id=workspace_id, name=name, **content, created_at=now, updated_at=now)
-                    .values(version=1, author=author)
-                    .returning(SCENARIOS.c.id)
-                ).scalar_one()
-                version, created = 1, now
+                version, created, scenario_id, expected = 1, saved_at, None, None
             else:
                 if expect_version is not None and not overwrite and int(existing.version) != int(expect_version):
                     raise self._conflict(connection, existing, int(expect_version))
@@ -865,29 +690,23 @@ class ScenarioStore:
                         field="name",
                         value=name,
                     )
-                scenario_id, version, created = existing.id, int(existing.version) + 1, existing.created_at
-                updated = connection.execute(
-                    SCENARIOS.update()
-                    .where(SCENARIOS.c.id == scenario_id, SCENARIOS.c.version == existing.version)
-                    .values(**content, updated_at=now, version=version, author=author)
-                ).rowcount
-                if updated != 1:  # cannot happen under the row lock / write lock; never pass silently
-                    raise ScenarioError(
-                        f"name: {name!r} changed while saving; allowed: try again", code="database", field="name", value=name
-                    )
-            connection.execute(
-                VERSIONS.insert().values(
-                    scenario_id=scenario_id,
-                    version=version,
-                    **content,
-                    author=author,
-                    note=note,
-                    saved_at=now,
-                    save_id=save_id,
-                )
+                scenario_id, expected, created = existing.id, int(existing.version), existing.created_at
+                version = expected + 1
+            write_version(
+                connection,
+                workspace_id=self._ensure_workspace(connection) if existing is None else existing.workspace_id,
+                scenario_id=scenario_id,
+                name=name,
+                columns=columns,
+                version=version,
+                author=author,
+                note=note,
+                saved_at=saved_at,
+                save_id=save_id,
+                expected_version=expected,
             )
-        row = {"name": name, **content, "created_at": created, "updated_at": now, "version": version, "author": author}
-        return replace(_from_row(row, self.workspace), note=note)
+        row = {"name": name, **columns, "created_at": created, "updated_at": saved_at, "version": version, "author": author}
+        return from_row({**row, "note": note}, self.workspace)
 
     def _conflict(self, connection: Connection, existing, expected: int) -> ScenarioConflictError:
         rows = connection.execute(
@@ -895,12 +714,12 @@ class ScenarioStore:
             .where(VERSIONS.c.scenario_id == existing.id, VERSIONS.c.version > expected)
             .order_by(VERSIONS.c.version)
         ).all()
-        between = [VersionInfo(int(v), a or "", _parse_time(t, existing.name, "saved_at"), n or "", c) for v, a, t, n, c in rows]
-        return ScenarioConflictError(existing.name, expected, _from_row(existing._mapping, self.workspace), between)
+        between = [VersionInfo(int(v), a or "", parse_time(t, existing.name, "saved_at"), n or "", c) for v, a, t, n, c in rows]
+        return ScenarioConflictError(existing.name, expected, from_row(existing._mapping, self.workspace), between)
 
     def save_draft(
         self,
-        draft: ScenarioDraft,
+        draft: Scenario,
         *,
         name: str | None = None,
         overwrite: bool = False,
@@ -908,13 +727,13 @@ class ScenarioStore:
         author: str | None = None,
         note: str = "",
     ) -> SavedScenario:
-        """Save a :class:`ScenarioDraft` (e.g. from an imported file), optionally under another name."""
+        """Save a :class:`~estimator.core.scenario.Scenario` (e.g. from an imported file), optionally under another name."""
         return self.save(
             draft.name if name is None else name,
             draft.parameters,
             ranges=draft.ranges,
             notes=draft.notes,
-            provenance=draft.provenance,
+            provenance=draft.descriptions,
             overwrite=overwrite,
             expect_version=expect_version,
             author=author,
@@ -1051,33 +870,18 @@ class ScenarioStore:
                 scenario_id = existing.id if existing is not None else None
                 for imported in versions:
                     number += 1
-                    content = _content(
-                        imported.draft.parameters, imported.draft.ranges, imported.draft.notes, imported.draft.provenance
-                    )
                     saved_at = imported.saved_at.astimezone(UTC).isoformat(timespec="microseconds")
-                    if scenario_id is None:
-                        scenario_id = connection.execute(
-                            SCENARIOS.insert()
-                            .values(workspace_id=workspace_id, name=name, **content, created_at=saved_at, updated_at=saved_at)
-                            .values(version=number, author=imported.author)
-                            .returning(SCENARIOS.c.id)
-                        ).scalar_one()
-                    else:
-                        connection.execute(
-                            SCENARIOS.update()
-                            .where(SCENARIOS.c.id == scenario_id)
-                            .values(**content, updated_at=saved_at, version=number, author=imported.author)
-                        )
-                    connection.execute(
-                        VERSIONS.insert().values(
-                            scenario_id=scenario_id,
-                            version=number,
-                            **content,
-                            author=imported.author,
-                            note=imported.note,
-                            saved_at=saved_at,
-                            save_id=uuid.uuid4().hex,
-                        )
+                    scenario_id = write_version(
+                        connection,
+                        workspace_id=workspace_id,
+                        scenario_id=scenario_id,
+                        name=name,
+                        columns=content(imported.draft),
+                        version=number,
+                        author=imported.author,
+                        note=imported.note,
+                        saved_at=saved_at,
+                        save_id=uuid.uuid4().hex,
                     )
         return names
 
@@ -1094,90 +898,3 @@ class ScenarioStore:
                 "WHERE v.scenario_id = s.id AND v.version = s.version) <> 1"
             ).scalar()
             return "ok" if not missing else f"{missing} scenarios without their current version in the history"
-
-
-# --- Rows ------------------------------------------------------------------------------------
-
-
-def _content(
-    params: Parameters, ranges: Mapping[str, tuple[float, float]], notes: str, provenance: Mapping[str, str]
-) -> dict[str, str]:
-    return {
-        "currency": params.currency,
-        "parameters": json.dumps(params.model_inputs(), allow_nan=False),
-        "ranges": json.dumps({key: list(bounds) for key, bounds in ranges.items()}, allow_nan=False),
-        "notes": notes,
-        "provenance": json.dumps(dict(provenance), ensure_ascii=False),
-    }
-
-
-def _invalid(name: str, message: str, field: str, value: Any) -> ScenarioError:
-    return ScenarioError(f"saved scenario {name!r}: {message}", code="invalid", field=field, value=value)
-
-
-def _parse_time(text: str, name: str, column: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise _invalid(name, f"{column}: {text!r} is not a date and time; allowed: ISO 8601", column, text) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _json_object(name: str, column: str, text: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except (TypeError, json.JSONDecodeError):
-        value = None
-    if not isinstance(value, dict):
-        raise _invalid(name, f'{column}: {str(text)[:60]!r} is not a JSON object; allowed: {{"key": value, ...}}', column, text)
-    return value
-
-
-def _from_row(row: Mapping[str, Any], workspace: str) -> SavedScenario:
-    """A scenario from its stored columns (the current row, or a version merged over it), validated again."""
-    name = row["name"]
-    values = _json_object(name, "parameters", row["parameters"])
-    unknown = [key for key in values if key not in PARAMETER_SPECS]
-    try:
-        if unknown:
-            Parameters({key: values[key] for key in unknown})  # raises, naming the unknown keys
-        params = Parameters(values, currency=row["currency"], name=name)
-        raw_ranges = read_ranges(_json_object(name, "ranges", row["ranges"]), f"saved scenario {name!r}: ranges")
-        clean_ranges = check_ranges(params, raw_ranges)
-        clean_provenance = check_provenance(_json_object(name, "provenance", row["provenance"]))
-    except ParameterError as error:
-        first = error.problems[0]
-        raise _invalid(name, str(error), first.parameter, first.value) from None
-    except ScenarioError as error:
-        if error.code == "invalid":
-            raise
-        raise _invalid(name, str(error), error.field, error.value) from None
-    except InputError as error:
-        raise _invalid(name, str(error), "ranges", row["ranges"]) from None
-    notes = row["notes"]
-    return SavedScenario(
-        name,
-        params,
-        clean_ranges,
-        notes if isinstance(notes, str) else str(notes),
-        clean_provenance,
-        _parse_time(row["created_at"], name, "created_at"),
-        _parse_time(row["updated_at"], name, "updated_at"),
-        int(row.get("version") or 1),
-        row.get("author") or "",
-        row.get("note") or "",
-        workspace,
-    )
-
-
-def _from_version(scenario: Mapping[str, Any], version: Mapping[str, Any], workspace: str) -> SavedScenario:
-    merged = {
-        "name": scenario["name"],
-        "created_at": scenario["created_at"],
-        **{column: version[column] for column in _CONTENT},
-        "updated_at": version["saved_at"],
-        "version": version["version"],
-        "author": version["author"],
-        "note": version["note"],
-    }
-    return _from_row(merged, workspace)

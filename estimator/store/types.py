@@ -1,22 +1,21 @@
 """What the scenario library keeps: scenarios, their versions and workspaces, and the checks on names and values.
 
-A :class:`ScenarioDraft` is a scenario not (yet) in the library (a file, the app's current
-inputs); a :class:`SavedScenario` is one version of a saved scenario, with its workspace, its
-version number, who saved it, when, and the note they left. Errors are :class:`ScenarioError`
+What the library saves is a :class:`~estimator.core.scenario.Scenario`; a :class:`SavedScenario` is
+one version of a saved scenario: the scenario and its record (workspace, version number, who saved
+it, when, and the note they left). ``ScenarioDraft``, the name of a scenario not yet saved before the
+core had one, is :class:`Scenario` and warns until it goes. Errors are :class:`ScenarioError`
 (an :class:`~estimator.core.parameters.InputError` naming the field and the value), and
 :class:`ScenarioConflictError` when a save would silently replace a version someone else saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from estimator.core.parameters import Parameters
-from estimator.core.ranges import UncertaintyRanges
-from estimator.core.scenario import ScenarioError, check_name
+from estimator.core.scenario import Scenario, ScenarioError, check_name
 from estimator.text.user_text import MAX_NAME_LENGTH
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "SavedScenario",
     "ScenarioConflictError",
-    "ScenarioDraft",
     "ScenarioError",
     "ScenarioInfo",
     "VersionInfo",
@@ -44,33 +42,10 @@ FILE_METADATA_KEYS = ("notes", "provenance", "created_at", "updated_at", "worksp
 
 
 @dataclass(frozen=True)
-class ScenarioDraft:
-    """A scenario not (yet) in the library: what a file or the app provides.
+class SavedScenario(Scenario):
+    """One version of a scenario in the library: a :class:`~estimator.core.scenario.Scenario` and its record.
 
-    Attributes
-    ----------
-    name : str
-        Its name (checked by :func:`check_name` when saved).
-    parameters : Parameters
-        Every parameter and the currency.
-    ranges : dict
-        Uncertainty ranges set by the user, parameter → (low, high); the others are the defaults.
-    notes : str
-        Free text.
-    provenance : dict
-        Parameter → where its value came from (a calibration, a client's data ...).
-    """
-
-    name: str
-    parameters: Parameters
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    notes: str = ""
-    provenance: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SavedScenario(ScenarioDraft):
-    """One version of a scenario in the library.
+    Its provenance was a description of the value saved with it, so every entry holds.
 
     Attributes
     ----------
@@ -93,15 +68,7 @@ class SavedScenario(ScenarioDraft):
     note: str = ""
     workspace: str = DEFAULT_WORKSPACE
 
-    def uncertainty_ranges(self) -> UncertaintyRanges:
-        """The ranges of every numeric parameter: the saved ones, and the defaults around the values."""
-        return UncertaintyRanges.around(self.parameters, self.ranges)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data: the export file's content (``parameters`` holds ``ranges``)."""
-        from estimator.store.files import file_content
-
-        return file_content(self)
+    _CHECKS_NOTES: ClassVar[bool] = False  # as saved; the library checked them when they were saved
 
 
 @dataclass(frozen=True)
@@ -165,3 +132,21 @@ class ScenarioConflictError(ScenarioError):
         self.expected_version = expected_version
         self.current = current
         self.saved_between = tuple(saved_between)
+
+
+#: When ``ScenarioDraft`` goes (the same date as every shim of issue 25).
+SCENARIO_DRAFT_REMOVAL = "2027-06-30"
+
+
+def __getattr__(name: str) -> Any:
+    # ScenarioDraft became the core's Scenario (issue 25); the old name warns until it goes.
+    if name == "ScenarioDraft":
+        import warnings
+
+        warnings.warn(
+            f"ScenarioDraft is now estimator.core.scenario.Scenario; the old name goes on {SCENARIO_DRAFT_REMOVAL}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Scenario
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
