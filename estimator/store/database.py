@@ -130,6 +130,9 @@ SCENARIOS = sa.Table(
     sa.Column("updated_at", sa.Text),
     sa.Column("version", sa.Integer),
     sa.Column("author", sa.Text),
+    # Team hook (issue 26, migration 0003): a soft-deleted scenario is invisible here (see _where); access.py deletes.
+    sa.Column("deleted_at", sa.Text),
+    sa.Column("deleted_by", sa.Text),
 )
 VERSIONS = sa.Table(
     "scenario_versions",
@@ -142,6 +145,9 @@ VERSIONS = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("saved_at", sa.Text),
     sa.Column("save_id", sa.Text),
+    # Team hook (issue 26): an imported version's author and date as its file claimed them.
+    sa.Column("claimed_author", sa.Text),
+    sa.Column("claimed_at", sa.Text),
 )
 
 
@@ -505,6 +511,7 @@ class ScenarioStore:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.attributes["connection"] = connection
+        config.attributes["initial_owner"] = getattr(self, "initial_owner", None)  # team hook: 0003's owner option
         if state == "legacy":
             command.stamp(config, "0001")  # the PRAGMA user_version = 1 schema is revision 0001
         command.upgrade(config, "head")
@@ -608,7 +615,7 @@ class ScenarioStore:
         return SCENARIOS.join(WORKSPACES, WORKSPACES.c.id == SCENARIOS.c.workspace_id)
 
     def _where(self, name: str | None = None):
-        condition = WORKSPACES.c.name == self.workspace
+        condition = sa.and_(WORKSPACES.c.name == self.workspace, SCENARIOS.c.deleted_at.is_(None))  # team hook: soft delete
         return condition if name is None else sa.and_(condition, SCENARIOS.c.name == name)
 
     def names(self) -> list[str]:
@@ -1032,13 +1039,18 @@ class ScenarioStore:
         """The workspace as one JSON file: every scenario with its whole history (see :func:`read_workspace_bytes`)."""
         return export_workspace(self.workspace, [self.history(name) for name in self.names()])
 
-    def import_workspace(self, workspace_file: WorkspaceFile, *, overwrite: bool = False) -> list[str]:
+    def import_workspace(
+        self, workspace_file: WorkspaceFile, *, overwrite: bool = False, recorded_by: str | None = None
+    ) -> list[str]:
         """Save every scenario of a workspace file, with its history, into this store's workspace (all or nothing).
 
         A scenario whose name is taken is refused (``duplicate``) unless ``overwrite``, which adds
-        the file's versions after the ones saved here. Returns the names imported.
+        the file's versions after the ones saved here. Returns the names imported. With ``recorded_by``
+        (team mode), each version's author and time are the importer and now, and the file's own
+        author and date are kept as *claimed* ones.
         """
         names = [name for name, _ in workspace_file.scenarios]
+        import_time = _now()
         with self._writing() as connection:
             workspace_id = self._ensure_workspace(connection)
             for name, versions in workspace_file.scenarios:
@@ -1059,6 +1071,11 @@ class ScenarioStore:
                         imported.draft.parameters, imported.draft.ranges, imported.draft.notes, imported.draft.provenance
                     )
                     saved_at = imported.saved_at.astimezone(UTC).isoformat(timespec="microseconds")
+                    claimed = {}
+                    if recorded_by is not None:  # team hook: the file's author and date are claims, not records
+                        claimed = {"claimed_author": imported.author, "claimed_at": saved_at}
+                        imported = replace(imported, author=recorded_by)
+                        saved_at = import_time
                     if scenario_id is None:
                         scenario_id = connection.execute(
                             SCENARIOS.insert()
@@ -1081,6 +1098,7 @@ class ScenarioStore:
                             note=imported.note,
                             saved_at=saved_at,
                             save_id=uuid.uuid4().hex,
+                            **claimed,
                         )
                     )
         return names
