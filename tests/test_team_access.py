@@ -178,7 +178,7 @@ def test_imported_versions_keep_their_authors_as_claims(library, tmp_path):
 
 def test_the_audit_exports_as_formula_safe_csv(library):
     alice = _as(library, ALICE)
-    alice.save("=HYPERLINK(\"http://x\")", Parameters())
+    alice.save('=HYPERLINK("http://x")', Parameters())
     text = audit_csv(alice.audit())
     assert text.splitlines()[0] == "at,email,subject,action,workspace,scenario,version,detail"
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
@@ -272,3 +272,20 @@ def test_the_app_role_cannot_rewrite_the_audit(postgres_url):
     finally:
         app_engine.dispose()
     assert len(app.audit()) >= 4
+
+
+def test_the_cli_upgrades_with_an_owner_and_manages_members(tmp_path, capsys):
+    from estimator.cli import main
+
+    path = tmp_path / "old.sqlite3"
+    _library_from_before_team_mode(path)
+    base = ["scenarios", "--db", str(path), "--workspace", "A"]
+    assert main([*base, "upgrade", "--owner", "Lead@Firm.example"]) == 0
+    assert "A\tlead@firm.example" in capsys.readouterr().out
+    assert main([*base, "members", "add", "bob@firm.example", "--role", "viewer"]) == 0
+    assert main([*base, "members", "set-role", "bob@firm.example", "--role", "editor"]) == 0
+    capsys.readouterr()
+    assert main([*base, "members", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("bob@firm.example\teditor")
+    assert main([*base, "members", "remove", "lead@firm.example"]) == 2
+    assert "last owner" in capsys.readouterr().err

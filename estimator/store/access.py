@@ -124,9 +124,7 @@ def _check_email(email: str) -> str:
 
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise ScenarioError(
-            f"role: {role!r} is not a role; allowed: {', '.join(ROLES)}", code="role", field="role", value=role
-        )
+        raise ScenarioError(f"role: {role!r} is not a role; allowed: {', '.join(ROLES)}", code="role", field="role", value=role)
     return role
 
 
@@ -582,6 +580,4 @@ class TeamStore:
     def record_sign_in(self) -> None:
         """The identity signed in (recorded once per session, outside any workspace)."""
         with self.store._writing() as connection:
-            audit.record(
-                connection, email=self.identity.email, subject=self.identity.subject, action="sign_in", workspace=""
-            )
+            audit.record(connection, email=self.identity.email, subject=self.identity.subject, action="sign_in", workspace="")

@@ -69,15 +69,19 @@ def upgrade() -> None:
         chosen = owner
         if not chosen:
             chosen = (
-                bind.execute(
-                    sa.text(
-                        "SELECT v.author FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id "
-                        "WHERE s.workspace_id = :ws AND v.author <> '' ORDER BY v.saved_at, v.id LIMIT 1"
-                    ),
-                    {"ws": workspace_id},
-                ).scalar()
-                or ""
-            ).strip().lower()
+                (
+                    bind.execute(
+                        sa.text(
+                            "SELECT v.author FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id "
+                            "WHERE s.workspace_id = :ws AND v.author <> '' ORDER BY v.saved_at, v.id LIMIT 1"
+                        ),
+                        {"ws": workspace_id},
+                    ).scalar()
+                    or ""
+                )
+                .strip()
+                .lower()
+            )
         if chosen:
             bind.execute(
                 sa.text(
