@@ -82,6 +82,7 @@ def test_a_viewer_reads_and_exports_but_cannot_change(library):
     assert bob.names() == ["Plan"] and [w.name for w in bob.workspaces()] == ["A"]
     assert bob.open("Plan").parameters.churn_rate == 0.2
     assert '"Plan"' in bob.export_workspace()
+    bob.record_export("", None, "workspace file")
     for change in (
         lambda: bob.save("Plan", Parameters(), overwrite=True),
         lambda: bob.restore("Plan", 1),
@@ -253,7 +254,8 @@ def test_the_app_role_cannot_rewrite_the_audit(postgres_url):
     TeamStore(owner_store, ALICE).save("Plan", Parameters())  # creates the schema as the owner
     engine = sa.create_engine(owner_store.url.set(drivername="postgresql+psycopg"))
     grants = (ROOT / "deploy" / "grants.sql").read_text().replace(':"app_role"', '"churn_app"')
-    statements = [s for s in "\n".join(l for l in grants.splitlines() if not l.startswith("--")).split(";") if s.strip()]
+    lines = [line for line in grants.splitlines() if not line.startswith("--")]
+    statements = [s for s in "\n".join(lines).split(";") if s.strip()]
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE ROLE churn_app LOGIN PASSWORD 'app-pw'")
         for statement in statements:

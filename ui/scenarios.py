@@ -46,6 +46,7 @@ from ui.context import Context, channel_labels
 from ui.i18n import has_key, param_label, t, t_plural
 from ui.plots import show_chart
 from ui.safe_text import plain, safe_cell, safe_table
+from ui.signin import current_identity
 
 __all__ = [
     "AUTHOR",
@@ -99,7 +100,13 @@ APP_RETRY_SECONDS = 3.0
 
 def store() -> ScenarioStore:
     """The library of this run, in the session's workspace (``CHURN_ESTIMATOR_DB``: a file or a PostgreSQL URL)."""
-    return ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
+    library = ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
+    identity = current_identity()  # team hook (issue 26): in team mode every call is checked and audited
+    if identity is None:
+        return library
+    from estimator.store.access import TeamStore
+
+    return TeamStore(library, identity)  # type: ignore[return-value]
 
 
 def download_file_name(name: str, extension: str) -> str:
@@ -138,6 +145,9 @@ def _error_text(error: Exception) -> str:
 
 
 def _author() -> str:
+    identity = current_identity()  # team hook: the signed-in identity, never a typed name
+    if identity is not None:
+        return identity.email
     return (st.session_state.get(AUTHOR) or "").strip()
 
 
@@ -272,7 +282,8 @@ def _on_conflict_cancel() -> None:
 
 def _on_load(name: str) -> None:
     try:
-        scenario = store().load(name)
+        library = store()
+        scenario = library.open(name) if hasattr(library, "open") else library.load(name)  # team hook: audited
     except InputError as error:
         _flash("error", _error_text(error))
         return
@@ -328,6 +339,12 @@ def _on_delete_confirm(name: str) -> None:
     st.session_state.pop(SELECTED, None)
     _forget_in_comparison(name)
     _flash("success", t("scenarios.deleted", name=plain(name)))
+
+
+def _on_exported(name: str, version: int | None, fmt: str) -> None:
+    library = store()
+    if hasattr(library, "record_export"):  # team mode only
+        library.record_export(name, version, fmt)
 
 
 def _forget_in_comparison(name: str) -> None:
@@ -467,6 +484,9 @@ def _render_flash(where: str = "top") -> None:
 
 def _render_author() -> None:
     """Who saves: asked once, then kept for the session (shown with a way to change it)."""
+    if current_identity() is not None:  # team hook: who saves is who signed in
+        st.caption(t("store.saving_as", author=plain(_author())))
+        return
     if _author():
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(t("store.saving_as", author=plain(_author())))
@@ -592,6 +612,8 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                     mime="application/json" if fmt == "json" else "application/toml",
                     key=f"scenarios_download_{fmt}",
                     icon=":material/download:",
+                    on_click=_on_exported,  # team hook: an export is audited
+                    args=(scenario.name, scenario.version, fmt),
                 )
         st.button(
             t("scenarios.delete"), key="scenarios_delete", icon=":material/delete:", on_click=_on_delete_request, args=(name,)
@@ -807,6 +829,8 @@ def _render_workspace_files(library: ScenarioStore) -> None:
                     mime="application/json",
                     key="store_download_workspace",
                     icon=":material/download:",
+                    on_click=_on_exported,  # team hook: an export is audited
+                    args=("", None, "workspace file"),
                 )
         else:
             st.button(
@@ -840,3 +864,7 @@ def render_scenarios(ctx: Context) -> None:
     _render_workspace_files(library)
     st.divider()
     _render_compare(ctx, library, names)
+    if current_identity() is not None:  # team hook (issue 26): members, deleted scenarios, the audit
+        from ui.team import render_team_panel
+
+        render_team_panel(library)

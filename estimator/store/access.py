@@ -20,7 +20,6 @@ credentials (whoever can reach the database can manage members: ``scenarios memb
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from estimator.store import audit
 from estimator.store.database import SCENARIOS, VERSIONS, WORKSPACES, ScenarioStore
 from estimator.store.files import WorkspaceFile
 from estimator.store.types import SavedScenario, ScenarioError, ScenarioInfo, VersionInfo, WorkspaceInfo, check_name
+from estimator.team_mode import TEAM_ENV, team_mode
 
 __all__ = [
     "MEMBERS",
@@ -48,8 +48,6 @@ __all__ = [
     "team_mode",
 ]
 
-#: The setting that turns team mode on: ``1``, ``true``, ``yes`` or ``on`` (any case).
-TEAM_ENV = "CHURN_ESTIMATOR_TEAM"
 #: The roles, weakest first: each may do everything the ones before it may.
 ROLES = ("viewer", "editor", "owner")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -65,12 +63,6 @@ MEMBERS = sa.Table(
     sa.Column("added_at", sa.Text),
     sa.Column("added_by", sa.Text),
 )
-
-
-def team_mode(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether team mode is on (:data:`TEAM_ENV` set to ``1``/``true``/``yes``/``on``)."""
-    value = (os.environ if environ is None else environ).get(TEAM_ENV, "")
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _now() -> str:
@@ -406,11 +398,9 @@ class TeamStore:
     def export_workspace(self) -> str:
         if not self._viewing():
             raise self._unknown(self.workspace)
-        text = self.store.export_workspace()
-        self._record(action="export", detail="workspace file")
-        return text
+        return self.store.export_workspace()  # the caller records the download (record_export)
 
-    def record_export(self, name: str, version: int, fmt: str) -> None:
+    def record_export(self, name: str, version: int | None, fmt: str) -> None:
         """Note that a scenario left the library as a file (the app's download buttons)."""
         if self._viewing():
             self._record(action="export", scenario=name, version=version, detail=fmt)
