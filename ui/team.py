@@ -125,7 +125,7 @@ def render_team_panel(library: TeamStore) -> None:
                 t("team.column_email"): [e.email for e in entries],
                 t("team.column_action"): [e.action for e in entries],
                 t("scenarios.column_name"): [e.scenario for e in entries],
-                t("store.column_version"): [e.version if e.version is not None else "" for e in entries],
+                t("store.column_version"): pd.array([e.version for e in entries], dtype="Int64"),  # blank when none
                 t("team.column_detail"): [e.detail for e in entries],
             }
         )
