@@ -119,7 +119,7 @@ def test_sign_in_roles_and_audit(chromium, postgres_url, tmp_path):
             alice.get_by_role("textbox", name=t("team.member_email"), exact=True).fill("bob@firm.example")
             alice.get_by_role("button", name=t("team.member_set_button"), exact=True).click()
             wait_for_text(alice, t("team.member_set", email="bob@firm.example", role=t("team.role_viewer")))
-            alice.get_by_text(t("team.members_title")).scroll_into_view_if_needed()
+            alice.get_by_text(t("team.members_title"), exact=True).scroll_into_view_if_needed()
             _shot(alice, "2-members")
 
             # bob now sees A's scenario, compares it and downloads it, but still cannot save.
@@ -147,7 +147,7 @@ def test_sign_in_roles_and_audit(chromium, postgres_url, tmp_path):
                 assert expected in actions, (expected, actions)
             alice.reload()
             _scenarios_tab(alice, url, "A")
-            alice.get_by_text(t("team.audit_title")).click()
+            alice.get_by_text(t("team.audit_title"), exact=True).click()
             wait_idle(alice)
             expect(alice.locator('[data-testid="stDataFrame"]').last).to_be_visible()
             alice.get_by_role("button", name=t("team.audit_download")).scroll_into_view_if_needed()
@@ -155,7 +155,14 @@ def test_sign_in_roles_and_audit(chromium, postgres_url, tmp_path):
 
             # Sign-out ends access; a forged identity cookie is refused.
             bob.get_by_role("button", name=t("team.sign_out")).first.click()
-            expect(bob.get_by_role("button", name=t("team.sign_in"), exact=True)).to_be_visible()
+            # Streamlit ends the provider's session too (its end_session endpoint), which may ask to confirm.
+            signed_out = bob.get_by_role("button", name=t("team.sign_in"), exact=True)
+            confirm = bob.get_by_role("button", name="End session")
+            expect(signed_out.or_(confirm)).to_be_visible()
+            if confirm.count():
+                confirm.click()
+                bob.goto(url)
+            expect(signed_out).to_be_visible()
             bob.goto(url + "?workspace=A")
             expect(bob.get_by_role("button", name=t("team.sign_in"), exact=True)).to_be_visible()
             assert bob.locator(HEADLINE).count() == 0

@@ -316,6 +316,11 @@ class TeamStore:
 
     def _claim_or_check(self, needed: str, action: str, scenario: str = "") -> None:
         """Check ``needed``; a workspace nobody has created yet becomes the identity's, as its owner."""
+        held = self.role()  # a read first: the common case (a member) takes no write lock
+        if held is not None:
+            if _RANK[held] < _RANK[needed]:
+                raise self._not_allowed(needed, action, scenario)
+            return
         with self.store._writing() as connection:
             workspace_id = _workspace_id(connection, self.workspace)
             if workspace_id is None:
