@@ -12,14 +12,11 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -59,44 +56,17 @@ def write_secrets(folder: Path, issuer: str, public_url: str) -> Path:
     return path
 
 
-def _wait_for(url: str, process: subprocess.Popen, timeout: float, context=None) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1, context=context) as response:
-            if response.status == 200:
-                return
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not answer")
-        time.sleep(0.05)
+def team_app(database: str, secrets: Path, port: int | None = None):
+    """The app in team mode on ``port`` (free when omitted), its ``[auth]`` from ``secrets``; yields its base URL."""
+    from test_browser import app_server
 
-
-@contextlib.contextmanager
-def team_app(database: str, secrets: Path, port: int | None = None, extra_env: dict | None = None) -> Iterator[str]:
-    """The app in team mode on ``port`` (free when omitted); yields its base URL."""
-    port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     environment = {
-        **os.environ,
         "CHURN_ESTIMATOR_TEAM": "1",
         "CHURN_ESTIMATOR_DB": database,
         "PYTHONPATH": str(ROOT),
         "STREAMLIT_SECRETS_FILES": str(secrets),
-        **(extra_env or {}),
     }
-    log = open(secrets.parent / f"app-{port}.log", "wb")  # noqa: SIM115 - closed below; read when a test fails
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_for(url + "_stcore/health", process, 60)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    return app_server(environment, port=port)
 
 
 def self_signed_certificate(folder: Path, host: str = "127.0.0.1") -> tuple[Path, Path]:

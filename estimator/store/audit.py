@@ -82,18 +82,9 @@ def record(
     """Append one row (inside the caller's transaction, so an action and its record commit together)."""
     if action not in ACTIONS:
         raise ValueError(f"action: {action!r} is not recorded; allowed: {', '.join(ACTIONS)}")
-    connection.execute(
-        AUDIT.insert().values(
-            at=datetime.now(UTC).isoformat(timespec="microseconds"),
-            email=email,
-            subject=subject,
-            action=action,
-            workspace=workspace,
-            scenario=scenario,
-            version=version,
-            detail=detail[:500],
-        )
-    )
+    row = {"email": email, "subject": subject, "action": action, "workspace": workspace, "scenario": scenario}
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    connection.execute(AUDIT.insert().values(**row, at=at, version=version, detail=detail[:500]))
 
 
 def read_audit(connection: Connection, workspace: str, *, limit: int = 5000) -> list[AuditEntry]:
