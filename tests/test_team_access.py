@@ -103,6 +103,17 @@ def test_a_viewer_reads_and_exports_but_cannot_change(library):
     assert [a for a in actions if a == ("bob@firm.example", "denied")] == [("bob@firm.example", "denied")] * 5
 
 
+def test_owners_see_their_members_sign_ins_only(library):
+    alice = _as(library, ALICE)
+    alice.save("Plan", Parameters())
+    alice.record_sign_in()
+    _as(library, BOB).record_sign_in()  # not a member of A: not in A's trail
+    assert (alice.audit()[0].email, alice.audit()[0].action) == ("alice@firm.example", "sign_in")
+    assert ("bob@firm.example", "sign_in") not in [(e.email, e.action) for e in alice.audit()]
+    alice.set_member("bob@firm.example", "viewer")
+    assert ("bob@firm.example", "sign_in") in [(e.email, e.action) for e in alice.audit()]
+
+
 def test_members_never_lose_their_last_owner(library):
     alice = _as(library, ALICE)
     alice.save("Plan", Parameters())
@@ -291,3 +302,11 @@ def test_the_cli_upgrades_with_an_owner_and_manages_members(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[1].startswith("bob@firm.example\teditor")
     assert main([*base, "members", "remove", "lead@firm.example"]) == 2
     assert "last owner" in capsys.readouterr().err
+
+
+def test_every_audited_action_has_its_words_in_every_language():
+    from estimator.store.audit import ACTIONS
+    from estimator.text.i18n import available_languages, catalogue
+
+    for language in available_languages():
+        assert set(catalogue(language)["team"]["action"]) == set(ACTIONS), language

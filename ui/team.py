@@ -123,7 +123,7 @@ def render_team_panel(library: TeamStore) -> None:
             {
                 t("team.column_when"): [e.at.strftime("%Y-%m-%d %H:%M:%S UTC") for e in entries],
                 t("team.column_email"): [e.email for e in entries],
-                t("team.column_action"): [e.action for e in entries],
+                t("team.column_action"): [t(f"team.action.{e.action}") for e in entries],
                 t("scenarios.column_name"): [e.scenario for e in entries],
                 t("store.column_version"): pd.array([e.version for e in entries], dtype="Int64"),  # blank when none
                 t("team.column_detail"): [e.detail for e in entries],

@@ -572,11 +572,12 @@ class TeamStore:
         remove_member(self.store, email, removed_by=self.identity.email, subject=self.identity.subject)
 
     def audit(self) -> list[audit.AuditEntry]:
-        """The workspace's trail, newest first (owners only)."""
+        """The workspace's trail and its members' sign-ins, newest first (owners only)."""
         if not self.may("owner"):
             return []
+        members = tuple(member.email for member in list_members(self.store))
         with self.store._reading() as connection:
-            return [] if connection is None else audit.read_audit(connection, self.workspace)
+            return [] if connection is None else audit.read_audit(connection, self.workspace, sign_ins_of=members)
 
     def record_sign_in(self) -> None:
         """The identity signed in (recorded once per session, outside any workspace)."""

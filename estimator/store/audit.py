@@ -87,11 +87,14 @@ def record(
     connection.execute(AUDIT.insert().values(**row, at=at, version=version, detail=detail[:500]))
 
 
-def read_audit(connection: Connection, workspace: str, *, limit: int = 5000) -> list[AuditEntry]:
-    """The workspace's rows, newest first (at most ``limit``)."""
-    rows = connection.execute(
-        sa.select(AUDIT).where(AUDIT.c.workspace == workspace).order_by(AUDIT.c.id.desc()).limit(limit)
-    ).all()
+def read_audit(
+    connection: Connection, workspace: str, *, sign_ins_of: tuple[str, ...] = (), limit: int = 5000
+) -> list[AuditEntry]:
+    """The workspace's rows, and the sign-ins of ``sign_ins_of`` (its members), newest first (at most ``limit``)."""
+    mine = AUDIT.c.workspace == workspace
+    if sign_ins_of:
+        mine = sa.or_(mine, sa.and_(AUDIT.c.action == "sign_in", AUDIT.c.email.in_(sign_ins_of)))
+    rows = connection.execute(sa.select(AUDIT).where(mine).order_by(AUDIT.c.id.desc()).limit(limit)).all()
     return [
         AuditEntry(
             datetime.fromisoformat(row.at),
