@@ -310,3 +310,23 @@ def test_every_audited_action_has_its_words_in_every_language():
 
     for language in available_languages():
         assert set(catalogue(language)["team"]["action"]) == set(ACTIONS), language
+
+
+@pytest.mark.postgres
+def test_a_pg_dump_restores_scenarios_members_and_audit(postgres_server, postgres_url):
+    """docs/deployment.md's backup: pg_dump --format=custom, then pg_restore into an empty database."""
+    alice = TeamStore(ScenarioStore(postgres_url, workspace="A"), ALICE)
+    alice.save("Plan", Parameters(churn_rate=0.25))
+    alice.set_member("bob@firm.example", "viewer")
+    source = postgres_url.rsplit("/", 1)[1]
+    dump = postgres_server.folder / f"{source}.dump"
+    socket_args = ["-h", str(postgres_server.folder), "-p", str(postgres_server.port), "-U", "postgres"]
+    postgres_server._run("pg_dump", *socket_args, "--format=custom", f"--file={dump}", source)
+    restored_url = postgres_server.create_database(f"{source}_restored")
+    postgres_server._run("pg_restore", *socket_args, "--no-owner", f"--dbname={source}_restored", str(dump))
+    restored = TeamStore(ScenarioStore(restored_url, workspace="A"), ALICE)
+    assert restored.load("Plan").parameters.churn_rate == 0.25
+    assert [(m.email, m.role) for m in restored.members()] == [("alice@firm.example", "owner"), ("bob@firm.example", "viewer")]
+    assert [(e.email, e.action) for e in restored.audit()] == [(e.email, e.action) for e in alice.audit()]
+    assert [e.action for e in restored.audit()] == ["member_add", "save", "member_add"]
+    assert TeamStore(ScenarioStore(restored_url, workspace="A"), BOB).names() == ["Plan"]
