@@ -138,6 +138,7 @@ def test_delete_is_soft_restorable_and_purgeable_by_owners(library):
         _as(library, BOB).delete("Plan")
     alice.delete("Plan")
     assert alice.names() == [] and [d.name for d in alice.deleted()] == ["Plan"]
+    assert [(w.name, w.scenarios) for w in alice.workspaces()] == [("A", 0)]
     assert _as(library, BOB).deleted() == []
     alice.save("Plan", Parameters(churn_rate=0.5))  # the name is free again
     with pytest.raises(ScenarioError) as taken:

@@ -579,7 +579,11 @@ class ScenarioStore:
             count = sa.func.count(SCENARIOS.c.id)
             rows = connection.execute(
                 sa.select(WORKSPACES.c.name, count, WORKSPACES.c.created_at)
-                .select_from(WORKSPACES.outerjoin(SCENARIOS, SCENARIOS.c.workspace_id == WORKSPACES.c.id))
+                .select_from(
+                    WORKSPACES.outerjoin(  # team hook: a soft-deleted scenario is not counted
+                        SCENARIOS, sa.and_(SCENARIOS.c.workspace_id == WORKSPACES.c.id, SCENARIOS.c.deleted_at.is_(None))
+                    )
+                )
                 .group_by(WORKSPACES.c.id, WORKSPACES.c.name, WORKSPACES.c.created_at)
             ).all()
         infos = [WorkspaceInfo(name, int(n), _parse_time(created, name, "created_at")) for name, n, created in rows]
