@@ -6,6 +6,8 @@ For each engine and each workspace size (scenarios already in the workspace), me
   - save (a new name: validation, one transaction, a version row; SQLite WAL + synchronous=FULL),
     save a new version of an existing scenario (against its version number), load, list the workspace,
     list a scenario's versions, compare four saved scenarios (load, estimate, table, bars, waterfall);
+  - team mode (issue 26): save and list through ``TeamStore`` (role checks, the audit row) beside the same
+    calls on the bare store, measured right after each other;
   - baseline measured in the same run on the same engine: one bare ``INSERT`` + ``COMMIT`` of a row
     the size of a scenario (the engine's own floor for a durable write).
 PostgreSQL runs on a server this script starts with initdb/pg_ctl (as ``postgres`` when run as root)
@@ -124,6 +126,15 @@ def bench(label: str, store: ScenarioStore, baseline_url: str, size: int, repeat
         scenario_waterfall(comparison, 0, 3, labels={})
 
     comparing = median_ms(compare, max(5, repeats // 5))
+    # Team mode (issue 26): the same calls through the permission-checking facade, as a signed-in owner.
+    from estimator.store.access import Identity, TeamStore, add_member
+
+    add_member(store, "bench@firm.example", "owner")
+    team = TeamStore(store, Identity("bench@firm.example", "bench"))
+    team_save = median_ms(lambda: team.save(f"team {next(counter)}", Parameters(churn_rate=0.2), notes="n" * 200), repeats)
+    team_listing = median_ms(team.list, max(5, repeats // 5))
+    plain_save = median_ms(lambda: store.save(f"plain {next(counter)}", Parameters(churn_rate=0.2), notes="n" * 200), repeats)
+    plain_listing = median_ms(store.list, max(5, repeats // 5))
     floor = bare_insert_baseline(baseline_url, repeats)
     listed = len(store)
     print(f"\n{label}, {listed:,} scenarios in the workspace ({version['n']} versions of the one re-saved)")
@@ -134,6 +145,8 @@ def bench(label: str, store: ScenarioStore, baseline_url: str, size: int, repeat
     print(f"  version list                    {versions:8.2f} ms")
     print(f"  compare 4 + table + charts      {comparing:8.2f} ms")
     print(f"  baseline: bare INSERT+COMMIT    {floor:8.2f} ms")
+    print(f"  team mode: save (new name)      {team_save:8.2f} ms   (single-user in the same run: {plain_save:.2f} ms)")
+    print(f"  team mode: list the workspace   {team_listing:8.2f} ms   (single-user in the same run: {plain_listing:.2f} ms)")
 
 
 def main() -> None:

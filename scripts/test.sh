@@ -28,12 +28,12 @@ done
 # a Java runtime for Spark.
 if [ "$quick" = 0 ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
   || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 \
-  || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; }; then
+  || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; }; then
   export DEBIAN_FRONTEND=noninteractive
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo "sudo")
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core \
-    libreoffice-impress libreoffice-calc poppler-utils postgresql default-jre-headless
+    libreoffice-impress libreoffice-calc poppler-utils postgresql default-jre-headless nginx
 fi
 
 # A brand-new virtual environment, installed from the lock with every file's hash checked; then the checkout

@@ -58,10 +58,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(env: dict[str, str] | None = None, start_timeout: float = 60) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1 (with ``env`` added to the environment);
-    yields its base URL once it answers, and stops it afterwards."""
-    port = _free_port()
+def app_server(env: dict[str, str] | None = None, start_timeout: float = 60, port: int | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on ``port`` (a free one of 127.0.0.1 by default; with ``env`` added to the
+    environment); yields its base URL once it answers, and stops it afterwards."""
+    port = port or _free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     environment = {**os.environ, **env} if env else None

@@ -496,3 +496,15 @@ def test_a_file_size_limit_mid_write_keeps_the_previous_report(tmp_path):
     assert done.returncode == 2 and b"--out:" in done.stderr and b"Traceback" not in done.stderr, done.stderr
     assert out.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == ["deck.html"]
+
+
+@pytest.mark.parametrize("value_id", sorted(VALUES))
+def test_a_value_as_a_members_email_on_the_command_line(capsys, library_path, value_id):
+    """Team mode's ``scenarios members add``: a hostile email is refused in one line or kept harmlessly."""
+    value = VALUES[value_id]
+    status, out, err = run_cli(capsys, "scenarios", "--workspace", "A", "members", "add", value, "--role", "viewer")
+    assert status in (0, 2) and not terminal_unsafe(out + err)
+    if status == 2:
+        assert err.startswith("error: email: ") and "allowed:" in err and len(err.splitlines()) == 1
+    status, out, err = run_cli(capsys, "scenarios", "--workspace", "A", "members", "list")
+    assert status == 0 and not terminal_unsafe(out + err) and not markup_from(out.replace("@", " at "))

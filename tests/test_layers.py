@@ -37,7 +37,14 @@ TOP_MODULES = ("app",)
 #:   that defines a name) and ``__main__``.
 #: - ``app.py``, Streamlit's entry point.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("estimator.core", "estimator.paths", "estimator.urls", "estimator.text.user_text", "estimator.deprecations"),
+    (
+        "estimator.core",
+        "estimator.paths",
+        "estimator.urls",
+        "estimator.text.user_text",
+        "estimator.deprecations",
+        "estimator.team_mode",
+    ),
     (
         "estimator.text",
         "estimator.analysis",

@@ -108,8 +108,8 @@ def test_first_save_creates_a_wal_database_at_the_current_schema_version(sqlite_
     store.save("Base", Parameters())
     connection = _raw(store)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-    assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     assert store.integrity_check() == "ok"
 
 
@@ -295,18 +295,18 @@ def test_a_database_from_a_newer_version_is_refused_untouched(sqlite_store):
     store.save("Base", Parameters())
     _raw(store).execute("PRAGMA user_version = 99")
     for action in (store.list, lambda: store.save("x", Parameters())):
-        with pytest.raises(ScenarioError, match=r"schema version 99 is newer than this program's 2") as caught:
+        with pytest.raises(ScenarioError, match=r"schema version 99 is newer than this program's 3") as caught:
             action()
         assert caught.value.code == "newer_schema"
     assert _raw(store).execute("SELECT name FROM scenarios").fetchall() == [("Base",)]
 
 
 def _migrations_with(tmp_path: Path, body: str) -> Path:
-    """A copy of the library's Alembic scripts plus a revision 0003 doing ``body``."""
+    """A copy of the library's Alembic scripts plus a revision 0004 doing ``body``."""
     folder = tmp_path / "migrations"
     shutil.copytree(database.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0003_tags.py").write_text(
-        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0003"\ndown_revision = "0002"\n\n\n'
+    (folder / "versions" / "0004_tags.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0004"\ndown_revision = "0003"\n\n\n'
         f"def upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n"
     )
     return folder
@@ -344,17 +344,17 @@ def test_migrations_run_once_in_order_up_to_the_newest(store, monkeypatch, tmp_p
         tmp_path,
         f"""
         with open({str(calls)!r}, "a") as calls:
-            calls.write("3\\n")
+            calls.write("4\\n")
         op.add_column("scenarios", sa.Column("tags", sa.Text, nullable=False, server_default=""))
         """,
     )
     monkeypatch.setattr(database, "MIGRATIONS_DIR", folder)
     store.save("New", Parameters())
     store.save("Newer", Parameters())
-    assert calls.read_text().split() == ["3"]
-    assert _revision(store) == "0003"
+    assert calls.read_text().split() == ["4"]
+    assert _revision(store) == "0004"
     if store.path is not None:
-        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 3
+        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 4
     assert "tags" in _columns(store, "scenarios")
     assert store.names() == ["New", "Newer", "Old"]
     assert [v.version for v in store.versions("Old")] == [1]
@@ -372,9 +372,9 @@ def test_a_failing_migration_rolls_back_everything(store, monkeypatch, tmp_path)
     monkeypatch.setattr(database, "MIGRATIONS_DIR", folder)
     with pytest.raises(RuntimeError, match="migration bug"):
         store.save("New", Parameters())
-    assert _revision(store) == "0002"
+    assert _revision(store) == "0003"
     if store.path is not None:
-        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 2
+        assert _raw(store).execute("PRAGMA user_version").fetchone()[0] == 3
     assert "tags" not in _columns(store, "scenarios")
     monkeypatch.undo()
     assert store.names() == ["Old"]
@@ -391,7 +391,7 @@ def test_a_library_from_a_newer_alembic_revision_is_refused_untouched(store):
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
     engine.dispose()
     for action in (store.list, lambda: store.save("x", Parameters()), lambda: store.load("Base")):
-        with pytest.raises(ScenarioError, match=r"schema version 0099 is newer than this program's 2") as caught:
+        with pytest.raises(ScenarioError, match=r"schema version 0099 is newer than this program's 3") as caught:
             action()
         assert caught.value.code == "newer_schema"
     assert _revision(store) == "0099"

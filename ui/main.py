@@ -152,6 +152,9 @@ def run() -> None:
         initial_sidebar_state="collapsed" if presenting else SIDEBAR_WIDTH,
     )
     apply_style()
+    from ui.signin import require_sign_in  # team hook (issue 26): in team mode, the sign-in page and nothing else
+
+    require_sign_in()
     ctx = build_context()
     if presenting:
         from ui.present import render_presentation  # the assumptions table's modules, not needed to edit

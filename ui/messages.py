@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from estimator.controls import EntryProblem, entry_problem_text
 from estimator.links import LinkProblem, allowed_in_link, link_problem_text
+from estimator.store.types import ScenarioError
+from estimator.text.i18n import has_key, t
 from ui.context import Context
 from ui.safe_text import code, plain
 
@@ -30,3 +32,12 @@ def link_problem_markdown(problem: LinkProblem) -> str:
     """A value of the link that is not used, as Markdown: the link's key and value inside the
     catalogue's code span, made unable to close it (:func:`ui.safe_text.code`)."""
     return link_problem_text(replace(problem, key=code(problem.key), value=code(problem.value)))
+
+
+def store_error_text(error: Exception) -> str:
+    """A failed action in words: translated by its code where the catalogue has it, else the message itself."""
+    if isinstance(error, ScenarioError) and has_key(f"store.error.{error.code}"):
+        return t(f"store.error.{error.code}", value=plain(str(error.value), 200), detail=plain(str(error), 300))
+    if isinstance(error, ScenarioError) and has_key(f"scenarios.error.{error.code}"):
+        return t(f"scenarios.error.{error.code}", value=plain(str(error.value)), detail=plain(str(error), 300))
+    return t("scenarios.error.other", detail=plain(str(error), 300))

@@ -38,12 +38,14 @@ from estimator.store import (
     read_workspace_bytes,
 )
 from estimator.text.formatting import NOT_AVAILABLE, format_money
-from estimator.text.i18n import has_key, param_label, t, t_plural
+from estimator.text.i18n import param_label, t, t_plural
 from estimator.text.user_text import MAX_NOTES_LENGTH
 from ui import state
 from ui.context import Context, channel_labels
+from ui.messages import store_error_text
 from ui.plots import show_chart
 from ui.safe_text import plain, safe_cell, safe_table
+from ui.signin import current_identity
 
 __all__ = [
     "AUTHOR",
@@ -96,7 +98,13 @@ APP_RETRY_SECONDS = 3.0
 
 def store() -> ScenarioStore:
     """The library of this run, in the session's workspace (``CHURN_ESTIMATOR_DB``: a file or a PostgreSQL URL)."""
-    return ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
+    library = ScenarioStore(workspace=state.workspace(), retry_seconds=APP_RETRY_SECONDS)
+    identity = current_identity()  # team hook (issue 26): in team mode every call is checked and audited
+    if identity is None:
+        return library
+    from estimator.store.access import TeamStore
+
+    return TeamStore(library, identity)  # type: ignore[return-value]
 
 
 def workspace_label(name: str) -> str:
@@ -111,19 +119,13 @@ def _flash(kind: str, text: str, where: str = "top") -> None:
     st.session_state.pop(WORKSPACES_SEEN, None)  # an action may have created a workspace
 
 
-def _error_text(error: Exception) -> str:
-    """A failed action in words: translated by its code where the catalogue has it, else the message itself."""
-    if isinstance(error, ScenarioError) and has_key(f"store.error.{error.code}"):
-        return t(f"store.error.{error.code}", value=plain(str(error.value), 200), detail=plain(str(error), 300))
-    if isinstance(error, ScenarioError) and has_key(f"scenarios.error.{error.code}"):
-        return t(f"scenarios.error.{error.code}", value=plain(str(error.value)), detail=plain(str(error), 300))
-    return t("scenarios.error.other", detail=plain(str(error), 300))
-
-
 # --- callbacks -----------------------------------------------------------------------------------
 
 
 def _author() -> str:
+    identity = current_identity()  # team hook: the signed-in identity, never a typed name
+    if identity is not None:
+        return identity.email
     return (st.session_state.get(AUTHOR) or "").strip()
 
 
@@ -200,7 +202,7 @@ def _on_save() -> None:
         _flash("error", _conflict_text(conflict))
         return
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state.pop(CONFLICT, None)
     st.session_state[SELECTED] = saved.name
@@ -224,7 +226,7 @@ def _on_conflict_save_as_new() -> None:
     try:
         saved = _save_current(st.session_state.get(CONFLICT_NEW_NAME, ""), overwrite=False, expect_version=None)
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state.pop(CONFLICT, None)
     st.session_state[SAVE_NAME] = saved.name
@@ -245,7 +247,7 @@ def _on_conflict_overwrite() -> None:
         _flash("error", _conflict_text(again))
         return
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state.pop(CONFLICT, None)
     _after_save(saved)
@@ -258,9 +260,10 @@ def _on_conflict_cancel() -> None:
 
 def _on_load(name: str) -> None:
     try:
-        scenario = store().load(name)
+        library = store()
+        scenario = library.open(name) if hasattr(library, "open") else library.load(name)  # team hook: audited
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     state.load_scenario(scenario.parameters, scenario.ranges, scenario.descriptions)
     st.session_state[SAVE_NAME] = scenario.name
@@ -275,7 +278,7 @@ def _on_rename(name: str) -> None:
     try:
         store().rename(name, new_name)
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state[SELECTED] = new_name.strip()
     base = st.session_state.get(BASE)
@@ -290,7 +293,7 @@ def _on_duplicate(name: str) -> None:
     try:
         copy = store().duplicate(name, st.session_state.get(COPY_NAME, ""), author=_author())
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state[SELECTED] = copy.name
     _flash("success", t("scenarios.duplicated", name=plain(name), new_name=plain(copy.name)))
@@ -309,11 +312,17 @@ def _on_delete_confirm(name: str) -> None:
     try:
         store().delete(name)
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state.pop(SELECTED, None)
     _forget_in_comparison(name)
     _flash("success", t("scenarios.deleted", name=plain(name)))
+
+
+def _on_exported(name: str, version: int | None, fmt: str) -> None:
+    library = store()
+    if hasattr(library, "record_export"):  # team mode only
+        library.record_export(name, version, fmt)
 
 
 def _forget_in_comparison(name: str) -> None:
@@ -332,7 +341,7 @@ def _on_import() -> None:
         draft = read_scenario_bytes(upload.getvalue(), upload.name, name=typed or None)
         saved = store().save_draft(draft, overwrite=bool(st.session_state.get(IMPORT_OVERWRITE)), author=_author())
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state[SELECTED] = saved.name
     _flash("success", t("scenarios.imported", name=plain(saved.name)))
@@ -352,7 +361,7 @@ def _on_restore(name: str, version: int, current: int) -> None:
         _flash("error", _conflict_text(conflict), "history")
         return
     except InputError as error:
-        _flash("error", _error_text(error), "history")
+        _flash("error", store_error_text(error), "history")
         return
     state.load_scenario(restored.parameters, restored.ranges, restored.descriptions)
     st.session_state[SAVE_NAME] = restored.name
@@ -367,7 +376,7 @@ def _on_move(name: str) -> None:
     try:
         created = store().move(name, target)
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     st.session_state.pop(SELECTED, None)
     _forget_in_comparison(name)
@@ -382,7 +391,7 @@ def _on_open_workspace() -> None:
     try:
         name = check_name(chosen, "workspace")
     except ScenarioError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     if name != state.workspace():
         state.set_workspace(name)
@@ -400,7 +409,7 @@ def _on_import_workspace() -> None:
     try:
         names = store().import_workspace(read_workspace_bytes(upload.getvalue(), upload.name))
     except InputError as error:
-        _flash("error", _error_text(error))
+        _flash("error", store_error_text(error))
         return
     _flash("success", t("store.imported_workspace", count=len(names), workspace=plain(state.workspace())))
 
@@ -416,7 +425,7 @@ def render_workspace_picker() -> None:
         try:
             names = [info.name for info in store().workspaces()]
         except InputError as error:
-            st.caption(_error_text(error))
+            st.caption(store_error_text(error))
             names = []
         else:
             st.session_state[WORKSPACES_SEEN] = (time.monotonic(), tuple(names))
@@ -453,6 +462,9 @@ def _render_flash(where: str = "top") -> None:
 
 def _render_author() -> None:
     """Who saves: asked once, then kept for the session (shown with a way to change it)."""
+    if current_identity() is not None:  # team hook: who saves is who signed in
+        st.caption(t("store.saving_as", author=plain(_author())))
+        return
     if _author():
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(t("store.saving_as", author=plain(_author())))
@@ -493,7 +505,7 @@ def _render_conflict(ctx: Context) -> None:
     try:
         theirs = store().load(conflict["name"])
     except InputError as error:
-        st.error(_error_text(error), icon=":material/error:")
+        st.error(store_error_text(error), icon=":material/error:")
         return
     with st.container(key="store_conflict_panel", border=True):
         st.warning(
@@ -558,7 +570,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
         scenario: SavedScenario | None = library.load(name)
     except InputError as error:
         scenario = None
-        st.error(_error_text(error), icon=":material/error:")
+        st.error(store_error_text(error), icon=":material/error:")
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
             t("scenarios.load"),
@@ -578,6 +590,8 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                     mime="application/json" if fmt == "json" else "application/toml",
                     key=f"scenarios_download_{fmt}",
                     icon=":material/download:",
+                    on_click=_on_exported,  # team hook: an export is audited
+                    args=(scenario.name, scenario.version, fmt),
                 )
         st.button(
             t("scenarios.delete"), key="scenarios_delete", icon=":material/delete:", on_click=_on_delete_request, args=(name,)
@@ -637,7 +651,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
         try:
             versions = library.versions(scenario.name)
         except InputError as error:
-            st.error(_error_text(error), icon=":material/error:")
+            st.error(store_error_text(error), icon=":material/error:")
             return
         st.dataframe(
             safe_table(
@@ -681,7 +695,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
                 [(t("store.version_label", version=n), library.load_version(scenario.name, n)) for n in (first, second)]
             )
         except InputError as error:
-            st.error(_error_text(error), icon=":material/error:")
+            st.error(store_error_text(error), icon=":material/error:")
             return
         _render_comparison(ctx, comparison, 0, 1, key="store_history")
 
@@ -722,7 +736,7 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
         # Names label the table's columns: a name a spreadsheet would run (=HYPERLINK...) gets its apostrophe.
         comparison = compare_scenarios([(safe_cell(name), library.load(name)) for name in chosen])
     except InputError as error:
-        st.error(_error_text(error), icon=":material/error:")
+        st.error(store_error_text(error), icon=":material/error:")
         return
     _render_table_and_bars(ctx, comparison, key="scenarios_compare")
     if len(chosen) < 2:
@@ -784,7 +798,7 @@ def _render_workspace_files(library: ScenarioStore) -> None:
             try:
                 data = library.export_workspace()
             except InputError as error:
-                st.error(_error_text(error), icon=":material/error:")
+                st.error(store_error_text(error), icon=":material/error:")
             else:
                 st.download_button(
                     t("store.download_workspace"),
@@ -793,6 +807,8 @@ def _render_workspace_files(library: ScenarioStore) -> None:
                     mime="application/json",
                     key="store_download_workspace",
                     icon=":material/download:",
+                    on_click=_on_exported,  # team hook: an export is audited
+                    args=("", None, "workspace file"),
                 )
         else:
             st.button(
@@ -817,7 +833,7 @@ def render_scenarios(ctx: Context) -> None:
     try:
         names = library.names()
     except InputError as error:
-        st.error(_error_text(error), icon=":material/error:")
+        st.error(store_error_text(error), icon=":material/error:")
         return
     _render_save(ctx)
     st.divider()
@@ -826,3 +842,7 @@ def render_scenarios(ctx: Context) -> None:
     _render_workspace_files(library)
     st.divider()
     _render_compare(ctx, library, names)
+    if current_identity() is not None:  # team hook (issue 26): members, deleted scenarios, the audit
+        from ui.team import render_team_panel
+
+        render_team_panel(library)

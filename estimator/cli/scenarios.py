@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from estimator.cli import scenario_members
 from estimator.cli.common import build_scenario, format_estimate, format_option, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
@@ -121,6 +122,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     import_ws = actions.add_parser("import-workspace", help="read a workspace file into --workspace (default: its own name)")
     import_ws.add_argument("file")
     import_ws.add_argument("--overwrite", action="store_true", help="add its versions after those of scenarios already saved")
+    scenario_members.add_actions(actions)  # team hook (issue 26): members, upgrade
     return library
 
 
@@ -345,6 +347,8 @@ def run(args: argparse.Namespace) -> str:
         created = store.move(args.name, args.to_workspace, new_name=args.new_name)
         new = f"created workspace {args.to_workspace.strip()!r}; " if created else ""
         return f"{new}moved {args.name!r} with its history to workspace {args.to_workspace.strip()!r}"
+    if action in scenario_members.ACTIONS:  # team hook (issue 26)
+        return scenario_members.run_action(store, args)
     if action == "workspaces":
         infos = store.workspaces()
         if not infos:

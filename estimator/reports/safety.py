@@ -13,7 +13,7 @@ import html
 import re
 import unicodedata
 
-from estimator.text.user_text import FORMULA_TRIGGERS, unsafe_characters
+from estimator.text.user_text import FORMULA_TRIGGERS, neutralise_formula, unsafe_characters
 
 __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filename"]
 
@@ -21,27 +21,6 @@ __all__ = ["FORMULA_TRIGGERS", "escape_html", "neutralise_formula", "safe_filena
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 _UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _MAX_STEM = 100
-
-
-def neutralise_formula(text: str) -> str:
-    """``text`` as a spreadsheet shows it literally: a leading formula trigger gets an apostrophe.
-
-    Parameters
-    ----------
-    text : str
-        Text a user typed (a scenario name, a note, a column name).
-
-    Returns
-    -------
-    str
-        ``"'" + text`` when ``text`` starts with one of :data:`FORMULA_TRIGGERS`, else ``text``.
-
-    Examples
-    --------
-    >>> neutralise_formula("=1+1"), neutralise_formula("Plan B")
-    ("'=1+1", 'Plan B')
-    """
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def escape_html(text: object) -> str:

@@ -333,6 +333,7 @@ class ScenarioStore:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.attributes["connection"] = connection
+        config.attributes["initial_owner"] = getattr(self, "initial_owner", None)  # team hook: 0003's owner option
         if state == "legacy":
             command.stamp(config, "0001")  # the PRAGMA user_version = 1 schema is revision 0001
         command.upgrade(config, "head")
@@ -400,7 +401,11 @@ class ScenarioStore:
             count = sa.func.count(SCENARIOS.c.id)
             rows = connection.execute(
                 sa.select(WORKSPACES.c.name, count, WORKSPACES.c.created_at)
-                .select_from(WORKSPACES.outerjoin(SCENARIOS, SCENARIOS.c.workspace_id == WORKSPACES.c.id))
+                .select_from(
+                    WORKSPACES.outerjoin(  # team hook: a soft-deleted scenario is not counted
+                        SCENARIOS, sa.and_(SCENARIOS.c.workspace_id == WORKSPACES.c.id, SCENARIOS.c.deleted_at.is_(None))
+                    )
+                )
                 .group_by(WORKSPACES.c.id, WORKSPACES.c.name, WORKSPACES.c.created_at)
             ).all()
         infos = [WorkspaceInfo(name, int(n), parse_time(created, name, "created_at")) for name, n, created in rows]
@@ -436,7 +441,7 @@ class ScenarioStore:
         return SCENARIOS.join(WORKSPACES, WORKSPACES.c.id == SCENARIOS.c.workspace_id)
 
     def _where(self, name: str | None = None):
-        condition = WORKSPACES.c.name == self.workspace
+        condition = sa.and_(WORKSPACES.c.name == self.workspace, SCENARIOS.c.deleted_at.is_(None))  # team hook: soft delete
         return condition if name is None else sa.and_(condition, SCENARIOS.c.name == name)
 
     def names(self) -> list[str]:
@@ -847,13 +852,18 @@ class ScenarioStore:
         """The workspace as one JSON file: every scenario with its whole history (see :func:`read_workspace_bytes`)."""
         return export_workspace(self.workspace, [self.history(name) for name in self.names()])
 
-    def import_workspace(self, workspace_file: WorkspaceFile, *, overwrite: bool = False) -> list[str]:
+    def import_workspace(
+        self, workspace_file: WorkspaceFile, *, overwrite: bool = False, recorded_by: str | None = None
+    ) -> list[str]:
         """Save every scenario of a workspace file, with its history, into this store's workspace (all or nothing).
 
         A scenario whose name is taken is refused (``duplicate``) unless ``overwrite``, which adds
-        the file's versions after the ones saved here. Returns the names imported.
+        the file's versions after the ones saved here. Returns the names imported. With ``recorded_by``
+        (team mode), each version's author and time are the importer and now, and the file's own
+        author and date are kept as *claimed* ones.
         """
         names = [name for name, _ in workspace_file.scenarios]
+        import_time = now()
         with self._writing() as connection:
             workspace_id = self._ensure_workspace(connection)
             for name, versions in workspace_file.scenarios:
@@ -871,6 +881,11 @@ class ScenarioStore:
                 for imported in versions:
                     number += 1
                     saved_at = imported.saved_at.astimezone(UTC).isoformat(timespec="microseconds")
+                    claimed = None
+                    author = imported.author
+                    if recorded_by is not None:  # team hook: the file's author and date are claims, not records
+                        claimed = {"claimed_author": imported.author, "claimed_at": saved_at}
+                        author, saved_at = recorded_by, import_time
                     scenario_id = write_version(
                         connection,
                         workspace_id=workspace_id,
@@ -878,10 +893,11 @@ class ScenarioStore:
                         name=name,
                         columns=content(imported.draft),
                         version=number,
-                        author=imported.author,
+                        author=author,
                         note=imported.note,
                         saved_at=saved_at,
                         save_id=uuid.uuid4().hex,
+                        claimed=claimed,
                     )
         return names
 

@@ -55,6 +55,9 @@ SCENARIOS = sa.Table(
     sa.Column("updated_at", sa.Text),
     sa.Column("version", sa.Integer),
     sa.Column("author", sa.Text),
+    # Team hook (issue 26, migration 0003): a soft-deleted scenario is invisible (database._where); access.py deletes.
+    sa.Column("deleted_at", sa.Text),
+    sa.Column("deleted_by", sa.Text),
 )
 VERSIONS = sa.Table(
     "scenario_versions",
@@ -67,6 +70,9 @@ VERSIONS = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("saved_at", sa.Text),
     sa.Column("save_id", sa.Text),
+    # Team hook (issue 26): an imported version's author and date as its file claimed them.
+    sa.Column("claimed_author", sa.Text),
+    sa.Column("claimed_at", sa.Text),
 )
 
 
@@ -176,6 +182,7 @@ def write_version(
     saved_at: str,
     save_id: str,
     expected_version: int | None = None,
+    claimed: Mapping[str, str] | None = None,
 ) -> int:
     """Write one version of a scenario: its current row (inserted, or updated) and its line in the history.
 
@@ -203,7 +210,14 @@ def write_version(
             )
     connection.execute(
         VERSIONS.insert().values(
-            scenario_id=scenario_id, version=version, **columns, author=author, note=note, saved_at=saved_at, save_id=save_id
+            scenario_id=scenario_id,
+            version=version,
+            **columns,
+            author=author,
+            note=note,
+            saved_at=saved_at,
+            save_id=save_id,
+            **(claimed or {}),
         )
     )
     return scenario_id

@@ -102,3 +102,24 @@ def terminal_text(text: str, *, multiline: bool = False, indent: str = "") -> st
         return escaped(text, limit=None)
     lines = text.replace("\r\n", "\n").split("\n")
     return ("\n" + indent).join(escaped(line, allow="\t", limit=None) for line in lines)
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it literally: a leading formula trigger gets an apostrophe.
+
+    Parameters
+    ----------
+    text : str
+        Text a user typed (a scenario name, a note, a column name).
+
+    Returns
+    -------
+    str
+        ``"'" + text`` when ``text`` starts with one of :data:`FORMULA_TRIGGERS`, else ``text``.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("Plan B")
+    ("'=1+1", 'Plan B')
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
