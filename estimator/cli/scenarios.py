@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from estimator.cli import scenario_members
 from estimator.cli.common import build_scenario, format_estimate, format_option, scenario_options
 from estimator.core.parameters import InputError, Parameters
 from estimator.core.result import estimate
@@ -122,7 +121,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     import_ws = actions.add_parser("import-workspace", help="read a workspace file into --workspace (default: its own name)")
     import_ws.add_argument("file")
     import_ws.add_argument("--overwrite", action="store_true", help="add its versions after those of scenarios already saved")
-    scenario_members.add_actions(actions)  # team hook (issue 26): members, upgrade
+    _add_team_actions(actions)  # team hook (issue 26): members, upgrade
     return library
 
 
@@ -347,8 +346,8 @@ def run(args: argparse.Namespace) -> str:
         created = store.move(args.name, args.to_workspace, new_name=args.new_name)
         new = f"created workspace {args.to_workspace.strip()!r}; " if created else ""
         return f"{new}moved {args.name!r} with its history to workspace {args.to_workspace.strip()!r}"
-    if action in scenario_members.ACTIONS:  # team hook (issue 26)
-        return scenario_members.run_action(store, args)
+    if action in TEAM_ACTIONS:  # team hook (issue 26)
+        return _run_team_action(store, args)
     if action == "workspaces":
         infos = store.workspaces()
         if not infos:
@@ -373,3 +372,59 @@ def run(args: argparse.Namespace) -> str:
     names = target.import_workspace(workspace_file, overwrite=args.overwrite)
     created = f"created workspace {target.workspace!r}; " if new_workspace else ""
     return f"{created}imported {_count(len(names))} with their history into {_where(target)}"
+
+
+# --- team mode: members and the schema upgrade -------------------------------------------------
+
+#: Team mode's administration (issue 26): the command line talks to the database with its own credentials
+#: (``--db`` or ``$CHURN_ESTIMATOR_DB``), not through the app's sign-in; each change is audited as ``(database)``.
+TEAM_ACTIONS = ("members", "upgrade")
+
+
+def _add_team_actions(actions: argparse._SubParsersAction) -> None:
+    """Add ``members`` (list, add, remove, set-role) and ``upgrade`` to the ``scenarios`` actions."""
+    members = actions.add_parser("members", help="team mode: who may use --workspace, with which role")
+    what = members.add_subparsers(dest="member_action", required=True, parser_class=type(members))
+    what.add_parser("list", help="the workspace's members and their roles")
+    for verb, text in (("add", "give someone a role in the workspace"), ("set-role", "change a member's role")):
+        parser = what.add_parser(verb, help=text)
+        parser.add_argument("email", help="the email the identity provider sends for them")
+        parser.add_argument("--role", required=True, choices=("owner", "editor", "viewer"))
+    remove = what.add_parser("remove", help="take someone out of the workspace")
+    remove.add_argument("email")
+    upgrade = actions.add_parser("upgrade", help="bring the library's schema up to date (team mode's tables)")
+    upgrade.add_argument(
+        "--owner",
+        metavar="EMAIL",
+        help="the owner given to every existing workspace (default: the first author seen in each one's history)",
+    )
+
+
+def _run_team_action(store, args: argparse.Namespace) -> str:
+    """Run ``members`` or ``upgrade`` on ``store`` (its workspace is ``--workspace``); returns what to print."""
+    from estimator.store.access import add_member, list_members, remove_member
+
+    if args.action == "upgrade":
+        store.initial_owner = (args.owner or "").strip().lower() or None  # read by migration 0003
+        with store._writing():  # a write transaction runs every pending migration, and nothing else
+            pass
+        owners = {
+            workspace.name: [m.email for m in list_members(store.in_workspace(workspace.name)) if m.role == "owner"]
+            for workspace in store.workspaces()
+        }
+        lines = [
+            f"{name}\t{', '.join(emails) or '(no owner: scenarios members add EMAIL --role owner)'}"
+            for name, emails in owners.items()
+        ]
+        return "\n".join([f"{store.location} is up to date. Owners:", *lines])
+    action = args.member_action
+    if action == "list":
+        found = list_members(store)
+        if not found:
+            return f"Workspace {store.workspace!r} has no members."
+        return "\n".join(f"{m.email}\t{m.role}\tadded {m.added_at[:19]} by {m.added_by or '(database)'}" for m in found)
+    if action == "remove":
+        remove_member(store, args.email)
+        return f"Removed {args.email.strip().lower()} from workspace {store.workspace!r}."
+    add_member(store, args.email, args.role)
+    return f"{args.email.strip().lower()} is {args.role} of workspace {store.workspace!r}."
