@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import operator
 import os
+import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache, reduce
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import numpy as np
 
@@ -27,58 +29,27 @@ from estimator.core.parameters import (
     Problem,
     unknown_parameter,
 )
+from estimator.paths import data_dir
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CHANNELS", "CHANNEL_SPECS", "HOURS_PER_YEAR", "Channel", "Outputs", "evaluate", "evaluate_drawn", "map_in_threads"]
+__all__ = [
+    "CHANNELS",
+    "CHANNEL_SPECS",
+    "HOURS_PER_YEAR",
+    "Channel",
+    "ChannelRegistryError",
+    "Outputs",
+    "evaluate",
+    "evaluate_drawn",
+    "map_in_threads",
+    "read_channels",
+]
 
 HOURS_PER_YEAR = 8760.0
 #: Scenarios evaluated at a time in large batches, so temporaries fit in the CPU cache.
 BLOCK_SIZE = 32_768
-
-
-@dataclass(frozen=True)
-class Channel:
-    """One channel through which revenue is lost: declared once, everything else iterates over it.
-
-    Attributes
-    ----------
-    name : str
-        The output of :func:`evaluate` with the yearly revenue lost through it; also its key in
-        ``Estimate.to_dict()`` and ``to_frame()``, and its workbook name.
-    customers : str or None
-        The output counting the customers it loses a year (``Estimate.to_dict()["customers_lost"]``),
-        or ``None`` when it loses none (customers who spend less stay).
-    one_off : str or None
-        The output with the part of its revenue lost that does not recur (MODEL.md's Rdown, sales
-        lost while the service is down), or ``None``. Value at risk sums the registry: a customer
-        lost is ``annual_value`` a year over the horizon, a channel that loses no customers recurs
-        as it is, and ``one_off`` counts once; so a channel's revenue lost must be its customers ×
-        ``annual_value`` plus ``one_off`` (``tests/test_channels.py`` checks it).
-    """
-
-    name: str
-    customers: str | None
-    one_off: str | None = None
-
-    @property
-    def label_key(self) -> str:
-        """Its name in the i18n catalogues (``data/i18n/<language>/channels.toml``, ``[channel]``)."""
-        return f"channel.{self.name}"
-
-
-#: The five channels through which revenue is lost, in MODEL.md's order. A new channel: its
-#: formula in :func:`_compute`, its row here, its labels (``channels.toml``) and its workbook formula (ARCHITECTURE.md).
-CHANNEL_SPECS: tuple[Channel, ...] = (
-    Channel("retention", "customers_lost_retention"),
-    Channel("spend_reduction", None),
-    Channel("missed_contacts", "customers_lost_missed_contacts"),
-    Channel("word_of_mouth", "customers_lost_word_of_mouth"),
-    Channel("incidents", "customers_lost_incidents", one_off="downtime_revenue"),
-)
-#: The channels' names (the outputs of revenue lost), in the same order.
-CHANNELS: tuple[str, ...] = tuple(channel.name for channel in CHANNEL_SPECS)
 
 
 @dataclass(frozen=True)
@@ -142,6 +113,161 @@ class Outputs:
         import pandas as pd  # imported when a table is made: it takes about a second
 
         return pd.DataFrame({name: np.ravel(getattr(self, name)) for name in self.names()})
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel through which revenue is lost: declared once, everything else iterates over it.
+
+    The channels are declared in ``data/channels.toml`` (:data:`CHANNEL_SPECS` is built from it).
+
+    Attributes
+    ----------
+    name : str
+        The output of :func:`evaluate` with the yearly revenue lost through it; also its key in
+        ``Estimate.to_dict()`` and ``to_frame()``, and its workbook name.
+    customers : str or None
+        The output counting the customers it loses a year (``Estimate.to_dict()["customers_lost"]``),
+        or ``None`` when it loses none (customers who spend less stay).
+    one_off : str or None
+        The output with the part of its revenue lost that does not recur (MODEL.md's Rdown, sales
+        lost while the service is down), or ``None``. Value at risk sums the registry: a customer
+        lost is ``annual_value`` a year over the horizon, a channel that loses no customers recurs
+        as it is, and ``one_off`` counts once; so a channel's revenue lost must be its customers ×
+        ``annual_value`` plus ``one_off`` (``tests/test_channels.py`` checks it).
+    inputs : mapping of str to tuple of str
+        Method (``top_down``, ``bottom_up``) → the inputs that size the channel relative to revenue
+        (the plausibility warning ``one_channel_dominates_from_default`` reads them).
+    formulas : tuple of (str, str)
+        The workbook formulas of its outputs, ``(output, formula)`` in evaluation order
+        (:data:`estimator.reports.xlsx_report.MODEL_FORMULAS` lays them out in the registry's order).
+    """
+
+    name: str
+    customers: str | None
+    one_off: str | None = None
+    # A dict (a channel pickles, e.g. into a cache), so left out of the hash; equality still compares it.
+    inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    formulas: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label_key(self) -> str:
+        """Its name in the i18n catalogues (``data/i18n/<language>/channels.toml``, ``[channel]``)."""
+        return f"channel.{self.name}"
+
+
+class ChannelRegistryError(ValueError):
+    """``data/channels.toml`` is not a valid channel registry; the message names the channel and the key."""
+
+
+#: The keys of a channel's entry in ``data/channels.toml``, and the ones it must have.
+_CHANNEL_KEYS = ("name", "customers", "one_off", "inputs", "formulas")
+_REQUIRED_CHANNEL_KEYS = ("name", "inputs", "formulas")
+
+
+def read_channels(path: Path) -> tuple[Channel, ...]:
+    """The channel registry in ``path`` (a file like ``data/channels.toml``), checked entry by entry.
+
+    Parameters
+    ----------
+    path : Path
+        The TOML file: an array ``[[channel]]`` of entries (its header comment says what each key holds).
+
+    Returns
+    -------
+    tuple of Channel
+        In the file's order.
+
+    Raises
+    ------
+    ChannelRegistryError
+        For anything the model could not use, naming the file, the channel and the key: a missing or
+        unknown key, an output :class:`Outputs` lacks, an unknown input, a method missing, an output
+        of the channel without its workbook formula, a name or a formula given twice.
+    """
+    with open(path, "rb") as handle:
+        entries = tomllib.load(handle).get("channel")
+    if not isinstance(entries, list) or not entries:
+        raise ChannelRegistryError(f"{path.name}: no [[channel]] entries")
+    channels: list[Channel] = []
+    claimed: dict[str, str] = {}  # output -> the channel whose formula gives it
+    for number, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        where = f"{path.name}: channel {name!r}" if isinstance(name, str) else f"{path.name}: channel #{number}"
+        if any(channel.name == name for channel in channels):
+            raise ChannelRegistryError(f"{where}, key 'name': given twice")
+        channels.append(_channel(entry, where, claimed))
+    return tuple(channels)
+
+
+def _channel(entry: Mapping[str, Any], where: str, claimed: dict[str, str]) -> Channel:
+    """One entry of the registry as a :class:`Channel`; ``claimed`` (output -> channel) gains its formulas."""
+
+    def fail(key: str, problem: str) -> NoReturn:
+        raise ChannelRegistryError(f"{where}, key {key!r}: {problem}")
+
+    if not isinstance(entry, dict):
+        raise ChannelRegistryError(f"{where}: needs a table of {', '.join(_CHANNEL_KEYS)}")
+    outputs = set(Outputs.names())
+    methods = PARAMETER_SPECS["method"].choices
+    for key in _REQUIRED_CHANNEL_KEYS:
+        if key not in entry:
+            fail(key, "missing")
+    for key in entry:
+        if key not in _CHANNEL_KEYS:
+            fail(key, f"unknown key (known: {', '.join(_CHANNEL_KEYS)})")
+    for key in ("name", "customers", "one_off"):
+        if key in entry and (not isinstance(entry[key], str) or entry[key] not in outputs):
+            fail(key, f"{entry[key]!r} is not an output of the model (a field of estimator.core.model.Outputs)")
+
+    inputs = entry["inputs"]
+    by_method = inputs if isinstance(inputs, dict) else dict.fromkeys(methods, inputs)
+    if set(by_method) != set(methods):
+        fail("inputs", f"needs one list per method ({', '.join(methods)}), has {', '.join(by_method) or 'none'}")
+    for keys in by_method.values():
+        if not isinstance(keys, list) or not keys or not all(isinstance(key, str) for key in keys):
+            fail("inputs", "needs a non-empty list of parameter keys")
+        unknown = [key for key in keys if key not in PARAMETER_SPECS]
+        if unknown:
+            fail("inputs", f"{', '.join(map(repr, unknown))} is not a parameter (data/parameters.toml)")
+
+    formulas = entry["formulas"]
+    pairs = isinstance(formulas, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) and part for part in pair) for pair in formulas
+    )
+    if not pairs:
+        fail("formulas", "needs a list of [output, formula] pairs of text")
+    for output, _ in formulas:
+        if output not in outputs:
+            fail("formulas", f"{output!r} is not an output of the model (a field of estimator.core.model.Outputs)")
+        if output in claimed:
+            fail("formulas", f"{output!r} already has its formula in channel {claimed[output]!r}")
+        claimed[output] = entry["name"]
+    given = [output for output, _ in formulas]
+    for key in ("name", "customers", "one_off"):
+        if key in entry and entry[key] not in given:
+            fail("formulas", f"no formula for its {key} output {entry[key]!r}")
+    return Channel(
+        entry["name"],
+        entry.get("customers"),
+        one_off=entry.get("one_off"),
+        inputs={method: tuple(by_method[method]) for method in methods},
+        formulas=tuple((output, formula) for output, formula in formulas),
+    )
+
+
+@cache
+def _load_channels() -> tuple[Channel, ...]:
+    return read_channels(data_dir() / "channels.toml")
+
+
+#: The five channels through which revenue is lost, in MODEL.md's order, from ``data/channels.toml`` (read
+#: once, at import). A new channel: its entry there, its formula in :func:`_compute` and its
+#: :class:`Outputs` fields, its words (``data/i18n/<language>/channels.toml``) and
+#: ``tests/reference_model.py`` (ARCHITECTURE.md).
+CHANNEL_SPECS: tuple[Channel, ...] = _load_channels()
+#: The channels' names (the outputs of revenue lost), in the same order.
+CHANNELS: tuple[str, ...] = tuple(channel.name for channel in CHANNEL_SPECS)
 
 
 def _as_array(key: str, value: Any) -> np.ndarray:

@@ -96,6 +96,10 @@ def _finite_or_none(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+#: The registry's channels by name.
+_CHANNELS_BY_NAME = {channel.name: channel for channel in CHANNEL_SPECS}
+
+
 @cache
 def _plausibility() -> dict[str, Any]:
     with open(data_dir() / "plausibility.toml", "rb") as handle:
@@ -103,9 +107,11 @@ def _plausibility() -> dict[str, Any]:
 
 
 def channel_inputs(channel: str, method: str) -> tuple[str, ...]:
-    """The inputs that size ``channel`` (``data/plausibility.toml``); retention's depend on the method."""
-    table = _plausibility()["channel_inputs"]
-    return tuple(table[f"retention_{method}"] if channel == "retention" else table[channel])
+    """The inputs that size ``channel`` under ``method`` (its ``inputs`` in the registry, ``data/channels.toml``).
+
+    Retention's depend on the method; a channel or method the registry lacks raises ``KeyError``.
+    """
+    return _CHANNELS_BY_NAME[channel].inputs[method]
 
 
 def plausibility_warnings(params: Parameters, outputs: Outputs, sources: Mapping[str, str]) -> list[ModelWarning]:

@@ -52,10 +52,9 @@ _VALUE_AT_RISK = "+".join(
     )
 )
 
-#: Every output of MODEL.md as a formula over named cells, in evaluation order:
-#: (name, formula). Names of parameters and of earlier outputs are workbook names.
-#: Undefined ratios are an empty text "" (the estimator's NaN / JSON null).
-MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
+#: The steps every channel builds on, before the channels' formulas: the complainers and the silent, the
+#: bottom-up groups and counts, the top-down count.
+_SHARED_STEPS: tuple[tuple[str, str], ...] = (
     ("complainers", "customers*complaint_rate"),
     ("resolved_complainers", "complainers*resolved_share"),
     ("unresolved_complainers", "complainers*(1-resolved_share)"),
@@ -65,26 +64,9 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
     ("bottom_up_silent", "silent_customers*(churn_silent-baseline_churn)"),
     ("bottom_up_customers", "bottom_up_resolved+bottom_up_unresolved+bottom_up_silent"),
     ("top_down_customers", "customers*churn_rate*service_share"),
-    ("customers_lost_retention", 'IF(method="bottom_up",bottom_up_customers,top_down_customers)'),
-    ("retention", "customers_lost_retention*annual_value"),
-    (
-        "spend_reduction",
-        "(unresolved_complainers*(1-churn_unresolved)+silent_customers*(1-churn_silent))"
-        "*spend_cut_share*spend_cut_depth*annual_value",
-    ),
-    ("customers_lost_missed_contacts", "prospect_contacts*abandon_rate*conversion_rate"),
-    ("missed_contacts", "customers_lost_missed_contacts*annual_value"),
-    ("customers_lost_word_of_mouth", "MAX(customers_lost_retention,0)*wom_reach*wom_influence"),
-    ("word_of_mouth", "customers_lost_word_of_mouth*annual_value"),
-    (
-        "customers_lost_incidents",
-        "IF(incidents_per_year>0,customers*(1-(1-incident_reach*incident_churn)^incidents_per_year),0)",
-    ),
-    (
-        "downtime_revenue",
-        f"customers*annual_value*MIN(incidents_per_year*incident_hours/{HOURS_PER_YEAR:g},1)*unrecovered_sales",
-    ),
-    ("incidents", "customers_lost_incidents*annual_value+downtime_revenue"),
+)
+#: The totals and the figures derived from them, after the channels' formulas.
+_TOTALS: tuple[tuple[str, str], ...] = (
     ("total", _CHANNEL_SUM),
     ("customers_lost_total", _CUSTOMERS_SUM),
     ("share_of_revenue", 'IF(customers*annual_value=0,"",total/(customers*annual_value))'),
@@ -100,6 +82,17 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
     ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),
     ("silent_cap_binds", "complaint_rate*silent_ratio>1-complaint_rate"),
     ("downtime_capped", f"incidents_per_year*incident_hours/{HOURS_PER_YEAR:g}>1"),
+)
+
+#: Every output of MODEL.md as a formula over named cells, in evaluation order:
+#: (name, formula). Names of parameters and of earlier outputs are workbook names.
+#: Undefined ratios are an empty text "" (the estimator's NaN / JSON null). The shared steps, then each
+#: channel's own formulas (its ``formulas`` in the channel registry, data/channels.toml) in the registry's
+#: order, then the totals.
+MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
+    *_SHARED_STEPS,
+    *(formula for channel in CHANNEL_SPECS for formula in channel.formulas),
+    *_TOTALS,
 )
 
 
