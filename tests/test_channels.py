@@ -1,19 +1,32 @@
-"""The model's channel registry (estimator.core.model.CHANNEL_SPECS): each channel declared once has every
-piece a channel needs (its outputs, its words in every language, its workbook formula, its place in
-the Estimate, the reference model and the app), and the views iterate over it."""
+"""The model's channel registry (data/channels.toml, estimator.core.model.CHANNEL_SPECS): each channel declared
+once has every piece a channel needs (its entry in the registry with its inputs and workbook formulas, its
+outputs, its words in every language, its place in the Estimate, the reference model and the app), the
+views iterate over it, and a broken registry fails on load naming the channel and the key."""
 
 from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from numpy.testing import assert_allclose
 from reference_model import reference_outputs
 
 from estimator import CHANNELS, Parameters, estimate
-from estimator.core.model import CHANNEL_SPECS, Channel, Outputs
+from estimator.core.model import CHANNEL_SPECS, Channel, ChannelRegistryError, Outputs, read_channels
+from estimator.core.parameters import PARAMETER_SPECS
+from estimator.core.result import channel_inputs
+from estimator.paths import data_dir
 from estimator.reports.xlsx_report import MODEL_FORMULAS
 from estimator.text.i18n import LANGUAGES, has_key
 
 FORMULAS = dict(MODEL_FORMULAS)
+METHODS = PARAMETER_SPECS["method"].choices
+REGISTRY = data_dir() / "channels.toml"
 
 
 def missing_pieces(channel: Channel) -> list[str]:
@@ -22,6 +35,10 @@ def missing_pieces(channel: Channel) -> list[str]:
 
     outputs = [channel.name] + ([channel.customers] if channel.customers else [])
     missing = [f"output {name}" for name in outputs if name not in Outputs.names()]
+    missing += ["its entry in data/channels.toml"] * (channel.name not in {entry.name for entry in read_channels(REGISTRY)})
+    missing += [f"inputs under {method}" for method in METHODS if not channel.inputs.get(method)]
+    own = dict(channel.formulas)
+    missing += [f"registry formula of {name}" for name in (*outputs, channel.one_off) if name and name not in own]
     for language in LANGUAGES:
         missing += [f"{channel.label_key} in {language}"] * (not has_key(channel.label_key, language))
         missing += [
@@ -50,8 +67,204 @@ def test_every_channel_has_every_piece(channel):
 
 def test_a_channel_missing_its_pieces_is_caught():
     ghost = missing_pieces(Channel("ghost", "customers_lost_ghost"))
-    for piece in ("output ghost", "channel.ghost in pl", "workbook formula of ghost", "in the workbook's total", "to_frame"):
+    for piece in (
+        "output ghost",
+        "its entry in data/channels.toml",
+        "inputs under top_down",
+        "registry formula of customers_lost_ghost",
+        "channel.ghost in pl",
+        "workbook formula of ghost",
+        "in the workbook's total",
+        "to_frame",
+    ):
         assert piece in ghost
+
+
+def test_a_channel_without_its_inputs_or_formulas_in_the_registry_is_caught():
+    incidents = dataclasses.replace(CHANNEL_SPECS[-1], inputs={"top_down": ("incident_hours",)}, formulas=())
+    missing = missing_pieces(incidents)
+    assert "inputs under bottom_up" in missing
+    assert {f"registry formula of {name}" for name in ("incidents", "customers_lost_incidents", "downtime_revenue")} <= set(
+        missing
+    )
+
+
+#: The workbook's Model sheet as it was before the registry held the channels' formulas (commit dcfe9e3),
+#: written out by hand: assembling it from the registry must give exactly this.
+MODEL_FORMULAS_BEFORE_THE_REGISTRY = (
+    ("complainers", "customers*complaint_rate"),
+    ("resolved_complainers", "complainers*resolved_share"),
+    ("unresolved_complainers", "complainers*(1-resolved_share)"),
+    ("silent_customers", "customers*MIN(complaint_rate*silent_ratio,1-complaint_rate)"),
+    ("bottom_up_resolved", "resolved_complainers*(churn_resolved-baseline_churn)"),
+    ("bottom_up_unresolved", "unresolved_complainers*(churn_unresolved-baseline_churn)"),
+    ("bottom_up_silent", "silent_customers*(churn_silent-baseline_churn)"),
+    ("bottom_up_customers", "bottom_up_resolved+bottom_up_unresolved+bottom_up_silent"),
+    ("top_down_customers", "customers*churn_rate*service_share"),
+    ("customers_lost_retention", 'IF(method="bottom_up",bottom_up_customers,top_down_customers)'),
+    ("retention", "customers_lost_retention*annual_value"),
+    (
+        "spend_reduction",
+        "(unresolved_complainers*(1-churn_unresolved)+silent_customers*(1-churn_silent))"
+        "*spend_cut_share*spend_cut_depth*annual_value",
+    ),
+    ("customers_lost_missed_contacts", "prospect_contacts*abandon_rate*conversion_rate"),
+    ("missed_contacts", "customers_lost_missed_contacts*annual_value"),
+    ("customers_lost_word_of_mouth", "MAX(customers_lost_retention,0)*wom_reach*wom_influence"),
+    ("word_of_mouth", "customers_lost_word_of_mouth*annual_value"),
+    (
+        "customers_lost_incidents",
+        "IF(incidents_per_year>0,customers*(1-(1-incident_reach*incident_churn)^incidents_per_year),0)",
+    ),
+    ("downtime_revenue", "customers*annual_value*MIN(incidents_per_year*incident_hours/8760,1)*unrecovered_sales"),
+    ("incidents", "customers_lost_incidents*annual_value+downtime_revenue"),
+    ("total", "retention+spend_reduction+missed_contacts+word_of_mouth+incidents"),
+    (
+        "customers_lost_total",
+        "customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents",
+    ),
+    ("share_of_revenue", 'IF(customers*annual_value=0,"",total/(customers*annual_value))'),
+    ("profit_lost", "total*gross_margin"),
+    (
+        "horizon_factor",
+        "IF(churn_rate+discount_rate>0,"
+        "(1-((1-churn_rate)/(1+discount_rate))^horizon_years)/((churn_rate+discount_rate)/(1+discount_rate)),"
+        "horizon_years)",
+    ),
+    (
+        "value_at_risk",
+        "(customers_lost_retention+customers_lost_missed_contacts+customers_lost_word_of_mouth+customers_lost_incidents)"
+        "*annual_value*horizon_factor+spend_reduction*horizon_factor+downtime_revenue",
+    ),
+    ("replacement_cost", "(MAX(customers_lost_retention,0)+customers_lost_incidents)*acquisition_cost"),
+    ("implied_service_share", 'IF(customers*churn_rate=0,"",bottom_up_customers/(customers*churn_rate))'),
+    ("silent_cap_binds", "complaint_rate*silent_ratio>1-complaint_rate"),
+    ("downtime_capped", "incidents_per_year*incident_hours/8760>1"),
+)
+
+
+def test_the_workbook_formulas_assembled_from_the_registry_are_the_ones_before_it():
+    assert MODEL_FORMULAS == MODEL_FORMULAS_BEFORE_THE_REGISTRY
+
+
+def test_the_inputs_that_size_a_channel_are_the_ones_before_the_registry():
+    # As data/plausibility.toml's [channel_inputs] had them (commit dcfe9e3); retention's follow the method.
+    spend = (
+        "complaint_rate",
+        "silent_ratio",
+        "resolved_share",
+        "churn_unresolved",
+        "churn_silent",
+        "spend_cut_share",
+        "spend_cut_depth",
+    )
+    before = {
+        "spend_reduction": spend,
+        "missed_contacts": ("prospect_contacts", "abandon_rate", "conversion_rate"),
+        "word_of_mouth": ("wom_reach", "wom_influence"),
+        "incidents": ("incidents_per_year", "incident_hours", "incident_reach", "incident_churn", "unrecovered_sales"),
+    }
+    assert channel_inputs("retention", "top_down") == ("churn_rate", "service_share")
+    bottom_up = (
+        "complaint_rate",
+        "silent_ratio",
+        "resolved_share",
+        "baseline_churn",
+        "churn_resolved",
+        "churn_unresolved",
+        "churn_silent",
+    )
+    assert channel_inputs("retention", "bottom_up") == bottom_up
+    for channel, keys in before.items():
+        for method in METHODS:
+            assert channel_inputs(channel, method) == keys, (channel, method)
+    with pytest.raises(KeyError):
+        channel_inputs("ghost", "top_down")
+
+
+#: Ways to break data/channels.toml: (text replaced, its replacement, what the error must say).
+BROKEN_REGISTRIES = {
+    "a formula for an output Outputs lacks": (
+        '["missed_contacts", "customers_lost_missed_contacts*annual_value"]',
+        '["missed_contact", "customers_lost_missed_contacts*annual_value"]',
+        "channel 'missed_contacts', key 'formulas': 'missed_contact' is not an output of the model",
+    ),
+    "an output without its formula": (
+        '    ["downtime_revenue", "customers*annual_value*MIN(incidents_per_year*incident_hours/8760,1)*unrecovered_sales"],\n',
+        "",
+        "channel 'incidents', key 'formulas': no formula for its one_off output 'downtime_revenue'",
+    ),
+    "a formula given twice": (
+        '["word_of_mouth", "customers_lost_word_of_mouth*annual_value"]',
+        '["retention", "customers_lost_word_of_mouth*annual_value"]',
+        "channel 'word_of_mouth', key 'formulas': 'retention' already has its formula in channel 'retention'",
+    ),
+    "a customers output Outputs lacks": (
+        'customers = "customers_lost_incidents"',
+        'customers = "customers_lost_incident"',
+        "channel 'incidents', key 'customers': 'customers_lost_incident' is not an output of the model",
+    ),
+    "an unknown input": (
+        'inputs = ["wom_reach", "wom_influence"]',
+        'inputs = ["wom_rech", "wom_influence"]',
+        "channel 'word_of_mouth', key 'inputs': 'wom_rech' is not a parameter",
+    ),
+    "a method without inputs": (
+        'inputs.top_down = ["churn_rate", "service_share"]\n',
+        "",
+        "channel 'retention', key 'inputs': needs one list per method (top_down, bottom_up)",
+    ),
+    "no inputs": (
+        'inputs = ["prospect_contacts", "abandon_rate", "conversion_rate"]\n',
+        "",
+        "channel 'missed_contacts', key 'inputs': missing",
+    ),
+    "an unknown key": (
+        'name = "spend_reduction"\n',
+        'name = "spend_reduction"\ncustomer = "customers_lost_retention"\n',
+        "channel 'spend_reduction', key 'customer': unknown key",
+    ),
+    "a channel given twice": (
+        'name = "incidents"',
+        'name = "word_of_mouth"',
+        "channel 'word_of_mouth', key 'name': given twice",
+    ),
+}
+
+
+def _broken_registry(folder: Path, case: str) -> Path:
+    old, new, _ = BROKEN_REGISTRIES[case]
+    text = REGISTRY.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{case}: the registry no longer has {old!r}"
+    path = folder / "channels.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    tomllib.loads(path.read_text(encoding="utf-8"))  # still TOML: the registry's check must catch it
+    return path
+
+
+def test_the_registry_reads_as_the_model_has_it():
+    assert read_channels(REGISTRY) == CHANNEL_SPECS
+
+
+@pytest.mark.parametrize("case", BROKEN_REGISTRIES)
+def test_a_broken_registry_fails_naming_the_channel_and_the_key(case, tmp_path):
+    path = _broken_registry(tmp_path, case)
+    with pytest.raises(ChannelRegistryError) as raised:
+        read_channels(path)
+    assert str(raised.value).startswith("channels.toml: ")
+    assert BROKEN_REGISTRIES[case][2] in str(raised.value)
+
+
+def test_a_broken_registry_stops_the_package_loading(tmp_path):
+    # ESTIMATOR_DATA_DIR: every data file as it is but a broken registry, checked when the model is imported.
+    for item in data_dir().iterdir():
+        if item.name != "channels.toml":
+            (tmp_path / item.name).symlink_to(item)
+    _broken_registry(tmp_path, "a formula for an output Outputs lacks")
+    env = {**os.environ, "ESTIMATOR_DATA_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", "import estimator"], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode != 0
+    assert "ChannelRegistryError: channels.toml: channel 'missed_contacts', key 'formulas'" in run.stderr
 
 
 def test_the_names_are_the_registrys_in_model_md_order():
