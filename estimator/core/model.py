@@ -261,7 +261,7 @@ def _load_channels() -> tuple[Channel, ...]:
     return read_channels(data_dir() / "channels.toml")
 
 
-#: The five channels through which revenue is lost, in MODEL.md's order, from ``data/channels.toml`` (read
+#: The channels through which revenue is lost, in MODEL.md's order, from ``data/channels.toml`` (read
 #: once, at import). A new channel: its entry there, its formula in :func:`_compute` and its
 #: :class:`Outputs` fields, its words (``data/i18n/<language>/channels.toml``) and
 #: ``tests/reference_model.py`` (ARCHITECTURE.md).
