@@ -81,7 +81,8 @@ def test_a_channel_missing_its_pieces_is_caught():
 
 
 def test_a_channel_without_its_inputs_or_formulas_in_the_registry_is_caught():
-    incidents = dataclasses.replace(CHANNEL_SPECS[-1], inputs={"top_down": ("incident_hours",)}, formulas=())
+    (registered,) = (channel for channel in CHANNEL_SPECS if channel.name == "incidents")
+    incidents = dataclasses.replace(registered, inputs={"top_down": ("incident_hours",)}, formulas=())
     missing = missing_pieces(incidents)
     assert "inputs under bottom_up" in missing
     assert {f"registry formula of {name}" for name in ("incidents", "customers_lost_incidents", "downtime_revenue")} <= set(
