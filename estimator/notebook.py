@@ -42,9 +42,9 @@ from estimator.calibration import Calibration
 from estimator.calibration.sentence import cfo_sentence
 from estimator.controls import GROUP_ORDER, EntryProblem, control_for, entry_problem_text, group_parameters, read_entry
 from estimator.core.parameters import PARAMETER_SPECS, InputError, Parameters
+from estimator.core.provenance import NO_CURRENCY, Scaling, scale_with_customers
 from estimator.core.result import Estimate, estimate
 from estimator.core.scenario import Scenario
-from estimator.core.sources import NO_CURRENCY, Scaling, scale_with_customers
 from estimator.figures.charts import channel_waterfall, cross_check_bars
 from estimator.figures.uncertainty import distribution_chart, levers_chart, tornado_chart
 from estimator.library import Preset, load_preset, preset_names, preset_title

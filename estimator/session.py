@@ -36,8 +36,8 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from estimator.core.parameters import PARAMETER_SPECS, InputError, ParameterError, Parameters, Problem
+from estimator.core.provenance import SCALED_INPUTS, Scaling, base_of, scale_with_customers
 from estimator.core.scenario import Scenario
-from estimator.core.sources import SCALED_INPUTS, Scaling, base_of, scale_with_customers
 from estimator.library import Preset, load_preset
 
 __all__ = ["CALIBRATED_RANGE", "SAVED_RANGE", "USER_RANGE", "Session"]

@@ -55,10 +55,10 @@ def test_restore_puts_the_restored_values_on_screen_and_the_next_save_is_no_conf
     library.save("Base", Parameters(churn_rate=0.3), expect_version=1, author="Cleo")
     app = open_tab()
     app.selectbox(key=tab.SELECTED).select("Base").run()
-    app.button(key="scenarios_load").click().run()
+    app.button(key=tab.LOAD_BUTTON).click().run()
     assert_headline(app, library.load("Base").parameters)  # version 2: churn 30%
     churn_slider_shows(app, 0.3)
-    app.button(key="store_restore").click().run()  # version 1 by default ("from")
+    app.button(key=tab.RESTORE_BUTTON).click().run()  # version 1 by default ("from")
     assert_no_exception(app)
     restored = library.load("Base")
     assert restored.version == 3 and restored.parameters.churn_rate == 0.2
@@ -68,7 +68,7 @@ def test_restore_puts_the_restored_values_on_screen_and_the_next_save_is_no_conf
     assert app.session_state[tab.BASE] == ("default", "Base", 3)
     # A save straight after the restore is the next version, not "saved by Anna after version 2".
     app.text_input(key=tab.SAVE_NOTE).set_value("after the restore").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert_no_exception(app)
     assert errors(app) == []
     assert successes(app) == [t("store.saved_version", name="Base", version=4)]
@@ -79,13 +79,13 @@ def test_restore_says_its_outcome_by_the_button(library):
     library.save("Base", Parameters(churn_rate=0.2), author="Ben")
     library.save("Base", Parameters(churn_rate=0.3), expect_version=1, author="Cleo")
     app = open_tab(author=None)
-    app.button(key="store_restore").click().run()
+    app.button(key=tab.RESTORE_BUTTON).click().run()
     assert_no_exception(app)
     # The message is in the history panel, beside the button, not at the top of the tab.
     assert [e.value for e in history_expander(app).error] == [t("store.author_needed")]
     assert library.load("Base").version == 2
     app.session_state[tab.AUTHOR] = "Anna"
-    app.button(key="store_restore").click().run()
+    app.button(key=tab.RESTORE_BUTTON).click().run()
     assert [e.value for e in history_expander(app).success] == [t("store.restored", name="Base", version=1, new_version=3)]
     assert library.versions("Base")[-1].note == t("store.restored_note", version=1)
 
@@ -93,11 +93,11 @@ def test_restore_says_its_outcome_by_the_button(library):
 def test_save_as_a_new_name_puts_the_new_name_in_the_link(library):
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value("Plan A").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert app.query_params["name"] == "Plan A"
     slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(0.25)).run()
     app.text_input(key=tab.SAVE_NAME).set_value("Plan B").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert_no_exception(app)
     assert successes(app) == [t("scenarios.saved", name="Plan B")]
     # The link now opens "Plan B" over Plan B's numbers.
@@ -111,9 +111,9 @@ def test_a_versions_note_is_not_kept_for_the_next_save(library):
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value("Base").run()
     app.text_input(key=tab.SAVE_NOTE).set_value("first cut").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert app.text_input(key=tab.SAVE_NOTE).value == ""
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert [v.note for v in library.versions("Base")] == ["first cut", ""]
 
 

@@ -66,7 +66,7 @@ def test_a_calibrated_value_moved_by_hand_is_saved_and_loaded_as_entered(library
     app.session_state[TABS_KEY] = t("tabs.scenarios")
     app.run()
     app.text_input(key=tab.SAVE_NAME).set_value("Client, adjusted").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert_no_exception(app)
     saved = library.load("Client, adjusted")
     assert saved.parameters.churn_rate == 0.25
@@ -76,7 +76,7 @@ def test_a_calibrated_value_moved_by_hand_is_saved_and_loaded_as_entered(library
     app.button(key="reset_all").click().run()
     assert app.session_state[state.SCENARIO]["churn_rate"] != 0.25
     app.selectbox(key=tab.SELECTED).select("Client, adjusted").run()
-    app.button(key="scenarios_load").click().run()
+    app.button(key=tab.LOAD_BUTTON).click().run()
     assert_no_exception(app)
     assert app.session_state[state.SCENARIO]["churn_rate"] == 0.25
     assert "churn_rate" not in state_provenance(app)

@@ -75,7 +75,7 @@ def test_saving_stores_exactly_the_current_scenario_with_notes_and_ranges(librar
     slider(app, "churn_rate").set_value(estimator.controls.control_for("churn_rate").to_display(0.22)).run()
     app.text_input(key=tab.SAVE_NAME).set_value("Workshop A").run()
     app.text_area(key=tab.SAVE_NOTES).set_value("Agreed with the CFO").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert_no_exception(app)
     assert successes(app) == [t("scenarios.saved", name="Workshop A")]
     saved = library.load("Workshop A")
@@ -92,18 +92,18 @@ def test_saving_under_a_taken_name_is_refused_until_replace_is_ticked(library):
     library.save("Base", Parameters(churn_rate=0.3))
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value("Base").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert errors(app) == [t("scenarios.error.duplicate", value="Base")]
     assert library.load("Base").parameters.churn_rate == 0.3
     app.checkbox(key=tab.SAVE_OVERWRITE).check().run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert successes(app) and library.load("Base").parameters.churn_rate == Parameters().churn_rate
 
 
 def test_an_empty_name_is_refused_with_a_message(library):
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value("   ").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert_no_exception(app)
     assert errors(app) == [t("scenarios.error.empty_name")]
     assert not library.path.exists()
@@ -116,7 +116,7 @@ def test_loading_shows_the_scenario_in_the_headline_and_every_input(library):
     app = open_tab()
     assert_headline(app, load_preset("generic_b2c").parameters)
     app.selectbox(key=tab.SELECTED).select("Telecom Q3").run()
-    app.button(key="scenarios_load").click().run()
+    app.button(key=tab.LOAD_BUTTON).click().run()
     assert_no_exception(app)
     loaded = library.load("Telecom Q3").parameters
     assert_headline(app, loaded)
@@ -148,16 +148,16 @@ def test_rename_and_duplicate(library):
     library.save("Base", TELECOM)
     app = open_tab()
     app.text_input(key=tab.NEW_NAME).set_value("Renamed").run()
-    app.button(key="scenarios_rename").click().run()
+    app.button(key=tab.RENAME_BUTTON).click().run()
     assert successes(app) == [t("scenarios.renamed", name="Base", new_name="Renamed")]
     assert library.names() == ["Renamed"]
     assert app.selectbox(key=tab.SELECTED).value == "Renamed"
     app.text_input(key=tab.COPY_NAME).set_value("Copy").run()
-    app.button(key="scenarios_duplicate").click().run()
+    app.button(key=tab.DUPLICATE_BUTTON).click().run()
     assert library.names() == ["Copy", "Renamed"]
     assert library.load("Copy").parameters.model_inputs() == TELECOM.model_inputs()
     app.text_input(key=tab.COPY_NAME).set_value("Renamed").run()
-    app.button(key="scenarios_duplicate").click().run()
+    app.button(key=tab.DUPLICATE_BUTTON).click().run()
     assert errors(app) == [t("scenarios.error.duplicate", value="Renamed")]
 
 
@@ -166,13 +166,13 @@ def test_delete_asks_for_confirmation(library):
     library.save("Drop", Parameters())
     app = open_tab()
     app.selectbox(key=tab.SELECTED).select("Drop").run()
-    app.button(key="scenarios_delete").click().run()
+    app.button(key=tab.DELETE_BUTTON).click().run()
     assert [w.value for w in app.warning] == [t("scenarios.delete_confirm", name="Drop")]
     assert library.names() == ["Drop", "Keep"]
-    app.button(key="scenarios_delete_no").click().run()
+    app.button(key=tab.DELETE_NO_BUTTON).click().run()
     assert not app.warning and library.names() == ["Drop", "Keep"]
-    app.button(key="scenarios_delete").click().run()
-    app.button(key="scenarios_delete_yes").click().run()
+    app.button(key=tab.DELETE_BUTTON).click().run()
+    app.button(key=tab.DELETE_YES_BUTTON).click().run()
     assert successes(app) == [t("scenarios.deleted", name="Drop")]
     assert library.names() == ["Keep"]
 
@@ -181,7 +181,7 @@ def test_names_typed_by_users_are_shown_as_text(library):
     name = "**Q3** <img src=x onerror=alert(1)> [link](http://x) $x$"
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value(name).run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     assert library.names() == [name]
     (message,) = successes(app)
     assert tab.plain(name) in message and "\\*\\*Q3\\*\\*" in message and "\\<img" in message
@@ -201,7 +201,7 @@ def test_a_row_edited_by_hand_is_reported_not_raised(library):
     assert_no_exception(app)
     (message,) = errors(app)
     assert "churn\\_rate" in message and "7" in message
-    assert app.button(key="scenarios_load").disabled
+    assert app.button(key=tab.LOAD_BUTTON).disabled
     table = library_table(app)
     assert table[t("scenarios.column_total")].tolist() == ["–", format_money(estimate().total, "EUR")]
 
@@ -244,8 +244,8 @@ def test_a_deleted_scenario_leaves_the_comparison(library):
     app = open_tab()
     app.multiselect(key=tab.COMPARED).set_value(["A", "B"]).run()
     app.selectbox(key=tab.SELECTED).select("B").run()
-    app.button(key="scenarios_delete").click().run()
-    app.button(key="scenarios_delete_yes").click().run()
+    app.button(key=tab.DELETE_BUTTON).click().run()
+    app.button(key=tab.DELETE_YES_BUTTON).click().run()
     assert_no_exception(app)
     assert list(comparison_table(app).columns) == ["A"]
 
@@ -265,7 +265,7 @@ def test_download_file_names_are_safe():
 def test_every_parameter_is_saved(library):
     app = open_tab()
     app.text_input(key=tab.SAVE_NAME).set_value("All").run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
     saved = library.load("All").parameters
     assert saved == Parameters(app.session_state[state.SCENARIO]).replace(name="All")
     assert set(saved.model_inputs()) == set(PARAMETER_SPECS)
@@ -279,7 +279,7 @@ def test_importing_a_downloaded_file_saves_it_and_a_bad_file_is_named(library, t
     app = open_tab()
     app.file_uploader(key=tab.UPLOAD).set_value(("telecom.toml", text, "application/toml")).run()
     app.text_input(key=tab.IMPORT_NAME).set_value("Telecom (client copy)").run()
-    app.button(key="scenarios_import").click().run()
+    app.button(key=tab.IMPORT_BUTTON).click().run()
     assert_no_exception(app)
     assert successes(app) == [t("scenarios.imported", name=tab.plain("Telecom (client copy)"))]
     copy = library.load("Telecom (client copy)")
@@ -287,14 +287,14 @@ def test_importing_a_downloaded_file_saves_it_and_a_bad_file_is_named(library, t
     assert copy.ranges == {"churn_rate": (0.15, 0.3)} and copy.notes == "from the deck"
     # Without a typed name the file's own is used; it is taken, so the import is refused.
     app.text_input(key=tab.IMPORT_NAME).set_value("").run()
-    app.button(key="scenarios_import").click().run()
+    app.button(key=tab.IMPORT_BUTTON).click().run()
     assert errors(app) == [t("scenarios.error.duplicate", value="Telecom")]
     app.file_uploader(key=tab.UPLOAD).set_value(("broken.json", b'{"churn_rate": 3}', "application/json")).run()
-    app.button(key="scenarios_import").click().run()
+    app.button(key=tab.IMPORT_BUTTON).click().run()
     (message,) = errors(app)
     assert "churn\\_rate\\: 3 is out of range" in message
     app.file_uploader(key=tab.UPLOAD).set_value(("broken.toml", b"churn_rate = = 1", "application/toml")).run()
-    app.button(key="scenarios_import").click().run()
+    app.button(key=tab.IMPORT_BUTTON).click().run()
     (message,) = errors(app)
     assert "broken\\.toml" in message and "not valid TOML" in message
     assert library.names() == ["Telecom", "Telecom (client copy)"]

@@ -122,11 +122,17 @@ def test_a_use_of_each_kind_of_old_name_is_found():
         "a.py": "from ui.i18n import t\nimport estimator.scenarios\nfrom ui import links\n",
         "b.py": "from estimator.core.sources import currency_label\n\ndef f(r):\n    return r.to_df()\n",
         "c.py": "from estimator.text.formatting import currency_label\nfrom estimator.store import ScenarioStore\n",
+        "d.py": "from estimator.core import sources\nfrom estimator.core.sources import Scaling, infer_sources\n",
+        "e.py": "from estimator.core.provenance import PROVENANCE_LABELS, Scaling, infer_provenance\n",
     }
     assert old_names_used(sources) == [
         "a.py:1: ui.i18n",
         "a.py:2: estimator.scenarios",
         "a.py:3: ui.links",
+        "b.py:1: estimator.core.sources",
         "b.py:1: estimator.core.sources.currency_label",
         "b.py:4: .to_df()",
+        "d.py:1: estimator.core.sources",
+        "d.py:2: estimator.core.sources",
+        "d.py:2: estimator.core.sources.infer_sources",
     ]

@@ -18,7 +18,7 @@ from estimator import estimate, list_presets, load_preset
 from estimator.calibration import calibrate
 from estimator.calibration.sentence import cfo_sentence
 from estimator.cli import main
-from estimator.core.sources import INPUT_SOURCES, infer_sources, scale_with_customers
+from estimator.core.provenance import PROVENANCE_LABELS, infer_provenance, scale_with_customers
 from estimator.paths import data_dir
 from estimator.reports import build_content, pptx_bytes
 from estimator.reports.pptx_report import SLIDE_COUNT
@@ -65,7 +65,7 @@ def test_every_input_has_a_source_and_they_survive_a_json_round_trip(capsys, tmp
     data = run(capsys, "estimate", "--preset", "telecom_cable", "--set", "churn_rate=0.2")
     sources = data["input_sources"]
     stated = set(tomllib.loads((data_dir() / "presets" / "telecom_cable.toml").read_text())["parameters"])
-    assert set(sources) == set(data["inputs"]) - {"currency", "name"} and set(sources.values()) <= set(INPUT_SOURCES)
+    assert set(sources) == set(data["inputs"]) - {"currency", "name"} and set(sources.values()) <= set(PROVENANCE_LABELS)
     assert sources["churn_rate"] == "entered"
     assert {k for k, v in sources.items() if v == "preset"} == stated - {"churn_rate"}
     assert sources["resolved_share"] == "default"
@@ -76,7 +76,7 @@ def test_every_input_has_a_source_and_they_survive_a_json_round_trip(capsys, tmp
 
 def test_the_python_api_guesses_sources_from_the_values():
     telecom = load_preset("telecom_cable").parameters
-    guessed = infer_sources(telecom.replace(churn_rate=0.3))
+    guessed = infer_provenance(telecom.replace(churn_rate=0.3))
     assert guessed["churn_rate"] == "entered" and guessed["customers"] == "preset" and guessed["gross_margin"] == "preset"
     assert guessed["resolved_share"] == "default"
     assert estimate(customers=800).input_sources["customers"] == "entered"
@@ -114,7 +114,7 @@ def test_a_calibrated_deck_has_the_method_slide_with_the_cfo_sentence_and_every_
         draws=200,
         language="pl",
         method_sentence=sentence,
-        input_sources={**infer_sources(params), **sources},
+        input_sources={**infer_provenance(params), **sources},
     )
     deck = Presentation(io.BytesIO(pptx_bytes(content)))
     assert len(deck.slides) == SLIDE_COUNT + 1

@@ -55,7 +55,7 @@ def set_churn(app: AppTest, value: float) -> None:
 def save_as(app: AppTest, name: str, note: str = "") -> None:
     app.text_input(key=tab.SAVE_NAME).set_value(name).run()
     app.text_input(key=tab.SAVE_NOTE).set_value(note).run()
-    app.button(key="scenarios_save").click().run()
+    app.button(key=tab.SAVE_BUTTON).click().run()
 
 
 def test_the_author_is_asked_once_and_kept(library):
@@ -76,7 +76,7 @@ def test_a_save_after_someone_elses_is_refused_and_offers_both_ways(library):
     library.save("Base", Parameters(churn_rate=0.2), author="Ben")
     app = open_tab()
     app.selectbox(key=tab.SELECTED).select("Base").run()
-    app.button(key="scenarios_load").click().run()
+    app.button(key=tab.LOAD_BUTTON).click().run()
     set_churn(app, 0.3)
     # Meanwhile a colleague saves the same scenario (another process, another server ...).
     library.save("Base", Parameters(churn_rate=0.25), expect_version=1, author="Cleo", note="client data")
@@ -91,16 +91,16 @@ def test_a_save_after_someone_elses_is_refused_and_offers_both_ways(library):
     assert difference.loc[estimator.text.i18n.param_label("churn_rate")].tolist() == ["25%", "30%"]
     # Way one: save as a new scenario.
     app.text_input(key=tab.CONFLICT_NEW_NAME).set_value("Base (Anna)").run()
-    app.button(key="store_save_as_new").click().run()
+    app.button(key=tab.SAVE_AS_NEW_BUTTON).click().run()
     assert library.load("Base (Anna)").parameters.churn_rate == 0.3 and library.load("Base").version == 2
     # Way two: open Base again, change, Cleo saves again, overwrite having seen it.
     app.selectbox(key=tab.SELECTED).select("Base").run()
-    app.button(key="scenarios_load").click().run()
+    app.button(key=tab.LOAD_BUTTON).click().run()
     set_churn(app, 0.35)
     library.save("Base", Parameters(churn_rate=0.26), expect_version=2, author="Cleo")
     save_as(app, "Base")
     assert errors(app) and library.load("Base").version == 3
-    app.button(key="store_overwrite_seen").click().run()
+    app.button(key=tab.OVERWRITE_SEEN_BUTTON).click().run()
     assert_no_exception(app)
     assert successes(app) == [t("store.saved_version", name="Base", version=4)]
     assert [(v.version, v.author) for v in library.versions("Base")] == [(1, "Ben"), (2, "Cleo"), (3, "Cleo"), (4, "Anna")]
@@ -118,7 +118,7 @@ def test_history_compares_two_versions_and_restores_one(library):
     # The two versions side by side, with the scenario comparison's table (churn differs, highlighted).
     compared = frame_with(app, t("store.version_label", version=2))
     assert compared.loc[estimator.text.i18n.param_label("churn_rate")].tolist() == ["20%", "30%"]
-    app.button(key="store_restore").click().run()
+    app.button(key=tab.RESTORE_BUTTON).click().run()
     assert_no_exception(app)
     assert successes(app) == [t("store.restored", name="Base", version=1, new_version=3)]
     assert library.load("Base").parameters.churn_rate == 0.2 and library.load("Base").author == "Anna"
@@ -135,7 +135,7 @@ def test_workspaces_from_the_sidebar_and_the_link(library):
     assert app.selectbox(key=tab.WORKSPACE_PICKER).options == ["Acme", t("store.default_workspace")]  # the default one translated
     # A new workspace from the box: empty, and the first save creates it.
     app.text_input(key=tab.NEW_WORKSPACE).set_value("Beta Corp").run()
-    app.button(key="store_open_workspace").click().run()
+    app.button(key=tab.OPEN_WORKSPACE_BUTTON).click().run()
     assert app.query_params["workspace"] == "Beta Corp"
     assert [info.value for info in app.info] == [t("scenarios.empty")]
     save_as(app, "Beta base")
@@ -143,7 +143,7 @@ def test_workspaces_from_the_sidebar_and_the_link(library):
     assert library.in_workspace("Acme").names() == ["Acme plan"] and library.names() == ["Default one"]
     # Moving a scenario takes it out of this workspace's list.
     app.text_input(key=tab.MOVE_TO).set_value("Acme").run()
-    app.button(key="store_move").click().run()
+    app.button(key=tab.MOVE_BUTTON).click().run()
     assert successes(app) == [t("store.moved", name="Beta base", workspace="Acme")]
     assert library.in_workspace("Acme").names() == ["Acme plan", "Beta base"]
 
@@ -178,7 +178,7 @@ def test_the_app_says_plainly_when_the_server_is_down_and_recovers_without_a_res
     # The inputs still work while the library is away.
     set_churn(app, 0.25)
     assert_headline(app, Parameters(churn_rate=0.25))
-    assert "scenarios_save" not in [button.key for button in app.button]  # nothing to press that cannot work
+    assert tab.SAVE_BUTTON not in [button.key for button in app.button]  # nothing to press that cannot work
     own_postgres.start()
     app.run()
     assert_no_exception(app)

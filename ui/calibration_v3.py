@@ -14,7 +14,7 @@ import streamlit as st
 from estimator.calibration import Calibration
 from estimator.calibration.adjustment import reconcile_complainer_churn
 from estimator.calibration.sentence import cfo_sentence, evalue_sentence
-from estimator.core.sources import NO_CURRENCY
+from estimator.core.provenance import NO_CURRENCY
 from estimator.text.formatting import format_share
 from estimator.text.i18n import current_language, t
 from ui.context import Context

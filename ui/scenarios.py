@@ -56,41 +56,80 @@ __all__ = [
     "workspace_label",
 ]
 
+#: The one prefix of every session and widget key this tab owns (``tests/test_scenarios_keys.py`` checks it).
+#: Streamlit gives a widget the CSS class ``st-key-<key>`` with every character but letters, digits, "_"
+#: and "-" replaced: under this prefix a key is its own class name, as the browser tests find it.
+PREFIX = "scenarios_"
+
+# --- session keys: what the callbacks keep between runs -------------------------------------------
 #: A message left by a callback for the next drawing of the tab: (kind, text).
-FLASH = "scenarios_flash"
+FLASH = f"{PREFIX}flash"
 #: The name waiting for the user to confirm its deletion.
-PENDING_DELETE = "scenarios_pending_delete"
-SAVE_NAME = "scenarios_save_name"
+PENDING_DELETE = f"{PREFIX}pending_delete"
+SAVE_NAME = f"{PREFIX}save_name"
+#: The notes typed here: the session rules' key (the deliverables carry them), under this tab's prefix.
 SAVE_NOTES = state.SCENARIO_NOTES
-SAVE_OVERWRITE = "scenarios_save_overwrite"
-SELECTED = "scenarios_selected"
-NEW_NAME = "scenarios_new_name"
-COPY_NAME = "scenarios_copy_name"
-UPLOAD = "scenarios_upload"
-IMPORT_NAME = "scenarios_import_name"
-IMPORT_OVERWRITE = "scenarios_import_overwrite"
-COMPARED = "scenarios_compared"
-WATERFALL_FROM = "scenarios_waterfall_from"
-WATERFALL_TO = "scenarios_waterfall_to"
+SAVE_OVERWRITE = f"{PREFIX}save_overwrite"
+SELECTED = f"{PREFIX}selected"
+NEW_NAME = f"{PREFIX}new_name"
+COPY_NAME = f"{PREFIX}copy_name"
+UPLOAD = f"{PREFIX}upload"
+IMPORT_NAME = f"{PREFIX}import_name"
+IMPORT_OVERWRITE = f"{PREFIX}import_overwrite"
+COMPARED = f"{PREFIX}compared"
+WATERFALL_FROM = f"{PREFIX}waterfall_from"
+WATERFALL_TO = f"{PREFIX}waterfall_to"
 #: Who saves, asked once and kept for the session (the widget's value is copied here).
-AUTHOR = "store_author"
-AUTHOR_WIDGET = "store_author_widget"
-SAVE_NOTE = "store_version_note"
+AUTHOR = f"{PREFIX}author"
+AUTHOR_WIDGET = f"{PREFIX}author_widget"
+SAVE_NOTE = f"{PREFIX}version_note"
 #: The saved version the current inputs started from: (workspace, name, version); a save of that
 #: name is refused if someone saved after it (no lost edits).
-BASE = "store_base_version"
+BASE = f"{PREFIX}base_version"
 #: A refused save waiting for the user's choice: what they tried to save and the version in the way.
-CONFLICT = "store_conflict"
-CONFLICT_NEW_NAME = "store_conflict_new_name"
-HISTORY_FROM = "store_history_from"
-HISTORY_TO = "store_history_to"
-MOVE_TO = "store_move_to"
-WORKSPACE_PICKER = "store_workspace_picker"
-NEW_WORKSPACE = "store_new_workspace"
-WORKSPACE_UPLOAD = "store_workspace_upload"
-WORKSPACE_FILE_READY = "store_workspace_file_ready"
+CONFLICT = f"{PREFIX}conflict"
+CONFLICT_NEW_NAME = f"{PREFIX}conflict_new_name"
+HISTORY_FROM = f"{PREFIX}history_from"
+HISTORY_TO = f"{PREFIX}history_to"
+MOVE_TO = f"{PREFIX}move_to"
+WORKSPACE_PICKER = f"{PREFIX}workspace_picker"
+NEW_WORKSPACE = f"{PREFIX}new_workspace"
+WORKSPACE_UPLOAD = f"{PREFIX}workspace_upload"
+WORKSPACE_FILE_READY = f"{PREFIX}workspace_file_ready"
 #: The workspaces last listed for the picker: (monotonic time, names), refreshed after the TTL or a change.
-WORKSPACES_SEEN = "store_workspaces_seen"
+WORKSPACES_SEEN = f"{PREFIX}workspaces_seen"
+
+# --- widget keys: buttons, panels, tables and charts (nothing reads their state) ------------------
+SAVE_BUTTON = f"{PREFIX}save"
+CHANGE_AUTHOR_BUTTON = f"{PREFIX}change_author"
+OPEN_WORKSPACE_BUTTON = f"{PREFIX}open_workspace"
+CONFLICT_PANEL = f"{PREFIX}conflict_panel"
+CONFLICT_DIFFERENCE = f"{PREFIX}conflict_difference"
+SAVE_AS_NEW_BUTTON = f"{PREFIX}save_as_new"
+OVERWRITE_SEEN_BUTTON = f"{PREFIX}overwrite_seen"
+CONFLICT_CANCEL_BUTTON = f"{PREFIX}conflict_cancel"
+LIBRARY_TABLE = f"{PREFIX}table"
+LOAD_BUTTON = f"{PREFIX}load"
+#: Followed by ``_json`` or ``_toml``.
+DOWNLOAD_BUTTON = f"{PREFIX}download"
+DELETE_BUTTON = f"{PREFIX}delete"
+PROVENANCE_TABLE = f"{PREFIX}provenance"
+CONFIRM_DELETE_PANEL = f"{PREFIX}confirm_delete"
+DELETE_YES_BUTTON = f"{PREFIX}delete_yes"
+DELETE_NO_BUTTON = f"{PREFIX}delete_no"
+RENAME_BUTTON = f"{PREFIX}rename"
+DUPLICATE_BUTTON = f"{PREFIX}duplicate"
+MOVE_BUTTON = f"{PREFIX}move"
+VERSIONS_TABLE = f"{PREFIX}versions_table"
+RESTORE_BUTTON = f"{PREFIX}restore"
+IMPORT_BUTTON = f"{PREFIX}import"
+DOWNLOAD_WORKSPACE_BUTTON = f"{PREFIX}download_workspace"
+PREPARE_WORKSPACE_BUTTON = f"{PREFIX}prepare_workspace"
+IMPORT_WORKSPACE_BUTTON = f"{PREFIX}import_workspace"
+#: The stems of a comparison's table, bars and waterfall (``<stem>_table``, ``<stem>_bars``, ``<stem>_waterfall``).
+COMPARE_STEM = f"{PREFIX}compare"
+HISTORY_STEM = f"{PREFIX}history"
+
 WORKSPACES_TTL_SECONDS = 15.0
 #: Seconds an app save keeps retrying while the PostgreSQL server is unreachable (then says so).
 APP_RETRY_SECONDS = 3.0
@@ -442,7 +481,7 @@ def render_workspace_picker() -> None:
     )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(t("store.new_workspace"), key=NEW_WORKSPACE, max_chars=100, placeholder=t("store.new_workspace_hint"))
-        st.button(t("store.open_workspace"), key="store_open_workspace", on_click=_on_open_workspace)
+        st.button(t("store.open_workspace"), key=OPEN_WORKSPACE_BUTTON, on_click=_on_open_workspace)
 
 
 # --- the panel -----------------------------------------------------------------------------------
@@ -468,7 +507,7 @@ def _render_author() -> None:
     if _author():
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(t("store.saving_as", author=plain(_author())))
-            st.button(t("store.change_author"), key="store_change_author", type="tertiary", on_click=_on_change_author)
+            st.button(t("store.change_author"), key=CHANGE_AUTHOR_BUTTON, type="tertiary", on_click=_on_change_author)
         return
     st.session_state.setdefault(AUTHOR_WIDGET, "")
     st.text_input(t("store.author"), key=AUTHOR_WIDGET, max_chars=100, help=t("store.author_help"), on_change=_on_author)
@@ -485,7 +524,7 @@ def _render_save(ctx: Context) -> None:
     if base and base[0] == state.workspace():
         st.caption(t("store.based_on", name=plain(base[1]), version=base[2]))
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.button(t("scenarios.save"), key="scenarios_save", type="primary", icon=":material/save:", on_click=_on_save)
+        st.button(t("scenarios.save"), key=SAVE_BUTTON, type="primary", icon=":material/save:", on_click=_on_save)
         st.checkbox(t("scenarios.overwrite"), key=SAVE_OVERWRITE, help=t("scenarios.overwrite_help"))
     _render_conflict(ctx)
 
@@ -507,7 +546,7 @@ def _render_conflict(ctx: Context) -> None:
     except InputError as error:
         st.error(store_error_text(error), icon=":material/error:")
         return
-    with st.container(key="store_conflict_panel", border=True):
+    with st.container(key=CONFLICT_PANEL, border=True):
         st.warning(
             t(
                 "store.conflict_title",
@@ -525,14 +564,14 @@ def _render_conflict(ctx: Context) -> None:
         )
         differing = _differing_rows(comparison, ctx)
         if len(differing):
-            st.dataframe(safe_table(differing), width="stretch", key="store_conflict_difference")
+            st.dataframe(safe_table(differing), width="stretch", key=CONFLICT_DIFFERENCE)
         else:
             st.caption(t("store.conflict_same"))
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.text_input(t("store.conflict_new_name"), key=CONFLICT_NEW_NAME, max_chars=200)
-            st.button(t("store.save_as_new"), key="store_save_as_new", type="primary", on_click=_on_conflict_save_as_new)
-            st.button(t("store.overwrite_seen"), key="store_overwrite_seen", on_click=_on_conflict_overwrite)
-            st.button(t("store.conflict_cancel"), key="store_conflict_cancel", type="tertiary", on_click=_on_conflict_cancel)
+            st.button(t("store.save_as_new"), key=SAVE_AS_NEW_BUTTON, type="primary", on_click=_on_conflict_save_as_new)
+            st.button(t("store.overwrite_seen"), key=OVERWRITE_SEEN_BUTTON, on_click=_on_conflict_overwrite)
+            st.button(t("store.conflict_cancel"), key=CONFLICT_CANCEL_BUTTON, type="tertiary", on_click=_on_conflict_cancel)
 
 
 def _library_table(library: ScenarioStore, ctx: Context) -> pd.DataFrame:
@@ -562,7 +601,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     if not names:
         st.info(t("scenarios.empty"), icon=":material/inventory_2:")
         return
-    st.dataframe(safe_table(_library_table(library, ctx)), hide_index=True, width="stretch", key="scenarios_table")
+    st.dataframe(safe_table(_library_table(library, ctx)), hide_index=True, width="stretch", key=LIBRARY_TABLE)
     if st.session_state.get(SELECTED) not in names:
         st.session_state[SELECTED] = names[0]
     name = st.selectbox(t("scenarios.selected"), names, key=SELECTED)
@@ -574,7 +613,7 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
             t("scenarios.load"),
-            key="scenarios_load",
+            key=LOAD_BUTTON,
             type="primary",
             icon=":material/upload:",
             disabled=scenario is None,
@@ -588,14 +627,12 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                     data=export_scenario(scenario, fmt),
                     file_name=safe_filename(scenario.name, fmt),
                     mime="application/json" if fmt == "json" else "application/toml",
-                    key=f"scenarios_download_{fmt}",
+                    key=f"{DOWNLOAD_BUTTON}_{fmt}",
                     icon=":material/download:",
                     on_click=_on_exported,  # team hook: an export is audited
                     args=(scenario.name, scenario.version, fmt),
                 )
-        st.button(
-            t("scenarios.delete"), key="scenarios_delete", icon=":material/delete:", on_click=_on_delete_request, args=(name,)
-        )
+        st.button(t("scenarios.delete"), key=DELETE_BUTTON, icon=":material/delete:", on_click=_on_delete_request, args=(name,))
     if scenario is not None and (scenario.notes or scenario.provenance):
         with st.expander(t("scenarios.details")):
             if scenario.notes:
@@ -613,34 +650,34 @@ def _render_library(ctx: Context, library: ScenarioStore, names: list[str]) -> N
                         )
                     ),
                     hide_index=True,
-                    key="scenarios_provenance",
+                    key=PROVENANCE_TABLE,
                 )
     if st.session_state.get(PENDING_DELETE) == name:
-        with st.container(key="scenarios_confirm_delete"):
+        with st.container(key=CONFIRM_DELETE_PANEL):
             st.warning(t("scenarios.delete_confirm", name=plain(name)), icon=":material/warning:")
             with st.container(horizontal=True):
                 st.button(
                     t("scenarios.delete_yes"),
-                    key="scenarios_delete_yes",
+                    key=DELETE_YES_BUTTON,
                     type="primary",
                     on_click=_on_delete_confirm,
                     args=(name,),
                 )
-                st.button(t("scenarios.delete_no"), key="scenarios_delete_no", on_click=_on_delete_cancel)
+                st.button(t("scenarios.delete_no"), key=DELETE_NO_BUTTON, on_click=_on_delete_cancel)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(t("scenarios.new_name"), key=NEW_NAME, max_chars=200)
-        st.button(t("scenarios.rename"), key="scenarios_rename", icon=":material/edit:", on_click=_on_rename, args=(name,))
+        st.button(t("scenarios.rename"), key=RENAME_BUTTON, icon=":material/edit:", on_click=_on_rename, args=(name,))
         st.text_input(t("scenarios.copy_name"), key=COPY_NAME, max_chars=200)
         st.button(
             t("scenarios.duplicate"),
-            key="scenarios_duplicate",
+            key=DUPLICATE_BUTTON,
             icon=":material/content_copy:",
             on_click=_on_duplicate,
             args=(name,),
         )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(t("store.move_to"), key=MOVE_TO, max_chars=100, help=t("store.move_help"))
-        st.button(t("store.move"), key="store_move", icon=":material/drive_file_move:", on_click=_on_move, args=(name,))
+        st.button(t("store.move"), key=MOVE_BUTTON, icon=":material/drive_file_move:", on_click=_on_move, args=(name,))
     if scenario is not None:
         _render_history(ctx, library, scenario)
 
@@ -666,7 +703,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
             ),
             hide_index=True,
             width="stretch",
-            key="store_history_table",
+            key=VERSIONS_TABLE,
         )
         numbers = [v.version for v in versions]
         if len(numbers) < 2:
@@ -680,7 +717,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
         second = columns[1].selectbox(t("store.history_to"), numbers, key=HISTORY_TO)
         st.button(
             t("store.restore", version=first),
-            key="store_restore",
+            key=RESTORE_BUTTON,
             icon=":material/restore:",
             disabled=first == scenario.version,
             on_click=_on_restore,
@@ -697,7 +734,7 @@ def _render_history(ctx: Context, library: ScenarioStore, scenario: SavedScenari
         except InputError as error:
             st.error(store_error_text(error), icon=":material/error:")
             return
-        _render_comparison(ctx, comparison, 0, 1, key="store_history")
+        _render_comparison(ctx, comparison, 0, 1, key=HISTORY_STEM)
 
 
 def _render_import() -> None:
@@ -705,7 +742,7 @@ def _render_import() -> None:
         st.file_uploader(t("scenarios.import_file"), type=["json", "toml"], key=UPLOAD, help=t("scenarios.import_help"))
         st.text_input(t("scenarios.import_name"), key=IMPORT_NAME, max_chars=200)
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.button(t("scenarios.import"), key="scenarios_import", icon=":material/upload_file:", on_click=_on_import)
+            st.button(t("scenarios.import"), key=IMPORT_BUTTON, icon=":material/upload_file:", on_click=_on_import)
             st.checkbox(t("scenarios.overwrite"), key=IMPORT_OVERWRITE)
 
 
@@ -738,7 +775,7 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     except InputError as error:
         st.error(store_error_text(error), icon=":material/error:")
         return
-    _render_table_and_bars(ctx, comparison, key="scenarios_compare")
+    _render_table_and_bars(ctx, comparison, key=COMPARE_STEM)
     if len(chosen) < 2:
         return
     columns = st.columns(2)
@@ -747,7 +784,7 @@ def _render_compare(ctx: Context, library: ScenarioStore, names: list[str]) -> N
     if start == end:
         st.info(t("scenarios.waterfall_same"), icon=":material/info:")
         return
-    _render_waterfall(ctx, comparison, start, end, key="scenarios_compare")
+    _render_waterfall(ctx, comparison, start, end, key=COMPARE_STEM)
 
 
 def _render_table_and_bars(ctx: Context, comparison: ScenarioComparison, *, key: str) -> None:
@@ -805,7 +842,7 @@ def _render_workspace_files(library: ScenarioStore) -> None:
                     data=data,
                     file_name=safe_filename(library.workspace, "json"),
                     mime="application/json",
-                    key="store_download_workspace",
+                    key=DOWNLOAD_WORKSPACE_BUTTON,
                     icon=":material/download:",
                     on_click=_on_exported,  # team hook: an export is audited
                     args=("", None, "workspace file"),
@@ -813,14 +850,14 @@ def _render_workspace_files(library: ScenarioStore) -> None:
         else:
             st.button(
                 t("store.prepare_workspace"),
-                key="store_prepare_workspace",
+                key=PREPARE_WORKSPACE_BUTTON,
                 icon=":material/folder_zip:",
                 on_click=lambda: st.session_state.__setitem__(WORKSPACE_FILE_READY, library.workspace),
             )
         st.file_uploader(t("store.workspace_file"), type=["json"], key=WORKSPACE_UPLOAD, help=t("store.workspace_file_help"))
         st.button(
             t("store.import_workspace"),
-            key="store_import_workspace",
+            key=IMPORT_WORKSPACE_BUTTON,
             icon=":material/upload_file:",
             on_click=_on_import_workspace,
         )

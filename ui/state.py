@@ -229,7 +229,7 @@ SCALED = Session.SCALED
 
 
 def scaled() -> tuple[Any, ...]:
-    """The volumes scaled with the customer base (:class:`estimator.core.sources.Scaling`), for the estimate."""
+    """The volumes scaled with the customer base (:class:`estimator.core.provenance.Scaling`), for the estimate."""
     return session().scaled
 
 

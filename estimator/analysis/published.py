@@ -24,7 +24,7 @@ import pandas as pd
 
 from estimator.core.model import CHANNELS, evaluate
 from estimator.core.parameters import NUMERIC_KEYS, PARAMETER_SPECS, InputError, Parameters
-from estimator.core.sources import SCALED_INPUTS
+from estimator.core.provenance import SCALED_INPUTS
 from estimator.paths import data_dir
 from estimator.text.i18n import t
 

@@ -86,7 +86,7 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
         if key == "service_share" and overrides:
             described += "; reasons classed by hand: " + "; ".join(f"{text} = {name}" for text, name in overrides.items())
         provenance[key] = described
-    from estimator.core.sources import NO_CURRENCY
+    from estimator.core.provenance import NO_CURRENCY
 
     # The name is the scenario's, held to a name's length: a database URL or a long path would make one refused on reading.
     name = escaped(f"Calibrated from {source}", limit=MAX_NAME_LENGTH)

@@ -151,14 +151,14 @@ def scenario_and_ranges(args: argparse.Namespace) -> tuple[Parameters, dict[str,
 def build_scenario(args: argparse.Namespace) -> BuiltScenario:
     """The scenario the options build: preset, then scenario files, then ``--set`` (and ``--range``), and its sources."""
     from estimator.calibration.params import calibration_sources, is_calibration
-    from estimator.core.sources import INPUT_SOURCES, scale_with_customers, scenario_sources
+    from estimator.core.provenance import PROVENANCE_LABELS, scale_with_customers, scenario_provenance
 
     preset = load_preset(args.preset) if args.preset else None
     values: dict[str, Any] = preset.parameters.to_dict() if preset else {}
     ranges: dict[str, tuple[float, float]] = {}
     provenance: dict[str, str] = {}
     # Every input's source, set by each layer in turn: preset/default, files, --set (MODEL.md v3 §7).
-    sources = scenario_sources(preset)
+    sources = scenario_provenance(preset)
     calibration: dict[str, Any] | None = None
     ranges_from_file: set[str] = set()
     given: set[str] = set()  # keys a file or --set gave a value: never scaled, whatever their label
@@ -186,7 +186,7 @@ def build_scenario(args: argparse.Namespace) -> BuiltScenario:
             # A file may say where its values came from (estimate's JSON read back); else they are entered.
             stated = scenario.top.get("input_sources")
             stated = stated if isinstance(stated, dict) else {}
-            sources.update({key: stated[key] if stated.get(key) in INPUT_SOURCES else "entered" for key in keys})
+            sources.update({key: stated[key] if stated.get(key) in PROVENANCE_LABELS else "entered" for key in keys})
             ranges_from_file -= set(scenario.ranges)
     for text in getattr(args, "ranges", []):
         key, sep, bounds = text.partition("=")

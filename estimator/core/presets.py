@@ -2,7 +2,7 @@
 
 :mod:`estimator.library` makes a :class:`~estimator.library.Preset` of each (sources, titles in every
 language); the core itself needs a preset's values and the inputs it states to tell which inputs of a
-scenario named after it are the preset's (:func:`estimator.core.sources.infer_sources`).
+scenario named after it are the preset's (:func:`estimator.core.provenance.infer_provenance`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import numpy as np
 from estimator.core.model import CHANNEL_SPECS, CHANNELS, Outputs, evaluate
 from estimator.core.outputs import HEADLINE_OUTPUTS
 from estimator.core.parameters import Parameters
-from estimator.core.sources import Scaling, infer_sources
+from estimator.core.provenance import Scaling, infer_provenance
 from estimator.paths import data_dir
 
 if TYPE_CHECKING:
@@ -141,12 +141,12 @@ def plausibility_warnings(params: Parameters, outputs: Outputs, sources: Mapping
 def model_warnings(params: Parameters, outputs: Outputs, sources: Mapping[str, str] | None = None) -> list[ModelWarning]:
     """The warnings for one evaluated scenario (``outputs`` of shape ``()``), the plausibility ones first.
 
-    ``sources`` labels each input (:data:`~estimator.core.sources.INPUT_SOURCES`); guessed from the
+    ``sources`` labels each input (:data:`~estimator.core.provenance.PROVENANCE_LABELS`); guessed from the
     values when not given.
     """
     o = {name: outputs[name].item() for name in Outputs.names()}
     p = params
-    found = plausibility_warnings(params, outputs, sources if sources is not None else infer_sources(params))
+    found = plausibility_warnings(params, outputs, sources if sources is not None else infer_provenance(params))
 
     def warn(message_id: str, **values: float) -> None:
         found.append(ModelWarning.of(message_id, **values))
@@ -329,7 +329,7 @@ def estimate(
     """
     parameters = params.replace(**changes) if isinstance(params, Parameters) else Parameters(params, **changes)
     outputs = evaluate(parameters, validate=False)  # Parameters validated every value already
-    sources = dict(input_sources) if input_sources is not None else infer_sources(parameters)
+    sources = dict(input_sources) if input_sources is not None else infer_provenance(parameters)
     for key in changes:
         if key in sources:
             sources[key] = "entered"

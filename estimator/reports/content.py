@@ -34,9 +34,9 @@ from estimator.analysis.sensitivity import (
     initiative_roi,
 )
 from estimator.core.parameters import PARAMETER_SPECS, ParameterError, Parameters, Problem
+from estimator.core.provenance import Scaling
 from estimator.core.result import Estimate, estimate
 from estimator.core.scenario import Scenario
-from estimator.core.sources import Scaling
 from estimator.library import ASSUMPTION, SourceRef, scenario_title
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share
 from estimator.text.i18n import (

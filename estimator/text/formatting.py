@@ -42,7 +42,7 @@ from babel.numbers import (
 )
 
 from estimator.core.parameters import PARAMETER_SPECS
-from estimator.core.sources import NO_CURRENCY
+from estimator.core.provenance import NO_CURRENCY
 from estimator.text.i18n import current_language, language_scope, t
 
 __all__ = [
