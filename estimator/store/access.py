@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from estimator.store import audit
 from estimator.store.codec import WorkspaceFile
 from estimator.store.database import ScenarioStore
-from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES
+from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES, table, text_columns
 from estimator.store.types import SavedScenario, ScenarioError, ScenarioInfo, VersionInfo, WorkspaceInfo, check_name
 from estimator.team_mode import TEAM_ENV, team_mode
 
@@ -56,14 +56,8 @@ _RANK = {role: rank for rank, role in enumerate(ROLES)}
 #: Marks a soft-deleted scenario's name (a control character no user name can hold), so its name is free again.
 _DELETED_MARK = "\x1f"
 
-MEMBERS = sa.Table(
-    "workspace_members",
-    sa.MetaData(),
-    sa.Column("workspace_id", sa.Integer),
-    sa.Column("email", sa.Text),
-    sa.Column("role", sa.Text),
-    sa.Column("added_at", sa.Text),
-    sa.Column("added_by", sa.Text),
+MEMBERS = table(
+    "workspace_members", sa.Column("workspace_id", sa.Integer), *text_columns("email", "role", "added_at", "added_by"), key=False
 )
 
 
