@@ -39,17 +39,13 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+# Chromium is launched with the browser tests' flags (one list, so the benchmark measures what they test).
+from test_browser import CHROMIUM_ARGS  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HEADLINE = '[data-testid="stMetricValue"]'
 SLIDER = '[class*="st-key-slider_churn_rate-"] input[type="range"]'
 ANY_SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -58,6 +58,33 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
+def serving(
+    process: subprocess.Popen, url: str, timeout: float, failure: Callable[[], str], *, pause: float = 0.05, stop: float = 10
+) -> Iterator[None]:
+    """Enter once ``url`` answers 200, stop ``process`` on leaving (terminate; kill after ``stop`` seconds).
+
+    Fails the test with ``failure()`` when ``process`` exits or ``timeout`` seconds pass before it answers.
+    """
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(failure())
+            time.sleep(pause)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=stop)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@contextlib.contextmanager
 def app_server(env: dict[str, str] | None = None, start_timeout: float = 60, port: int | None = None) -> Iterator[str]:
     """``streamlit run app.py`` on ``port`` (a free one of 127.0.0.1 by default; with ``env`` added to the
     environment); yields its base URL once it answers, and stops it afterwards."""
@@ -67,22 +94,8 @@ def app_server(env: dict[str, str] | None = None, start_timeout: float = 60, por
     environment = {**os.environ, **env} if env else None
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + start_timeout
-        while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(url + "_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Streamlit server did not start")
-            time.sleep(0.05)
+    with serving(process, url + "_stcore/health", start_timeout, lambda: "the Streamlit server did not start"):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyter, pytest.mark.slow]
 
@@ -77,23 +76,14 @@ def jupyter(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:
     log = open(home / "server.log", "wb")  # noqa: SIM115 - closed in the teardown below
     process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+
+    def failure() -> str:
+        return "the Jupyter server did not start:\n" + (home / "server.log").read_text(errors="replace")[-3000:]
+
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1) as reply:
-                if reply.status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Jupyter server did not start:\n" + (home / "server.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
-        yield url, token, work
+        with serving(process, f"{url}/api/status?token={token}", 60, failure, pause=0.2, stop=15):
+            yield url, token, work
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
         log.close()
 
 

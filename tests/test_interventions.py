@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from test_model_properties import value_strategy
 
 from estimator import ParameterError, Parameters, estimate
 from estimator.analysis.sensitivity import (
@@ -152,14 +153,6 @@ def test_cli_levers_json_has_the_rule(capsys):
 
 
 # --- Property over the whole valid space --------------------------------------------------------
-
-
-def value_strategy(spec):
-    if spec.kind == "choice":
-        return st.sampled_from(spec.choices)
-    if spec.kind == "integer":
-        return st.integers(int(spec.min), int(spec.max))
-    return st.floats(spec.min, spec.max, allow_nan=False, allow_infinity=False)
 
 
 scenarios = st.fixed_dictionaries({key: value_strategy(spec) for key, spec in PARAMETER_SPECS.items()}).map(

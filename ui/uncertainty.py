@@ -306,21 +306,12 @@ def _render_initiative(ctx: Context) -> None:
         )
         changes[key] = control.from_display(typed)
     costs = st.columns(2)
-    one_off = number_entry(
-        costs[0],
-        t("uncertainty.one_off", currency=ctx.currency),
-        key="initiative_one_off",
-        default=DEFAULT_INITIATIVE_ONE_OFF,
-        locale=ctx.locale,
-        minimum=0.0,
-    )
-    yearly = number_entry(
-        costs[1],
-        t("uncertainty.yearly", currency=ctx.currency),
-        key="initiative_yearly",
-        default=DEFAULT_INITIATIVE_YEARLY,
-        locale=ctx.locale,
-        minimum=0.0,
+    one_off, yearly = (
+        number_entry(column, t(label, currency=ctx.currency), key=key, default=default, locale=ctx.locale, minimum=0.0)
+        for column, label, key, default in (
+            (costs[0], "uncertainty.one_off", "initiative_one_off", DEFAULT_INITIATIVE_ONE_OFF),
+            (costs[1], "uncertainty.yearly", "initiative_yearly", DEFAULT_INITIATIVE_YEARLY),
+        )
     )
     if not changes:
         return

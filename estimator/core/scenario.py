@@ -60,6 +60,16 @@ class ScenarioError(InputError):
         self.value = value
 
 
+def _refused(field: str, problem: str, allowed: str, code: str, value: Any) -> ScenarioError:
+    """A :class:`ScenarioError` in the one form of the checks below: ``field: problem; allowed: what is allowed``."""
+    return ScenarioError(f"{field}: {problem}; allowed: {allowed}", code=code, field=field, value=value)
+
+
+def _contains(cleaned: str, unsafe: list[str], allow: str = "") -> str:
+    """The problem of text holding characters it may not (``unsafe``), each written out (``allow``: shown as they are)."""
+    return f"'{escaped(cleaned, allow=allow)}' contains {', '.join(escaped(char) for char in unsafe)}"
+
+
 def check_name(name: Any, field: str = "name") -> str:
     """The name in NFC with surrounding spaces removed, or a :class:`ScenarioError` saying why it is not allowed.
 
@@ -72,24 +82,15 @@ def check_name(name: Any, field: str = "name") -> str:
     """
     allowed = f"text of 1 to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
     if not isinstance(name, str):
-        raise ScenarioError(f"{field}: {name!r} is not text; allowed: {allowed}", code="empty_name", field=field, value=name)
+        raise _refused(field, f"{name!r} is not text", allowed, "empty_name", name)
     cleaned, unsafe = normalise_text(name.strip())
     if not cleaned:
-        raise ScenarioError(f"{field}: {name!r} is empty; allowed: {allowed}", code="empty_name", field=field, value=name)
+        raise _refused(field, f"{name!r} is empty", allowed, "empty_name", name)
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise ScenarioError(
-            f"{field}: {escaped(cleaned, limit=20)!r}… is {len(cleaned)} characters long; allowed: {allowed}",
-            code="long_name",
-            field=field,
-            value=escaped(cleaned, limit=40),
-        )
+        problem = f"{escaped(cleaned, limit=20)!r}… is {len(cleaned)} characters long"
+        raise _refused(field, problem, allowed, "long_name", escaped(cleaned, limit=40))
     if unsafe:
-        raise ScenarioError(
-            f"{field}: '{escaped(cleaned)}' contains {', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
-            code="control_in_name",
-            field=field,
-            value=escaped(cleaned),
-        )
+        raise _refused(field, _contains(cleaned, unsafe), allowed, "control_in_name", escaped(cleaned))
     return cleaned
 
 
@@ -140,24 +141,13 @@ def check_text(value: Any, field: str, *, multiline: bool = True) -> str:
     """
     allowed = NOTES_ALLOWED if multiline else f"text of up to {MAX_NAME_LENGTH} characters, {NAME_CHARACTERS}"
     if not isinstance(value, str):
-        raise ScenarioError(f"{field}: {value!r} is not text; allowed: {allowed}", code="invalid", field=field, value=value)
+        raise _refused(field, f"{value!r} is not text", allowed, "invalid", value)
     cleaned, unsafe = normalise_text(value, multiline=multiline)
     longest = MAX_NOTES_LENGTH if multiline else MAX_NAME_LENGTH
     if len(cleaned) > longest:
-        raise ScenarioError(
-            f"{field}: {len(cleaned):,} characters long; allowed: {allowed}",
-            code="invalid",
-            field=field,
-            value=escaped(cleaned, limit=40),
-        )
+        raise _refused(field, f"{len(cleaned):,} characters long", allowed, "invalid", escaped(cleaned, limit=40))
     if unsafe:
-        raise ScenarioError(
-            f"{field}: '{escaped(cleaned, allow=chr(10) + chr(9))}' contains "
-            f"{', '.join(escaped(char) for char in unsafe)}; allowed: {allowed}",
-            code="invalid",
-            field=field,
-            value=escaped(cleaned),
-        )
+        raise _refused(field, _contains(cleaned, unsafe, allow=chr(10) + chr(9)), allowed, "invalid", escaped(cleaned))
     return cleaned
 
 

@@ -145,24 +145,17 @@ def sobol_chart(
     rows = indices.head(top).iloc[::-1]
     names = [wrap(_label(labels, key), LABEL_WIDTH) for key in rows.index]
     figure = go.Figure()
-    figure.add_bar(
-        y=names,
-        x=rows["ST"],
-        orientation="h",
-        name=total_label,
-        marker_color=COLORS["accent"],
-        error_x={"type": "data", "array": rows["ST_conf"]},
-        hovertemplate="%{y}: %{x:.0%}<extra></extra>",
-    )
-    figure.add_bar(
-        y=names,
-        x=rows["S1"],
-        orientation="h",
-        name=first_label,
-        marker_color=COLORS["muted"],
-        error_x={"type": "data", "array": rows["S1_conf"]},
-        hovertemplate="%{y}: %{x:.0%}<extra></extra>",
-    )
+    # Total-order indices (with interactions) first, then first-order ones, each with its 95 % interval.
+    for index, name, color in (("ST", total_label, COLORS["accent"]), ("S1", first_label, COLORS["muted"])):
+        figure.add_bar(
+            y=names,
+            x=rows[index],
+            orientation="h",
+            name=name,
+            marker_color=color,
+            error_x={"type": "data", "array": rows[f"{index}_conf"]},
+            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+        )
     figure.update_xaxes(tickformat=".0%", rangemode="tozero")
     apply_layout(figure, title=title, height=90 + 48 * len(rows))
     figure.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.12})

@@ -32,8 +32,16 @@ from sqlalchemy.engine import Connection
 from estimator.store import audit
 from estimator.store.codec import WorkspaceFile
 from estimator.store.database import ScenarioStore
-from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES
-from estimator.store.types import SavedScenario, ScenarioError, ScenarioInfo, VersionInfo, WorkspaceInfo, check_name
+from estimator.store.rows import SCENARIOS, VERSIONS, WORKSPACES, table, text_columns
+from estimator.store.types import (
+    SavedScenario,
+    ScenarioError,
+    ScenarioInfo,
+    VersionInfo,
+    WorkspaceInfo,
+    check_name,
+    unknown_scenario,
+)
 from estimator.team_mode import TEAM_ENV, team_mode
 
 __all__ = [
@@ -56,14 +64,8 @@ _RANK = {role: rank for rank, role in enumerate(ROLES)}
 #: Marks a soft-deleted scenario's name (a control character no user name can hold), so its name is free again.
 _DELETED_MARK = "\x1f"
 
-MEMBERS = sa.Table(
-    "workspace_members",
-    sa.MetaData(),
-    sa.Column("workspace_id", sa.Integer),
-    sa.Column("email", sa.Text),
-    sa.Column("role", sa.Text),
-    sa.Column("added_at", sa.Text),
-    sa.Column("added_by", sa.Text),
+MEMBERS = table(
+    "workspace_members", sa.Column("workspace_id", sa.Integer), *text_columns("email", "role", "added_at", "added_by"), key=False
 )
 
 
@@ -298,14 +300,8 @@ class TeamStore:
             audit.record(writing, email=self.identity.email, subject=self.identity.subject, **fields)
 
     def _unknown(self, name: str) -> ScenarioError:
-        # Word for word what the store says for a name that is not saved: a refusal reveals nothing.
-        return ScenarioError(
-            f"name: {name!r} is not a saved scenario in workspace {self.workspace!r}; allowed: one of the "
-            f"{len(self.names())} saved there (see 'python -m estimator scenarios list')",
-            code="unknown",
-            field="name",
-            value=name,
-        )
+        # What the store says for a name that is not saved, counting what this identity sees: a refusal reveals nothing.
+        return unknown_scenario(name, self.workspace, len(self.names()))
 
     def _not_allowed(self, needed: str, action: str, scenario: str = "") -> ScenarioError:
         self._record(action="denied", scenario=scenario, detail=f"{action} needs {needed}")

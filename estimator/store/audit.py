@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from estimator.store.rows import table, text_columns
 from estimator.text.user_text import neutralise_formula
 
 __all__ = ["ACTIONS", "AUDIT", "AuditEntry", "audit_csv", "read_audit", "record"]
@@ -39,18 +40,11 @@ ACTIONS = (
     "denied",
 )
 
-AUDIT = sa.Table(
+AUDIT = table(
     "audit_log",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("at", sa.Text),
-    sa.Column("email", sa.Text),
-    sa.Column("subject", sa.Text),
-    sa.Column("action", sa.Text),
-    sa.Column("workspace", sa.Text),
-    sa.Column("scenario", sa.Text),
+    *text_columns("at", "email", "subject", "action", "workspace", "scenario"),
     sa.Column("version", sa.Integer),
-    sa.Column("detail", sa.Text),
+    *text_columns("detail"),
 )
 
 

@@ -63,6 +63,7 @@ from estimator.store.types import (
     ScenarioInfo,
     VersionInfo,
     WorkspaceInfo,
+    unknown_scenario,
 )
 from estimator.urls import redact_text
 
@@ -429,13 +430,7 @@ class ScenarioStore:
     # --- reading -----------------------------------------------------------------------------
 
     def _unknown(self, name: str, field: str = "name") -> ScenarioError:
-        return ScenarioError(
-            f"{field}: {name!r} is not a saved scenario in workspace {self.workspace!r}; allowed: one of the "
-            f"{len(self.names())} saved there (see 'python -m estimator scenarios list')",
-            code="unknown",
-            field=field,
-            value=name,
-        )
+        return unknown_scenario(name, self.workspace, len(self.names()), field)
 
     def _in_workspace(self):
         return SCENARIOS.join(WORKSPACES, WORKSPACES.c.id == SCENARIOS.c.workspace_id)
@@ -500,6 +495,22 @@ class ScenarioStore:
         query = sa.select(*SCENARIOS.c).select_from(self._in_workspace()).where(self._where(name))
         return connection.execute(query.with_for_update(of=SCENARIOS) if lock and self.url is not None else query).first()
 
+    @contextmanager
+    def _reading_scenario(self, name: str) -> Iterator[tuple[Connection, Any, str]]:
+        """A read transaction, the current row of the scenario ``name`` in it and the name as looked up (stripped).
+
+        Raises
+        ------
+        ScenarioError
+            ``unknown`` when there is no such scenario in the workspace.
+        """
+        key = name.strip() if isinstance(name, str) else name
+        with self._reading() as connection:
+            row = None if connection is None else self._current(connection, key)
+            if row is None:
+                raise self._unknown(str(name))
+            yield connection, row, key
+
     @_retrying_reads
     def load(self, name: str) -> SavedScenario:
         """The current version of the scenario called ``name``, every value validated again.
@@ -521,11 +532,7 @@ class ScenarioStore:
     @_retrying_reads
     def versions(self, name: str) -> list[VersionInfo]:
         """Every version of a scenario, oldest first: number, author, time, note and currency."""
-        key = name.strip() if isinstance(name, str) else name
-        with self._reading() as connection:
-            row = None if connection is None else self._current(connection, key)
-            if row is None:
-                raise self._unknown(str(name))
+        with self._reading_scenario(name) as (connection, row, key):
             rows = connection.execute(
                 sa.select(VERSIONS.c.version, VERSIONS.c.author, VERSIONS.c.saved_at, VERSIONS.c.note, VERSIONS.c.currency)
                 .where(VERSIONS.c.scenario_id == row.id)
@@ -542,11 +549,7 @@ class ScenarioStore:
         ScenarioError
             ``unknown`` for the name; ``unknown_version`` for a version it does not have.
         """
-        key = name.strip() if isinstance(name, str) else name
-        with self._reading() as connection:
-            row = None if connection is None else self._current(connection, key)
-            if row is None:
-                raise self._unknown(str(name))
+        with self._reading_scenario(name) as (connection, row, key):
             found = connection.execute(
                 sa.select(*VERSIONS.c).where(VERSIONS.c.scenario_id == row.id, VERSIONS.c.version == int(version))
             ).first()
@@ -563,11 +566,7 @@ class ScenarioStore:
     @_retrying_reads
     def history(self, name: str) -> list[SavedScenario]:
         """Every version of a scenario in full, oldest first (the last is the current one)."""
-        key = name.strip() if isinstance(name, str) else name
-        with self._reading() as connection:
-            row = None if connection is None else self._current(connection, key)
-            if row is None:
-                raise self._unknown(str(name))
+        with self._reading_scenario(name) as (connection, row, _):
             rows = connection.execute(
                 sa.select(*VERSIONS.c).where(VERSIONS.c.scenario_id == row.id).order_by(VERSIONS.c.version)
             ).all()

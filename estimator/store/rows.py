@@ -30,6 +30,8 @@ __all__ = [
     "from_row",
     "from_version",
     "now",
+    "table",
+    "text_columns",
     "write_version",
 ]
 
@@ -37,42 +39,33 @@ __all__ = [
 
 METADATA = sa.MetaData()
 CONTENT_COLUMNS = ("currency", "parameters", "ranges", "notes", "provenance")
-WORKSPACES = sa.Table(
-    "workspaces",
-    METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.Text),
-    sa.Column("created_at", sa.Text),
-)
-SCENARIOS = sa.Table(
+
+
+def table(name: str, *columns: sa.Column, key: bool = True) -> sa.Table:
+    """The library's table ``name`` as the migrations made it: ``id``, its integer key (unless not ``key``), then ``columns``."""
+    return sa.Table(name, METADATA, *([sa.Column("id", sa.Integer, primary_key=True)] if key else []), *columns)
+
+
+def text_columns(*names: str) -> list[sa.Column]:
+    """A text column per name, in order: the library keeps names, dates (ISO 8601) and JSON as text."""
+    return [sa.Column(name, sa.Text) for name in names]
+
+
+WORKSPACES = table("workspaces", *text_columns("name", "created_at"))
+SCENARIOS = table(
     "scenarios",
-    METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("workspace_id", sa.Integer),
-    sa.Column("name", sa.Text),
-    *(sa.Column(column, sa.Text) for column in CONTENT_COLUMNS),
-    sa.Column("created_at", sa.Text),
-    sa.Column("updated_at", sa.Text),
+    *text_columns("name", *CONTENT_COLUMNS, "created_at", "updated_at"),
     sa.Column("version", sa.Integer),
-    sa.Column("author", sa.Text),
     # Team hook (issue 26, migration 0003): a soft-deleted scenario is invisible (database._where); access.py deletes.
-    sa.Column("deleted_at", sa.Text),
-    sa.Column("deleted_by", sa.Text),
+    *text_columns("author", "deleted_at", "deleted_by"),
 )
-VERSIONS = sa.Table(
+VERSIONS = table(
     "scenario_versions",
-    METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("scenario_id", sa.Integer),
     sa.Column("version", sa.Integer),
-    *(sa.Column(column, sa.Text) for column in CONTENT_COLUMNS),
-    sa.Column("author", sa.Text),
-    sa.Column("note", sa.Text),
-    sa.Column("saved_at", sa.Text),
-    sa.Column("save_id", sa.Text),
-    # Team hook (issue 26): an imported version's author and date as its file claimed them.
-    sa.Column("claimed_author", sa.Text),
-    sa.Column("claimed_at", sa.Text),
+    # Team hook (issue 26): claimed_*, an imported version's author and date as its file claimed them.
+    *text_columns(*CONTENT_COLUMNS, "author", "note", "saved_at", "save_id", "claimed_author", "claimed_at"),
 )
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "VersionInfo",
     "WorkspaceInfo",
     "check_name",
+    "unknown_scenario",
 ]
 
 #: Longest scenario or workspace name accepted (characters, after trimming spaces).
@@ -39,6 +40,20 @@ MAX_COMPARED = 4
 DEFAULT_WORKSPACE = "default"
 #: Keys of a scenario file that describe the scenario rather than set a parameter.
 FILE_METADATA_KEYS = ("notes", "provenance", "created_at", "updated_at", "workspace", "version", "author", "note", "history")
+
+
+def unknown_scenario(name: str, workspace: str, saved: int, field: str = "name") -> ScenarioError:
+    """The error for ``name``, not a saved scenario in ``workspace`` (which holds ``saved`` scenarios).
+
+    The store and the team's facade word it alike, so that a refusal reveals nothing.
+    """
+    return ScenarioError(
+        f"{field}: {name!r} is not a saved scenario in workspace {workspace!r}; allowed: one of the "
+        f"{saved} saved there (see 'python -m estimator scenarios list')",
+        code="unknown",
+        field=field,
+        value=name,
+    )
 
 
 @dataclass(frozen=True)
