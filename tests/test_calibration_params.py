@@ -131,3 +131,14 @@ def test_a_damaged_calibration_json_is_named(tmp_path):
     assert str(caught.value) == (
         f"params file {str(path)!r}: estimates.churn_rate must have a numeric 'value', got {{'value': 'high'}}"
     )
+
+
+HOSTILE = ROOT / "tests" / "hostile"
+
+
+def test_an_undefined_warning_figure_is_null_in_the_json():
+    # One row is left after --drop-invalid and it has no complainer: their churn is undefined (NaN),
+    # which JSON cannot hold; it is null, as an undefined estimate is.
+    text = run(["calibrate", str(HOSTILE / "calibration_bad_value.csv"), "--drop-invalid", "--format", "json"])
+    warnings = {item["code"]: item for item in json.loads(text)["warnings"]}
+    assert warnings["complaint_mirrors_churn"]["values"]["complainers"] is None
