@@ -514,9 +514,17 @@ class ScenarioStore:
         key = name.strip() if isinstance(name, str) else name
         with self._reading() as connection:
             row = None if connection is None else self._current(connection, key)
-        if row is None:
+            saved = None if row is None else self._as_saved(connection, row)
+        if saved is None:
             raise self._unknown(str(name))
-        return from_row(row._mapping, self.workspace)
+        return saved
+
+    def _as_saved(self, connection: Connection, row) -> SavedScenario:
+        """The current row ``row`` as a scenario, with its version's note (the note lives in the history only)."""
+        note = connection.execute(
+            sa.select(VERSIONS.c.note).where(VERSIONS.c.scenario_id == row.id, VERSIONS.c.version == row.version)
+        ).scalar()
+        return from_row({**row._mapping, "note": note}, self.workspace)
 
     @_retrying_reads
     def versions(self, name: str) -> list[VersionInfo]:
@@ -720,7 +728,7 @@ class ScenarioStore:
             .order_by(VERSIONS.c.version)
         ).all()
         between = [VersionInfo(int(v), a or "", parse_time(t, existing.name, "saved_at"), n or "", c) for v, a, t, n, c in rows]
-        return ScenarioConflictError(existing.name, expected, from_row(existing._mapping, self.workspace), between)
+        return ScenarioConflictError(existing.name, expected, self._as_saved(connection, existing), between)
 
     def save_draft(
         self,
