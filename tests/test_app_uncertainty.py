@@ -12,11 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
+from estimator.core.model import CHANNELS
 from estimator.text.formatting import format_money, format_share
 from estimator.text.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
-from ui.uncertainty import RANGES_KEY
+from ui.uncertainty import HEATMAP_OUTPUTS, RANGES_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 GENERIC = load_preset("generic_b2c").parameters
@@ -101,6 +102,16 @@ def test_costs_typed_the_polish_way_and_bad_text_is_reported_not_used():
         message = " ".join(error.value for error in app.error)
         assert "dużo" in message and t("reason.unreadable_number") in message
         assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale=current_locale())
+
+
+def test_the_heatmap_offers_its_outputs_by_their_names_in_the_language():
+    with language_scope("pl"):
+        app = open_tab({"lang": "pl"})
+        assert not app.exception
+        picker = app.selectbox(key="heatmap_output")
+        expected = [t(f"channel.{name}") if name in CHANNELS else t(f"output.{name}") for name in HEATMAP_OUTPUTS]
+        assert picker.options == expected
+        assert not set(picker.options) & set(CHANNELS)  # no raw channel name such as missed_contacts
 
 
 def test_heatmap_of_any_two_assumptions_for_any_figure():

@@ -383,7 +383,7 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple) -> None:
             t("uncertainty.heatmap_output"),
             HEATMAP_OUTPUTS,
             key="heatmap_output",
-            format_func=lambda name: t(f"output.{name}", default=name),
+            format_func=_output_label,
         )
         if x == y:
             st.info(t("uncertainty.heatmap_same"))
