@@ -12,11 +12,13 @@ from streamlit.testing.v1 import AppTest
 
 from estimator import estimate, load_preset
 from estimator.analysis.sensitivity import DEFAULT_SEED, UncertaintyRanges, heatmap, initiative_roi, monte_carlo
+from estimator.core.model import CHANNELS
+from estimator.session import CALIBRATED_RANGE, SAVED_RANGE, USER_RANGE, Session
 from estimator.text.formatting import format_money, format_share
 from estimator.text.i18n import current_locale, language_scope, param_label, t
 from ui.main import TABS_KEY
 from ui.plots import _CHARTS_ENABLED
-from ui.uncertainty import RANGES_KEY
+from ui.uncertainty import HEATMAP_OUTPUTS, RANGES_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 GENERIC = load_preset("generic_b2c").parameters
@@ -101,6 +103,34 @@ def test_costs_typed_the_polish_way_and_bad_text_is_reported_not_used():
         message = " ".join(error.value for error in app.error)
         assert "dużo" in message and t("reason.unreadable_number") in message
         assert metric(app, t("uncertainty.roi", years=5)) == format_share(plan.roi, locale=current_locale())
+
+
+def test_the_heatmap_offers_its_outputs_by_their_names_in_the_language():
+    with language_scope("pl"):
+        app = open_tab({"lang": "pl"})
+        assert not app.exception
+        picker = app.selectbox(key="heatmap_output")
+        expected = [t(f"channel.{name}") if name in CHANNELS else t(f"output.{name}") for name in HEATMAP_OUTPUTS]
+        assert picker.options == expected
+        assert not set(picker.options) & set(CHANNELS)  # no raw channel name such as missed_contacts
+
+
+def test_the_range_table_words_where_a_custom_range_came_from_in_the_language():
+    # The session keeps the reasons in English (saved libraries hold them); the table shows them translated.
+    custom = {"service_share": (0.2, 0.6), "churn_rate": (0.1, 0.3), "annual_value": (300.0, 700.0)}
+    reasons = {"churn_rate": CALIBRATED_RANGE, "annual_value": SAVED_RANGE}
+    with language_scope("pl"):
+        app = open_tab({"lang": "pl"}, {RANGES_KEY: custom})
+        # As a calibration applied and a scenario loaded leave them (the session starts the link's ranges as the user's).
+        app.session_state[Session.RANGE_REASONS] = reasons
+        app.run()
+        assert not app.exception
+        (table,) = [frame.value for frame in app.dataframe if "reason" in frame.value.columns]
+        shown = dict(zip(table.index, table["reason"], strict=True))
+        assert shown["service_share"] == t("uncertainty.reason_user") != USER_RANGE
+        assert shown["churn_rate"] == t("uncertainty.reason_calibrated") != CALIBRATED_RANGE
+        assert shown["annual_value"] == t("uncertainty.reason_saved") != SAVED_RANGE
+    assert app.session_state[Session.RANGE_REASONS] == reasons  # stored as they were
 
 
 def test_heatmap_of_any_two_assumptions_for_any_figure():

@@ -177,6 +177,35 @@ def test_sign_in_roles_and_audit(chromium, postgres_url, tmp_path):
                 assert page.locator(EXCEPTION).count() == 0
 
 
+def test_a_link_opened_before_sign_in_keeps_its_workspace_and_scenario(chromium, postgres_url, tmp_path):
+    """Streamlit's st.login comes back to the app's home page, without the link's query string: the sign-in
+    page keeps it in a cookie and the first run after sign-in puts it back (then forgets it)."""
+    TeamStore(ScenarioStore(postgres_url, workspace="Ügyfél B"), Identity("alice@firm.example")).save("Theirs", {})
+    port = free_port()
+    with oidc_provider() as issuer:
+        secrets = write_secrets(tmp_path, issuer, f"http://127.0.0.1:{port}")
+        with team_app(postgres_url, secrets, port) as url:
+            page = _page(chromium)
+            page.goto(url + "?workspace=%C3%9Cgyf%C3%A9l+B&churn_rate=0.25")
+            page.get_by_role("button", name=t("team.sign_in"), exact=True).click()
+            page.locator('input[name="sub"]').fill("alice@firm.example")
+            page.get_by_role("button", name="Authorize").click()
+            wait_for_text(page, t("team.signed_in_as", email="alice@firm.example"), timeout=60)
+            page.wait_for_selector(HEADLINE)
+            wait_idle(page)
+            assert "workspace=%C3%9Cgyf%C3%A9l+B" in page.url and "churn_rate=0.25" in page.url, page.url
+            page.get_by_role("tab", name=t("tabs.scenarios")).click()
+            wait_idle(page)
+            expect(page.get_by_text(t("team.your_role", role=t("team.role_owner")))).to_be_visible()
+            assert page.get_by_text(t("scenarios.empty")).count() == 0  # its scenario, not the default workspace's none
+            # Used once: the home page opened afterwards is the home page.
+            page.goto(url)
+            page.wait_for_selector(HEADLINE)
+            wait_idle(page)
+            assert "workspace=" not in page.url and "churn_rate=" not in page.url, page.url
+            assert page.locator(EXCEPTION).count() == 0
+
+
 def test_an_expired_id_token_is_refused(chromium, postgres_url, tmp_path):
     port = free_port()
     with oidc_provider(token_seconds=4) as issuer:

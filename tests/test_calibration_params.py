@@ -131,3 +131,30 @@ def test_a_damaged_calibration_json_is_named(tmp_path):
     assert str(caught.value) == (
         f"params file {str(path)!r}: estimates.churn_rate must have a numeric 'value', got {{'value': 'high'}}"
     )
+
+
+HOSTILE = ROOT / "tests" / "hostile"
+
+
+def test_an_undefined_warning_figure_is_null_in_the_json():
+    # One row is left after --drop-invalid and it has no complainer: their churn is undefined (NaN),
+    # which JSON cannot hold; it is null, as an undefined estimate is.
+    text = run(["calibrate", str(HOSTILE / "calibration_bad_value.csv"), "--drop-invalid", "--format", "json"])
+    warnings = {item["code"]: item for item in json.loads(text)["warnings"]}
+    assert warnings["complaint_mirrors_churn"]["values"]["complainers"] is None
+
+
+def test_write_params_leaves_out_an_estimate_the_file_cannot_define(tmp_path):
+    # No churn reason of the file is classed, so service_share is undefined (null in the JSON): the
+    # scenario file leaves it out (it keeps the preset's value), as it does for NaN.
+    source = HOSTILE / "calibration_markdown.csv"
+    raw = json.loads(run(["calibrate", str(source), "--format", "json"]))
+    assert raw["estimates"]["service_share"]["value"] is None
+    out = tmp_path / "markdown.toml"
+    run(["calibrate", str(source), "--write-params", str(out)])
+    parameters, _, provenance = scenario("--preset", "generic_b2c", "--params", str(out))
+    assert parameters.service_share == PRESET.service_share and "service_share" not in provenance
+    assert "churn_rate" in provenance
+    json_path = tmp_path / "markdown.json"
+    json_path.write_text(json.dumps(raw), encoding="utf-8")
+    assert scenario("--preset", "generic_b2c", "--params", str(json_path))[2] == provenance

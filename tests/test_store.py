@@ -128,6 +128,15 @@ def test_every_save_is_a_version_and_nothing_is_overwritten(store):
     assert caught.value.code == "unknown_version"
 
 
+def test_the_current_version_loads_with_the_note_it_was_saved_with(store):
+    store.save("Base", Parameters(churn_rate=0.1), author="Anna", note="from the brief")
+    assert store.load("Base").note == "from the brief"
+    store.save("Base", Parameters(churn_rate=0.2), expect_version=1, author="Ben", note="client data")
+    loaded = store.load("Base")
+    assert (loaded.version, loaded.note) == (2, "client data")
+    assert loaded == store.history("Base")[-1] == store.load_version("Base", 2)
+
+
 def test_restoring_a_version_makes_a_new_one(store):
     store.save("Base", Parameters(churn_rate=0.1), author="Anna")
     store.save("Base", Parameters(churn_rate=0.2), expect_version=1, author="Ben")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from estimator import Parameters
-from estimator.store import ScenarioError, ScenarioStore, read_workspace_bytes
+from estimator.store import ScenarioError, ScenarioStore, audit, read_workspace_bytes
 from estimator.store.access import Identity, TeamStore, add_member, list_members, remove_member, team_mode
 from estimator.store.audit import audit_csv
 
@@ -164,6 +164,41 @@ def test_rename_and_move_are_versions(library):
     moved = _as(library, ALICE, "B").versions("Budget")
     assert [v.note for v in moved][-1] == "moved from workspace 'A'" and len(moved) == 3
     assert _as(library, ALICE, "B").role() == "owner"
+
+
+class _CrashError(Exception):
+    pass
+
+
+def test_a_version_and_its_audit_row_commit_together(library, monkeypatch):
+    alice = _as(library, ALICE)
+    alice.save("Plan", Parameters(churn_rate=0.2), note="first")
+    record = audit.record
+
+    def crash_on(action: str):
+        def recording(connection, **fields):
+            if fields["action"] == action:
+                raise _CrashError(action)  # the process dies between the version and its audit row
+            record(connection, **fields)
+
+        return recording
+
+    writes = [
+        ("save", lambda: alice.save("Plan", Parameters(churn_rate=0.3), overwrite=True, note="second")),
+        ("save", lambda: alice.duplicate("Plan", "Copy")),
+        ("restore", lambda: alice.restore("Plan", 1)),
+        ("import", lambda: alice.save_draft(alice.load("Plan"), name="Copy")),
+    ]
+    for action, write in writes:
+        monkeypatch.setattr(audit, "record", crash_on(action))
+        with pytest.raises(_CrashError):
+            write()
+        monkeypatch.setattr(audit, "record", record)
+        # Neither the version nor its row: never a save without its audit row.
+        assert alice.names() == ["Plan"] and [v.version for v in alice.versions("Plan")] == [1], action
+    saved = alice.save("Plan", Parameters(churn_rate=0.3), overwrite=True, note="second")
+    rows = [(e.action, e.scenario, e.version, e.detail) for e in alice.audit() if e.action == "save"]
+    assert rows == [("save", "Plan", 2, "second"), ("save", "Plan", 1, "first")] and saved.version == 2
 
 
 def test_a_move_needs_editor_in_the_target_workspace(library):

@@ -140,6 +140,9 @@ def _freeze_long_lived_objects() -> None:
 
 def run() -> None:
     """One script run: the whole app."""
+    from ui.signin import require_sign_in, restore_link  # team hook (issue 26): in team mode, the sign-in page and nothing else
+
+    restore_link()  # a link opened before sign-in, kept across the identity provider's round trip: before the URL is read
     use_language(state.initialise_language())
     state.initialise()
     forget_deferred_charts()
@@ -152,8 +155,6 @@ def run() -> None:
         initial_sidebar_state="collapsed" if presenting else SIDEBAR_WIDTH,
     )
     apply_style()
-    from ui.signin import require_sign_in  # team hook (issue 26): in team mode, the sign-in page and nothing else
-
     require_sign_in()
     ctx = build_context()
     if presenting:

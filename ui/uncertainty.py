@@ -39,6 +39,7 @@ from estimator.figures.uncertainty import (
     spider_chart,
     tornado_chart,
 )
+from estimator.session import CALIBRATED_RANGE, SAVED_RANGE, USER_RANGE
 from estimator.text.formatting import format_count, format_money, format_parameter, format_share, is_currency_parameter
 from estimator.text.i18n import param_label, t
 from ui import state
@@ -58,8 +59,8 @@ SOBOL_N = SOBOL_BASE_SAMPLES
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _ranges(params_key: tuple, custom: tuple) -> UncertaintyRanges:
-    return UncertaintyRanges.around(Parameters(dict(params_key)), dict(custom))
+def _ranges(params_key: tuple, custom: tuple, reasons: tuple = ()) -> UncertaintyRanges:
+    return UncertaintyRanges.around(Parameters(dict(params_key)), dict(custom), dict(reasons))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -69,6 +70,19 @@ def _analysed(name: str, params_key: tuple, custom: tuple, **options: Any) -> An
 
 
 # --- Ranges the user edits -----------------------------------------------------------------------
+
+#: The session's reasons for a custom range, kept in English as saved libraries hold them: worded at display.
+RANGE_REASON_KEYS = {
+    USER_RANGE: "uncertainty.reason_user",
+    CALIBRATED_RANGE: "uncertainty.reason_calibrated",
+    SAVED_RANGE: "uncertainty.reason_saved",
+}
+
+
+def _reason_label(reason: str) -> str:
+    """A range's reason in the app's language (a default range's reason is shown as data/uncertainty.toml has it)."""
+    key = RANGE_REASON_KEYS.get(reason)
+    return t(key) if key else reason
 
 
 def _valid_custom_ranges(params: Parameters) -> tuple[tuple[tuple[str, tuple[float, float]], ...], list[str]]:
@@ -100,7 +114,7 @@ def _render_range_editor(ctx: Context, ranges: UncertaintyRanges) -> None:
             "low": (frame["low"] * scale).round(10),
             "most_likely": (frame["most_likely"] * scale).round(10),
             "high": (frame["high"] * scale).round(10),
-            "reason": frame["reason"],
+            "reason": [_reason_label(reason) for reason in frame["reason"]],
         },
         index=frame.index,
     )
@@ -374,7 +388,7 @@ def _render_more_views(ctx: Context, params_key: tuple, custom: tuple) -> None:
             t("uncertainty.heatmap_output"),
             HEATMAP_OUTPUTS,
             key="heatmap_output",
-            format_func=lambda name: t(f"output.{name}", default=name),
+            format_func=_output_label,
         )
         if x == y:
             st.info(t("uncertainty.heatmap_same"))
@@ -409,4 +423,6 @@ def render_uncertainty(ctx: Context) -> None:
         render(ctx, params_key, custom)
     with st.expander(t("uncertainty.ranges_title")):
         st.caption(t("uncertainty.ranges_intro"))
-        _render_range_editor(ctx, _ranges(params_key, custom))
+        # The table says where each custom range came from (a calibration, a saved scenario, the user).
+        reasons = state.session().range_reasons()
+        _render_range_editor(ctx, _ranges(params_key, custom, tuple((key, reasons[key]) for key, _ in custom if key in reasons)))

@@ -568,7 +568,10 @@ def variance_contributions(
     columns = ("S1", "S1_conf", "ST", "ST_conf")
     if np.ptp(values) == 0:  # nothing varies: no variance to apportion
         return pd.DataFrame(0.0, index=pd.Index(names, name="parameter"), columns=list(columns))
-    indices = sobol_analyze.analyze(problem, values, calc_second_order=False, num_resamples=num_resamples, seed=seed)
+    # SALib (1.6) seeds its bootstrap only `if seed:`, so 0 drew fresh intervals at every run; a SeedSequence
+    # is always true and gives numpy's default_rng the same stream as the integer seed it holds.
+    bootstrap_seed = None if seed is None else np.random.SeedSequence(seed)
+    indices = sobol_analyze.analyze(problem, values, calc_second_order=False, num_resamples=num_resamples, seed=bootstrap_seed)
     frame = pd.DataFrame({name: indices[name] for name in columns}, index=pd.Index(names, name="parameter"))
     return frame.sort_values("ST", ascending=False, kind="stable")
 

@@ -324,7 +324,14 @@ class CalibrationWarning:
         return calibration_text("warning", self.message_id or self.code, self.values, language, **shown)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, **({"values": self.values} if self.values else {})}
+        """The JSON's entry: ``code``, ``message`` and ``values``, an undefined figure (NaN) as ``None``."""
+        values = {key: _json_number(value) for key, value in self.values.items()}
+        return {"code": self.code, "message": self.message, **({"values": values} if values else {})}
+
+
+def _json_number(value: Any) -> Any:
+    """``value``, but ``None`` for a float JSON cannot hold (NaN, infinity), as the estimates write them."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def __getattr__(name: str) -> Any:

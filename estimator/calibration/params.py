@@ -57,6 +57,8 @@ def scenario_from_calibration(raw: Mapping[str, Any], where: str) -> dict[str, A
     for key, item in raw["estimates"].items():
         if key not in PARAMETER_SPECS:
             raise InputError(f"{where}: estimates.{key} is not a parameter; allowed: known parameters such as churn_rate")
+        if isinstance(item, Mapping) and "value" in item and item["value"] is None:
+            continue  # undefined by the file (no rows to count: the JSON writes NaN as null), like NaN below
         if not isinstance(item, Mapping) or not isinstance(item.get("value"), int | float) or isinstance(item.get("value"), bool):
             raise InputError(f"{where}: estimates.{key} must have a numeric 'value', got {item!r}")
         spec = PARAMETER_SPECS[key]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -299,6 +300,16 @@ class TeamStore:
         with self.store._writing() as writing:
             audit.record(writing, email=self.identity.email, subject=self.identity.subject, **fields)
 
+    def _recording(self, action: str, detail: str | None = None) -> AbstractContextManager[None]:
+        """Within the block, each version the store saves gets its ``action`` row in the same transaction
+        (``detail``: the version's note unless given), so no crash leaves a version unaudited."""
+
+        def written(connection: Connection, saved: SavedScenario) -> None:
+            note = saved.note if detail is None else detail
+            self._record(connection, action=action, scenario=saved.name, version=saved.version, detail=note)
+
+        return self.store._on_version_written(written)
+
     def _unknown(self, name: str) -> ScenarioError:
         # What the store says for a name that is not saved, counting what this identity sees: a refusal reveals nothing.
         return unknown_scenario(name, self.workspace, len(self.names()))
@@ -419,33 +430,29 @@ class TeamStore:
         """Save as the identity (any ``author`` given is ignored); needs editor."""
         self._claim_or_check("editor", "save", str(name))
         kwargs["author"] = self.identity.email
-        saved = self.store.save(name, parameters, **kwargs)
-        self._record(action="save", scenario=saved.name, version=saved.version, detail=saved.note)
-        return saved
+        with self._recording("save"):
+            return self.store.save(name, parameters, **kwargs)
 
     def save_draft(self, draft, **kwargs: Any) -> SavedScenario:
         self._claim_or_check("editor", "import", str(draft.name))
         kwargs["author"] = self.identity.email
-        saved = self.store.save_draft(draft, **kwargs)
-        self._record(action="import", scenario=saved.name, version=saved.version)
-        return saved
+        with self._recording("import", detail=""):
+            return self.store.save_draft(draft, **kwargs)
 
     def restore(self, name: str, version: int, **kwargs: Any) -> SavedScenario:
         if not self._viewing():
             raise self._unknown(str(name).strip())
         self._claim_or_check("editor", "restore", str(name))
         kwargs["author"] = self.identity.email
-        restored = self.store.restore(name, version, **kwargs)
-        self._record(action="restore", scenario=restored.name, version=restored.version, detail=f"from version {version}")
-        return restored
+        with self._recording("restore", detail=f"from version {version}"):
+            return self.store.restore(name, version, **kwargs)
 
     def duplicate(self, name: str, new_name: str, **_: Any) -> SavedScenario:
         if not self._viewing():
             raise self._unknown(str(name).strip())
         self._claim_or_check("editor", "save", str(new_name))
-        copy = self.store.duplicate(name, new_name, author=self.identity.email)
-        self._record(action="save", scenario=copy.name, version=copy.version, detail=f"copy of {name}")
-        return copy
+        with self._recording("save", detail=f"copy of {name}"):
+            return self.store.duplicate(name, new_name, author=self.identity.email)
 
     def rename(self, name: str, new_name: str) -> None:
         """Rename, then record the rename as a version of its own (same values, a note saying so)."""
@@ -455,10 +462,10 @@ class TeamStore:
         self.store.rename(name, new_name)
         clean = check_name(new_name, "new_name")
         if clean != str(name).strip():
-            saved = self.store.save_draft(
-                self.store.load(clean), overwrite=True, author=self.identity.email, note=f"renamed from {str(name).strip()!r}"
-            )
-            self._record(action="rename", scenario=clean, version=saved.version, detail=f"from {str(name).strip()}")
+            with self._recording("rename", detail=f"from {str(name).strip()}"):
+                self.store.save_draft(
+                    self.store.load(clean), overwrite=True, author=self.identity.email, note=f"renamed from {str(name).strip()!r}"
+                )
 
     def move(self, name: str, workspace: str, *, new_name: str | None = None) -> bool:
         """Move to a workspace where the identity is editor (or a new one, which becomes theirs); a version."""
@@ -469,11 +476,14 @@ class TeamStore:
         target._claim_or_check("editor", "move", str(name))
         created = self.store.move(name, workspace, new_name=new_name)
         final = check_name(new_name if new_name is not None else name, "new_name")
-        saved = target.store.save_draft(
-            target.store.load(final), overwrite=True, author=self.identity.email, note=f"moved from workspace {self.workspace!r}"
-        )
         self._record(action="move", scenario=str(name).strip(), detail=f"to {workspace}")
-        target._record(action="move", scenario=final, version=saved.version, detail=f"from {self.workspace}")
+        with target._recording("move", detail=f"from {self.workspace}"):
+            target.store.save_draft(
+                target.store.load(final),
+                overwrite=True,
+                author=self.identity.email,
+                note=f"moved from workspace {self.workspace!r}",
+            )
         return created
 
     def import_workspace(self, workspace_file: WorkspaceFile, *, overwrite: bool = False) -> list[str]:

@@ -30,8 +30,9 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -134,6 +135,11 @@ class _UnavailableError(ScenarioError):
     def __init__(self, dropped: bool, message: str, **kwargs: Any):
         super().__init__(message, **kwargs)
         self.dropped = dropped
+
+
+#: Set by :meth:`ScenarioStore._on_version_written` for the calls within it (per thread and task: each app
+#: session saves in its own); ``None`` outside.
+_VERSION_WRITTEN: ContextVar[Callable[[Connection, SavedScenario], None] | None] = ContextVar("version_written", default=None)
 
 
 def _retrying_reads(method):
@@ -525,9 +531,17 @@ class ScenarioStore:
         key = name.strip() if isinstance(name, str) else name
         with self._reading() as connection:
             row = None if connection is None else self._current(connection, key)
-        if row is None:
+            saved = None if row is None else self._as_saved(connection, row)
+        if saved is None:
             raise self._unknown(str(name))
-        return from_row(row._mapping, self.workspace)
+        return saved
+
+    def _as_saved(self, connection: Connection, row) -> SavedScenario:
+        """The current row ``row`` as a scenario, with its version's note (the note lives in the history only)."""
+        note = connection.execute(
+            sa.select(VERSIONS.c.note).where(VERSIONS.c.scenario_id == row.id, VERSIONS.c.version == row.version)
+        ).scalar()
+        return from_row({**row._mapping, "note": note}, self.workspace)
 
     @_retrying_reads
     def versions(self, name: str) -> list[VersionInfo]:
@@ -709,8 +723,24 @@ class ScenarioStore:
                 save_id=save_id,
                 expected_version=expected,
             )
-        row = {"name": name, **columns, "created_at": created, "updated_at": saved_at, "version": version, "author": author}
-        return from_row({**row, "note": note}, self.workspace)
+            row = {"name": name, **columns, "created_at": created, "updated_at": saved_at, "version": version, "author": author}
+            saved = from_row({**row, "note": note}, self.workspace)
+            if (written := _VERSION_WRITTEN.get()) is not None:
+                written(connection, saved)  # in this transaction: the version and its record commit together
+        return saved
+
+    @contextmanager
+    def _on_version_written(self, written: Callable[[Connection, SavedScenario], None]) -> Iterator[None]:
+        """Within the block, call ``written(connection, saved)`` in the transaction of each version saved.
+
+        Team mode's audit row of a save (``store/access.TeamStore``): a crash can never leave a version
+        without its row. A retried save whose first attempt had committed (its row with it) records nothing again.
+        """
+        token = _VERSION_WRITTEN.set(written)
+        try:
+            yield
+        finally:
+            _VERSION_WRITTEN.reset(token)
 
     def _conflict(self, connection: Connection, existing, expected: int) -> ScenarioConflictError:
         rows = connection.execute(
@@ -719,7 +749,7 @@ class ScenarioStore:
             .order_by(VERSIONS.c.version)
         ).all()
         between = [VersionInfo(int(v), a or "", parse_time(t, existing.name, "saved_at"), n or "", c) for v, a, t, n, c in rows]
-        return ScenarioConflictError(existing.name, expected, from_row(existing._mapping, self.workspace), between)
+        return ScenarioConflictError(existing.name, expected, self._as_saved(connection, existing), between)
 
     def save_draft(
         self,
